@@ -1,0 +1,80 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "junction",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "junction", targets: ["junction"]),
+        .executable(name: "junction-loadgen", targets: ["junction-loadgen"]),
+        .executable(name: "junction-chaos", targets: ["junction-chaos"]),
+        .library(name: "LMDB", targets: ["LMDB"]),
+        .library(name: "Events", targets: ["Events"]),
+        .library(name: "Journal", targets: ["Journal"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // liblmdb from Debian's liblmdb-dev, found through pkg-config.
+        .systemLibrary(
+            name: "CLMDB",
+            pkgConfig: "lmdb",
+            providers: [.apt(["liblmdb-dev"])]
+        ),
+        .target(name: "LMDB", dependencies: ["CLMDB"], swiftSettings: strict),
+        .target(name: "Events", swiftSettings: strict),
+        .target(
+            name: "Journal",
+            dependencies: ["LMDB", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "junction",
+            dependencies: [
+                "Events", "Journal",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "junction-loadgen",
+            dependencies: [
+                "Events",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "tools/loadgen",
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "junction-chaos",
+            dependencies: [
+                "Events", "Journal",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "tools/chaos",
+            swiftSettings: strict
+        ),
+        .testTarget(name: "LMDBTests", dependencies: ["LMDB"], swiftSettings: strict),
+        .testTarget(name: "EventsTests", dependencies: ["Events"], swiftSettings: strict),
+        .testTarget(
+            name: "JournalTests",
+            dependencies: ["Journal", "Events", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "JunctionTests",
+            dependencies: ["Journal", "Events", "junction", "junction-loadgen", "junction-chaos"],
+            swiftSettings: strict
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

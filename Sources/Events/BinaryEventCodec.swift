@@ -1,0 +1,305 @@
+/// The journal's binary form of an event, format version 1.
+///
+/// ```
+/// u8       format version (1)
+/// uvarint  kind
+/// i64 LE   time, microseconds since the Unix epoch
+/// ...      the kind's fields, in declaration order
+/// ```
+/// Fields: `uvarint` is unsigned LEB128; `string` is a uvarint byte length and UTF-8;
+/// `bytes` a uvarint length and raw bytes; `optional<T>` a byte 0 (absent) or 1 then T;
+/// `headers` a uvarint count of (string name, string value). `docs/journal-format.md`
+/// gives the fields of each kind.
+public enum BinaryEventCodec {
+    public static let formatVersion: UInt8 = 1
+
+    /// Encodes `event` at the end of `out`, without intermediate buffers.
+    public static func encode(_ event: Event, into out: inout [UInt8]) {
+        out.append(formatVersion)
+        out.appendVarint(UInt64(event.kindNumber))
+        out.appendInt64LE(event.time.microseconds)
+        switch event.payload {
+        case .accountRegistered(let e):
+            out.appendString(e.accountID)
+            out.appendString(e.name)
+            out.appendString(e.timeZone)
+        case .locationRegistered(let e):
+            out.appendString(e.locationID)
+            out.appendString(e.accountID)
+            out.appendString(e.name)
+            out.appendString(e.timeZone)
+        case .appRegistered(let e):
+            out.appendString(e.appID)
+            out.appendString(e.name)
+            out.append(e.level.rawValue)
+            out.appendString(e.scope)
+            out.appendOptionalString(e.openURL)
+            out.appendOptionalString(e.disconnectCallbackURL)
+        case .connectionCreated(let e):
+            out.appendString(e.connectionID)
+            out.appendString(e.appID)
+            out.appendString(e.accountID)
+            out.appendOptionalString(e.locationID)
+            out.appendOptionalString(e.deviceID)
+            out.appendString(e.scope)
+            out.appendOptionalString(e.customerListID)
+            out.appendOptionalString(e.catalogID)
+            out.appendBytes(e.tokenDigest)
+            out.appendString(e.tokenHint)
+        case .connectionReconnected(let e):
+            out.appendString(e.connectionID)
+            out.appendOptionalString(e.customerListID)
+            out.appendOptionalString(e.catalogID)
+        case .connectionBlocked(let e), .connectionUnblocked(let e), .connectionDisconnected(let e):
+            out.appendString(e.connectionID)
+            out.appendString(e.actor)
+            out.appendOptionalString(e.reason)
+        case .requestLogged(let e):
+            out.reserveCapacity(out.count + 64 + e.url.utf8.count + e.requestBody.count + e.responseBody.count)
+            out.appendString(e.connectionID)
+            out.appendOptionalString(e.requestID)
+            out.append(e.method.rawValue)
+            out.appendString(e.resource)
+            out.appendString(e.url)
+            out.appendUInt16LE(e.status)
+            out.appendVarint(e.durationMicroseconds)
+            out.appendHeaders(e.requestHeaders)
+            out.appendBytes(e.requestBody)
+            out.appendHeaders(e.responseHeaders)
+            out.appendBytes(e.responseBody)
+        case .unknown(_, let payload):
+            out.append(contentsOf: payload)
+        }
+    }
+
+    /// The encoded bytes of `event`.
+    public static func encode(_ event: Event) -> [UInt8] {
+        var out = [UInt8]()
+        encode(event, into: &out)
+        return out
+    }
+
+    /// The kind number and time of an encoded event, read without decoding its fields.
+    public static func header(of bytes: UnsafeRawBufferPointer) throws(EventDecodingError) -> (kind: UInt32, time: Timestamp) {
+        var reader = ByteReader(bytes)
+        return try readHeader(&reader)
+    }
+
+    private static func readHeader(_ reader: inout ByteReader) throws(EventDecodingError) -> (kind: UInt32, time: Timestamp) {
+        let version = try reader.readByte()
+        guard version == formatVersion else { throw .unsupportedVersion(version) }
+        let kindOffset = reader.offset
+        let kind = try reader.readVarint()
+        guard kind <= UInt64(UInt32.max) else { throw .invalidValue("event kind", at: kindOffset) }
+        return (UInt32(kind), Timestamp(microseconds: try reader.readInt64LE()))
+    }
+
+    /// Decodes one event. Fields added after the known ones by a later minor revision are
+    /// ignored; a record that ends early throws.
+    public static func decode(_ bytes: UnsafeRawBufferPointer) throws(EventDecodingError) -> Event {
+        var r = ByteReader(bytes)
+        let (kindNumber, time) = try readHeader(&r)
+        guard let kind = Event.Kind(rawValue: kindNumber) else {
+            return Event(time: time, .unknown(kind: kindNumber, payload: r.remaining()))
+        }
+        let payload: Event.Payload
+        switch kind {
+        case .accountRegistered:
+            payload = .accountRegistered(AccountRegistered(
+                accountID: try r.readString(), name: try r.readString(), timeZone: try r.readString()))
+        case .locationRegistered:
+            payload = .locationRegistered(LocationRegistered(
+                locationID: try r.readString(), accountID: try r.readString(),
+                name: try r.readString(), timeZone: try r.readString()))
+        case .appRegistered:
+            let appID = try r.readString()
+            let name = try r.readString()
+            let levelOffset = r.offset
+            guard let level = ConnectionLevel(rawValue: try r.readByte()) else {
+                throw .invalidValue("connection level", at: levelOffset)
+            }
+            payload = .appRegistered(AppRegistered(
+                appID: appID, name: name, level: level, scope: try r.readString(),
+                openURL: try r.readOptionalString(), disconnectCallbackURL: try r.readOptionalString()))
+        case .connectionCreated:
+            payload = .connectionCreated(ConnectionCreated(
+                connectionID: try r.readString(), appID: try r.readString(), accountID: try r.readString(),
+                locationID: try r.readOptionalString(), deviceID: try r.readOptionalString(),
+                scope: try r.readString(), customerListID: try r.readOptionalString(),
+                catalogID: try r.readOptionalString(), tokenDigest: try r.readBytes(), tokenHint: try r.readString()))
+        case .connectionReconnected:
+            payload = .connectionReconnected(ConnectionReconnected(
+                connectionID: try r.readString(), customerListID: try r.readOptionalString(),
+                catalogID: try r.readOptionalString()))
+        case .connectionBlocked, .connectionUnblocked, .connectionDisconnected:
+            let change = ConnectionStatusChanged(
+                connectionID: try r.readString(), actor: try r.readString(), reason: try r.readOptionalString())
+            payload = kind == .connectionBlocked ? .connectionBlocked(change)
+                : kind == .connectionUnblocked ? .connectionUnblocked(change) : .connectionDisconnected(change)
+        case .requestLogged:
+            let connectionID = try r.readString()
+            let requestID = try r.readOptionalString()
+            let methodOffset = r.offset
+            guard let method = HTTPMethod(rawValue: try r.readByte()) else {
+                throw .invalidValue("HTTP method", at: methodOffset)
+            }
+            payload = .requestLogged(RequestLogged(
+                connectionID: connectionID, requestID: requestID, method: method,
+                resource: try r.readString(), url: try r.readString(), status: try r.readUInt16LE(),
+                durationMicroseconds: try r.readVarint(), requestHeaders: try r.readHeaders(),
+                requestBody: try r.readBytes(), responseHeaders: try r.readHeaders(), responseBody: try r.readBytes()))
+        }
+        return Event(time: time, payload)
+    }
+
+    /// Decodes one event from an array of bytes.
+    public static func decode(_ bytes: [UInt8]) throws(EventDecodingError) -> Event {
+        try bytes.withUnsafeBytes { raw in Result { () throws(EventDecodingError) in try decode(raw) } }.get()
+    }
+}
+
+extension [UInt8] {
+    @inline(__always)
+    mutating func appendVarint(_ value: UInt64) {
+        var v = value
+        while v >= 0x80 {
+            append(UInt8(truncatingIfNeeded: v) | 0x80)
+            v >>= 7
+        }
+        append(UInt8(v))
+    }
+
+    @inline(__always)
+    mutating func appendInt64LE(_ value: Int64) {
+        let v = UInt64(bitPattern: value)
+        for shift in stride(from: 0, to: 64, by: 8) { append(UInt8(truncatingIfNeeded: v >> UInt64(shift))) }
+    }
+
+    @inline(__always)
+    mutating func appendUInt16LE(_ value: UInt16) {
+        append(UInt8(truncatingIfNeeded: value))
+        append(UInt8(truncatingIfNeeded: value >> 8))
+    }
+
+    @inline(__always)
+    mutating func appendString(_ s: String) {
+        var s = s
+        s.withUTF8 { utf8 in
+            appendVarint(UInt64(utf8.count))
+            append(contentsOf: utf8)
+        }
+    }
+
+    @inline(__always)
+    mutating func appendOptionalString(_ s: String?) {
+        if let s {
+            append(1)
+            appendString(s)
+        } else {
+            append(0)
+        }
+    }
+
+    @inline(__always)
+    mutating func appendBytes(_ bytes: [UInt8]) {
+        appendVarint(UInt64(bytes.count))
+        append(contentsOf: bytes)
+    }
+
+    mutating func appendHeaders(_ headers: [Header]) {
+        appendVarint(UInt64(headers.count))
+        for h in headers {
+            appendString(h.name)
+            appendString(h.value)
+        }
+    }
+}
+
+/// Reads the fields of an encoded event in place, checking every length against the end.
+struct ByteReader {
+    private let bytes: UnsafeRawBufferPointer
+    private(set) var offset = 0
+
+    init(_ bytes: UnsafeRawBufferPointer) {
+        self.bytes = bytes
+    }
+
+    mutating func readByte() throws(EventDecodingError) -> UInt8 {
+        guard offset < bytes.count else { throw .truncated(at: offset) }
+        defer { offset += 1 }
+        return bytes[offset]
+    }
+
+    mutating func readVarint() throws(EventDecodingError) -> UInt64 {
+        let start = offset
+        var result: UInt64 = 0
+        var shift: UInt64 = 0
+        while true {
+            let byte = try readByte()
+            guard shift < 64, shift != 63 || byte <= 1 else { throw .varintTooLong(at: start) }
+            result |= UInt64(byte & 0x7F) << shift
+            if byte & 0x80 == 0 { return result }
+            shift += 7
+        }
+    }
+
+    mutating func readInt64LE() throws(EventDecodingError) -> Int64 {
+        guard bytes.count - offset >= 8 else { throw .truncated(at: bytes.count) }
+        var v: UInt64 = 0
+        for i in 0..<8 { v |= UInt64(bytes[offset + i]) << UInt64(8 * i) }
+        offset += 8
+        return Int64(bitPattern: v)
+    }
+
+    mutating func readUInt16LE() throws(EventDecodingError) -> UInt16 {
+        guard bytes.count - offset >= 2 else { throw .truncated(at: bytes.count) }
+        defer { offset += 2 }
+        return UInt16(bytes[offset]) | UInt16(bytes[offset + 1]) << 8
+    }
+
+    private mutating func readSlice() throws(EventDecodingError) -> UnsafeRawBufferPointer {
+        let lengthOffset = offset
+        let length = try readVarint()
+        guard length <= UInt64(bytes.count - offset) else { throw .truncated(at: lengthOffset) }
+        let slice = UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + Int(length)])
+        offset += Int(length)
+        return slice
+    }
+
+    mutating func readString() throws(EventDecodingError) -> String {
+        let start = offset
+        let slice = try readSlice()
+        guard let s = String(validating: slice, as: UTF8.self) else { throw .invalidUTF8(at: start) }
+        return s
+    }
+
+    mutating func readOptionalString() throws(EventDecodingError) -> String? {
+        let flagOffset = offset
+        switch try readByte() {
+        case 0: return nil
+        case 1: return try readString()
+        default: throw .invalidValue("optional flag", at: flagOffset)
+        }
+    }
+
+    mutating func readBytes() throws(EventDecodingError) -> [UInt8] {
+        [UInt8](try readSlice())
+    }
+
+    mutating func readHeaders() throws(EventDecodingError) -> [Header] {
+        let countOffset = offset
+        let count = try readVarint()
+        // Each header takes at least two bytes: a bound that stops huge counts early.
+        guard count <= UInt64(bytes.count - offset) / 2 else { throw .truncated(at: countOffset) }
+        var headers: [Header] = []
+        headers.reserveCapacity(Int(count))
+        for _ in 0..<count {
+            headers.append(Header(try readString(), try readString()))
+        }
+        return headers
+    }
+
+    func remaining() -> [UInt8] {
+        [UInt8](UnsafeRawBufferPointer(rebasing: bytes[offset...]))
+    }
+}

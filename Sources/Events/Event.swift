@@ -1,0 +1,253 @@
+/// One fact appended to the journal: when it happened and what happened.
+public struct Event: Hashable, Sendable {
+    /// When the fact happened (for a request, when the API received it).
+    public var time: Timestamp
+    public var payload: Payload
+
+    public init(time: Timestamp, _ payload: Payload) {
+        self.time = time
+        self.payload = payload
+    }
+
+    /// What happened. Readers skip ``unknown(kind:payload:)`` events, which a newer writer may
+    /// have appended.
+    public enum Payload: Hashable, Sendable {
+        case accountRegistered(AccountRegistered)
+        case locationRegistered(LocationRegistered)
+        case appRegistered(AppRegistered)
+        case connectionCreated(ConnectionCreated)
+        case connectionReconnected(ConnectionReconnected)
+        case connectionBlocked(ConnectionStatusChanged)
+        case connectionUnblocked(ConnectionStatusChanged)
+        case connectionDisconnected(ConnectionStatusChanged)
+        case requestLogged(RequestLogged)
+        /// A kind this build does not know: its payload bytes are kept as they were, so
+        /// the event can be copied on without being understood.
+        case unknown(kind: UInt32, payload: [UInt8])
+    }
+
+    /// The kind of an event: its number in the binary form and its name in NDJSON.
+    public enum Kind: UInt32, Hashable, Sendable, CaseIterable {
+        case accountRegistered = 1
+        case locationRegistered = 2
+        case appRegistered = 3
+        case connectionCreated = 4
+        case connectionReconnected = 5
+        case connectionBlocked = 6
+        case connectionUnblocked = 7
+        case connectionDisconnected = 8
+        case requestLogged = 9
+
+        public var name: String {
+            switch self {
+            case .accountRegistered: "accountRegistered"
+            case .locationRegistered: "locationRegistered"
+            case .appRegistered: "appRegistered"
+            case .connectionCreated: "connectionCreated"
+            case .connectionReconnected: "connectionReconnected"
+            case .connectionBlocked: "connectionBlocked"
+            case .connectionUnblocked: "connectionUnblocked"
+            case .connectionDisconnected: "connectionDisconnected"
+            case .requestLogged: "requestLogged"
+            }
+        }
+
+        public init?(name: String) {
+            guard let kind = Self.allCases.first(where: { $0.name == name }) else { return nil }
+            self = kind
+        }
+    }
+
+    /// The event's kind number (for unknown kinds, the number that was read).
+    public var kindNumber: UInt32 {
+        switch payload {
+        case .accountRegistered: Kind.accountRegistered.rawValue
+        case .locationRegistered: Kind.locationRegistered.rawValue
+        case .appRegistered: Kind.appRegistered.rawValue
+        case .connectionCreated: Kind.connectionCreated.rawValue
+        case .connectionReconnected: Kind.connectionReconnected.rawValue
+        case .connectionBlocked: Kind.connectionBlocked.rawValue
+        case .connectionUnblocked: Kind.connectionUnblocked.rawValue
+        case .connectionDisconnected: Kind.connectionDisconnected.rawValue
+        case .requestLogged: Kind.requestLogged.rawValue
+        case .unknown(let kind, _): kind
+        }
+    }
+
+    /// The connection the event is about, if any.
+    public var connectionID: String? {
+        switch payload {
+        case .connectionCreated(let e): e.connectionID
+        case .connectionReconnected(let e): e.connectionID
+        case .connectionBlocked(let e), .connectionUnblocked(let e), .connectionDisconnected(let e): e.connectionID
+        case .requestLogged(let e): e.connectionID
+        case .accountRegistered, .locationRegistered, .appRegistered, .unknown: nil
+        }
+    }
+}
+
+/// An account of the hub was registered.
+public struct AccountRegistered: Hashable, Sendable {
+    public var accountID: String
+    public var name: String
+    /// IANA time zone used for account-level connections' days.
+    public var timeZone: String
+
+    public init(accountID: String, name: String, timeZone: String) {
+        self.accountID = accountID
+        self.name = name
+        self.timeZone = timeZone
+    }
+}
+
+/// A location (point of sale) of an account was registered.
+public struct LocationRegistered: Hashable, Sendable {
+    public var locationID: String
+    public var accountID: String
+    public var name: String
+    /// IANA time zone, such as `Europe/Paris`: a location's days and times follow it.
+    public var timeZone: String
+
+    public init(locationID: String, accountID: String, name: String, timeZone: String) {
+        self.locationID = locationID
+        self.accountID = accountID
+        self.name = name
+        self.timeZone = timeZone
+    }
+}
+
+/// An app (an API client of the hub) was registered.
+public struct AppRegistered: Hashable, Sendable {
+    public var appID: String
+    public var name: String
+    public var level: ConnectionLevel
+    /// The scope the app asks for, such as `location[orders.write]`.
+    public var scope: String
+    /// Where the back office opens the app, in a new window.
+    public var openURL: String?
+    /// Called with the app instance id when a connection is disconnected.
+    public var disconnectCallbackURL: String?
+
+    public init(
+        appID: String, name: String, level: ConnectionLevel, scope: String,
+        openURL: String? = nil, disconnectCallbackURL: String? = nil
+    ) {
+        self.appID = appID
+        self.name = name
+        self.level = level
+        self.scope = scope
+        self.openURL = openURL
+        self.disconnectCallbackURL = disconnectCallbackURL
+    }
+}
+
+/// An app was granted access to an account or to one location.
+public struct ConnectionCreated: Hashable, Sendable {
+    public var connectionID: String
+    public var appID: String
+    public var accountID: String
+    /// Set for a location-level connection.
+    public var locationID: String?
+    /// Tells apart several instances of one app on one location.
+    public var deviceID: String?
+    /// The granted scope.
+    public var scope: String
+    public var customerListID: String?
+    public var catalogID: String?
+    /// SHA-256 of the access token: the token itself is never stored.
+    public var tokenDigest: [UInt8]
+    /// The token's last characters, for display (`…9f3a`).
+    public var tokenHint: String
+
+    public init(
+        connectionID: String, appID: String, accountID: String, locationID: String? = nil,
+        deviceID: String? = nil, scope: String, customerListID: String? = nil, catalogID: String? = nil,
+        tokenDigest: [UInt8], tokenHint: String
+    ) {
+        self.connectionID = connectionID
+        self.appID = appID
+        self.accountID = accountID
+        self.locationID = locationID
+        self.deviceID = deviceID
+        self.scope = scope
+        self.customerListID = customerListID
+        self.catalogID = catalogID
+        self.tokenDigest = tokenDigest
+        self.tokenHint = tokenHint
+    }
+}
+
+/// A connection was switched to another catalog or customer list.
+public struct ConnectionReconnected: Hashable, Sendable {
+    public var connectionID: String
+    public var customerListID: String?
+    public var catalogID: String?
+
+    public init(connectionID: String, customerListID: String? = nil, catalogID: String? = nil) {
+        self.connectionID = connectionID
+        self.customerListID = customerListID
+        self.catalogID = catalogID
+    }
+}
+
+/// A connection was blocked, unblocked or disconnected.
+public struct ConnectionStatusChanged: Hashable, Sendable {
+    public var connectionID: String
+    /// Who did it (a user or an operator).
+    public var actor: String
+    public var reason: String?
+
+    public init(connectionID: String, actor: String, reason: String? = nil) {
+        self.connectionID = connectionID
+        self.actor = actor
+        self.reason = reason
+    }
+}
+
+/// One HTTP header: name and value as sent.
+public struct Header: Hashable, Sendable {
+    public var name: String
+    public var value: String
+
+    public init(_ name: String, _ value: String) {
+        self.name = name
+        self.value = value
+    }
+}
+
+/// An API request an app made through a connection, with its response.
+public struct RequestLogged: Hashable, Sendable {
+    public var connectionID: String
+    /// The gateway's id of the request, if it gave one.
+    public var requestID: String?
+    public var method: HTTPMethod
+    /// The resource the request targets (`orders`, `customers`, `catalogs`, …).
+    public var resource: String
+    /// Path and query of the request.
+    public var url: String
+    public var status: UInt16
+    public var durationMicroseconds: UInt64
+    /// Request headers, with credentials already redacted.
+    public var requestHeaders: [Header]
+    public var requestBody: [UInt8]
+    public var responseHeaders: [Header]
+    public var responseBody: [UInt8]
+
+    public init(
+        connectionID: String, requestID: String? = nil, method: HTTPMethod, resource: String, url: String,
+        status: UInt16, durationMicroseconds: UInt64, requestHeaders: [Header] = [], requestBody: [UInt8] = [],
+        responseHeaders: [Header] = [], responseBody: [UInt8] = []
+    ) {
+        self.connectionID = connectionID
+        self.requestID = requestID
+        self.method = method
+        self.resource = resource
+        self.url = url
+        self.status = status
+        self.durationMicroseconds = durationMicroseconds
+        self.requestHeaders = requestHeaders
+        self.requestBody = requestBody
+        self.responseHeaders = responseHeaders
+        self.responseBody = responseBody
+    }
+}

@@ -1,0 +1,423 @@
+internal import Foundation
+
+/// The canonical text form of events: one JSON object per line, for people and tools.
+///
+/// ```json
+/// {"seq":7,"event":"connectionBlocked","time":"2026-11-29T09:14:03.000000Z","connection_id":"k2x9q","actor":"owner@example.com"}
+/// ```
+/// Members are snake_case and always written in the same order: `seq` (when known),
+/// `event`, `time`, then the fields of the kind; absent optional fields are left out.
+/// Bodies are strings when they are valid UTF-8 and `…_base64` otherwise. Reading
+/// accepts `null` for absent fields, headers as an object or as `[name, value]` pairs,
+/// and ignores `seq`; it refuses unknown members, so a misspelt field is not silently
+/// dropped.
+public enum NDJSONEventCodec {
+    /// A line that is not a valid event, with the member at fault.
+    public struct Error: Swift.Error, Hashable, Sendable, CustomStringConvertible {
+        /// The member at fault, or `nil` when the line as a whole is wrong.
+        public let field: String?
+        public let message: String
+
+        public init(field: String?, message: String) {
+            self.field = field
+            self.message = message
+        }
+
+        public var description: String {
+            if let field { return "\(field): \(message)" }
+            return message
+        }
+    }
+
+    // MARK: Writing
+
+    /// Appends the canonical JSON line of `event` (without the newline) to `out`.
+    public static func encode(_ event: Event, seq: UInt64? = nil, into out: inout [UInt8]) {
+        var w = JSONWriter()
+        w.beginObject()
+        if let seq { w.unsigned("seq", seq) }
+        switch event.payload {
+        case .unknown(let kind, let payload):
+            w.string("event", "unknown")
+            w.timestamp("time", event.time)
+            w.unsigned("kind", UInt64(kind))
+            w.string("payload_base64", Data(payload).base64EncodedString())
+            w.endObject()
+            out.append(contentsOf: w.bytes)
+            return
+        default:
+            w.string("event", Event.Kind(rawValue: event.kindNumber)!.name)
+            w.timestamp("time", event.time)
+        }
+        switch event.payload {
+        case .accountRegistered(let e):
+            w.string("account_id", e.accountID)
+            w.string("name", e.name)
+            w.string("time_zone", e.timeZone)
+        case .locationRegistered(let e):
+            w.string("location_id", e.locationID)
+            w.string("account_id", e.accountID)
+            w.string("name", e.name)
+            w.string("time_zone", e.timeZone)
+        case .appRegistered(let e):
+            w.string("app_id", e.appID)
+            w.string("name", e.name)
+            w.string("level", e.level.name)
+            w.string("scope", e.scope)
+            w.string("open_url", ifPresent: e.openURL)
+            w.string("disconnect_callback_url", ifPresent: e.disconnectCallbackURL)
+        case .connectionCreated(let e):
+            w.string("connection_id", e.connectionID)
+            w.string("app_id", e.appID)
+            w.string("account_id", e.accountID)
+            w.string("location_id", ifPresent: e.locationID)
+            w.string("device_id", ifPresent: e.deviceID)
+            w.string("scope", e.scope)
+            w.string("customer_list_id", ifPresent: e.customerListID)
+            w.string("catalog_id", ifPresent: e.catalogID)
+            w.string("token_digest", hex(e.tokenDigest))
+            w.string("token_hint", e.tokenHint)
+        case .connectionReconnected(let e):
+            w.string("connection_id", e.connectionID)
+            w.string("customer_list_id", ifPresent: e.customerListID)
+            w.string("catalog_id", ifPresent: e.catalogID)
+        case .connectionBlocked(let e), .connectionUnblocked(let e), .connectionDisconnected(let e):
+            w.string("connection_id", e.connectionID)
+            w.string("actor", e.actor)
+            w.string("reason", ifPresent: e.reason)
+        case .requestLogged(let e):
+            w.string("connection_id", e.connectionID)
+            w.string("request_id", ifPresent: e.requestID)
+            w.string("method", e.method.name)
+            w.string("resource", e.resource)
+            w.string("url", e.url)
+            w.unsigned("status", UInt64(e.status))
+            w.unsigned("duration_us", e.durationMicroseconds)
+            writeHeaders(&w, "request_headers", e.requestHeaders)
+            writeBody(&w, "request_body", e.requestBody)
+            writeHeaders(&w, "response_headers", e.responseHeaders)
+            writeBody(&w, "response_body", e.responseBody)
+        case .unknown:
+            break
+        }
+        w.endObject()
+        out.append(contentsOf: w.bytes)
+    }
+
+    /// The canonical JSON line of `event`, without the newline.
+    public static func encode(_ event: Event, seq: UInt64? = nil) -> String {
+        var out = [UInt8]()
+        encode(event, seq: seq, into: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    private static func writeHeaders(_ w: inout JSONWriter, _ key: String, _ headers: [Header]) {
+        w.beginArray(key)
+        for h in headers {
+            w.beginArray()
+            w.string(nil, h.name)
+            w.string(nil, h.value)
+            w.endArray()
+        }
+        w.endArray()
+    }
+
+    private static func writeBody(_ w: inout JSONWriter, _ key: String, _ body: [UInt8]) {
+        if let text = String(validating: body, as: UTF8.self) {
+            w.string(key, text)
+        } else {
+            w.string(key + "_base64", Data(body).base64EncodedString())
+        }
+    }
+
+    static func hex(_ bytes: [UInt8]) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out = [UInt8]()
+        out.reserveCapacity(bytes.count * 2)
+        for b in bytes {
+            out.append(digits[Int(b >> 4)])
+            out.append(digits[Int(b & 15)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    // MARK: Reading
+
+    /// Parses and validates one line.
+    public static func decode(line: UnsafeBufferPointer<UInt8>) throws(Error) -> Event {
+        let value: JSONValue
+        do {
+            value = try JSONParser.parse(line)
+        } catch {
+            throw Error(field: nil, message: "malformed JSON: \(error)")
+        }
+        return try decode(value)
+    }
+
+    public static func decode(line: String) throws(Error) -> Event {
+        var line = line
+        return try line.withUTF8 { b in Result { () throws(Error) in try decode(line: b) } }.get()
+    }
+
+    /// Builds and validates an event from a parsed JSON object.
+    public static func decode(_ value: JSONValue) throws(Error) -> Event {
+        guard case .object(let members) = value else {
+            throw Error(field: nil, message: "expected a JSON object, found \(value.typeName)")
+        }
+        var f = Fields(members)
+        let kindName = try f.string("event")
+        let time = try f.timestamp("time")
+        _ = f.take("seq")
+        guard let kind = Event.Kind(name: kindName) else {
+            let known = Event.Kind.allCases.map(\.name).joined(separator: ", ")
+            throw Error(field: "event", message: "unknown event \"\(kindName)\" (known: \(known))")
+        }
+        let payload: Event.Payload
+        switch kind {
+        case .accountRegistered:
+            payload = .accountRegistered(AccountRegistered(
+                accountID: try f.id("account_id"), name: try f.nonEmpty("name"), timeZone: try f.timeZone("time_zone")))
+        case .locationRegistered:
+            let locationID = try f.id("location_id")
+            let accountID = try f.id("account_id")
+            guard locationID.hasPrefix(accountID + "-"), locationID.count > accountID.count + 1 else {
+                throw Error(field: "location_id", message: "a location id is its account id, a dash and a number (\(accountID)-1), not \"\(locationID)\"")
+            }
+            payload = .locationRegistered(LocationRegistered(
+                locationID: locationID, accountID: accountID,
+                name: try f.nonEmpty("name"), timeZone: try f.timeZone("time_zone")))
+        case .appRegistered:
+            let appID = try f.id("app_id")
+            let name = try f.nonEmpty("name")
+            let levelName = try f.string("level")
+            guard let level = ConnectionLevel(name: levelName) else {
+                throw Error(field: "level", message: "must be account, location or either, not \"\(levelName)\"")
+            }
+            payload = .appRegistered(AppRegistered(
+                appID: appID, name: name, level: level, scope: try f.scope("scope"),
+                openURL: try f.optionalURL("open_url"), disconnectCallbackURL: try f.optionalURL("disconnect_callback_url")))
+        case .connectionCreated:
+            let digestHex = try f.string("token_digest")
+            guard let digest = unhex(digestHex), digest.count == 32 else {
+                throw Error(field: "token_digest", message: "must be the SHA-256 of the token as 64 hex digits")
+            }
+            payload = .connectionCreated(ConnectionCreated(
+                connectionID: try f.id("connection_id"), appID: try f.id("app_id"), accountID: try f.id("account_id"),
+                locationID: try f.optionalID("location_id"), deviceID: try f.optionalDeviceID("device_id"),
+                scope: try f.scope("scope"), customerListID: try f.optionalID("customer_list_id"),
+                catalogID: try f.optionalID("catalog_id"), tokenDigest: digest, tokenHint: try f.string("token_hint")))
+        case .connectionReconnected:
+            let e = ConnectionReconnected(
+                connectionID: try f.id("connection_id"), customerListID: try f.optionalID("customer_list_id"),
+                catalogID: try f.optionalID("catalog_id"))
+            guard e.customerListID != nil || e.catalogID != nil else {
+                throw Error(field: nil, message: "a reconnect names a catalog_id or a customer_list_id")
+            }
+            payload = .connectionReconnected(e)
+        case .connectionBlocked, .connectionUnblocked, .connectionDisconnected:
+            let change = ConnectionStatusChanged(
+                connectionID: try f.id("connection_id"), actor: try f.nonEmpty("actor"), reason: try f.optionalString("reason"))
+            payload = kind == .connectionBlocked ? .connectionBlocked(change)
+                : kind == .connectionUnblocked ? .connectionUnblocked(change) : .connectionDisconnected(change)
+        case .requestLogged:
+            let connectionID = try f.id("connection_id")
+            let requestID = try f.optionalString("request_id")
+            let methodName = try f.string("method")
+            guard let method = HTTPMethod(name: methodName) else {
+                throw Error(field: "method", message: "unknown HTTP method \"\(methodName)\"")
+            }
+            let resource = try f.nonEmpty("resource")
+            let url = try f.nonEmpty("url")
+            let status = try f.integer("status")
+            guard (100...599).contains(status) else {
+                throw Error(field: "status", message: "must be an HTTP status from 100 to 599, not \(status)")
+            }
+            let duration = try f.optionalInteger("duration_us") ?? 0
+            guard duration >= 0 else { throw Error(field: "duration_us", message: "must not be negative") }
+            payload = .requestLogged(RequestLogged(
+                connectionID: connectionID, requestID: requestID, method: method, resource: resource, url: url,
+                status: UInt16(status), durationMicroseconds: UInt64(duration),
+                requestHeaders: try f.headers("request_headers"), requestBody: try f.body("request_body"),
+                responseHeaders: try f.headers("response_headers"), responseBody: try f.body("response_body")))
+        }
+        try f.refuseLeftovers()
+        return Event(time: time, payload)
+    }
+
+    static func unhex(_ s: String) -> [UInt8]? {
+        let u = Array(s.utf8)
+        guard u.count % 2 == 0 else { return nil }
+        func nibble(_ c: UInt8) -> UInt8? {
+            switch c {
+            case 48...57: c - 48
+            case 97...102: c - 87
+            case 65...70: c - 55
+            default: nil
+            }
+        }
+        var out = [UInt8]()
+        out.reserveCapacity(u.count / 2)
+        var k = 0
+        while k < u.count {
+            guard let hi = nibble(u[k]), let lo = nibble(u[k + 1]) else { return nil }
+            out.append(hi << 4 | lo)
+            k += 2
+        }
+        return out
+    }
+
+    /// The members of one object, taken one by one so leftovers can be refused.
+    private struct Fields {
+        private var members: [(key: String, value: JSONValue)]
+
+        init(_ members: [(key: String, value: JSONValue)]) {
+            self.members = members
+        }
+
+        mutating func take(_ key: String) -> JSONValue? {
+            guard let k = members.firstIndex(where: { $0.key == key }) else { return nil }
+            let value = members[k].value
+            members.remove(at: k)
+            if members.contains(where: { $0.key == key }) { members.append((key: "\u{0}repeated", value: .string(key))) }
+            return value
+        }
+
+        func refuseLeftovers() throws(Error) {
+            guard let first = members.first else { return }
+            if first.key == "\u{0}repeated", case .string(let name) = first.value {
+                throw Error(field: name, message: "member given more than once")
+            }
+            throw Error(field: first.key, message: "unknown member")
+        }
+
+        mutating func optionalString(_ key: String) throws(Error) -> String? {
+            switch take(key) {
+            case nil, .null?: return nil
+            case .string(let s)?: return s
+            case let other?: throw Error(field: key, message: "expected a string, found \(other.typeName)")
+            }
+        }
+
+        mutating func string(_ key: String) throws(Error) -> String {
+            guard let s = try optionalString(key) else { throw Error(field: key, message: "missing") }
+            return s
+        }
+
+        mutating func nonEmpty(_ key: String) throws(Error) -> String {
+            let s = try string(key)
+            guard !s.isEmpty else { throw Error(field: key, message: "must not be empty") }
+            return s
+        }
+
+        mutating func id(_ key: String) throws(Error) -> String {
+            let s = try string(key)
+            guard Identifier.isValid(s) else {
+                throw Error(field: key, message: "\"\(s)\" is not an id (1 to 64 letters, digits, '-' or '_')")
+            }
+            return s
+        }
+
+        mutating func optionalID(_ key: String) throws(Error) -> String? {
+            guard let s = try optionalString(key) else { return nil }
+            guard Identifier.isValid(s) else {
+                throw Error(field: key, message: "\"\(s)\" is not an id (1 to 64 letters, digits, '-' or '_')")
+            }
+            return s
+        }
+
+        mutating func optionalDeviceID(_ key: String) throws(Error) -> String? {
+            guard let s = try optionalString(key) else { return nil }
+            guard Identifier.isValidDeviceID(s) else {
+                throw Error(field: key, message: "\"\(s)\" is not a device id (letters, digits and _ - . ( ) [ ] { })")
+            }
+            return s
+        }
+
+        mutating func timeZone(_ key: String) throws(Error) -> String {
+            let s = try string(key)
+            guard TimeZone(identifier: s) != nil else {
+                throw Error(field: key, message: "\"\(s)\" is not an IANA time zone (such as Europe/Paris)")
+            }
+            return s
+        }
+
+        mutating func scope(_ key: String) throws(Error) -> String {
+            let s = try string(key)
+            do {
+                return try Scope(parsing: s).description
+            } catch {
+                throw Error(field: key, message: error.description)
+            }
+        }
+
+        mutating func optionalURL(_ key: String) throws(Error) -> String? {
+            guard let s = try optionalString(key) else { return nil }
+            guard let url = URL(string: s), let scheme = url.scheme?.lowercased(),
+                  scheme == "http" || scheme == "https", url.host != nil
+            else { throw Error(field: key, message: "\"\(s)\" is not an http or https URL") }
+            return s
+        }
+
+        mutating func timestamp(_ key: String) throws(Error) -> Timestamp {
+            let s = try string(key)
+            guard let t = Timestamp(rfc3339: s) else {
+                throw Error(field: key, message: "\"\(s)\" is not an RFC 3339 time (2026-11-29T09:14:03Z)")
+            }
+            return t
+        }
+
+        mutating func optionalInteger(_ key: String) throws(Error) -> Int64? {
+            switch take(key) {
+            case nil, .null?: return nil
+            case .integer(let i)?: return i
+            case let other?: throw Error(field: key, message: "expected an integer, found \(other.typeName)")
+            }
+        }
+
+        mutating func integer(_ key: String) throws(Error) -> Int64 {
+            guard let i = try optionalInteger(key) else { throw Error(field: key, message: "missing") }
+            return i
+        }
+
+        mutating func headers(_ key: String) throws(Error) -> [Header] {
+            switch take(key) {
+            case nil, .null?: return []
+            case .object(let members)?:
+                var headers: [Header] = []
+                for m in members {
+                    guard case .string(let v) = m.value else {
+                        throw Error(field: key, message: "header \"\(m.key)\" must be a string")
+                    }
+                    headers.append(Header(m.key, v))
+                }
+                return headers
+            case .array(let items)?:
+                var headers: [Header] = []
+                for item in items {
+                    guard case .array(let pair) = item, pair.count == 2,
+                          case .string(let name) = pair[0], case .string(let v) = pair[1]
+                    else { throw Error(field: key, message: "each header must be a [name, value] pair of strings") }
+                    headers.append(Header(name, v))
+                }
+                return headers
+            case let other?:
+                throw Error(field: key, message: "expected an object or an array of pairs, found \(other.typeName)")
+            }
+        }
+
+        mutating func body(_ key: String) throws(Error) -> [UInt8] {
+            let text = try optionalString(key)
+            let encoded = try optionalString(key + "_base64")
+            switch (text, encoded) {
+            case (let t?, nil): return Array(t.utf8)
+            case (nil, let b?):
+                guard let data = Data(base64Encoded: b) else {
+                    throw Error(field: key + "_base64", message: "not valid base64")
+                }
+                return [UInt8](data)
+            case (nil, nil): return []
+            case (_?, _?): throw Error(field: key, message: "give \(key) or \(key)_base64, not both")
+            }
+        }
+    }
+}

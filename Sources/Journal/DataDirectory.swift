@@ -1,0 +1,55 @@
+internal import Foundation
+public import Logging
+
+/// Junction's data directory: the journal, the projections beside it, and the lock that
+/// keeps a second writer out.
+///
+/// ```
+/// <data>/LOCK              held by the writer (daemon or offline tool)
+/// <data>/journal/          LMDB environment: events, meta
+/// <data>/projections/<n>/  one LMDB environment per projection
+/// ```
+public struct DataDirectory: Sendable {
+    public let root: String
+
+    public init(_ root: String) {
+        self.root = root.hasSuffix("/") && root.count > 1 ? String(root.dropLast()) : root
+    }
+
+    public var journalPath: String { root + "/journal" }
+    public var projectionsPath: String { root + "/projections" }
+
+    public func projectionPath(_ name: String) -> String { projectionsPath + "/" + name }
+
+    /// Whether `init` has been run here.
+    public var isInitialized: Bool {
+        FileManager.default.fileExists(atPath: journalPath + "/data.mdb")
+    }
+
+    /// Creates the directory (mode 0700) and an empty journal; refuses an existing one.
+    public func initialize(options: Journal.Options = Journal.Options(), logger: Logger) throws -> Journal {
+        if isInitialized { throw JournalError.alreadyInitialized(root) }
+        try FileManager.default.createDirectory(
+            atPath: projectionsPath, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: root)
+        return try Journal.create(at: journalPath, options: options, logger: logger)
+    }
+
+    /// Takes the writer's lock, or throws naming its holder.
+    public func lockForWriting(purpose: String) throws -> DirectoryLock {
+        guard FileManager.default.fileExists(atPath: root) else { throw JournalError.notInitialized(root) }
+        return try DirectoryLock(directory: root, purpose: purpose)
+    }
+
+    /// Opens the journal read-only; safe beside a running writer.
+    public func openJournalForReading(logger: Logger) throws -> Journal {
+        guard isInitialized else { throw JournalError.notInitialized(root) }
+        return try Journal.open(at: journalPath, readOnly: true, logger: logger)
+    }
+
+    /// Opens the journal as its writer; the caller holds the lock.
+    public func openJournalForWriting(_ lock: DirectoryLock, options: Journal.Options, logger: Logger) throws -> Journal {
+        guard isInitialized else { throw JournalError.notInitialized(root) }
+        return try Journal.open(at: journalPath, readOnly: false, options: options, logger: logger)
+    }
+}

@@ -1,0 +1,326 @@
+internal import Foundation
+public import Logging
+public import LMDB
+internal import Synchronization
+
+/// An append-only log of opaque records in an LMDB environment, numbered from 1 without
+/// gaps.
+///
+/// The `events` database maps an 8-byte big-endian sequence number to one record; the
+/// `meta` database holds the format version, the journal id and the head. A journal opened
+/// for writing commits appends in groups on its own thread: concurrent appenders share
+/// one write transaction and one fsync, and each is answered with its sequence numbers
+/// only once that commit is durable. The journal knows nothing of what the records mean.
+public final class Journal: Sendable {
+    /// How a journal is opened.
+    public struct Options: Sendable {
+        public var durability: Durability = .full
+        /// The map size to start with; it grows by itself.
+        public var initialMapSize: Int = 64 << 20
+        public var maxMapSize: Int = 1 << 40
+        /// A group commit stops taking queued batches past this many bytes.
+        public var maxGroupBytes: Int = 64 << 20
+        public var maxReaders: UInt32 = 126
+
+        public init(durability: Durability = .full, initialMapSize: Int = 64 << 20) {
+            self.durability = durability
+            self.initialMapSize = initialMapSize
+        }
+    }
+
+    /// Counts and sizes, as `junction stat` shows them.
+    public struct Statistics: Hashable, Sendable {
+        /// The last sequence number ever given (0 when nothing was appended).
+        public let head: UInt64
+        /// The first sequence number still stored, if any.
+        public let first: UInt64?
+        /// Records stored (fewer than `head` once compaction removed some).
+        public let count: Int
+        /// Bytes of the `events` database's pages.
+        public let eventBytes: Int
+        /// Bytes of the data file in use.
+        public let usedBytes: Int
+        /// Size of the data file on disk.
+        public let fileBytes: Int
+        public let mapSize: Int
+    }
+
+    public static let formatVersion = "1"
+
+    /// The directory of the LMDB environment.
+    public let path: String
+    /// A random id given at creation, to tell journals (and their copies) apart.
+    public let id: String
+    public let isReadOnly: Bool
+    public let durability: Durability
+    let environment: Environment
+    let events: Database
+    let meta: Database
+    let notifier: ChangeNotifier
+    private let committer: GroupCommitter?
+    private let logger: Logger
+
+    /// Creates an empty journal in `directory` (created if missing).
+    @discardableResult
+    public static func create(at directory: String, options: Options = Options(), logger: Logger) throws -> Journal {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        if FileManager.default.fileExists(atPath: directory + "/data.mdb") {
+            throw JournalError.alreadyInitialized(directory)
+        }
+        let env = try Environment(path: directory, configuration: configuration(options, readOnly: false))
+        try env.write { txn in
+            _ = try txn.openDatabase(named: "events", options: .create)
+            let meta = try txn.openDatabase(named: "meta", options: .create)
+            try txn.put(meta, key: Array("format".utf8), value: Array(formatVersion.utf8))
+            try txn.put(meta, key: Array("journal-id".utf8), value: Array(UUID().uuidString.lowercased().utf8))
+            try txn.put(meta, key: Array("head".utf8), value: sequenceKey(0))
+        }
+        return try Journal(environment: env, options: options, logger: logger)
+    }
+
+    /// Opens an existing journal for reading, or as its single writer.
+    public static func open(
+        at directory: String, readOnly: Bool, options: Options = Options(), logger: Logger
+    ) throws -> Journal {
+        guard FileManager.default.fileExists(atPath: directory + "/data.mdb") else {
+            throw JournalError.notInitialized(directory)
+        }
+        let env: Environment
+        do {
+            env = try Environment(path: directory, configuration: configuration(options, readOnly: readOnly))
+        } catch {
+            throw JournalError.storage(error)
+        }
+        return try Journal(environment: env, options: options, logger: logger)
+    }
+
+    private static func configuration(_ options: Options, readOnly: Bool) -> Environment.Configuration {
+        var flags: Environment.Flags = readOnly ? [.readOnly] : []
+        switch options.durability {
+        case .full: break
+        case .noMetaSync: flags.insert(.noMetaSync)
+        case .noSync: flags.insert(.noSync)
+        }
+        return Environment.Configuration(
+            mapSize: readOnly ? 0 : options.initialMapSize, maxMapSize: options.maxMapSize,
+            maxReaders: options.maxReaders, maxDatabases: 4, flags: flags)
+    }
+
+    private init(environment env: Environment, options: Options, logger: Logger) throws {
+        do {
+            let (events, meta, format, id, storedHead, lastKey) = try env.read { txn in
+                let events = try txn.openDatabase(named: "events")
+                let meta = try txn.openDatabase(named: "meta")
+                let format = try txn.get(meta, key: Array("format".utf8)).map { String(decoding: $0, as: UTF8.self) }
+                let id = try txn.get(meta, key: Array("journal-id".utf8)).map { String(decoding: $0, as: UTF8.self) }
+                let head = try txn.get(meta, key: Array("head".utf8)).flatMap(Journal.sequenceNumber(of:))
+                let last = try txn.withCursor(events) { c in try c.last().flatMap { Journal.sequenceNumber(of: $0.key) } }
+                return (events, meta, format, id, head, last)
+            }
+            guard format == Journal.formatVersion else { throw JournalError.unsupportedFormat(format ?? "none") }
+            self.environment = env
+            self.events = events
+            self.meta = meta
+            self.id = id ?? ""
+            self.path = env.path
+            self.isReadOnly = env.isReadOnly
+            self.durability = options.durability
+            self.logger = logger
+            self.notifier = ChangeNotifier(watchedFile: env.path + "/data.mdb")
+            // The head is stored with every commit, so numbers of events that compaction
+            // removed from the end are never given again.
+            let head = max(storedHead ?? 0, lastKey ?? 0)
+            if env.isReadOnly {
+                committer = nil
+            } else {
+                committer = GroupCommitter(
+                    environment: env, events: events, meta: meta, head: head, options: options,
+                    notifier: notifier, logger: logger)
+            }
+            if env.staleReadersCleared > 0 {
+                logger.notice("cleared stale reader slots", metadata: ["journal.stale_readers": "\(env.staleReadersCleared)"])
+            }
+        } catch let error as LMDBError {
+            if error == .notFound { throw JournalError.notInitialized(env.path) }
+            throw JournalError.storage(error)
+        }
+    }
+
+    deinit {
+        committer?.stop()
+        notifier.stop()
+    }
+
+    /// Stops the writer after committing what is queued. Later appends fail.
+    public func close() {
+        committer?.stop()
+        notifier.stop()
+    }
+
+    // MARK: Writing
+
+    /// Appends `batch` atomically and returns its sequence numbers once the commit is
+    /// durable. Concurrent calls are committed together.
+    ///
+    /// Either every record of the batch is in the journal, numbered consecutively, or
+    /// none is and the call throws.
+    public func append(_ batch: RecordBatch) async throws -> ClosedRange<UInt64> {
+        guard let committer else { throw JournalError.readOnly }
+        try Journal.validate(batch)
+        return try await withCheckedThrowingContinuation { continuation in
+            committer.enqueue(batch) { continuation.resume(with: $0) }
+        }
+    }
+
+    /// Appends `batch` and blocks the calling thread until the commit is durable; for
+    /// command-line tools outside Swift concurrency.
+    public func appendAndWait(_ batch: RecordBatch) throws -> ClosedRange<UInt64> {
+        guard let committer else { throw JournalError.readOnly }
+        try Journal.validate(batch)
+        let done = DispatchSemaphore(value: 0)
+        let result = Mutex<Result<ClosedRange<UInt64>, any Error>?>(nil)
+        committer.enqueue(batch) { r in
+            result.withLock { $0 = r }
+            done.signal()
+        }
+        done.wait()
+        return try result.withLock { $0! }.get()
+    }
+
+    private static func validate(_ batch: RecordBatch) throws {
+        guard !batch.isEmpty else { throw JournalError.emptyBatch }
+        for i in 0..<batch.count where batch.range(of: i).isEmpty { throw JournalError.emptyRecord(i) }
+    }
+
+    /// Runs `body` in one write transaction on the journal's environment, serialised with
+    /// group commits; for maintenance that rewrites or removes records (compaction).
+    public func withMaintenanceTransaction<R: Sendable>(
+        _ body: @Sendable @escaping (Transaction, Database) throws -> R
+    ) async throws -> R {
+        guard let committer else { throw JournalError.readOnly }
+        return try await withCheckedThrowingContinuation { continuation in
+            committer.enqueueMaintenance { [events] txn in try body(txn, events) } completion: {
+                continuation.resume(with: $0.map { $0 as! R })
+            }
+        }
+    }
+
+    // MARK: Reading
+
+    /// The last sequence number given. A writer answers from memory; a reader from the
+    /// latest commit.
+    public var head: UInt64 {
+        get throws {
+            if let committer { return committer.head }
+            return try environment.read { txn in try Journal.readHead(txn, events: events, meta: meta) }
+        }
+    }
+
+    static func readHead(_ txn: Transaction, events: Database, meta: Database) throws -> UInt64 {
+        let stored = try txn.get(meta, key: Array("head".utf8)).flatMap(Journal.sequenceNumber(of:)) ?? 0
+        let last = try txn.withCursor(events) { c in try c.last().flatMap { Journal.sequenceNumber(of: $0.key) } } ?? 0
+        return max(stored, last)
+    }
+
+    /// Calls `body` with record `seq` read in place, or returns nil if there is none.
+    public func read<R>(_ seq: UInt64, _ body: (UnsafeRawBufferPointer) throws -> R) throws -> R? {
+        try storage {
+            try environment.read { txn in
+                try txn.get(events, key: Journal.sequenceKey(seq)).map(body)
+            }
+        }
+    }
+
+    /// A copy of record `seq`, or nil.
+    public func record(_ seq: UInt64) throws -> [UInt8]? {
+        try read(seq) { Array($0) }
+    }
+
+    /// Visits the records from `start` through `end` (inclusive) in order, read in place,
+    /// in one read transaction, until `body` returns false. Holes are skipped.
+    public func scan(
+        from start: UInt64 = 1, through end: UInt64 = .max,
+        _ body: (UInt64, UnsafeRawBufferPointer) throws -> Bool
+    ) throws {
+        guard start <= end else { return }
+        let range = KeyRange(lower: Journal.sequenceKey(start), upper: end == .max ? nil : Journal.sequenceKey(end + 1))
+        try storage {
+            try environment.read { txn in
+                try txn.scan(events, range: range) { key, value in
+                    try body(Journal.sequenceNumber(of: key) ?? 0, value)
+                }
+            }
+        }
+    }
+
+    /// Copies up to `maxRecords` records (and about `maxBytes`) from `start` on, in one
+    /// short read transaction.
+    public func readChunk(from start: UInt64, maxRecords: Int = 4096, maxBytes: Int = 16 << 20) throws -> JournalChunk {
+        var chunk = JournalChunk()
+        var bytes = 0
+        try scan(from: start) { seq, value in
+            chunk.append(seq, value)
+            bytes += value.count
+            return chunk.count < maxRecords && bytes < maxBytes
+        }
+        return chunk
+    }
+
+    /// The records from `start` on, in chunks; with `follow`, waits for new ones.
+    public func tail(from start: UInt64 = 1, follow: Bool, maxRecords: Int = 4096, maxBytes: Int = 16 << 20) -> JournalTail {
+        JournalTail(journal: self, start: max(start, 1), follow: follow, maxRecords: maxRecords, maxBytes: maxBytes)
+    }
+
+    /// Returns once the journal may have changed since `generation` (see
+    /// ``changeGeneration``): at once for this process's appends, through inotify for
+    /// other processes'.
+    public func waitForChange(after generation: UInt64) async {
+        await notifier.wait(after: generation)
+    }
+
+    /// Read before looking at the journal and passed to ``waitForChange(after:)``.
+    public var changeGeneration: UInt64 { notifier.generation }
+
+    /// Head, record count and sizes.
+    public func statistics() throws -> Statistics {
+        try storage {
+            let (head, first, stat) = try environment.read { txn in
+                let head = try Journal.readHead(txn, events: events, meta: meta)
+                let first = try txn.withCursor(events) { c in try c.first().flatMap { Journal.sequenceNumber(of: $0.key) } }
+                return (head, first, try txn.statistics(events))
+            }
+            let info = environment.info()
+            let attributes = try? FileManager.default.attributesOfItem(atPath: path + "/data.mdb")
+            let fileBytes = (attributes?[.size] as? NSNumber)?.intValue ?? 0
+            return Statistics(
+                head: head, first: first, count: stat.entries, eventBytes: stat.bytes,
+                usedBytes: info.usedBytes, fileBytes: fileBytes, mapSize: info.mapSize)
+        }
+    }
+
+    /// Writes a compacted copy of the journal's environment into `directory` (created,
+    /// must be empty): free pages are left out, so the copy is as small as the data.
+    public func copy(to directory: String) throws {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try storage { try environment.copy(to: directory, compacting: true) }
+    }
+
+    // MARK: Keys
+
+    /// The 8-byte big-endian key of a sequence number.
+    public static func sequenceKey(_ seq: UInt64) -> [UInt8] {
+        withUnsafeBytes(of: seq.bigEndian) { Array($0) }
+    }
+
+    /// The sequence number of an 8-byte big-endian key.
+    public static func sequenceNumber(of key: UnsafeRawBufferPointer) -> UInt64? {
+        guard key.count == 8 else { return nil }
+        var v: UInt64 = 0
+        for b in key { v = v << 8 | UInt64(b) }
+        return v
+    }
+
+    private func storage<R>(_ body: () throws -> R) throws -> R {
+        try Result(catching: body).mapStorageError().get()
+    }
+}

@@ -1,0 +1,73 @@
+public import LMDB
+
+/// Why a journal operation failed.
+public struct JournalError: Error, Hashable, Sendable, CustomStringConvertible {
+    private enum Reason: Hashable, Sendable {
+        case notInitialized(String)
+        case alreadyInitialized(String)
+        case unsupportedFormat(String)
+        case readOnly
+        case closed
+        case emptyBatch
+        case emptyRecord(Int)
+        case storage(LMDBError)
+        case locked(String, String)
+    }
+
+    private let reason: Reason
+
+    private init(_ reason: Reason) {
+        self.reason = reason
+    }
+
+    static func notInitialized(_ path: String) -> Self { Self(.notInitialized(path)) }
+    static func alreadyInitialized(_ path: String) -> Self { Self(.alreadyInitialized(path)) }
+    static func unsupportedFormat(_ found: String) -> Self { Self(.unsupportedFormat(found)) }
+    static let readOnly = Self(.readOnly)
+    static let closed = Self(.closed)
+    static let emptyBatch = Self(.emptyBatch)
+    static func emptyRecord(_ index: Int) -> Self { Self(.emptyRecord(index)) }
+    static func locked(_ path: String, holder: String) -> Self { Self(.locked(path, holder)) }
+
+    /// Wraps an error from LMDB.
+    public static func storage(_ error: LMDBError) -> Self { Self(.storage(error)) }
+
+    /// The LMDB error underneath, if that is what failed.
+    public var storageError: LMDBError? {
+        if case .storage(let e) = reason { return e }
+        return nil
+    }
+
+    /// Whether the write failed because the disk or the map's limit is full: the journal
+    /// is unchanged and later writes may succeed once space is back.
+    public var isOutOfSpace: Bool {
+        storageError == .noSpace || storageError == .mapFull
+    }
+
+    /// Whether the directory is held by another process.
+    public var isLocked: Bool {
+        if case .locked = reason { return true }
+        return false
+    }
+
+    public var description: String {
+        switch reason {
+        case .notInitialized(let path): "no journal at \(path) (run `junction init` first)"
+        case .alreadyInitialized(let path): "a journal already exists at \(path)"
+        case .unsupportedFormat(let found): "unsupported journal format \(found) (this build reads format 1)"
+        case .readOnly: "the journal is open read-only"
+        case .closed: "the journal is closed"
+        case .emptyBatch: "an append needs at least one record"
+        case .emptyRecord(let i): "record \(i + 1) of the batch is empty"
+        case .storage(let e): "storage error: \(e) (code \(e.code))"
+        case .locked(let path, let holder): "\(path) is in use by \(holder); stop it first"
+        }
+    }
+}
+
+extension Result where Failure == any Error {
+    /// Maps LMDB errors to ``JournalError/storage(_:)`` so callers see one error type.
+    func mapStorageError() -> Result<Success, any Error> {
+        mapError { ($0 as? LMDBError).map(JournalError.storage) ?? $0 }
+    }
+}

@@ -1,0 +1,60 @@
+internal import CLMDB
+
+/// A handle on one database (a B-tree) inside an ``Environment``.
+///
+/// Handles are plain numbers, valid for the environment's lifetime and shareable between
+/// threads once the transaction that opened them has committed.
+public struct Database: Hashable, Sendable {
+    internal let dbi: UInt32
+
+    internal init(dbi: UInt32) {
+        self.dbi = dbi
+    }
+
+    /// How a database is opened.
+    public struct Options: OptionSet, Hashable, Sendable {
+        public let rawValue: UInt32
+        public init(rawValue: UInt32) { self.rawValue = rawValue }
+
+        /// Create the database if it does not exist (write transactions only).
+        public static let create = Options(rawValue: UInt32(MDB_CREATE))
+        /// Keys are compared as native-endian unsigned integers.
+        public static let integerKeys = Options(rawValue: UInt32(MDB_INTEGERKEY))
+        /// Keys are compared from their last byte backwards.
+        public static let reverseKeys = Options(rawValue: UInt32(MDB_REVERSEKEY))
+    }
+
+    /// The shape of a database: entry count and pages by kind.
+    public struct Statistics: Hashable, Sendable {
+        public let pageSize: Int
+        public let depth: Int
+        public let branchPages: Int
+        public let leafPages: Int
+        public let overflowPages: Int
+        public let entries: Int
+
+        /// Bytes held by this database's pages.
+        public var bytes: Int { (branchPages + leafPages + overflowPages) * pageSize }
+
+        internal init(_ stat: MDB_stat) {
+            pageSize = Int(stat.ms_psize)
+            depth = Int(stat.ms_depth)
+            branchPages = Int(stat.ms_branch_pages)
+            leafPages = Int(stat.ms_leaf_pages)
+            overflowPages = Int(stat.ms_overflow_pages)
+            entries = Int(stat.ms_entries)
+        }
+    }
+}
+
+/// Flags for writing one entry.
+public struct PutOptions: OptionSet, Hashable, Sendable {
+    public let rawValue: UInt32
+    public init(rawValue: UInt32) { self.rawValue = rawValue }
+
+    /// Fail with ``LMDBError/keyExists`` instead of replacing an existing entry.
+    public static let noOverwrite = PutOptions(rawValue: UInt32(MDB_NOOVERWRITE))
+    /// The key sorts after every existing key: append without searching the tree.
+    /// Fails with ``LMDBError/keyExists`` if it does not.
+    public static let append = PutOptions(rawValue: UInt32(MDB_APPEND))
+}

@@ -1,0 +1,10 @@
+import ArgumentParser
+
+@main
+struct Junction: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "junction",
+        abstract: "The connection service of a restaurant integration hub: an event journal and its tools.",
+        subcommands: [InitCommand.self, AppendCommand.self, TailCommand.self, StatCommand.self]
+    )
+}
