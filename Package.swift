@@ -63,16 +63,18 @@ let package = Package(
             path: "tools/chaos",
             swiftSettings: strict
         ),
-        .testTarget(name: "LMDBTests", dependencies: ["LMDB"], swiftSettings: strict),
-        .testTarget(name: "EventsTests", dependencies: ["Events"], swiftSettings: strict),
+        // Helpers shared by the test targets: temporary directories, seeded random events.
+        .target(name: "TestSupport", dependencies: ["Events"], path: "Tests/Support", swiftSettings: strict),
+        .testTarget(name: "LMDBTests", dependencies: ["LMDB", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "EventsTests", dependencies: ["Events", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "JournalTests",
-            dependencies: ["Journal", "Events", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["Journal", "Events", "TestSupport", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
         .testTarget(
             name: "JunctionTests",
-            dependencies: ["Journal", "Events", "junction", "junction-loadgen", "junction-chaos"],
+            dependencies: ["Journal", "Events", "TestSupport", "junction", "junction-loadgen", "junction-chaos"],
             swiftSettings: strict
         ),
     ],

@@ -269,6 +269,8 @@ public enum NDJSONEventCodec {
     /// The members of one object, taken one by one so leftovers can be refused.
     private struct Fields {
         private var members: [(key: String, value: JSONValue)]
+        /// Stands in for a member that was given twice (no JSON key can hold a NUL here).
+        private static let repeatedMarker = "\u{0}repeated"
 
         init(_ members: [(key: String, value: JSONValue)]) {
             self.members = members
@@ -278,16 +280,15 @@ public enum NDJSONEventCodec {
             guard let k = members.firstIndex(where: { $0.key == key }) else { return nil }
             let value = members[k].value
             members.remove(at: k)
-            if members.contains(where: { $0.key == key }) { members.append((key: "\u{0}repeated", value: .string(key))) }
+            if members.contains(where: { $0.key == key }) { members.append((key: Fields.repeatedMarker, value: .string(key))) }
             return value
         }
 
         func refuseLeftovers() throws(Error) {
-            guard let first = members.first else { return }
-            if first.key == "\u{0}repeated", case .string(let name) = first.value {
+            if let repeated = members.first(where: { $0.key == Fields.repeatedMarker }), case .string(let name) = repeated.value {
                 throw Error(field: name, message: "member given more than once")
             }
-            throw Error(field: first.key, message: "unknown member")
+            if let first = members.first { throw Error(field: first.key, message: "unknown member") }
         }
 
         mutating func optionalString(_ key: String) throws(Error) -> String? {

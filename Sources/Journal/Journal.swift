@@ -281,6 +281,10 @@ public final class Journal: Sendable {
     /// Read before looking at the journal and passed to ``waitForChange(after:)``.
     public var changeGeneration: UInt64 { notifier.generation }
 
+    /// Write transactions committed to the journal's environment since it was created
+    /// (LMDB's last transaction id): with group commit, far fewer than appends.
+    public var transactionCount: Int { environment.info().lastTransactionID }
+
     /// Head, record count and sizes.
     public func statistics() throws -> Statistics {
         try storage {

@@ -1,0 +1,73 @@
+import Events
+
+/// One event of every kind with its committed binary and NDJSON forms. A change to either
+/// form breaks these on purpose: the format is a contract with every existing journal.
+enum GoldenVectors {
+    static let time = Timestamp(rfc3339: "2026-11-29T09:14:03Z")!
+
+    static let cases: [(name: String, event: Event, hex: String, ndjson: String)] = [
+        (
+            "connectionBlocked",
+            Event(time: time, .connectionBlocked(ConnectionStatusChanged(connectionID: "k2x9q", actor: "owner@example.com"))),
+            "0106c0ace0b666610600056b32783971116f776e6572406578616d706c652e636f6d00",
+            #"{"event":"connectionBlocked","time":"2026-11-29T09:14:03.000000Z","connection_id":"k2x9q","actor":"owner@example.com"}"#
+        ),
+        (
+            "accountRegistered",
+            Event(time: time, .accountRegistered(AccountRegistered(accountID: "3r4s3", name: "Café Été", timeZone: "Europe/Paris"))),
+            "0101c0ace0b6666106000533723473330b436166c3a920c38974c3a90c4575726f70652f5061726973",
+            #"{"event":"accountRegistered","time":"2026-11-29T09:14:03.000000Z","account_id":"3r4s3","name":"Café Été","time_zone":"Europe/Paris"}"#
+        ),
+        (
+            "locationRegistered",
+            Event(time: time, .locationRegistered(LocationRegistered(
+                locationID: "3r4s3-1", accountID: "3r4s3", name: "Bastille", timeZone: "Asia/Kolkata"))),
+            "0102c0ace0b6666106000733723473332d310533723473330842617374696c6c650c417369612f4b6f6c6b617461",
+            #"{"event":"locationRegistered","time":"2026-11-29T09:14:03.000000Z","location_id":"3r4s3-1","account_id":"3r4s3","name":"Bastille","time_zone":"Asia/Kolkata"}"#
+        ),
+        (
+            "appRegistered",
+            Event(time: time, .appRegistered(AppRegistered(
+                appID: "uber", name: "Uber Eats", level: .location, scope: "location[orders.write,catalog.read]",
+                openURL: nil, disconnectCallbackURL: "https://cb.example.com/d"))),
+            "0103c0ace0b66661060004756265720955626572204561747301236c6f636174696f6e5b6f72646572732e77726974652c636174616c6f672e726561645d00011868747470733a2f2f63622e6578616d706c652e636f6d2f64",
+            #"{"event":"appRegistered","time":"2026-11-29T09:14:03.000000Z","app_id":"uber","name":"Uber Eats","level":"location","scope":"location[orders.write,catalog.read]","disconnect_callback_url":"https://cb.example.com/d"}"#
+        ),
+        (
+            "connectionCreated",
+            Event(time: time, .connectionCreated(ConnectionCreated(
+                connectionID: "c1", appID: "uber", accountID: "3r4s3", locationID: "3r4s3-1", deviceID: "caisse-2",
+                scope: "location[orders.write]", customerListID: "xab66", catalogID: nil,
+                tokenDigest: Array(0..<32), tokenHint: "9f3a"))),
+            "0104c0ace0b6666106000263310475626572053372347333010733723473332d3101086361697373652d32166c6f636174696f6e5b6f72646572732e77726974655d010578616236360020000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f0439663361",
+            #"{"event":"connectionCreated","time":"2026-11-29T09:14:03.000000Z","connection_id":"c1","app_id":"uber","account_id":"3r4s3","location_id":"3r4s3-1","device_id":"caisse-2","scope":"location[orders.write]","customer_list_id":"xab66","token_digest":"000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f","token_hint":"9f3a"}"#
+        ),
+        (
+            "connectionReconnected",
+            Event(time: time, .connectionReconnected(ConnectionReconnected(connectionID: "c1", customerListID: nil, catalogID: "psmlf"))),
+            "0105c0ace0b66661060002633100010570736d6c66",
+            #"{"event":"connectionReconnected","time":"2026-11-29T09:14:03.000000Z","connection_id":"c1","catalog_id":"psmlf"}"#
+        ),
+        (
+            "connectionUnblocked",
+            Event(time: time, .connectionUnblocked(ConnectionStatusChanged(connectionID: "c1", actor: "support", reason: "paid"))),
+            "0107c0ace0b66661060002633107737570706f7274010470616964",
+            #"{"event":"connectionUnblocked","time":"2026-11-29T09:14:03.000000Z","connection_id":"c1","actor":"support","reason":"paid"}"#
+        ),
+        (
+            "connectionDisconnected",
+            Event(time: time, .connectionDisconnected(ConnectionStatusChanged(connectionID: "c1", actor: "owner", reason: nil))),
+            "0108c0ace0b666610600026331056f776e657200",
+            #"{"event":"connectionDisconnected","time":"2026-11-29T09:14:03.000000Z","connection_id":"c1","actor":"owner"}"#
+        ),
+        (
+            "requestLogged",
+            Event(time: Timestamp(microseconds: time.microseconds + 250_000), .requestLogged(RequestLogged(
+                connectionID: "c1", requestID: "req_1", method: .patch, resource: "orders", url: "/orders/o1",
+                status: 422, durationMicroseconds: 300, requestHeaders: [Header("X-Access-Token", "[REDACTED]")],
+                requestBody: Array("{\"status\":\"x\"}".utf8), responseHeaders: [], responseBody: [0xFF, 0x00]))),
+            "0109507de4b66661060002633101057265715f3104066f72646572730a2f6f72646572732f6f31a601ac02010e582d4163636573732d546f6b656e0a5b52454441435445445d0e7b22737461747573223a2278227d0002ff00",
+            #"{"event":"requestLogged","time":"2026-11-29T09:14:03.250000Z","connection_id":"c1","request_id":"req_1","method":"PATCH","resource":"orders","url":"/orders/o1","status":422,"duration_us":300,"request_headers":[["X-Access-Token","[REDACTED]"]],"request_body":"{\"status\":\"x\"}","response_headers":[],"response_body_base64":"/wA="}"#
+        ),
+    ]
+}

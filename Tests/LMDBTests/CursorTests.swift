@@ -1,0 +1,92 @@
+import LMDB
+import TestSupport
+import Testing
+
+struct CursorTests {
+    private func makeNumbers() throws -> (TemporaryDirectory, Environment, Database) {
+        let dir = TemporaryDirectory()
+        let env = try Environment(path: dir.path)
+        let db = try env.openDatabase(named: "n", options: .create)
+        try env.write { txn in
+            for i in stride(from: 0, to: 100, by: 2) { try txn.put(db, key: [UInt8(i)], value: [UInt8(i), 0xAA]) }
+        }
+        return (dir, env, db)
+    }
+
+    private func keys(_ env: Environment, _ db: Database, _ range: KeyRange, _ direction: Cursor.Direction, limit: Int = .max) throws -> [Int] {
+        try env.read { txn in
+            var out: [Int] = []
+            try txn.scan(db, range: range, direction: direction) { key, value in
+                #expect(value.count == 2 && value[0] == key[0])
+                out.append(Int(key[0]))
+                return out.count < limit
+            }
+            return out
+        }
+    }
+
+    @Test func forwardAndBackwardScansHonourHalfOpenRanges() throws {
+        let (_, env, db) = try makeNumbers()
+        #expect(try keys(env, db, KeyRange(lower: [10], upper: [20]), .forward) == [10, 12, 14, 16, 18])
+        #expect(try keys(env, db, KeyRange(lower: [10], upper: [20]), .backward) == [18, 16, 14, 12, 10])
+        #expect(try keys(env, db, KeyRange(lower: [11], upper: [19]), .backward) == [18, 16, 14, 12])
+        #expect(try keys(env, db, KeyRange(lower: [95]), .forward) == [96, 98])
+        #expect(try keys(env, db, KeyRange(upper: [5]), .backward) == [4, 2, 0])
+        #expect(try keys(env, db, KeyRange(upper: [200]), .backward, limit: 2) == [98, 96])
+        #expect(try keys(env, db, .all, .forward).count == 50)
+        #expect(try keys(env, db, KeyRange(lower: [50], upper: [50]), .forward).isEmpty)
+        #expect(try keys(env, db, KeyRange(lower: [150]), .forward).isEmpty)
+        #expect(try keys(env, db, KeyRange(upper: [0]), .backward).isEmpty)
+    }
+
+    @Test func prefixRangeCoversExactlyThePrefix() throws {
+        let dir = TemporaryDirectory()
+        let env = try Environment(path: dir.path)
+        let db = try env.openDatabase(named: "p", options: .create)
+        let all: [[UInt8]] = [[1], [1, 0], [1, 255], [1, 255, 255], [2], [2, 0], [255, 255], [255, 255, 1]]
+        try env.write { txn in for k in all { try txn.put(db, key: k, value: [0]) } }
+        func scan(_ r: KeyRange) throws -> [[UInt8]] {
+            try env.read { txn in
+                var out: [[UInt8]] = []
+                try txn.scan(db, range: r) { k, _ in out.append(Array(k)); return true }
+                return out
+            }
+        }
+        #expect(try scan(.prefix([1])) == [[1], [1, 0], [1, 255], [1, 255, 255]])
+        #expect(try scan(.prefix([1, 255])) == [[1, 255], [1, 255, 255]])
+        #expect(try scan(.prefix([255, 255])) == [[255, 255], [255, 255, 1]])
+    }
+
+    @Test func cursorMovesAndDeletes() throws {
+        let (_, env, db) = try makeNumbers()
+        try env.write { txn in
+            try txn.withCursor(db) { c in
+                #expect(try c.seek(atLeast: [33])?.key.first == 34)
+                #expect(try c.next()?.key.first == 36)
+                #expect(try c.previous()?.key.first == 34)
+                try c.deleteCurrent()
+                #expect(try c.seek(exactly: [34]) == nil)
+                #expect(try c.seek(before: [34])?.key.first == 32)
+                #expect(try c.last()?.key.first == 98)
+                #expect(try c.next() == nil)
+                #expect(try c.first()?.key.first == 0)
+                #expect(try c.previous() == nil)
+            }
+        }
+        #expect(try env.read { try $0.statistics(db).entries } == 49)
+    }
+
+    @Test func appendRefusesKeysOutOfOrder() throws {
+        let dir = TemporaryDirectory()
+        let env = try Environment(path: dir.path)
+        let db = try env.openDatabase(named: "a", options: .create)
+        try env.write { txn in
+            try txn.put(db, key: [1], value: [1], options: .append)
+            try txn.put(db, key: [2], value: [2], options: .append)
+        }
+        let error = #expect(throws: LMDBError.self) {
+            try env.write { txn in try txn.put(db, key: [1, 5], value: [0], options: .append) }
+        }
+        #expect(error == .keyExists)
+    }
+}
