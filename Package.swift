@@ -35,10 +35,15 @@ let package = Package(
             dependencies: ["LMDB", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
+        .target(
+            name: "Projections",
+            dependencies: ["LMDB", "Events", "Journal", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "junction",
             dependencies: [
-                "Events", "Journal",
+                "Events", "Journal", "Projections",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

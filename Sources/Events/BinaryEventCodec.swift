@@ -158,9 +158,11 @@ public enum BinaryEventCodec {
     }
 }
 
+/// The primitives of the binary format, public so other stores (projections) can use
+/// the same compact encoding for their own records.
 extension [UInt8] {
     @inline(__always)
-    mutating func appendVarint(_ value: UInt64) {
+    public mutating func appendVarint(_ value: UInt64) {
         var v = value
         while v >= 0x80 {
             append(UInt8(truncatingIfNeeded: v) | 0x80)
@@ -170,19 +172,19 @@ extension [UInt8] {
     }
 
     @inline(__always)
-    mutating func appendInt64LE(_ value: Int64) {
+    public mutating func appendInt64LE(_ value: Int64) {
         let v = UInt64(bitPattern: value)
         for shift in stride(from: 0, to: 64, by: 8) { append(UInt8(truncatingIfNeeded: v >> UInt64(shift))) }
     }
 
     @inline(__always)
-    mutating func appendUInt16LE(_ value: UInt16) {
+    public mutating func appendUInt16LE(_ value: UInt16) {
         append(UInt8(truncatingIfNeeded: value))
         append(UInt8(truncatingIfNeeded: value >> 8))
     }
 
     @inline(__always)
-    mutating func appendString(_ s: String) {
+    public mutating func appendString(_ s: String) {
         var s = s
         s.withUTF8 { utf8 in
             appendVarint(UInt64(utf8.count))
@@ -191,7 +193,7 @@ extension [UInt8] {
     }
 
     @inline(__always)
-    mutating func appendOptionalString(_ s: String?) {
+    public mutating func appendOptionalString(_ s: String?) {
         if let s {
             append(1)
             appendString(s)
@@ -201,12 +203,12 @@ extension [UInt8] {
     }
 
     @inline(__always)
-    mutating func appendBytes(_ bytes: [UInt8]) {
+    public mutating func appendBytes(_ bytes: [UInt8]) {
         appendVarint(UInt64(bytes.count))
         append(contentsOf: bytes)
     }
 
-    mutating func appendHeaders(_ headers: [Header]) {
+    public mutating func appendHeaders(_ headers: [Header]) {
         appendVarint(UInt64(headers.count))
         for h in headers {
             appendString(h.name)
@@ -215,22 +217,22 @@ extension [UInt8] {
     }
 }
 
-/// Reads the fields of an encoded event in place, checking every length against the end.
-struct ByteReader {
+/// Reads binary fields in place, checking every length against the end.
+public struct ByteReader {
     private let bytes: UnsafeRawBufferPointer
-    private(set) var offset = 0
+    public private(set) var offset = 0
 
-    init(_ bytes: UnsafeRawBufferPointer) {
+    public init(_ bytes: UnsafeRawBufferPointer) {
         self.bytes = bytes
     }
 
-    mutating func readByte() throws(EventDecodingError) -> UInt8 {
+    public mutating func readByte() throws(EventDecodingError) -> UInt8 {
         guard offset < bytes.count else { throw .truncated(at: offset) }
         defer { offset += 1 }
         return bytes[offset]
     }
 
-    mutating func readVarint() throws(EventDecodingError) -> UInt64 {
+    public mutating func readVarint() throws(EventDecodingError) -> UInt64 {
         let start = offset
         var result: UInt64 = 0
         var shift: UInt64 = 0
@@ -243,7 +245,7 @@ struct ByteReader {
         }
     }
 
-    mutating func readInt64LE() throws(EventDecodingError) -> Int64 {
+    public mutating func readInt64LE() throws(EventDecodingError) -> Int64 {
         guard bytes.count - offset >= 8 else { throw .truncated(at: bytes.count) }
         var v: UInt64 = 0
         for i in 0..<8 { v |= UInt64(bytes[offset + i]) << UInt64(8 * i) }
@@ -251,7 +253,7 @@ struct ByteReader {
         return Int64(bitPattern: v)
     }
 
-    mutating func readUInt16LE() throws(EventDecodingError) -> UInt16 {
+    public mutating func readUInt16LE() throws(EventDecodingError) -> UInt16 {
         guard bytes.count - offset >= 2 else { throw .truncated(at: bytes.count) }
         defer { offset += 2 }
         return UInt16(bytes[offset]) | UInt16(bytes[offset + 1]) << 8
@@ -266,14 +268,14 @@ struct ByteReader {
         return slice
     }
 
-    mutating func readString() throws(EventDecodingError) -> String {
+    public mutating func readString() throws(EventDecodingError) -> String {
         let start = offset
         let slice = try readSlice()
         guard let s = String(validating: slice, as: UTF8.self) else { throw .invalidUTF8(at: start) }
         return s
     }
 
-    mutating func readOptionalString() throws(EventDecodingError) -> String? {
+    public mutating func readOptionalString() throws(EventDecodingError) -> String? {
         let flagOffset = offset
         switch try readByte() {
         case 0: return nil
@@ -282,11 +284,11 @@ struct ByteReader {
         }
     }
 
-    mutating func readBytes() throws(EventDecodingError) -> [UInt8] {
+    public mutating func readBytes() throws(EventDecodingError) -> [UInt8] {
         [UInt8](try readSlice())
     }
 
-    mutating func readHeaders() throws(EventDecodingError) -> [Header] {
+    public mutating func readHeaders() throws(EventDecodingError) -> [Header] {
         let countOffset = offset
         let count = try readVarint()
         // Each header takes at least two bytes: a bound that stops huge counts early.
@@ -299,7 +301,9 @@ struct ByteReader {
         return headers
     }
 
-    func remaining() -> [UInt8] {
+    public var isAtEnd: Bool { offset >= bytes.count }
+
+    public func remaining() -> [UInt8] {
         [UInt8](UnsafeRawBufferPointer(rebasing: bytes[offset...]))
     }
 }

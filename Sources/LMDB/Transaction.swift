@@ -111,6 +111,21 @@ public struct Transaction {
         return try body(Cursor(handle: cursor))
     }
 
+    /// Runs `body` with `count` independent cursors on `database` (for merging several
+    /// ranges at once), all closed when the closure returns.
+    public func withCursors<R>(_ database: Database, count: Int, _ body: ([Cursor]) throws -> R) throws -> R {
+        var cursors: [Cursor] = []
+        cursors.reserveCapacity(count)
+        defer { for c in cursors { mdb_cursor_close(c.handle) } }
+        for _ in 0..<count {
+            var cursor: OpaquePointer?
+            try lmdbCheck(mdb_cursor_open(handle, database.dbi, &cursor))
+            guard let cursor else { throw LMDBError.invalid }
+            cursors.append(Cursor(handle: cursor))
+        }
+        return try body(cursors)
+    }
+
     /// Visits the entries of `database` whose keys fall in `range`, in key order or in
     /// reverse, until `body` returns `false`. Keys and values are read in place.
     public func scan(

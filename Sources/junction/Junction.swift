@@ -5,6 +5,9 @@ struct Junction: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "junction",
         abstract: "The connection service of a restaurant integration hub: an event journal and its tools.",
-        subcommands: [InitCommand.self, AppendCommand.self, TailCommand.self, StatCommand.self]
+        subcommands: [
+            InitCommand.self, AppendCommand.self, TailCommand.self, StatCommand.self, ProjectCommand.self,
+            ConnectionsCommand.self, ActivityCommand.self, LogsCommand.self, LogCommand.self,
+        ]
     )
 }

@@ -1,0 +1,122 @@
+public import Events
+public import LMDB
+
+/// Requests per connection per local day, also split by status class: the 30-day chart is
+/// one range read.
+///
+/// ```
+/// zones   "a:" account id | "l:" location id → IANA time zone
+/// owners  connection id                       → time zone of its location (or account)
+/// days    connection id 0x00 day (u32 BE, days since 1970 + 2^31) → DayCounts
+/// ```
+/// Days are the connection's local days: a request at 23:30 UTC in Asia/Kolkata counts on
+/// the next day, and days around a daylight-saving change have 23 or 25 hours.
+public final class ActivityProjection: Projection {
+    public static let name = "activity"
+    public static let schemaVersion = 1
+
+    let zones: Database
+    let owners: Database
+    let days: Database
+    private let clock = ZoneClock()
+    /// Counts gathered in the current batch, added to the stored ones at its end.
+    private var pending: [[UInt8]: DayCounts] = [:]
+    private var ownerCache: [String: String] = [:]
+
+    public init(opening txn: Transaction) throws {
+        let create: Database.Options = txn.isReadOnly ? [] : .create
+        zones = try txn.openDatabase(named: "zones", options: create)
+        owners = try txn.openDatabase(named: "owners", options: create)
+        days = try txn.openDatabase(named: "days", options: create)
+    }
+
+    public func beginBatch() {
+        pending.removeAll(keepingCapacity: true)
+    }
+
+    public func apply(_ event: Event, seq: UInt64, in txn: Transaction) throws {
+        switch event.payload {
+        case .accountRegistered(let e):
+            try txn.put(zones, key: Array("a:\(e.accountID)".utf8), value: Array(e.timeZone.utf8))
+        case .locationRegistered(let e):
+            try txn.put(zones, key: Array("l:\(e.locationID)".utf8), value: Array(e.timeZone.utf8))
+        case .connectionCreated(let e):
+            let place = e.locationID.map { "l:\($0)" } ?? "a:\(e.accountID)"
+            let zone = try txn.get(zones, key: Array(place.utf8)).map { String(decoding: $0, as: UTF8.self) } ?? "UTC"
+            try txn.put(owners, key: Array(e.connectionID.utf8), value: Array(zone.utf8))
+            ownerCache[e.connectionID] = zone
+        case .requestLogged(let e):
+            let zone = try zone(of: e.connectionID, txn)
+            let key = ActivityProjection.key(e.connectionID, LocalDay(clock.day(zone, at: event.time)))
+            pending[key, default: DayCounts()].add(status: e.status)
+        default:
+            break
+        }
+    }
+
+    public func finishBatch(in txn: Transaction) throws {
+        defer { pending.removeAll(keepingCapacity: true) }
+        for (key, counts) in pending {
+            var total = try txn.get(days, key: key).map(DayCounts.init(decoding:)) ?? DayCounts()
+            total.add(counts)
+            try txn.put(days, key: key, value: total.encoded())
+        }
+    }
+
+    private func zone(of connection: String, _ txn: Transaction) throws -> String {
+        if let zone = ownerCache[connection] { return zone }
+        let zone = try txn.get(owners, key: Array(connection.utf8)).map { String(decoding: $0, as: UTF8.self) } ?? "UTC"
+        if ownerCache.count > 100_000 { ownerCache.removeAll() }
+        ownerCache[connection] = zone
+        return zone
+    }
+
+    static func key(_ connection: String, _ day: LocalDay) -> [UInt8] {
+        var key = Key.text(connection)
+        Key.append(&key, UInt32(truncatingIfNeeded: day.number + (1 << 31)))
+        return key
+    }
+
+    static func day(ofKey key: UnsafeRawBufferPointer) -> LocalDay {
+        LocalDay(Int64(Key.readUInt32(key, at: key.count - 4)) - (1 << 31))
+    }
+}
+
+/// Requests of one day: the total and by status class.
+public struct DayCounts: Hashable, Sendable {
+    public var total: UInt32 = 0
+    /// Indexed by class: 0 for 1xx, 1 for 2xx, … 4 for 5xx.
+    public var byClass: [UInt32] = [0, 0, 0, 0, 0]
+
+    public init() {}
+
+    public func count(_ c: StatusClass) -> UInt32 { byClass[Int(c.rawValue) - 1] }
+
+    mutating func add(status: UInt16) {
+        total += 1
+        if let c = StatusClass(status: Int(status)) { byClass[Int(c.rawValue) - 1] += 1 }
+    }
+
+    mutating func add(_ other: DayCounts) {
+        total += other.total
+        for i in 0..<5 { byClass[i] += other.byClass[i] }
+    }
+
+    func encoded() -> [UInt8] {
+        var out = [UInt8]()
+        out.reserveCapacity(24)
+        for v in [total] + byClass { withUnsafeBytes(of: v.littleEndian) { out.append(contentsOf: $0) } }
+        return out
+    }
+
+    init(decoding bytes: UnsafeRawBufferPointer) {
+        func u32(_ i: Int) -> UInt32 {
+            guard bytes.count >= (i + 1) * 4 else { return 0 }
+            var v: UInt32 = 0
+            for k in 0..<4 { v |= UInt32(bytes[i * 4 + k]) << UInt32(8 * k) }
+            return v
+        }
+        total = u32(0)
+        byClass = (1...5).map(u32)
+    }
+}

@@ -1,0 +1,65 @@
+internal import Foundation
+public import Events
+
+/// Local days in IANA time zones, with the zone's offset cached per quarter hour of UTC
+/// (every real offset change falls on a quarter hour), so a projection does not ask the
+/// time zone database for each event.
+public final class ZoneClock {
+    private struct Zone {
+        let timeZone: TimeZone
+        var offsets: [Int64: Int32] = [:]
+    }
+
+    private var zones: [String: Zone] = [:]
+
+    public init() {}
+
+    /// The zone's offset from UTC, in seconds, at `time`.
+    public func offset(_ zone: String, at time: Timestamp) -> Int {
+        let quarter = time.seconds.floorDivide(900)
+        if let cached = zones[zone]?.offsets[quarter] { return Int(cached) }
+        if zones[zone] == nil {
+            zones[zone] = Zone(timeZone: TimeZone(identifier: zone) ?? TimeZone(identifier: "UTC")!)
+        }
+        let offset = zones[zone]!.timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(quarter * 900)))
+        if zones[zone]!.offsets.count > 100_000 { zones[zone]!.offsets.removeAll() }
+        zones[zone]!.offsets[quarter] = Int32(offset)
+        return offset
+    }
+
+    /// The local day of `time` in `zone`, as days since 1970-01-01.
+    public func day(_ zone: String, at time: Timestamp) -> Int64 {
+        (time.seconds + Int64(offset(zone, at: time))).floorDivide(86_400)
+    }
+}
+
+/// A calendar day, counted from 1970-01-01.
+public struct LocalDay: Hashable, Comparable, Sendable, CustomStringConvertible {
+    public var number: Int64
+
+    public init(_ number: Int64) {
+        self.number = number
+    }
+
+    public static func < (a: LocalDay, b: LocalDay) -> Bool { a.number < b.number }
+
+    /// `YYYY-MM-DD`.
+    public var description: String {
+        let (y, m, d) = CivilDate.fromDays(number)
+        return String(format: "%04lld-%02d-%02d", y, m, d)
+    }
+
+    /// Parses `YYYY-MM-DD`.
+    public init?(_ text: String) {
+        guard let t = Timestamp(rfc3339: text + "T00:00:00Z") else { return nil }
+        number = t.seconds / 86_400
+    }
+}
+
+extension Int64 {
+    @inline(__always)
+    func floorDivide(_ d: Int64) -> Int64 {
+        let q = self / d
+        return (self % d != 0 && (self < 0) != (d < 0)) ? q - 1 : q
+    }
+}

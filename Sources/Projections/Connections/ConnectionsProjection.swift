@@ -1,0 +1,123 @@
+public import Events
+public import LMDB
+
+/// The connection list: every connection with its app, place, status and dates, indexed
+/// by account and by location; plus the accounts, locations and apps it refers to.
+///
+/// ```
+/// connections  connection id                  → ConnectionRecord
+/// by_account   account id 0x00 connection id   → (empty)   every connection of the account
+/// by_location  location id 0x00 connection id  → (empty)
+/// places       account or location id         → Place
+/// apps         app id                         → AppRecord
+/// ```
+public final class ConnectionsProjection: Projection {
+    public static let name = "connections"
+    public static let schemaVersion = 1
+
+    let connections: Database
+    let byAccount: Database
+    let byLocation: Database
+    let places: Database
+    let apps: Database
+
+    /// Requests seen in the current batch, written once per connection at its end.
+    private var requests: [String: (first: Timestamp, last: Timestamp, count: UInt64)] = [:]
+
+    public init(opening txn: Transaction) throws {
+        let create: Database.Options = txn.isReadOnly ? [] : .create
+        connections = try txn.openDatabase(named: "connections", options: create)
+        byAccount = try txn.openDatabase(named: "by_account", options: create)
+        byLocation = try txn.openDatabase(named: "by_location", options: create)
+        places = try txn.openDatabase(named: "places", options: create)
+        apps = try txn.openDatabase(named: "apps", options: create)
+    }
+
+    public func beginBatch() {
+        requests.removeAll(keepingCapacity: true)
+    }
+
+    public func apply(_ event: Event, seq: UInt64, in txn: Transaction) throws {
+        switch event.payload {
+        case .accountRegistered(let e):
+            let place = Place(id: e.accountID, accountID: e.accountID, name: e.name, timeZone: e.timeZone, isLocation: false)
+            try txn.put(places, key: Array(e.accountID.utf8), value: place.encoded())
+        case .locationRegistered(let e):
+            let place = Place(id: e.locationID, accountID: e.accountID, name: e.name, timeZone: e.timeZone, isLocation: true)
+            try txn.put(places, key: Array(e.locationID.utf8), value: place.encoded())
+        case .appRegistered(let e):
+            try txn.put(apps, key: Array(e.appID.utf8), value: AppRecord(e).encoded())
+        case .connectionCreated(let e):
+            let record = ConnectionRecord(created: e, at: event.time, seq: seq)
+            try txn.put(connections, key: Array(e.connectionID.utf8), value: record.encoded())
+            try txn.put(byAccount, key: Key.text(e.accountID) + Array(e.connectionID.utf8), value: [])
+            if let location = e.locationID {
+                try txn.put(byLocation, key: Key.text(location) + Array(e.connectionID.utf8), value: [])
+            }
+        case .connectionReconnected(let e):
+            try update(e.connectionID, txn) { r in
+                if let list = e.customerListID { r.customerListID = list }
+                if let catalog = e.catalogID { r.catalogID = catalog }
+                r.reconnectedAt = event.time
+            }
+        case .connectionBlocked(let e):
+            try update(e.connectionID, txn) { r in
+                r.status = .blocked
+                r.blockedAt = event.time
+                r.setStatusChange(event.time, e)
+            }
+        case .connectionUnblocked(let e):
+            try update(e.connectionID, txn) { r in
+                r.status = .active
+                r.unblockedAt = event.time
+                r.setStatusChange(event.time, e)
+            }
+        case .connectionDisconnected(let e):
+            try update(e.connectionID, txn) { r in
+                r.status = .disconnected
+                r.disconnectedAt = event.time
+                r.setStatusChange(event.time, e)
+            }
+        case .requestLogged(let e):
+            if var seen = requests[e.connectionID] {
+                seen.first = min(seen.first, event.time)
+                seen.last = max(seen.last, event.time)
+                seen.count += 1
+                requests[e.connectionID] = seen
+            } else {
+                requests[e.connectionID] = (event.time, event.time, 1)
+            }
+        case .unknown:
+            break
+        }
+    }
+
+    public func finishBatch(in txn: Transaction) throws {
+        defer { requests.removeAll(keepingCapacity: true) }
+        for (id, seen) in requests {
+            try update(id, txn) { r in
+                r.firstRequestAt = min(r.firstRequestAt ?? seen.first, seen.first)
+                r.lastRequestAt = max(r.lastRequestAt ?? seen.last, seen.last)
+                r.requestCount += seen.count
+            }
+        }
+    }
+
+    /// Rewrites one connection's record; events about connections never created are
+    /// ignored (the journal's writer validates commands, but an imported journal may not).
+    private func update(_ id: String, _ txn: Transaction, _ change: (inout ConnectionRecord) -> Void) throws {
+        let key = Array(id.utf8)
+        guard let bytes = try txn.get(connections, key: key) else { return }
+        var record = try ConnectionRecord(decoding: bytes)
+        change(&record)
+        try txn.put(connections, key: key, value: record.encoded())
+    }
+}
+
+extension ConnectionRecord {
+    fileprivate mutating func setStatusChange(_ time: Timestamp, _ e: ConnectionStatusChanged) {
+        statusChangedAt = time
+        statusActor = e.actor
+        statusReason = e.reason
+    }
+}

@@ -1,0 +1,97 @@
+public import Events
+
+/// One row of a connection's logs: what the list shows, without the bodies (those stay
+/// in the journal, read by sequence number).
+public struct LogEntry: Hashable, Sendable {
+    /// The journal sequence number of the `requestLogged` event.
+    public var seq: UInt64
+    public var time: Timestamp
+    public var method: HTTPMethod
+    public var resource: String
+    public var url: String
+    public var status: UInt16
+    public var durationMicroseconds: UInt64
+    public var requestID: String?
+    public var requestBytes: Int
+    public var responseBytes: Int
+
+    init(seq: UInt64, time: Timestamp, _ e: RequestLogged) {
+        self.seq = seq
+        self.time = time
+        method = e.method
+        resource = e.resource
+        url = e.url
+        status = e.status
+        durationMicroseconds = e.durationMicroseconds
+        requestID = e.requestID
+        requestBytes = e.requestBody.count
+        responseBytes = e.responseBody.count
+    }
+
+    func encoded() -> [UInt8] {
+        var out = [UInt8]()
+        out.reserveCapacity(40 + url.utf8.count)
+        out.appendInt64LE(time.microseconds)
+        out.append(method.rawValue)
+        out.appendUInt16LE(status)
+        out.appendString(resource)
+        out.appendString(url)
+        out.appendVarint(durationMicroseconds)
+        out.appendOptionalString(requestID)
+        out.appendVarint(UInt64(requestBytes))
+        out.appendVarint(UInt64(responseBytes))
+        return out
+    }
+
+    init(seq: UInt64, decoding bytes: UnsafeRawBufferPointer) throws {
+        var r = ByteReader(bytes)
+        self.seq = seq
+        time = Timestamp(microseconds: try r.readInt64LE())
+        method = HTTPMethod(rawValue: try r.readByte()) ?? .get
+        status = try r.readUInt16LE()
+        resource = try r.readString()
+        url = try r.readString()
+        durationMicroseconds = try r.readVarint()
+        requestID = try r.readOptionalString()
+        requestBytes = Int(try r.readVarint())
+        responseBytes = Int(try r.readVarint())
+    }
+}
+
+/// Which log entries to show. An empty set means "all" (nothing ticked, or Reset).
+public struct LogFilter: Hashable, Sendable {
+    public var resources: Set<String>
+    public var methods: Set<HTTPMethod>
+    public var statusClasses: Set<StatusClass>
+    /// Entries at or after this time.
+    public var since: Timestamp?
+    /// Entries before this time.
+    public var until: Timestamp?
+
+    public init(
+        resources: Set<String> = [], methods: Set<HTTPMethod> = [], statusClasses: Set<StatusClass> = [],
+        since: Timestamp? = nil, until: Timestamp? = nil
+    ) {
+        self.resources = resources
+        self.methods = methods
+        self.statusClasses = statusClasses
+        self.since = since
+        self.until = until
+    }
+
+    /// Whether `entry` passes the filter (the definition the index must agree with).
+    public func matches(_ entry: LogEntry) -> Bool {
+        (resources.isEmpty || resources.contains(entry.resource))
+            && (methods.isEmpty || methods.contains(entry.method))
+            && (statusClasses.isEmpty || StatusClass(status: Int(entry.status)).map(statusClasses.contains) == true)
+            && (since.map { entry.time >= $0 } ?? true)
+            && (until.map { entry.time < $0 } ?? true)
+    }
+}
+
+/// One page of log entries, newest first.
+public struct LogsPage: Hashable, Sendable {
+    public var entries: [LogEntry]
+    /// Pass it back to get the next (older) page; nil on the last page.
+    public var nextCursor: String?
+}

@@ -1,0 +1,38 @@
+internal import Foundation
+public import Events
+
+/// Times as a person reads them: in a place's time zone, with its offset from UTC.
+public enum LocalTime {
+    /// `UTC+02:00`, `UTC-05:00`, `UTC+05:30`.
+    public static func offsetLabel(_ seconds: Int) -> String {
+        let sign = seconds < 0 ? "-" : "+"
+        let m = abs(seconds) / 60
+        return String(format: "UTC%@%02d:%02d", sign, m / 60, m % 60)
+    }
+
+    /// The zone's offset at `time`.
+    public static func offset(_ zone: String, at time: Timestamp) -> Int {
+        (TimeZone(identifier: zone) ?? TimeZone(identifier: "UTC")!)
+            .secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(time.seconds)))
+    }
+
+    /// `2026-11-29 10:14:03` in `zone`.
+    public static func format(_ time: Timestamp, in zone: String) -> String {
+        let local = time.seconds + Int64(offset(zone, at: time))
+        let days = local >= 0 ? local / 86_400 : (local - 86_399) / 86_400
+        let secs = Int(local - days * 86_400)
+        let (y, m, d) = CivilDate.fromDays(days)
+        return String(format: "%04lld-%02d-%02d %02d:%02d:%02d", y, m, d, secs / 3600, secs / 60 % 60, secs % 60)
+    }
+
+    /// The RFC 3339 text of `time` in `zone`, with its offset (`2026-11-29T10:14:03.000000+01:00`).
+    public static func rfc3339(_ time: Timestamp, in zone: String) -> String {
+        let offset = offset(zone, at: time)
+        let shifted = Timestamp(microseconds: time.microseconds + Int64(offset) * 1_000_000)
+        var text = shifted.rfc3339
+        text.removeLast()
+        let sign = offset < 0 ? "-" : "+"
+        let m = abs(offset) / 60
+        return text + String(format: "%@%02d:%02d", sign, m / 60, m % 60)
+    }
+}

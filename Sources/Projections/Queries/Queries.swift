@@ -1,0 +1,209 @@
+internal import Foundation
+public import Events
+public import Journal
+internal import LMDB
+public import Logging
+
+/// Read-only answers over the three projections and the journal: what the Connections
+/// page, the activity chart and the logs show. Used by the command line and the daemon.
+///
+/// Every answer is read in one short LMDB read transaction (MVCC: projectors keep
+/// writing meanwhile).
+public final class Queries: Sendable {
+    public let data: DataDirectory
+    private let journal: Journal
+    private let connectionsStore: ProjectionStore
+    private let activityStore: ProjectionStore
+    private let logsStore: ProjectionStore
+    // Projections opened read-only serve as typed handles on their databases; queries
+    // never call `apply`, so sharing them is safe.
+    nonisolated(unsafe) private let connections: ConnectionsProjection
+    nonisolated(unsafe) private let activity: ActivityProjection
+    nonisolated(unsafe) private let logs: LogsProjection
+
+    /// Opens the journal of `data` and the projections under `projectionsDirectory`
+    /// (by default the live ones, `<data>/projections`; a `junction-replay rebuild`
+    /// output works too).
+    public init(data: DataDirectory, projectionsDirectory: String? = nil, logger: Logger) throws {
+        self.data = data
+        let projections = projectionsDirectory ?? data.projectionsPath
+        journal = try data.openJournalForReading(logger: logger)
+        connectionsStore = try ProjectionStore(ConnectionsProjection.self, at: projections + "/connections", readOnly: true)
+        activityStore = try ProjectionStore(ActivityProjection.self, at: projections + "/activity", readOnly: true)
+        logsStore = try ProjectionStore(LogsProjection.self, at: projections + "/logs", readOnly: true)
+        connections = try connectionsStore.environment.read { try ConnectionsProjection(opening: $0) }
+        activity = try activityStore.environment.read { try ActivityProjection(opening: $0) }
+        logs = try logsStore.environment.read { try LogsProjection(opening: $0) }
+    }
+
+    public func close() {
+        journal.close()
+    }
+
+    /// Each projection's checkpoint.
+    public func checkpoints() throws -> [String: UInt64] {
+        [
+            "connections": try connectionsStore.checkpoint(),
+            "activity": try activityStore.checkpoint(),
+            "logs": try logsStore.checkpoint(),
+        ]
+    }
+
+    /// The journal's head: how far the projections could be.
+    public func journalHead() throws -> UInt64 { try journal.head }
+
+    // MARK: Connections
+
+    /// The connections of an account (all its locations too, unless `accountLevelOnly`),
+    /// or of one location, or every connection; disconnected ones only when `statuses`
+    /// includes them. Sorted by app name, then device id.
+    public func connections(
+        account: String? = nil, location: String? = nil, accountLevelOnly: Bool = false,
+        statuses: Set<ConnectionStatus> = [.active, .blocked]
+    ) throws -> [ConnectionView] {
+        try connectionsStore.environment.read { txn in
+            var ids: [String] = []
+            if let location {
+                try txn.scan(connections.byLocation, range: .prefix(Key.text(location))) { key, _ in
+                    ids.append(String(decoding: key[(location.utf8.count + 1)...], as: UTF8.self))
+                    return true
+                }
+            } else if let account {
+                try txn.scan(connections.byAccount, range: .prefix(Key.text(account))) { key, _ in
+                    ids.append(String(decoding: key[(account.utf8.count + 1)...], as: UTF8.self))
+                    return true
+                }
+            } else {
+                try txn.scan(connections.connections) { key, _ in
+                    ids.append(String(decoding: key, as: UTF8.self))
+                    return true
+                }
+            }
+            var views: [ConnectionView] = []
+            for id in ids {
+                guard let view = try view(id, txn), statuses.contains(view.record.status) else { continue }
+                if accountLevelOnly, view.record.locationID != nil { continue }
+                views.append(view)
+            }
+            return views.sorted {
+                ($0.appName, $0.record.locationID ?? "", $0.record.deviceID ?? "", $0.record.connectionID)
+                    < ($1.appName, $1.record.locationID ?? "", $1.record.deviceID ?? "", $1.record.connectionID)
+            }
+        }
+    }
+
+    /// One connection's general information.
+    public func connection(_ id: String) throws -> ConnectionView {
+        guard let view = try connectionsStore.environment.read({ try view(id, $0) }) else {
+            throw ProjectionError.notFound("connection \"\(id)\"")
+        }
+        return view
+    }
+
+    /// An account or location, if registered.
+    public func place(_ id: String) throws -> Place? {
+        try connectionsStore.environment.read { txn in
+            try txn.get(connections.places, key: Array(id.utf8)).map(Place.init(decoding:))
+        }
+    }
+
+    private func view(_ id: String, _ txn: Transaction) throws -> ConnectionView? {
+        guard let bytes = try txn.get(connections.connections, key: Array(id.utf8)) else { return nil }
+        let record = try ConnectionRecord(decoding: bytes)
+        let app = try txn.get(connections.apps, key: Array(record.appID.utf8)).map(AppRecord.init(decoding:))
+        let placeID = record.locationID ?? record.accountID
+        let place = try txn.get(connections.places, key: Array(placeID.utf8)).map(Place.init(decoding:))
+        let account = record.locationID == nil
+            ? place : try txn.get(connections.places, key: Array(record.accountID.utf8)).map(Place.init(decoding:))
+        return ConnectionView(record: record, app: app, place: place, account: account)
+    }
+
+    // MARK: Activity
+
+    /// Requests per local day for the `days` days ending with the local day of `now`,
+    /// zero-filled, oldest first.
+    public func activity(_ id: String, days: Int = 30, now: Timestamp) throws -> ActivitySeries {
+        guard (1...3660).contains(days) else { throw ProjectionError.invalid("days must be from 1 to 3660") }
+        let view = try connection(id)
+        let zone = view.timeZone
+        let last = LocalDay(ZoneClock().day(zone, at: now))
+        let first = LocalDay(last.number - Int64(days) + 1)
+        var counts: [LocalDay: DayCounts] = [:]
+        try activityStore.environment.read { txn in
+            let range = KeyRange(
+                lower: ActivityProjection.key(id, first), upper: ActivityProjection.key(id, LocalDay(last.number + 1)))
+            try txn.scan(activity.days, range: range) { key, value in
+                counts[ActivityProjection.day(ofKey: key)] = DayCounts(decoding: value)
+                return true
+            }
+        }
+        let series = (first.number...last.number).map { n in (LocalDay(n), counts[LocalDay(n)] ?? DayCounts()) }
+        return ActivitySeries(connectionID: id, timeZone: zone, days: series)
+    }
+
+    // MARK: Logs
+
+    /// A page of the connection's log entries, newest first.
+    public func logs(_ id: String, filter: LogFilter = LogFilter(), limit: Int = 50, cursor: String? = nil) throws -> LogsPage {
+        _ = try connection(id)
+        guard limit <= 1000 else { throw ProjectionError.invalid("limit must be at most 1000") }
+        return try logsStore.environment.read { txn in
+            try logs.page(id, filter: filter, limit: limit, cursor: cursor, in: txn)
+        }
+    }
+
+    /// One log entry with its request and response, read from the journal.
+    public func log(_ id: String, seq: UInt64) throws -> LogDetail {
+        guard let entry = try logsStore.environment.read({ try logs.entry(id, seq: seq, in: $0) }) else {
+            throw ProjectionError.notFound("log entry \(seq) of connection \"\(id)\"")
+        }
+        let event = try journal.read(seq) { try BinaryEventCodec.decode($0) }
+        guard let event, case .requestLogged(let request) = event.payload, request.connectionID == id else {
+            throw ProjectionError.notFound("log entry \(seq) of connection \"\(id)\" in the journal")
+        }
+        return LogDetail(entry: entry, request: request)
+    }
+
+    /// The resource names seen in any log, for a filter's choices.
+    public func knownResources() throws -> [String] {
+        try logsStore.environment.read { try logs.knownResources(in: $0) }
+    }
+}
+
+/// A connection with the names of its app and place, and its time zone.
+public struct ConnectionView: Hashable, Sendable {
+    public var record: ConnectionRecord
+    public var app: AppRecord?
+    /// The location, or the account for an account-level connection.
+    public var place: Place?
+    public var account: Place?
+
+    public var appName: String { app?.name ?? record.appID }
+    /// The zone its days and times are shown in.
+    public var timeZone: String { place?.timeZone ?? account?.timeZone ?? "UTC" }
+}
+
+/// Requests per local day, oldest first.
+public struct ActivitySeries: Hashable, Sendable {
+    public var connectionID: String
+    public var timeZone: String
+    public var days: [(day: LocalDay, counts: DayCounts)]
+
+    public static func == (a: ActivitySeries, b: ActivitySeries) -> Bool {
+        a.connectionID == b.connectionID && a.timeZone == b.timeZone
+            && a.days.map(\.day) == b.days.map(\.day) && a.days.map(\.counts) == b.days.map(\.counts)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(connectionID)
+        for d in days { hasher.combine(d.day); hasher.combine(d.counts) }
+    }
+
+    public var total: UInt64 { days.reduce(0) { $0 + UInt64($1.counts.total) } }
+}
+
+/// A log entry with its full request and response.
+public struct LogDetail: Hashable, Sendable {
+    public var entry: LogEntry
+    public var request: RequestLogged
+}

@@ -1,0 +1,45 @@
+public import Events
+public import LMDB
+
+/// A read model built from the journal: it applies events, in order, inside the write
+/// transaction the projector commits together with its checkpoint.
+///
+/// A projection keeps all it needs in its own environment (time zones, ids it has seen),
+/// so replaying the journal into an empty environment gives the same result as
+/// following it live.
+public protocol Projection: AnyObject {
+    /// The projection's name, also its directory under `<data>/projections/`.
+    static var name: String { get }
+    /// Bumped when the stored layout changes; a store of another version must be rebuilt.
+    static var schemaVersion: Int { get }
+
+    /// Opens (creating if needed) the projection's databases.
+    init(opening transaction: Transaction) throws
+
+    /// Called at the start of each batch's transaction, which may run again after the
+    /// map grew: forget what the previous attempt gathered in memory.
+    func beginBatch()
+
+    /// Applies one event. Called in sequence order, never twice for the same sequence
+    /// number in one store.
+    func apply(_ event: Event, seq: UInt64, in transaction: Transaction) throws
+
+    /// Writes what `apply` gathered in memory for this batch, before the commit.
+    func finishBatch(in transaction: Transaction) throws
+}
+
+extension Projection {
+    public func beginBatch() {}
+}
+
+/// The projections Junction builds, by name.
+public enum Projections {
+    // Metatypes of final classes without static state: nothing to share unsafely.
+    nonisolated(unsafe) public static let all: [any Projection.Type] = [ConnectionsProjection.self, ActivityProjection.self, LogsProjection.self]
+
+    public static var names: [String] { all.map { $0.name } }
+
+    public static func type(named name: String) -> (any Projection.Type)? {
+        all.first { $0.name == name }
+    }
+}

@@ -1,0 +1,66 @@
+internal import Foundation
+public import LMDB
+
+/// One projection's LMDB environment: its databases plus a `meta` database holding the
+/// checkpoint, the last journal sequence number applied.
+///
+/// The checkpoint is written in the same transaction as the data it covers, so the two
+/// never disagree, whenever the writer dies.
+public final class ProjectionStore: Sendable {
+    public let name: String
+    public let path: String
+    public let environment: Environment
+    let meta: Database
+
+    private static let checkpointKey = Array("checkpoint".utf8)
+    private static let schemaKey = Array("schema".utf8)
+    private static let nameKey = Array("projection".utf8)
+
+    /// Opens the store of `type` at `path`, creating it unless `readOnly`.
+    public init(_ type: any Projection.Type, at path: String, readOnly: Bool) throws {
+        name = type.name
+        self.path = path
+        if readOnly {
+            guard FileManager.default.fileExists(atPath: path + "/data.mdb") else {
+                throw ProjectionError.notBuilt(type.name, at: path)
+            }
+        } else {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        }
+        environment = try Environment(
+            path: path,
+            configuration: .init(mapSize: readOnly ? 0 : 64 << 20, maxDatabases: 16, flags: readOnly ? .readOnly : []))
+        if readOnly {
+            meta = try environment.openDatabase(named: "meta")
+        } else {
+            meta = try environment.write { txn in
+                let meta = try txn.openDatabase(named: "meta", options: .create)
+                if try txn.get(meta, key: ProjectionStore.schemaKey) == nil {
+                    try txn.put(meta, key: ProjectionStore.schemaKey, value: Array(String(type.schemaVersion).utf8))
+                    try txn.put(meta, key: ProjectionStore.nameKey, value: Array(type.name.utf8))
+                    try txn.put(meta, key: ProjectionStore.checkpointKey, value: Key.uint64(0))
+                }
+                return meta
+            }
+        }
+        let schema = try environment.read { txn in
+            try txn.get(meta, key: ProjectionStore.schemaKey).map { Int(String(decoding: $0, as: UTF8.self)) ?? -1 }
+        } ?? -1
+        guard schema == type.schemaVersion else {
+            throw ProjectionError.schemaMismatch(type.name, found: schema, expected: type.schemaVersion)
+        }
+    }
+
+    /// The last journal sequence number applied.
+    public func checkpoint() throws -> UInt64 {
+        try environment.read { txn in try checkpoint(in: txn) }
+    }
+
+    public func checkpoint(in txn: Transaction) throws -> UInt64 {
+        try txn.get(meta, key: ProjectionStore.checkpointKey).map { Key.readUInt64($0, at: 0) } ?? 0
+    }
+
+    func setCheckpoint(_ seq: UInt64, in txn: Transaction) throws {
+        try txn.put(meta, key: ProjectionStore.checkpointKey, value: Key.uint64(seq))
+    }
+}

@@ -1,0 +1,106 @@
+public import Events
+public import Journal
+public import Logging
+internal import LMDB
+
+/// Follows the journal and applies its events to one projection, committing each batch
+/// and the new checkpoint in one transaction.
+///
+/// Journal records are read in short read transactions (a chunk at a time, copied out),
+/// so a projector that runs for weeks never pins old journal pages.
+public final class Projector: @unchecked Sendable {
+    // @unchecked: a projector is driven by one task at a time (`run` or `catchUp`); the
+    // projection object it owns is never shared.
+
+    /// Which events to apply; the others only advance the checkpoint.
+    public typealias EventFilter = @Sendable (UInt64, Event) -> Bool
+
+    public let store: ProjectionStore
+    private let projection: any Projection
+    private let journal: Journal
+    private let logger: Logger
+    private let batchSize: Int
+    private let filter: EventFilter?
+    /// Records that could not be decoded and were skipped, since this projector started.
+    public private(set) var undecodable = 0
+
+    public init(
+        journal: Journal, store: ProjectionStore, type: any Projection.Type, logger: Logger,
+        batchSize: Int = 2000, filter: EventFilter? = nil
+    ) throws {
+        self.journal = journal
+        self.store = store
+        self.projection = try store.environment.write { txn in try type.init(opening: txn) }
+        self.logger = logger
+        self.batchSize = batchSize
+        self.filter = filter
+    }
+
+    /// Applies the next chunk after the checkpoint, up to `limit`; returns the new
+    /// checkpoint, or nil if there was nothing to apply.
+    public func step(upTo limit: UInt64 = .max) throws -> UInt64? {
+        let checkpoint = try store.checkpoint()
+        guard checkpoint < limit else { return nil }
+        let chunk = try journal.readChunk(from: checkpoint + 1, maxRecords: batchSize)
+        guard !chunk.isEmpty else { return nil }
+        var last = checkpoint
+        try store.environment.write { txn in
+            last = checkpoint
+            projection.beginBatch()
+            try chunk.forEach { seq, bytes in
+                guard seq <= limit else { return }
+                last = seq
+                let event: Event
+                do {
+                    event = try BinaryEventCodec.decode(bytes)
+                } catch {
+                    undecodable += 1
+                    logger.error("skipped an undecodable event", metadata: [
+                        "projector.name": "\(store.name)", "journal.seq": "\(seq)", "error": "\(error)",
+                    ])
+                    return
+                }
+                if case .unknown = event.payload { return }
+                if let filter, !filter(seq, event) { return }
+                try projection.apply(event, seq: seq, in: txn)
+            }
+            try projection.finishBatch(in: txn)
+            try store.setCheckpoint(last, in: txn)
+        }
+        return last
+    }
+
+    /// Applies everything up to `limit` (default: the journal's head when called).
+    @discardableResult
+    public func catchUp(upTo limit: UInt64? = nil, progress: ((UInt64) -> Void)? = nil) throws -> UInt64 {
+        let target = try limit ?? journal.head
+        var checkpoint = try store.checkpoint()
+        while checkpoint < target, let next = try step(upTo: target) {
+            checkpoint = next
+            progress?(checkpoint)
+        }
+        return checkpoint
+    }
+
+    /// Follows the journal until the task is cancelled, waking as soon as it changes.
+    public func run() async throws {
+        let start = try store.checkpoint()
+        logger.info("projector started", metadata: ["projector.name": "\(store.name)", "projector.checkpoint": "\(start)"])
+        while !Task.isCancelled {
+            let generation = journal.changeGeneration
+            var applied = false
+            while !Task.isCancelled, let checkpoint = try step() {
+                applied = true
+                logger.debug("applied", metadata: ["projector.name": "\(store.name)", "projector.checkpoint": "\(checkpoint)"])
+            }
+            if applied {
+                let checkpoint = try store.checkpoint()
+                logger.info("caught up", metadata: ["projector.name": "\(store.name)", "projector.checkpoint": "\(checkpoint)"])
+            }
+            if Task.isCancelled { break }
+            await journal.waitForChange(after: generation)
+        }
+        let end = try store.checkpoint()
+        logger.info("projector stopped", metadata: ["projector.name": "\(store.name)", "projector.checkpoint": "\(end)"])
+    }
+}

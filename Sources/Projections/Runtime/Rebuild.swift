@@ -1,0 +1,114 @@
+internal import Foundation
+public import Journal
+public import Logging
+internal import LMDB
+
+/// Building projections outside a projector process: catching up the live ones before a
+/// query, or rebuilding from scratch.
+public enum ProjectionBuilder {
+    /// Brings each live projection up to the journal's head, unless a projector (or the
+    /// daemon) is running it; returns the names it caught up.
+    @discardableResult
+    public static func catchUpLive(
+        data: DataDirectory, journal: Journal, names: [String] = Projections.names, logger: Logger
+    ) throws -> [String] {
+        var done: [String] = []
+        for name in names {
+            guard let type = Projections.type(named: name) else { throw ProjectionError.unknownProjection(name) }
+            let path = data.projectionPath(name)
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+            let lock: DirectoryLock
+            do {
+                lock = try DirectoryLock(directory: path, purpose: "catch-up of \(name)")
+            } catch let error as JournalError where error.isLocked {
+                continue  // its projector keeps it current
+            }
+            let store = try ProjectionStore(type, at: path, readOnly: false)
+            try Projector(journal: journal, store: store, type: type, logger: logger).catchUp()
+            withExtendedLifetime(lock) {}
+            done.append(name)
+        }
+        return done
+    }
+
+    /// Builds `type` from an empty store at `path` (removed first if it exists), from the
+    /// start of the journal up to `limit`, applying only the events `filter` keeps.
+    @discardableResult
+    public static func rebuild(
+        _ type: any Projection.Type, journal: Journal, at path: String, upTo limit: UInt64? = nil,
+        filter: Projector.EventFilter? = nil, logger: Logger, progress: ((UInt64) -> Void)? = nil
+    ) throws -> UInt64 {
+        if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
+        let store = try ProjectionStore(type, at: path, readOnly: false)
+        let projector = try Projector(journal: journal, store: store, type: type, logger: logger, batchSize: 10_000, filter: filter)
+        return try projector.catchUp(upTo: limit, progress: progress)
+    }
+
+    /// The first difference between two stores of the same projection, or nil if every
+    /// database holds the same entries (the checkpoint included).
+    public static func firstDifference(_ a: ProjectionStore, _ b: ProjectionStore) throws -> String? {
+        let names = Set(try databaseNames(a)).union(try databaseNames(b)).sorted()
+        for name in names {
+            let dbA = try? a.environment.openDatabase(named: name)
+            let dbB = try? b.environment.openDatabase(named: name)
+            guard let dbA, let dbB else { return "database \(name) exists in only one of them" }
+            if let difference = try compare(name, a.environment, dbA, b.environment, dbB) { return difference }
+        }
+        return nil
+    }
+
+    /// Walks both databases in step, in one read transaction each, without copying them.
+    private static func compare(
+        _ name: String, _ envA: Environment, _ dbA: Database, _ envB: Environment, _ dbB: Database
+    ) throws -> String? {
+        try envA.read { txnA in
+            try envB.read { txnB in
+                try txnA.withCursor(dbA) { ca in
+                    try txnB.withCursor(dbB) { cb in
+                        var x = try ca.first()
+                        var y = try cb.first()
+                        var index = 0
+                        while true {
+                            switch (x, y) {
+                            case (nil, nil):
+                                return nil
+                            case (let x?, nil):
+                                return "\(name): entry \(index) (key \(hex(Array(x.key)))) is only on the first side"
+                            case (nil, let y?):
+                                return "\(name): entry \(index) (key \(hex(Array(y.key)))) is only on the second side"
+                            case (let x?, let y?):
+                                if !x.key.elementsEqual(y.key) {
+                                    return "\(name): entry \(index) has key \(hex(Array(x.key))) on one side, \(hex(Array(y.key))) on the other"
+                                }
+                                if !x.value.elementsEqual(y.value) {
+                                    return "\(name): key \(hex(Array(x.key))) holds \(hex(Array(x.value))) on one side, \(hex(Array(y.value))) on the other"
+                                }
+                            }
+                            x = try ca.next()
+                            y = try cb.next()
+                            index += 1
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The named databases of a store: the keys of LMDB's main database.
+    private static func databaseNames(_ store: ProjectionStore) throws -> [String] {
+        let main = try store.environment.openDatabase(named: nil)
+        return try store.environment.read { txn in
+            var names: [String] = []
+            try txn.scan(main) { k, _ in
+                names.append(String(decoding: k, as: UTF8.self))
+                return true
+            }
+            return names
+        }
+    }
+
+    private static func hex(_ bytes: [UInt8]) -> String {
+        let shown = bytes.prefix(48).map { String(format: "%02x", $0) }.joined()
+        return bytes.count > 48 ? shown + "…(\(bytes.count) bytes)" : shown
+    }
+}

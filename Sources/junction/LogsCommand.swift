@@ -1,0 +1,88 @@
+import ArgumentParser
+import Events
+import Projections
+
+struct LogsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "logs",
+        abstract: "A connection's API requests, newest first, filtered and paged.",
+        discussion: """
+            Filters combine: any of the --resource values, and any of the --method values, and
+            any of the --status classes, within --since/--until. Nothing given shows all.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var query: QueryOptions
+
+    @Argument(help: "The connection id.")
+    var connection: String
+
+    @Option(help: "Only this resource (orders, catalogs, …); repeatable.")
+    var resource: [String] = []
+
+    @Option(help: "Only this HTTP method; repeatable.")
+    var method: [String] = []
+
+    @Option(help: "Only this status class (2xx, 3xx, 4xx, 5xx); repeatable.")
+    var status: [String] = []
+
+    @Option(help: "Entries at or after this time (RFC 3339, or a date in the location's zone).")
+    var since: String?
+
+    @Option(help: "Entries before this time (RFC 3339, or a date in the location's zone).")
+    var until: String?
+
+    @Option(help: "Entries per page (1 to 1000).")
+    var limit: Int = 50
+
+    @Option(help: "Continue from a previous page's next cursor.")
+    var cursor: String?
+
+    func validate() throws {
+        for m in method where HTTPMethod(name: m) == nil { throw ValidationError("unknown HTTP method \"\(m)\"") }
+        for s in status where StatusClass(name: s) == nil {
+            throw ValidationError("unknown status class \"\(s)\" (2xx, 3xx, 4xx or 5xx)")
+        }
+        guard (1...1000).contains(limit) else { throw ValidationError("--limit must be from 1 to 1000") }
+    }
+
+    func run() throws {
+        let logger = global.makeLogger("junction.logs")
+        let queries = try query.open(global, logger)
+        defer { queries.close() }
+        let view = try answer { try queries.connection(connection) }
+        let zone = view.timeZone
+        let filter = LogFilter(
+            resources: Set(resource), methods: Set(method.compactMap(HTTPMethod.init(name:))),
+            statusClasses: Set(status.compactMap(StatusClass.init(name:))),
+            since: try since.map { try parseTime($0, zone: zone, option: "--since") },
+            until: try until.map { try parseTime($0, zone: zone, option: "--until") })
+        let page = try answer { try queries.logs(connection, filter: filter, limit: limit, cursor: cursor) }
+        if query.json {
+            printJSON { page.writeJSON(&$0, timeZone: zone) }
+            return
+        }
+        let r = view.record
+        print("\(view.appName) — connection \(r.connectionID) (\(r.status.name))")
+        print("Access token   \(view.maskedToken)")
+        print("Scope          \(r.scope)")
+        if let list = r.customerListID { print("Customer list  \(list)") }
+        if let catalog = r.catalogID { print("Catalog        \(catalog)") }
+        print("")
+        guard let newest = page.entries.first else {
+            print("no log entries")
+            return
+        }
+        let headerOffset = LocalTime.offset(zone, at: newest.time)
+        print(column("SEQ", 10) + column("TIME (\(LocalTime.offsetLabel(headerOffset)))", 27) + column("RESOURCE", 16)
+              + column("METHOD", 8) + column("URL", 48) + "RESPONSE")
+        for e in page.entries {
+            var time = LocalTime.format(e.time, in: zone)
+            let offset = LocalTime.offset(zone, at: e.time)
+            if offset != headerOffset { time += " " + LocalTime.offsetLabel(offset).dropFirst(3) }
+            print(column("\(e.seq)", 10) + column(time, 27) + column(e.resource, 16) + column(e.method.name, 8)
+                  + column(e.url, 48) + "\(e.status)")
+        }
+        if let next = page.nextCursor { print("\nolder entries: --cursor \(next)") }
+    }
+}

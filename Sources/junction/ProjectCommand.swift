@@ -1,0 +1,57 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import Journal
+import Projections
+
+struct ProjectCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "project",
+        abstract: "Run one projector: follow the journal and keep a projection current.",
+        discussion: """
+            Applies each batch of events and its checkpoint in one transaction, so it can be
+            killed at any moment and resumes where its last commit left it. Stops cleanly on
+            SIGTERM or SIGINT. Projections: \(Projections.names.joined(separator: ", ")).
+            """)
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: "The projection to run.")
+    var name: String
+
+    func validate() throws {
+        guard Projections.type(named: name) != nil else {
+            throw ValidationError("unknown projection \"\(name)\" (known: \(Projections.names.joined(separator: ", ")))")
+        }
+    }
+
+    func run() async throws {
+        let logger = global.makeLogger("junction.project.\(name)")
+        let data = global.dataDirectory
+        let type = Projections.type(named: name)!
+        let projector: Projector
+        let lock: DirectoryLock
+        do {
+            let journal = try data.openJournalForReading(logger: logger)
+            let path = data.projectionPath(name)
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+            lock = try DirectoryLock(directory: path, purpose: "junction project \(name)")
+            let store = try ProjectionStore(type, at: path, readOnly: false)
+            projector = try Projector(journal: journal, store: store, type: type, logger: logger)
+        } catch let error as JournalError {
+            throw CommandFailure(error.description)
+        } catch let error as ProjectionError {
+            throw CommandFailure(error.description)
+        }
+        let task = Task { try await projector.run() }
+        let signals = [SIGTERM, SIGINT].map { signo in
+            signal(signo, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signo, queue: .global())
+            source.setEventHandler { task.cancel() }
+            source.resume()
+            return source
+        }
+        try await task.value
+        withExtendedLifetime((lock, signals)) {}
+    }
+}
