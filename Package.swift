@@ -13,6 +13,7 @@ let package = Package(
         .executable(name: "junction", targets: ["junction"]),
         .executable(name: "junction-loadgen", targets: ["junction-loadgen"]),
         .executable(name: "junction-chaos", targets: ["junction-chaos"]),
+        .executable(name: "junction-replay", targets: ["junction-replay"]),
         .library(name: "LMDB", targets: ["LMDB"]),
         .library(name: "Events", targets: ["Events"]),
         .library(name: "Journal", targets: ["Journal"]),
@@ -59,6 +60,16 @@ let package = Package(
             swiftSettings: strict
         ),
         .executableTarget(
+            name: "junction-replay",
+            dependencies: [
+                "Events", "Journal", "Projections",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "tools/replay",
+            swiftSettings: strict
+        ),
+        .executableTarget(
             name: "junction-chaos",
             dependencies: [
                 "Events", "Journal",
@@ -78,8 +89,15 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "ProjectionsTests",
+            dependencies: ["Projections", "Journal", "Events", "LMDB", "TestSupport", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "JunctionTests",
-            dependencies: ["Journal", "Events", "TestSupport", "junction", "junction-loadgen", "junction-chaos"],
+            dependencies: [
+                "Journal", "Events", "TestSupport", "Projections", "junction", "junction-loadgen", "junction-chaos", "junction-replay",
+            ],
             swiftSettings: strict
         ),
     ],

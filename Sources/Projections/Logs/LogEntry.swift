@@ -15,6 +15,22 @@ public struct LogEntry: Hashable, Sendable {
     public var requestBytes: Int
     public var responseBytes: Int
 
+    public init(
+        seq: UInt64, time: Timestamp, method: HTTPMethod, resource: String, url: String, status: UInt16,
+        durationMicroseconds: UInt64 = 0, requestID: String? = nil, requestBytes: Int = 0, responseBytes: Int = 0
+    ) {
+        self.seq = seq
+        self.time = time
+        self.method = method
+        self.resource = resource
+        self.url = url
+        self.status = status
+        self.durationMicroseconds = durationMicroseconds
+        self.requestID = requestID
+        self.requestBytes = requestBytes
+        self.responseBytes = responseBytes
+    }
+
     init(seq: UInt64, time: Timestamp, _ e: RequestLogged) {
         self.seq = seq
         self.time = time

@@ -1,0 +1,111 @@
+import Events
+import Projections
+import TestSupport
+import Testing
+
+struct LogsProjectionTests {
+    static let resources = ["orders", "customers", "catalogs", "inventories", "deliveries", "callback"]
+    static let statuses: [UInt16] = [200, 201, 304, 400, 401, 404, 422, 429, 500, 503]
+
+    /// A journal of requests for three connections, their times out of order with their
+    /// sequence numbers (and some equal), as real ingestion can give.
+    private func seeded(seed: UInt64, count: Int) throws -> (Fixture, [LogEntrySketch]) {
+        let f = try Fixture()
+        try f.append([
+            account("a", zone: "Europe/Paris"), app("bi", "BI", level: .account),
+            connect("c1", app: "bi", account: "a", at: "2026-01-01T00:00:00Z"),
+            connect("c2", app: "bi", account: "a", at: "2026-01-01T00:00:00Z"),
+            connect("c3", app: "bi", account: "a", at: "2026-01-01T00:00:00Z"),
+        ])
+        var rng = SeededGenerator(seed: seed)
+        var sketches: [LogEntrySketch] = []
+        var events: [Event] = []
+        for _ in 0..<count {
+            let connection = ["c1", "c1", "c2", "c3"].randomElement(using: &rng)!
+            let time = Timestamp(seconds: 1_780_000_000 + Int64.random(in: 0..<500_000, using: &rng) / 10 * 10)
+            let e = request(connection, at: time, resource: Self.resources.randomElement(using: &rng)!,
+                            method: HTTPMethod.allCases.randomElement(using: &rng)!,
+                            status: Self.statuses.randomElement(using: &rng)!)
+            events.append(e)
+        }
+        let range = try f.append(events)
+        for (seq, e) in zip(range, events) {
+            guard case .requestLogged(let r) = e.payload else { continue }
+            sketches.append(LogEntrySketch(seq: seq, time: e.time, connection: r.connectionID, resource: r.resource,
+                                           method: r.method, status: r.status))
+        }
+        return (f, sketches)
+    }
+
+    @Test(arguments: [UInt64(1), 2, 3])
+    func filteredPagesMatchABruteForceFilterNewestFirst(seed: UInt64) throws {
+        let (f, all) = try seeded(seed: seed, count: 3000)
+        let q = try f.queries()
+        var rng = SeededGenerator(seed: seed * 7919)
+        for round in 0..<60 {
+            var filter = LogFilter(
+                resources: Set(Self.resources.shuffled(using: &rng).prefix(2)),
+                methods: Set(HTTPMethod.allCases.shuffled(using: &rng).prefix(2)))
+            if round % 3 == 1 { filter.statusClasses = Set([StatusClass.success, .clientError, .serverError].shuffled(using: &rng).prefix(2)) }
+            if round % 4 == 2 {
+                filter.since = Timestamp(seconds: 1_780_000_000 + Int64.random(in: 0..<200_000, using: &rng))
+                filter.until = Timestamp(seconds: filter.since!.seconds + Int64.random(in: 0..<300_000, using: &rng))
+            }
+            if round % 10 == 9 { filter = LogFilter() }
+            let connection = ["c1", "c2", "c3"][round % 3]
+            let expected = all.filter { $0.connection == connection && filter.matches($0.entry) }
+                .sorted { ($0.time, $0.seq) > ($1.time, $1.seq) }
+                .map(\.seq)
+            let limit = Int.random(in: 1...40, using: &rng)
+            var got: [UInt64] = []
+            var cursor: String?
+            var pages = 0
+            repeat {
+                let page = try q.logs(connection, filter: filter, limit: limit, cursor: cursor)
+                #expect(page.entries.count <= limit)
+                for e in page.entries { #expect(filter.matches(e)) }
+                got += page.entries.map(\.seq)
+                cursor = page.nextCursor
+                pages += 1
+            } while cursor != nil && pages < 1000
+            #expect(got == expected, "round \(round), filter \(filter), limit \(limit)")
+        }
+    }
+
+    @Test func unknownResourcesMatchNothingAndBadCursorsAreRefused() throws {
+        let (f, _) = try seeded(seed: 9, count: 50)
+        let q = try f.queries()
+        #expect(try q.logs("c1", filter: LogFilter(resources: ["pizzas"])).entries.isEmpty)
+        #expect(try q.logs("c1", filter: LogFilter(resources: ["pizzas", "orders"])).entries.allSatisfy { $0.resource == "orders" })
+        let error = #expect(throws: ProjectionError.self) { _ = try q.logs("c1", cursor: "not-a-cursor") }
+        #expect(error?.isInvalid == true)
+        #expect(throws: ProjectionError.self) { _ = try q.logs("nope") }
+    }
+
+    @Test func entryDetailComesFromTheJournal() throws {
+        let (f, all) = try seeded(seed: 4, count: 20)
+        let q = try f.queries()
+        let first = all.first { $0.connection == "c2" }!
+        let detail = try q.log("c2", seq: first.seq)
+        #expect(detail.entry.seq == first.seq)
+        #expect(detail.request.requestBody == Array("{\"a\":1}".utf8))
+        #expect(detail.entry.requestBytes == 7)
+        // An entry of another connection is not this connection's.
+        let other = all.first { $0.connection == "c1" }!
+        #expect(throws: ProjectionError.self) { _ = try q.log("c2", seq: other.seq) }
+    }
+}
+
+/// What a brute-force filter needs to know of a logged request.
+struct LogEntrySketch {
+    let seq: UInt64
+    let time: Timestamp
+    let connection: String
+    let resource: String
+    let method: HTTPMethod
+    let status: UInt16
+
+    var entry: LogEntry {
+        LogEntry(seq: seq, time: time, method: method, resource: resource, url: "/\(resource)", status: status)
+    }
+}
