@@ -168,6 +168,16 @@ public enum NDJSONEventCodec {
         let kindName = try f.string("event")
         let time = try f.timestamp("time")
         _ = f.take("seq")
+        if kindName == "unknown" {
+            // An event of a kind a newer writer knows, exported verbatim: kept as it was.
+            let number = try f.integer("kind")
+            guard number >= 0, number <= Int64(UInt32.max), Event.Kind(rawValue: UInt32(number)) == nil else {
+                throw Error(field: "kind", message: "\(number) is not the number of an unknown kind")
+            }
+            let payload = try f.body("payload")
+            try f.refuseLeftovers()
+            return Event(time: time, .unknown(kind: UInt32(number), payload: payload))
+        }
         guard let kind = Event.Kind(name: kindName) else {
             let known = Event.Kind.allCases.map(\.name).joined(separator: ", ")
             throw Error(field: "event", message: "unknown event \"\(kindName)\" (known: \(known))")
@@ -180,7 +190,8 @@ public enum NDJSONEventCodec {
         case .locationRegistered:
             let locationID = try f.id("location_id")
             let accountID = try f.id("account_id")
-            guard locationID.hasPrefix(accountID + "-"), locationID.count > accountID.count + 1 else {
+            let suffix = locationID.dropFirst(accountID.count + 1)
+            guard locationID.hasPrefix(accountID + "-"), !suffix.isEmpty, suffix.allSatisfy(\.isASCIIDigit) else {
                 throw Error(field: "location_id", message: "a location id is its account id, a dash and a number (\(accountID)-1), not \"\(locationID)\"")
             }
             payload = .locationRegistered(LocationRegistered(
@@ -421,4 +432,8 @@ public enum NDJSONEventCodec {
             }
         }
     }
+}
+
+extension Character {
+    fileprivate var isASCIIDigit: Bool { isASCII && isNumber }
 }

@@ -10,6 +10,10 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
         self.microseconds = microseconds
     }
 
+    /// 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z: the range RFC 3339 text can show.
+    static let earliestSeconds: Int64 = -62_135_596_800
+    static let latestSeconds: Int64 = 253_402_300_799
+
     public init(seconds: Int64) {
         self.microseconds = seconds * 1_000_000
     }
@@ -114,6 +118,8 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
         guard i == s.count else { return nil }
         let days = CivilDate.toDays(year, Int(month), Int(day))
         let secs = days * 86_400 + hour * 3600 + minute * 60 + second - offset
+        // The text form writes four-digit years in UTC: keep to what it can write back.
+        guard secs >= Timestamp.earliestSeconds, secs <= Timestamp.latestSeconds else { return nil }
         return secs * 1_000_000 + micros
     }
 }

@@ -31,6 +31,8 @@ final class GroupCommitter: @unchecked Sendable {
     private var running = true
     private let lastCommitted: Atomic<UInt64>
     private var lastSync = ContinuousClock.now
+    /// Whether a nosync commit has not been flushed yet (writer thread only).
+    private var unsynced = false
 
     init(
         environment: Environment, events: Database, meta: Database, head: UInt64, options: Journal.Options,
@@ -88,12 +90,23 @@ final class GroupCommitter: @unchecked Sendable {
     private func run() {
         while true {
             condition.lock()
-            while queue.isEmpty && !stopping { condition.wait() }
+            while queue.isEmpty && !stopping {
+                if unsynced {
+                    // nosync: flush at most a second after the first unsynced commit.
+                    if !condition.wait(until: Date().addingTimeInterval(1)) && queue.isEmpty && !stopping {
+                        condition.unlock()
+                        syncNow()
+                        condition.lock()
+                    }
+                } else {
+                    condition.wait()
+                }
+            }
             if queue.isEmpty {
                 running = false
                 condition.broadcast()
                 condition.unlock()
-                if options.durability == .noSync { try? environment.sync() }
+                if options.durability == .noSync { syncNow() }
                 return
             }
             let work = takeGroup()
@@ -184,15 +197,21 @@ final class GroupCommitter: @unchecked Sendable {
 
     private func publish(_ last: UInt64) {
         lastCommitted.store(last, ordering: .releasing)
-        if options.durability == .noSync, ContinuousClock.now - lastSync > .seconds(1) {
-            do {
-                try environment.sync()
-            } catch {
-                logger.error("journal sync failed", metadata: ["journal.error": "\(error)"])
-            }
-            lastSync = .now
+        if options.durability == .noSync {
+            unsynced = true
+            if ContinuousClock.now - lastSync > .seconds(1) { syncNow() }
         }
         notifier.signal()
+    }
+
+    private func syncNow() {
+        do {
+            try environment.sync()
+            unsynced = false
+        } catch {
+            logger.error("journal sync failed", metadata: ["journal.error": "\(error)"])
+        }
+        lastSync = .now
     }
 
     private func runMaintenance(_ job: (Maintenance, @Sendable (Result<any Sendable, any Error>) -> Void)) {

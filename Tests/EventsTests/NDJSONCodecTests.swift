@@ -53,6 +53,15 @@ struct NDJSONCodecTests {
         #expect(error?.description.hasPrefix(message) == true, "\(String(describing: error))")
     }
 
+    @Test func eventsOfUnknownKindsRoundTripVerbatim() throws {
+        let event = Event(time: Timestamp(seconds: 5), .unknown(kind: 1000, payload: [0, 1, 2, 0xFF]))
+        let line = NDJSONEventCodec.encode(event)
+        #expect(line == #"{"event":"unknown","time":"1970-01-01T00:00:05.000000Z","kind":1000,"payload_base64":"AAEC/w=="}"#)
+        #expect(try NDJSONEventCodec.decode(line: line) == event)
+        let known = #"{"event":"unknown","time":"1970-01-01T00:00:05Z","kind":9,"payload_base64":""}"#
+        #expect(throws: NDJSONEventCodec.Error.self) { _ = try NDJSONEventCodec.decode(line: known) }
+    }
+
     @Test func headersMayBeAnObjectAndNullMeansAbsent() throws {
         let line = """
             {"event":"requestLogged","time":"2026-01-01T00:00:00+02:00","connection_id":"c","request_id":null,\
