@@ -6,7 +6,7 @@ struct Junction: AsyncParsableCommand {
         commandName: "junction",
         abstract: "The connection service of a restaurant integration hub: an event journal and its tools.",
         subcommands: [
-            InitCommand.self, AppendCommand.self, TailCommand.self, StatCommand.self, ProjectCommand.self,
+            InitCommand.self, AppendCommand.self, TailCommand.self, StatCommand.self, ServeCommand.self, ProjectCommand.self,
             ConnectionsCommand.self, ActivityCommand.self, LogsCommand.self, LogCommand.self,
         ]
     )

@@ -24,10 +24,16 @@ public final class Queries: Sendable {
     /// Opens the journal of `data` and the projections under `projectionsDirectory`
     /// (by default the live ones, `<data>/projections`; a `junction-replay rebuild`
     /// output works too).
-    public init(data: DataDirectory, projectionsDirectory: String? = nil, logger: Logger) throws {
+    public convenience init(data: DataDirectory, projectionsDirectory: String? = nil, logger: Logger) throws {
+        try self.init(data: data, journal: try data.openJournalForReading(logger: logger), projectionsDirectory: projectionsDirectory)
+    }
+
+    /// Uses an open journal: the daemon's own (an LMDB environment must not be opened
+    /// twice in one process).
+    public init(data: DataDirectory, journal: Journal, projectionsDirectory: String? = nil) throws {
         self.data = data
         let projections = projectionsDirectory ?? data.projectionsPath
-        journal = try data.openJournalForReading(logger: logger)
+        self.journal = journal
         connectionsStore = try ProjectionStore(ConnectionsProjection.self, at: projections + "/connections", readOnly: true)
         activityStore = try ProjectionStore(ActivityProjection.self, at: projections + "/activity", readOnly: true)
         logsStore = try ProjectionStore(LogsProjection.self, at: projections + "/logs", readOnly: true)

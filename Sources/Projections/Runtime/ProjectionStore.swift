@@ -40,6 +40,8 @@ public final class ProjectionStore: Sendable {
                     try txn.put(meta, key: ProjectionStore.nameKey, value: Array(type.name.utf8))
                     try txn.put(meta, key: ProjectionStore.checkpointKey, value: Key.uint64(0))
                 }
+                // Create the projection's own databases too, so readers find them at once.
+                _ = try type.init(opening: txn)
                 return meta
             }
         }

@@ -1,0 +1,112 @@
+internal import Foundation
+internal import Hummingbird
+public import Journal
+public import Logging
+internal import Projections
+internal import ServiceLifecycle
+internal import NIOCore
+
+/// `junction serve`: the journal's single writer with its projectors, answering on a Unix
+/// socket until SIGTERM or SIGINT.
+public struct Daemon: Sendable {
+    public struct Configuration: Sendable {
+        public var data: DataDirectory
+        public var socketPath: String
+        /// Permissions of the socket file; 0600 lets only this user in.
+        public var socketMode: UInt16 = 0o600
+        public var durability: Durability = .full
+        public var maxBodyBytes: Int = 16 << 20
+        public var readYourWritesTimeout: Duration = .seconds(5)
+        /// The program that runs projectors (`junction`), and the log level they use.
+        public var projectorExecutable: String
+        public var projectorLogLevel: String = "notice"
+
+        public init(data: DataDirectory, socketPath: String, projectorExecutable: String) {
+            self.data = data
+            self.socketPath = socketPath
+            self.projectorExecutable = projectorExecutable
+        }
+    }
+
+    public let configuration: Configuration
+    public let metrics: DaemonMetrics
+    private let logger: Logger
+
+    public init(configuration: Configuration, metrics: DaemonMetrics, logger: Logger) {
+        self.configuration = configuration
+        self.metrics = metrics
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        let c = configuration
+        let lock = try c.data.lockForWriting(purpose: "junction serve")
+        let journal = try c.data.openJournalForWriting(lock, options: Journal.Options(durability: c.durability), logger: logger)
+        defer { journal.close() }
+        let writer = try Writer(journal: journal, tokens: try TokenIssuer(keyFile: c.data.root + "/token.key"), logger: logger)
+        // Create the projection stores before the projectors and the queries open them.
+        for type in Projections.all {
+            _ = try ProjectionStore(type, at: c.data.projectionPath(type.name), readOnly: false)
+        }
+        let queries = try Queries(data: c.data, journal: journal)
+        let supervisor = ProjectorSupervisor(executable: c.projectorExecutable, names: Projections.names, logger: logger) { name in
+            ["project", name, "--data", c.data.root, "--log-level", c.projectorLogLevel]
+        }
+        try Daemon.prepareSocket(c.socketPath)
+        let router = Router(context: BasicRequestContext.self)
+        router.middlewares.add(ErrorMiddleware(logger: logger))
+        router.middlewares.add(MetricsMiddleware())
+        router.addJunctionRoutes(RouteContext(
+            writer: writer, queries: queries, supervisor: supervisor, metrics: metrics,
+            maxBodyBytes: c.maxBodyBytes, readYourWritesTimeout: c.readYourWritesTimeout))
+        // The socket takes the process's umask: make it private from birth, then widen it
+        // if asked, so no other user ever sees it open.
+        umask(0o077)
+        let socketMode = c.socketMode
+        let socketPath = c.socketPath
+        let log = logger
+        let app = Application(
+            router: router,
+            configuration: .init(address: .unixDomainSocket(path: c.socketPath), serverName: "junction"),
+            services: [supervisor],
+            onServerRunning: { _ in
+                chmod(socketPath, mode_t(socketMode))
+                log.notice("listening", metadata: ["socket.path": "\(socketPath)", "socket.mode": "\(String(socketMode, radix: 8))"])
+            },
+            logger: logger)
+        let group = ServiceGroup(
+            configuration: .init(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+        try? FileManager.default.removeItem(atPath: c.socketPath)
+        withExtendedLifetime(lock) {}
+        let head = try journal.head
+        logger.notice("stopped", metadata: ["journal.head": "\(head)"])
+    }
+
+    /// Removes a stale socket file; refuses one a live server answers on.
+    static func prepareSocket(_ path: String) throws {
+        guard FileManager.default.fileExists(atPath: path) else { return }
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let bytes = Array(path.utf8)
+        guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else {
+            throw DaemonError("the socket path \(path) is too long")
+        }
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            for (i, b) in bytes.enumerated() { raw[i] = b }
+        }
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        if connected == 0 { throw DaemonError("another server is listening on \(path)") }
+        try FileManager.default.removeItem(atPath: path)
+    }
+}
+
+/// Why the daemon cannot start.
+public struct DaemonError: Error, CustomStringConvertible {
+    public let description: String
+    init(_ description: String) { self.description = description }
+}

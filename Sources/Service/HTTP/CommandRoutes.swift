@@ -1,0 +1,101 @@
+internal import Foundation
+internal import Hummingbird
+internal import HTTPTypes
+internal import Events
+
+extension Router where Context == BasicRequestContext {
+    func addCommandRoutes(_ c: RouteContext) {
+        let writer = c.writer
+        let limit = c.maxBodyBytes
+
+        post("/v1/accounts") { request, _ in
+            try request.requireJSON()
+            var f = try JSONFields(try await request.bytes(limit: limit))
+            let id = try f.id("account_id")
+            let name = try f.string("name")
+            let zone = try f.string("time_zone")
+            try f.refuseLeftovers()
+            let receipt = try await writer.registerAccount(id: id, name: name, timeZone: zone)
+            c.metrics.command("register_account")
+            return jsonResponse(.created) { receipt.write(&$0) }
+        }
+
+        post("/v1/locations") { request, _ in
+            try request.requireJSON()
+            var f = try JSONFields(try await request.bytes(limit: limit))
+            let id = try f.id("location_id")
+            let account = try f.id("account_id")
+            let name = try f.string("name")
+            let zone = try f.string("time_zone")
+            try f.refuseLeftovers()
+            let receipt = try await writer.registerLocation(id: id, accountID: account, name: name, timeZone: zone)
+            c.metrics.command("register_location")
+            return jsonResponse(.created) { receipt.write(&$0) }
+        }
+
+        post("/v1/apps") { request, _ in
+            try request.requireJSON()
+            var f = try JSONFields(try await request.bytes(limit: limit))
+            let id = try f.id("app_id")
+            let name = try f.string("name")
+            let levelName = try f.string("level")
+            guard let level = ConnectionLevel(name: levelName) else {
+                throw APIError.invalid("level", "must be account, location or either, not \"\(levelName)\"")
+            }
+            let app = AppRegistered(
+                appID: id, name: name, level: level, scope: try f.string("scope"),
+                openURL: try f.optionalString("open_url"), disconnectCallbackURL: try f.optionalString("disconnect_callback_url"))
+            try f.refuseLeftovers()
+            let receipt = try await writer.registerApp(app)
+            c.metrics.command("register_app")
+            return jsonResponse(.created) { receipt.write(&$0) }
+        }
+
+        post("/v1/connections") { request, _ in
+            try request.requireJSON()
+            var f = try JSONFields(try await request.bytes(limit: limit))
+            let app = try f.id("app_id")
+            let account = try f.id("account_id")
+            let location = try f.optionalID("location_id")
+            let device = try f.optionalString("device_id")
+            let catalog = try f.optionalID("catalog_id")
+            let list = try f.optionalID("customer_list_id")
+            try f.refuseLeftovers()
+            let receipt = try await writer.connect(
+                appID: app, accountID: account, locationID: location, deviceID: device, catalogID: catalog, customerListID: list)
+            c.metrics.command("connect")
+            return jsonResponse(receipt.created ? .created : .ok) { receipt.write(&$0) }
+        }
+
+        post("/v1/connections/:id/reconnect") { request, context in
+            try request.requireJSON()
+            var f = try JSONFields(try await request.bytes(limit: limit))
+            let catalog = try f.optionalID("catalog_id")
+            let list = try f.optionalID("customer_list_id")
+            try f.refuseLeftovers()
+            let receipt = try await writer.reconnect(try context.id(), catalogID: catalog, customerListID: list)
+            c.metrics.command("reconnect")
+            return jsonResponse { receipt.write(&$0) }
+        }
+
+        for action in ["block", "unblock", "disconnect"] {
+            post("/v1/connections/:id/\(action)") { request, context in
+                try request.requireJSON()
+                let bytes = try await request.bytes(limit: limit)
+                var f = try JSONFields(bytes.isEmpty ? Array("{}".utf8) : bytes)
+                let actor = try f.optionalString("actor") ?? request.headers[HTTPField.Name("X-Actor")!] ?? "back-office"
+                let reason = try f.optionalString("reason")
+                try f.refuseLeftovers()
+                let id = try context.id()
+                let receipt: Writer.Receipt
+                switch action {
+                case "block": receipt = try await writer.block(id, actor: actor, reason: reason)
+                case "unblock": receipt = try await writer.unblock(id, actor: actor, reason: reason)
+                default: receipt = try await writer.disconnect(id, actor: actor, reason: reason)
+                }
+                c.metrics.command(action)
+                return jsonResponse { receipt.write(&$0) }
+            }
+        }
+    }
+}

@@ -1,0 +1,99 @@
+internal import Foundation
+internal import Hummingbird
+internal import HTTPTypes
+internal import Logging
+internal import Events
+internal import NIOCore
+
+/// Turns every error into the hub's error body, `{"error_type", "message"}`, with the
+/// right status: errors of the framework (413, 404 for unknown routes, …) included.
+struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    let logger: Logger
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as APIError {
+            return try error.response(from: request, context: context)
+        } catch let error as NIOTooManyBytesError {
+            _ = error
+            return try APIError.tooLarge("the request body is larger than the limit").response(from: request, context: context)
+        } catch let error as HTTPError {
+            let api: APIError
+            switch error.status {
+            case .notFound: api = .notFound("no such endpoint: \(request.method) \(request.uri.path)")
+            case .methodNotAllowed: api = APIError(.methodNotAllowed, "method_not_allowed", "\(request.method) is not allowed on \(request.uri.path)")
+            case .contentTooLarge: api = .tooLarge("the request body is larger than the limit")
+            default: api = APIError(error.status, "bad_request", error.body ?? error.status.reasonPhrase)
+            }
+            return try api.response(from: request, context: context)
+        } catch {
+            logger.error("request failed", metadata: ["http.path": "\(request.uri.path)", "error": "\(error)"])
+            return try APIError.internalError("\(error)").response(from: request, context: context)
+        }
+    }
+}
+
+/// A JSON response written with ``JSONWriter``.
+func jsonResponse(_ status: HTTPResponse.Status = .ok, _ write: (inout JSONWriter) -> Void) -> Response {
+    var w = JSONWriter()
+    write(&w)
+    return bytesResponse(status, w.bytes, contentType: "application/json")
+}
+
+func bytesResponse(_ status: HTTPResponse.Status, _ bytes: [UInt8], contentType: String) -> Response {
+    var headers = HTTPFields()
+    headers[.contentType] = contentType
+    return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+}
+
+extension Request {
+    /// The body, refused with 413 past `limit` bytes.
+    func bytes(limit: Int) async throws -> [UInt8] {
+        do {
+            var buffer = try await body.collect(upTo: limit)
+            return buffer.readBytes(length: buffer.readableBytes) ?? []
+        } catch is NIOTooManyBytesError {
+            throw APIError.tooLarge("the request body is larger than the limit of \(limit) bytes")
+        }
+    }
+
+    /// The media type of the body, without parameters, lowercased.
+    var mediaType: String? {
+        headers[.contentType].map { $0.split(separator: ";").first.map(String.init)?.trimmingCharacters(in: .whitespaces).lowercased() ?? "" }
+    }
+
+    /// Refuses bodies that are not JSON (415); a missing Content-Type is taken as JSON.
+    func requireJSON() throws {
+        if let type = mediaType, type != "application/json" {
+            throw APIError.unsupportedMediaType("expected Content-Type: application/json, not \(type)")
+        }
+    }
+
+    func query(_ name: String) -> String? { uri.queryParameters.get(name) }
+
+    func queryAll(_ name: String) -> [String] {
+        uri.queryParameters.getAll(name).flatMap { $0.split(separator: ",").map(String.init) }
+    }
+
+    func queryInt(_ name: String) throws -> Int? {
+        guard let text = query(name) else { return nil }
+        guard let value = Int(text) else { throw APIError.invalid(name, "\"\(text)\" is not an integer") }
+        return value
+    }
+
+    func queryTime(_ name: String) throws -> Timestamp? {
+        guard let text = query(name) else { return nil }
+        guard let t = Timestamp(rfc3339: text) else {
+            throw APIError.invalid(name, "\"\(text)\" is not an RFC 3339 time (2026-11-29T09:14:03Z)")
+        }
+        return t
+    }
+}
+
+extension RequestContext {
+    func id(_ name: String = "id") throws -> String {
+        guard let value = parameters.get(name) else { throw APIError.badRequest("missing \(name)") }
+        return value
+    }
+}

@@ -1,0 +1,107 @@
+internal import Foundation
+internal import Hummingbird
+internal import HTTPTypes
+internal import Events
+
+extension Router where Context == BasicRequestContext {
+    func addIngestionRoutes(_ c: RouteContext) {
+        let writer = c.writer
+        let limit = c.maxBodyBytes
+
+        // One entry as application/json, or a batch as application/x-ndjson (one entry a
+        // line), all-or-nothing.
+        post("/v1/logs") { request, _ in
+            let type = request.mediaType ?? "application/json"
+            let entries: [(time: Timestamp, request: RequestLogged)]
+            switch type {
+            case "application/json":
+                let bytes = try await request.bytes(limit: limit)
+                entries = [try LogEntryParser.parse(bytes, line: nil)]
+            case "application/x-ndjson", "application/ndjson", "application/jsonl":
+                let bytes = try await request.bytes(limit: limit)
+                entries = try LogEntryParser.parseLines(bytes)
+            default:
+                throw APIError.unsupportedMediaType(
+                    "send one entry as application/json or a batch as application/x-ndjson, not \(type)")
+            }
+            guard !entries.isEmpty else { throw APIError.unprocessable("the batch holds no entries") }
+            let seqs = try await writer.ingest(entries)
+            c.metrics.ingested(entries.count)
+            return jsonResponse(.created) { w in
+                w.beginObject()
+                w.unsigned("first_seq", seqs.lowerBound)
+                w.unsigned("last_seq", seqs.upperBound)
+                w.integer("count", Int64(entries.count))
+                w.endObject()
+            }
+        }
+    }
+}
+
+/// A request log as the gateway sends it: the `requestLogged` fields of the NDJSON form,
+/// where `event` may be left out, `time` defaults to now, `resource` to the one the URL
+/// names, and bodies may be JSON values as well as strings.
+enum LogEntryParser {
+    static func parseLines(_ bytes: [UInt8]) throws -> [(time: Timestamp, request: RequestLogged)] {
+        var out: [(time: Timestamp, request: RequestLogged)] = []
+        var line = 0
+        var start = 0
+        while start < bytes.count {
+            var end = start
+            while end < bytes.count, bytes[end] != 10 { end += 1 }
+            line += 1
+            let slice = Array(bytes[start..<end])
+            if !slice.allSatisfy({ $0 == 32 || $0 == 9 || $0 == 13 }) {
+                out.append(try parse(slice, line: line))
+            }
+            start = end + 1
+        }
+        return out
+    }
+
+    static func parse(_ bytes: [UInt8], line: Int?) throws -> (time: Timestamp, request: RequestLogged) {
+        let where_ = line.map { "line \($0): " } ?? ""
+        let prefix = line.map { "lines[\($0)]." } ?? ""
+        let value: JSONValue
+        do {
+            value = try JSONParser.parse(bytes)
+        } catch {
+            throw APIError.badRequest("\(where_)malformed JSON: \(error)")
+        }
+        guard case .object(var members) = value else {
+            throw APIError.badRequest("\(where_)expected a JSON object, found \(value.typeName)")
+        }
+        func has(_ key: String) -> Bool { members.contains { $0.key == key } }
+        if let k = members.firstIndex(where: { $0.key == "event" }) {
+            guard members[k].value == .string("requestLogged") else {
+                throw APIError.invalid(prefix + "event", "only requestLogged entries are ingested here")
+            }
+        } else {
+            members.append((key: "event", value: .string("requestLogged")))
+        }
+        if !has("time") {
+            let now = Timestamp(microseconds: Int64(Date().timeIntervalSince1970 * 1_000_000))
+            members.append((key: "time", value: .string(now.rfc3339)))
+        }
+        if !has("resource"), let url = members.first(where: { $0.key == "url" }), case .string(let text) = url.value {
+            members.append((key: "resource", value: .string(ResourceName.of(url: text))))
+        }
+        for k in members.indices where members[k].key == "request_body" || members[k].key == "response_body" {
+            switch members[k].value {
+            case .object, .array, .integer, .number, .bool:
+                members[k].value = .string(String(decoding: members[k].value.serialized, as: UTF8.self))
+            default:
+                break
+            }
+        }
+        let event: Event
+        do {
+            event = try NDJSONEventCodec.decode(.object(members))
+        } catch {
+            let field = prefix + (error.field ?? "entry")
+            throw APIError.unprocessable("\(where_)\(error)", errors: [.init(field: field, message: error.message)])
+        }
+        guard case .requestLogged(let request) = event.payload else { throw APIError.badRequest("not a request log") }
+        return (event.time, request)
+    }
+}

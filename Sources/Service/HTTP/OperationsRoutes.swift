@@ -1,0 +1,78 @@
+internal import Foundation
+internal import Hummingbird
+internal import HTTPTypes
+internal import Events
+internal import Journal
+
+extension Router where Context == BasicRequestContext {
+    func addOperationsRoutes(_ c: RouteContext) {
+        let writer = c.writer
+
+        get("/health") { _, _ in
+            jsonResponse { w in
+                w.beginObject()
+                w.string("status", "ok")
+                w.endObject()
+            }
+        }
+
+        // The gateway's check: who does this token belong to, and may it call the API?
+        let tokenCheck: @Sendable (Request, BasicRequestContext) async throws -> Response = { request, _ in
+            guard let token = request.headers[HTTPField.Name("X-Access-Token")!], !token.isEmpty else {
+                throw APIError.unauthorized("The access token is invalid or the connection has been revoked")
+            }
+            let owner = try writer.checkToken(token)
+            return jsonResponse { w in
+                w.beginObject()
+                w.string("connection_id", owner.connectionID)
+                w.string("app_id", owner.appID)
+                w.string("account_id", owner.accountID)
+                w.string("location_id", ifPresent: owner.locationID)
+                w.string("level", owner.locationID == nil ? "account" : "location")
+                w.string("scope", owner.scope)
+                w.endObject()
+            }
+        }
+        get("/v1/token", use: tokenCheck)
+        post("/v1/token/check", use: tokenCheck)
+
+        get("/v1/status") { _, _ in
+            let stats = try writer.journal.statistics()
+            let checkpoints = try c.queries.checkpoints()
+            let projectors = c.supervisor.status()
+            return jsonResponse { w in
+                w.beginObject()
+                w.beginObject("journal")
+                w.string("id", writer.journal.id)
+                w.unsigned("head", stats.head)
+                w.integer("count", Int64(stats.count))
+                w.integer("used_bytes", Int64(stats.usedBytes))
+                w.integer("file_bytes", Int64(stats.fileBytes))
+                w.string("durability", writer.journal.durability.rawValue)
+                w.endObject()
+                w.beginArray("projections")
+                for name in checkpoints.keys.sorted() {
+                    let checkpoint = checkpoints[name] ?? 0
+                    let p = projectors.first { $0.name == name }
+                    w.beginObject()
+                    w.string("name", name)
+                    w.unsigned("checkpoint", checkpoint)
+                    w.unsigned("lag", stats.head > checkpoint ? stats.head - checkpoint : 0)
+                    w.integer("restarts", Int64(p?.restarts ?? 0))
+                    if let pid = p?.pid { w.integer("pid", Int64(pid)) } else { w.null("pid") }
+                    w.string("state", p?.state ?? "unknown")
+                    w.endObject()
+                }
+                w.endArray()
+                w.endObject()
+            }
+        }
+
+        get("/metrics") { _, _ in
+            let stats = try writer.journal.statistics()
+            let checkpoints = try c.queries.checkpoints()
+            c.metrics.update(head: stats.head, bytes: stats.usedBytes, checkpoints: checkpoints, projectors: c.supervisor.status())
+            return bytesResponse(.ok, c.metrics.emit(), contentType: "text/plain; version=0.0.4")
+        }
+    }
+}

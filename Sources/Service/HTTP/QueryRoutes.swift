@@ -1,0 +1,131 @@
+internal import Foundation
+internal import Hummingbird
+internal import HTTPTypes
+internal import Events
+internal import Projections
+
+extension Router where Context == BasicRequestContext {
+    func addQueryRoutes(_ c: RouteContext) {
+        let queries = c.queries
+
+        get("/v1/connections") { request, _ in
+            try await c.waitForProjections(request, ["connections"])
+            var statuses: Set<ConnectionStatus> = [.active, .blocked]
+            let asked = request.queryAll("status")
+            if !asked.isEmpty {
+                statuses = []
+                for name in asked {
+                    if name == "all" { statuses = Set(ConnectionStatus.allCases); continue }
+                    guard let s = ConnectionStatus(name: name) else {
+                        throw APIError.invalid("status", "unknown status \"\(name)\" (active, blocked, disconnected, all)")
+                    }
+                    statuses.insert(s)
+                }
+            }
+            let views = try answering {
+                try queries.connections(
+                    account: request.query("account"), location: request.query("location"),
+                    accountLevelOnly: request.query("account_level") == "true", statuses: statuses)
+            }
+            return jsonResponse { w in
+                w.beginObject()
+                w.beginArray("connections")
+                for v in views { v.writeJSON(&w) }
+                w.endArray()
+                w.endObject()
+            }
+        }
+
+        get("/v1/connections/:id") { request, context in
+            try await c.waitForProjections(request, ["connections"])
+            let view = try answering { try queries.connection(try context.id()) }
+            return jsonResponse { view.writeJSON(&$0) }
+        }
+
+        get("/v1/connections/:id/activity") { request, context in
+            try await c.waitForProjections(request, ["connections", "activity"])
+            let now = try request.queryTime("now") ?? Timestamp(microseconds: Int64(Date().timeIntervalSince1970 * 1_000_000))
+            let series = try answering { try queries.activity(try context.id(), days: try request.queryInt("days") ?? 30, now: now) }
+            return jsonResponse { series.writeJSON(&$0) }
+        }
+
+        get("/v1/connections/:id/logs") { request, context in
+            try await c.waitForProjections(request, ["connections", "logs"])
+            let id = try context.id()
+            var filter = LogFilter(resources: Set(request.queryAll("resource")))
+            for m in request.queryAll("method") {
+                guard let method = HTTPMethod(name: m) else { throw APIError.invalid("method", "unknown HTTP method \"\(m)\"") }
+                filter.methods.insert(method)
+            }
+            for s in request.queryAll("status") {
+                guard let statusClass = StatusClass(name: s) else {
+                    throw APIError.invalid("status", "unknown status class \"\(s)\" (2xx, 3xx, 4xx, 5xx)")
+                }
+                filter.statusClasses.insert(statusClass)
+            }
+            filter.since = try request.queryTime("since")
+            filter.until = try request.queryTime("until")
+            let limit = try request.queryInt("limit") ?? 50
+            guard (1...1000).contains(limit) else { throw APIError.invalid("limit", "must be from 1 to 1000") }
+            let (page, zone) = try answering {
+                let zone = try queries.connection(id).timeZone
+                return (try queries.logs(id, filter: filter, limit: limit, cursor: request.query("cursor")), zone)
+            }
+            return jsonResponse { page.writeJSON(&$0, timeZone: zone) }
+        }
+
+        get("/v1/connections/:id/logs/:seq") { request, context in
+            try await c.waitForProjections(request, ["connections", "logs"])
+            let (detail, zone) = try c.logDetail(context)
+            return jsonResponse { detail.writeJSON(&$0, timeZone: zone) }
+        }
+
+        for part in ["request", "response"] {
+            get("/v1/connections/:id/logs/:seq/\(part)") { request, context in
+                try await c.waitForProjections(request, ["connections", "logs"])
+                let (detail, _) = try c.logDetail(context)
+                let body = LogDetail.bodyJSON(part == "request" ? detail.request.requestBody : detail.request.responseBody)
+                var response = bytesResponse(.ok, body, contentType: "application/json")
+                response.headers[.contentDisposition] =
+                    "attachment; filename=\"\(detail.request.connectionID)-\(detail.entry.seq)-\(part).json\""
+                return response
+            }
+        }
+    }
+}
+
+extension RouteContext {
+    /// `?after=SEQ`: waits, within a bound, until the projections have applied that event.
+    func waitForProjections(_ request: Request, _ names: [String]) async throws {
+        guard let text = request.query("after") else { return }
+        guard let after = UInt64(text) else { throw APIError.invalid("after", "\"\(text)\" is not a sequence number") }
+        let deadline = ContinuousClock.now + readYourWritesTimeout
+        while true {
+            let checkpoints = try queries.checkpoints()
+            let behind = names.filter { (checkpoints[$0] ?? 0) < after }
+            if behind.isEmpty { return }
+            if ContinuousClock.now >= deadline {
+                throw APIError.unavailable("the \(behind.joined(separator: ", ")) projection has not reached event \(after) yet; retry")
+            }
+            try await Task.sleep(for: .milliseconds(2))
+        }
+    }
+
+    func logDetail(_ context: some RequestContext) throws -> (LogDetail, String) {
+        let id = try context.id()
+        let seqText = try context.id("seq")
+        guard let seq = UInt64(seqText) else { throw APIError.invalid("seq", "\"\(seqText)\" is not a sequence number") }
+        return try answering { (try queries.log(id, seq: seq), try queries.connection(id).timeZone) }
+    }
+}
+
+/// Maps the query library's errors to API errors.
+func answering<T>(_ body: () throws -> T) throws -> T {
+    do {
+        return try body()
+    } catch let error as ProjectionError {
+        if error.isNotFound { throw APIError.notFound(error.description) }
+        if error.isInvalid { throw APIError.unprocessable(error.description) }
+        throw APIError.unavailable(error.description)
+    }
+}

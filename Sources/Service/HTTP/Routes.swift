@@ -1,0 +1,39 @@
+internal import Foundation
+internal import Hummingbird
+internal import Events
+internal import Journal
+internal import Projections
+
+/// What the handlers share: the writer, the queries, the limits.
+struct RouteContext: Sendable {
+    let writer: Writer
+    let queries: Queries
+    let supervisor: ProjectorSupervisor
+    let metrics: DaemonMetrics
+    /// Largest request body accepted (413 past it).
+    let maxBodyBytes: Int
+    /// How long `?after=SEQ` waits for the projections.
+    let readYourWritesTimeout: Duration
+}
+
+extension Router where Context == BasicRequestContext {
+    /// Every endpoint of docs/openapi.yaml.
+    func addJunctionRoutes(_ c: RouteContext) {
+        addCommandRoutes(c)
+        addIngestionRoutes(c)
+        addQueryRoutes(c)
+        addOperationsRoutes(c)
+    }
+}
+
+extension Writer.Receipt {
+    func write(_ w: inout JSONWriter) {
+        w.beginObject()
+        w.unsigned("seq", seq)
+        w.string("connection_id", ifPresent: connectionID)
+        w.string("access_token", ifPresent: accessToken)
+        w.string("scope", ifPresent: scope)
+        w.bool("created", created)
+        w.endObject()
+    }
+}

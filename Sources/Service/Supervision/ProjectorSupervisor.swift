@@ -1,0 +1,99 @@
+internal import Foundation
+public import Logging
+public import ServiceLifecycle
+internal import Synchronization
+
+/// Runs one projector process per projection (`junction project NAME`), restarts it with
+/// doubling back-off when it dies, and stops them all with SIGTERM on shutdown.
+///
+/// Never more than one process per projection: each is restarted only after the previous
+/// one has exited (and each projector also locks its projection's directory).
+public final class ProjectorSupervisor: Service, Sendable {
+    public struct Status: Sendable {
+        public var name: String
+        public var pid: Int32?
+        public var restarts: Int
+        /// starting, running, backing-off, stopped
+        public var state: String
+    }
+
+    private let executable: String
+    private let arguments: @Sendable (String) -> [String]
+    private let names: [String]
+    private let logger: Logger
+    private let statuses: Mutex<[String: Status]>
+    private let processes = Mutex<[String: Process]>([:])
+    private let stopping = Atomic<Bool>(false)
+
+    /// - Parameters:
+    ///   - executable: The program to run (the `junction` binary).
+    ///   - arguments: Its arguments for one projection.
+    public init(executable: String, names: [String], logger: Logger, arguments: @escaping @Sendable (String) -> [String]) {
+        self.executable = executable
+        self.names = names
+        self.logger = logger
+        self.arguments = arguments
+        statuses = Mutex(Dictionary(uniqueKeysWithValues: names.map { ($0, Status(name: $0, pid: nil, restarts: 0, state: "starting")) }))
+    }
+
+    public func status() -> [Status] {
+        statuses.withLock { s in names.compactMap { s[$0] } }
+    }
+
+    public func run() async throws {
+        await withGracefulShutdownHandler {
+            await withTaskGroup(of: Void.self) { group in
+                for name in names { group.addTask { await self.supervise(name) } }
+            }
+        } onGracefulShutdown: {
+            self.stopAll()
+        }
+    }
+
+    private func supervise(_ name: String) async {
+        var backoff = Duration.milliseconds(100)
+        while !stopping.load(ordering: .acquiring) {
+            let started = ContinuousClock.now
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: executable)
+            process.arguments = arguments(name)
+            let exit = AsyncStream<Int32>.makeStream()
+            process.terminationHandler = { p in
+                exit.continuation.yield(p.terminationStatus)
+                exit.continuation.finish()
+            }
+            do {
+                try process.run()
+            } catch {
+                logger.error("cannot start projector", metadata: ["projector.name": "\(name)", "error": "\(error)"])
+                exit.continuation.finish()
+            }
+            processes.withLock { $0[name] = process }
+            statuses.withLock { $0[name]?.pid = process.processIdentifier; $0[name]?.state = "running" }
+            // Stop may have come between the check above and the start.
+            if stopping.load(ordering: .acquiring) { process.terminate() }
+            var code: Int32 = -1
+            for await status in exit.stream { code = status }
+            processes.withLock { $0[name] = nil }
+            if stopping.load(ordering: .acquiring) { break }
+            if ContinuousClock.now - started > .seconds(30) { backoff = .milliseconds(100) }
+            statuses.withLock { $0[name]?.restarts += 1; $0[name]?.pid = nil; $0[name]?.state = "backing-off" }
+            logger.warning("projector exited; restarting", metadata: [
+                "projector.name": "\(name)", "projector.exit": "\(code)", "projector.backoff": "\(backoff)",
+            ])
+            try? await Task.sleep(for: backoff)
+            backoff = min(backoff * 2, .seconds(5))
+        }
+        statuses.withLock { $0[name]?.pid = nil; $0[name]?.state = "stopped" }
+    }
+
+    /// SIGTERM to every projector; SIGKILL to any still there after five seconds.
+    public func stopAll() {
+        stopping.store(true, ordering: .releasing)
+        let running = processes.withLock { Array($0.values) }
+        for p in running where p.isRunning { p.terminate() }
+        DispatchQueue.global().asyncAfter(deadline: .now() + 5) {
+            for p in running where p.isRunning { kill(p.processIdentifier, SIGKILL) }
+        }
+    }
+}

@@ -1,0 +1,40 @@
+internal import Crypto
+internal import Foundation
+
+/// Access tokens: derived from the connection id with a secret key kept beside the data
+/// (`<data>/token.key`, mode 0600), so the same token can be given again to the app that
+/// connects again, while the journal only ever holds the token's SHA-256.
+public struct TokenIssuer: Sendable {
+    private let key: SymmetricKey
+
+    /// Loads the key file, creating it with a random key the first time.
+    public init(keyFile: String) throws {
+        if let data = FileManager.default.contents(atPath: keyFile) {
+            guard data.count == 32 else { throw APIError.internalError("\(keyFile) is not a 32-byte key") }
+            key = SymmetricKey(data: data)
+        } else {
+            let fresh = SymmetricKey(size: .bits256)
+            let bytes = fresh.withUnsafeBytes { Data($0) }
+            guard FileManager.default.createFile(atPath: keyFile, contents: bytes, attributes: [.posixPermissions: 0o600]) else {
+                throw APIError.internalError("cannot write the token key \(keyFile)")
+            }
+            key = fresh
+        }
+    }
+
+    /// The token of a connection: 43 URL-safe characters.
+    public func token(for connectionID: String) -> String {
+        let mac = HMAC<SHA256>.authenticationCode(for: Data("junction-token:\(connectionID)".utf8), using: key)
+        return Data(mac).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    /// What the journal stores: the SHA-256 of the token.
+    public static func digest(_ token: String) -> [UInt8] {
+        Array(SHA256.hash(data: Data(token.utf8)))
+    }
+
+    /// The last characters shown on the Connections page.
+    public static func hint(_ token: String) -> String { String(token.suffix(4)) }
+}

@@ -1,0 +1,314 @@
+internal import Foundation
+public import Events
+public import Journal
+public import Logging
+internal import Synchronization
+
+/// The journal's single writer: validates commands against the current state, appends
+/// them durably, and answers token checks from the same state, so a block is in force the
+/// moment it is acknowledged.
+public final class Writer: Sendable {
+    /// The answer to a command: the event's sequence number and what the caller needs.
+    public struct Receipt: Sendable {
+        public var seq: UInt64
+        public var connectionID: String?
+        /// Set by connect only: the access token, shown to the app once per connect.
+        public var accessToken: String?
+        public var created: Bool
+        public var scope: String?
+    }
+
+    /// Who a valid token belongs to.
+    public struct TokenOwner: Sendable {
+        public var connectionID: String
+        public var appID: String
+        public var accountID: String
+        public var locationID: String?
+        public var scope: String
+    }
+
+    public let journal: Journal
+    private let state: Mutex<WriterState>
+    private let gate = AsyncLock()
+    private let tokens: TokenIssuer
+    private let logger: Logger
+
+    /// Replays the journal into memory. Request events are skipped without being decoded.
+    public init(journal: Journal, tokens: TokenIssuer, logger: Logger) throws {
+        self.journal = journal
+        self.tokens = tokens
+        self.logger = logger
+        var state = WriterState()
+        let requestKind = Event.Kind.requestLogged.rawValue
+        try journal.scan { seq, bytes in
+            do {
+                if try BinaryEventCodec.header(of: bytes).kind == requestKind { return true }
+                state.apply(try BinaryEventCodec.decode(bytes))
+            } catch {
+                logger.error("skipped an undecodable event", metadata: ["journal.seq": "\(seq)", "error": "\(error)"])
+            }
+            return true
+        }
+        self.state = Mutex(state)
+        logger.info("writer state loaded", metadata: [
+            "writer.connections": "\(state.connections.count)", "writer.apps": "\(state.apps.count)",
+        ])
+    }
+
+    private func now() -> Timestamp {
+        Timestamp(microseconds: Int64(Date().timeIntervalSince1970 * 1_000_000))
+    }
+
+    /// Appends one command's event and applies it, holding the command lock throughout.
+    private func command(_ decide: @Sendable (WriterState) throws -> (Event, Receipt)) async throws -> Receipt {
+        try await gate.withLock {
+            let (event, receipt) = try state.withLock { try decide($0) }
+            var batch = RecordBatch()
+            batch.appendRecord { BinaryEventCodec.encode(event, into: &$0) }
+            let seqs = try await self.append(batch)
+            state.withLock { $0.apply(event) }
+            var done = receipt
+            done.seq = seqs.lowerBound
+            return done
+        }
+    }
+
+    private func append(_ batch: RecordBatch) async throws -> ClosedRange<UInt64> {
+        do {
+            return try await journal.append(batch)
+        } catch let error as JournalError {
+            logger.error("append failed", metadata: ["journal.error": "\(error)"])
+            if error.isOutOfSpace {
+                throw APIError.unavailable("the journal cannot take writes: \(error) (nothing was written)")
+            }
+            throw APIError.unavailable("the journal cannot take writes: \(error)")
+        }
+    }
+
+    // MARK: Commands
+
+    public func registerAccount(id: String, name: String, timeZone: String) async throws -> Receipt {
+        let time = now()
+        return try await command { s in
+            guard s.accounts[id] == nil else { throw APIError.conflict("account \"\(id)\" is already registered") }
+            try Writer.checkZone(timeZone)
+            return (Event(time: time, .accountRegistered(AccountRegistered(accountID: id, name: name, timeZone: timeZone))),
+                    Receipt(seq: 0, created: true))
+        }
+    }
+
+    public func registerLocation(id: String, accountID: String, name: String, timeZone: String) async throws -> Receipt {
+        let time = now()
+        return try await command { s in
+            guard s.accounts[accountID] != nil else { throw APIError.notFound("account \"\(accountID)\" is not registered") }
+            guard s.locations[id] == nil else { throw APIError.conflict("location \"\(id)\" is already registered") }
+            let suffix = id.dropFirst(accountID.count + 1)
+            guard id.hasPrefix(accountID + "-"), !suffix.isEmpty, suffix.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+                throw APIError.invalid("location_id", "a location id is its account id, a dash and a number (\(accountID)-1)")
+            }
+            try Writer.checkZone(timeZone)
+            return (Event(time: time, .locationRegistered(LocationRegistered(
+                locationID: id, accountID: accountID, name: name, timeZone: timeZone))), Receipt(seq: 0, created: true))
+        }
+    }
+
+    public func registerApp(_ app: AppRegistered) async throws -> Receipt {
+        let time = now()
+        return try await command { s in
+            guard s.apps[app.appID] == nil else { throw APIError.conflict("app \"\(app.appID)\" is already registered") }
+            let scope: Scope
+            do {
+                scope = try Scope(parsing: app.scope)
+            } catch {
+                throw APIError.invalid("scope", "\(error)")
+            }
+            if app.level != .either, scope.level != app.level {
+                throw APIError.invalid("scope", "an app of level \(app.level.name) asks for a \(app.level.name)[…] scope")
+            }
+            for (field, url) in [("open_url", app.openURL), ("disconnect_callback_url", app.disconnectCallbackURL)] {
+                if let url, !Writer.isHTTPURL(url) { throw APIError.invalid(field, "\"\(url)\" is not an http or https URL") }
+            }
+            var registered = app
+            registered.scope = scope.description
+            return (Event(time: time, .appRegistered(registered)), Receipt(seq: 0, created: true))
+        }
+    }
+
+    /// Appends a new connection, or throws ``ExistingConnection`` for an existing instance.
+    private func create(
+        appID: String, accountID: String, locationID: String?, deviceID: String?, catalogID: String?, customerListID: String?
+    ) async throws -> Receipt {
+        let time = now()
+        let tokens = self.tokens
+        return try await command { s in
+            guard let app = s.apps[appID] else { throw APIError.notFound("app \"\(appID)\" is not registered") }
+            guard s.accounts[accountID] != nil else { throw APIError.notFound("account \"\(accountID)\" is not registered") }
+            if let locationID {
+                guard let owner = s.locations[locationID] else { throw APIError.notFound("location \"\(locationID)\" is not registered") }
+                guard owner == accountID else {
+                    throw APIError.invalid("location_id", "location \"\(locationID)\" belongs to account \"\(owner)\"")
+                }
+            }
+            if let deviceID, !Identifier.isValidDeviceID(deviceID) {
+                throw APIError.invalid("device_id", "\"\(deviceID)\" is not a device id (letters, digits and _ - . ( ) [ ] { })")
+            }
+            switch (app.level, locationID) {
+            case (.location, nil):
+                throw APIError.conflict("\(app.name) connects to a location, not to a whole account: give a location_id")
+            case (.account, _?):
+                throw APIError.conflict("\(app.name) connects to a whole account, not to a location")
+            default:
+                break
+            }
+            let instance = WriterState.instance(app: appID, account: accountID, location: locationID, device: deviceID)
+            if let existing = s.instances[instance], let c = s.connections[existing] {
+                throw ExistingConnection(receipt: Receipt(
+                    seq: 0, connectionID: existing, accessToken: tokens.token(for: existing), created: false, scope: c.scope))
+            }
+            var scope = try Scope(parsing: app.scope)
+            scope.level = locationID == nil ? .account : .location
+            var id = Writer.newConnectionID()
+            while s.connections[id] != nil { id = Writer.newConnectionID() }
+            let token = tokens.token(for: id)
+            let event = Event(time: time, .connectionCreated(ConnectionCreated(
+                connectionID: id, appID: appID, accountID: accountID, locationID: locationID, deviceID: deviceID,
+                scope: scope.description, customerListID: customerListID, catalogID: catalogID,
+                tokenDigest: TokenIssuer.digest(token), tokenHint: TokenIssuer.hint(token))))
+            return (event, Receipt(seq: 0, connectionID: id, accessToken: token, created: true, scope: scope.description))
+        }
+    }
+
+    /// Connects an app to an account or one location; the same app, place and device id
+    /// give back the existing connection and its token, appending nothing.
+    public func connect(
+        appID: String, accountID: String, locationID: String?, deviceID: String?, catalogID: String?, customerListID: String?
+    ) async throws -> Receipt {
+        do {
+            return try await create(appID: appID, accountID: accountID, locationID: locationID, deviceID: deviceID,
+                                     catalogID: catalogID, customerListID: customerListID)
+        } catch let existing as ExistingConnection {
+            var receipt = existing.receipt
+            receipt.seq = try journal.head
+            return receipt
+        }
+    }
+
+    public func reconnect(_ id: String, catalogID: String?, customerListID: String?) async throws -> Receipt {
+        let time = now()
+        return try await command { s in
+            let c = try Writer.connection(id, s)
+            guard c.status != .disconnected else { throw APIError.conflict("connection \"\(id)\" is disconnected") }
+            guard catalogID != nil || customerListID != nil else {
+                throw APIError.unprocessable("a reconnect names a catalog_id or a customer_list_id", errors: [
+                    .init(field: "catalog_id", message: "missing"), .init(field: "customer_list_id", message: "missing"),
+                ])
+            }
+            return (Event(time: time, .connectionReconnected(ConnectionReconnected(
+                connectionID: id, customerListID: customerListID, catalogID: catalogID))), Receipt(seq: 0, connectionID: id, created: false))
+        }
+    }
+
+    public func block(_ id: String, actor: String, reason: String?) async throws -> Receipt {
+        let time = now()
+        return try await command { s in
+            let c = try Writer.connection(id, s)
+            switch c.status {
+            case .disconnected: throw APIError.conflict("connection \"\(id)\" is disconnected: it cannot be blocked")
+            case .blocked: throw APIError.conflict("connection \"\(id)\" is already blocked")
+            case .active: break
+            }
+            return (Event(time: time, .connectionBlocked(ConnectionStatusChanged(connectionID: id, actor: actor, reason: reason))),
+                    Receipt(seq: 0, connectionID: id, created: false))
+        }
+    }
+
+    public func unblock(_ id: String, actor: String, reason: String?) async throws -> Receipt {
+        let time = now()
+        return try await command { s in
+            let c = try Writer.connection(id, s)
+            switch c.status {
+            case .disconnected: throw APIError.conflict("connection \"\(id)\" is disconnected: it cannot be unblocked")
+            case .active: throw APIError.conflict("connection \"\(id)\" is not blocked")
+            case .blocked: break
+            }
+            return (Event(time: time, .connectionUnblocked(ConnectionStatusChanged(connectionID: id, actor: actor, reason: reason))),
+                    Receipt(seq: 0, connectionID: id, created: false))
+        }
+    }
+
+    public func disconnect(_ id: String, actor: String, reason: String?) async throws -> Receipt {
+        let time = now()
+        return try await command { s in
+            let c = try Writer.connection(id, s)
+            guard c.status != .disconnected else { throw APIError.conflict("connection \"\(id)\" is already disconnected") }
+            return (Event(time: time, .connectionDisconnected(ConnectionStatusChanged(connectionID: id, actor: actor, reason: reason))),
+                    Receipt(seq: 0, connectionID: id, created: false))
+        }
+    }
+
+    // MARK: Ingestion
+
+    /// Appends request logs as one all-or-nothing batch, after checking each names a known
+    /// connection; credentials are redacted first.
+    public func ingest(_ requests: [(time: Timestamp, request: RequestLogged)]) async throws -> ClosedRange<UInt64> {
+        let unknown: Int? = state.withLock { s in requests.firstIndex { s.connections[$0.request.connectionID] == nil } }
+        if let unknown {
+            let id = requests[unknown].request.connectionID
+            let field = requests.count > 1 ? "lines[\(unknown + 1)].connection_id" : "connection_id"
+            throw APIError.unprocessable("\(field): unknown connection \"\(id)\"", errors: [.init(field: field, message: "unknown connection \"\(id)\"")])
+        }
+        var batch = RecordBatch(reservingBytes: requests.count * 512, records: requests.count)
+        for (time, request) in requests {
+            let event = Event(time: time, .requestLogged(Redaction.redact(request)))
+            batch.appendRecord { BinaryEventCodec.encode(event, into: &$0) }
+        }
+        return try await append(batch)
+    }
+
+    // MARK: Token check
+
+    /// The owner of an active token, or the hub's 401 answer.
+    public func checkToken(_ token: String) throws(APIError) -> TokenOwner {
+        let digest = TokenIssuer.digest(token)
+        let found = state.withLock { $0.connection(forDigest: digest) }
+        guard let (id, c) = found, c.status != .disconnected else {
+            throw APIError.unauthorized("The access token is invalid or the connection has been revoked")
+        }
+        guard c.status == .active else { throw APIError.unauthorized("The connection has been blocked") }
+        return TokenOwner(connectionID: id, appID: c.appID, accountID: c.accountID, locationID: c.locationID, scope: c.scope)
+    }
+
+    /// Whether a connection exists (for queries that wait on projections).
+    public func knows(connection id: String) -> Bool {
+        state.withLock { $0.connections[id] != nil }
+    }
+
+    // MARK: Helpers
+
+    private static func connection(_ id: String, _ s: WriterState) throws -> WriterState.Connection {
+        guard let c = s.connections[id] else { throw APIError.notFound("connection \"\(id)\" not found") }
+        return c
+    }
+
+    private static func checkZone(_ zone: String) throws {
+        guard TimeZone(identifier: zone) != nil else {
+            throw APIError.invalid("time_zone", "\"\(zone)\" is not an IANA time zone (such as Europe/Paris)")
+        }
+    }
+
+    static func isHTTPURL(_ text: String) -> Bool {
+        guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), url.host != nil else { return false }
+        return scheme == "http" || scheme == "https"
+    }
+
+    private static func newConnectionID() -> String {
+        let alphabet = Array("abcdefghijklmnopqrstuvwxyz0123456789")
+        return String((0..<5).map { _ in alphabet.randomElement()! })
+    }
+}
+
+/// Thrown inside a command's decision when the connection already exists: nothing is
+/// appended, and the existing connection is the answer.
+struct ExistingConnection: Error {
+    let receipt: Writer.Receipt
+}

@@ -1,0 +1,61 @@
+import ArgumentParser
+import Foundation
+import Journal
+import Metrics
+import Prometheus
+import Service
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the daemon: the journal's writer, its projectors, and the API on a Unix socket.",
+        discussion: """
+            Speaks HTTP/1.1 and JSON on the socket (curl --unix-socket works); the API is in
+            docs/openapi.yaml. Stops gracefully on SIGTERM or SIGINT: stops accepting, commits
+            what was acknowledged, stops the projectors.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: ArgumentHelp("The Unix socket to listen on (default: <data>/junction.sock).", valueName: "PATH"))
+    var socket: String?
+
+    @Option(help: "Permissions of the socket file, in octal (0600: only this user).")
+    var socketMode: String = "600"
+
+    @Option(help: "Commit durability: full, nometasync or nosync (nosync: a system crash may lose the last second of acknowledged writes).")
+    var durability: Durability = .full
+
+    @Option(help: "Largest request body accepted, in bytes (413 past it).")
+    var maxBodyBytes: Int = 16 << 20
+
+    func validate() throws {
+        guard let mode = UInt16(socketMode, radix: 8), mode <= 0o777 else {
+            throw ValidationError("--socket-mode: \"\(socketMode)\" is not an octal file mode such as 600 or 660")
+        }
+        _ = mode
+        guard maxBodyBytes >= 1024 else { throw ValidationError("--max-body-bytes must be at least 1024") }
+    }
+
+    func run() async throws {
+        let logger = global.makeLogger("junction.serve")
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        let data = global.dataDirectory
+        let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
+        var configuration = Daemon.Configuration(
+            data: data, socketPath: socket ?? data.root + "/junction.sock", projectorExecutable: executable)
+        configuration.socketMode = UInt16(socketMode, radix: 8)!
+        configuration.durability = durability
+        configuration.maxBodyBytes = maxBodyBytes
+        configuration.projectorLogLevel = global.logLevel
+        if durability != .full { logger.warning("weaker durability chosen", metadata: ["journal.durability": "\(durability.rawValue): \(durability.risk)"]) }
+        do {
+            try await Daemon(configuration: configuration, metrics: DaemonMetrics(registry: registry), logger: logger).run()
+        } catch let error as JournalError {
+            throw CommandFailure(error.description)
+        } catch let error as DaemonError {
+            throw CommandFailure(error.description)
+        }
+    }
+}
