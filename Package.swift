@@ -122,6 +122,7 @@ let package = Package(
             name: "JunctionTests",
             dependencies: [
                 "Journal", "Events", "TestSupport", "Projections", "junction", "junction-loadgen", "junction-chaos", "junction-replay",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: strict
         ),

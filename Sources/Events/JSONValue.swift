@@ -45,6 +45,21 @@ public enum JSONValue: Hashable, Sendable {
         return members.first(where: { $0.key == key })?.value
     }
 
+    public var stringValue: String? {
+        if case .string(let s) = self { return s }
+        return nil
+    }
+
+    public var integerValue: Int64? {
+        if case .integer(let i) = self { return i }
+        return nil
+    }
+
+    public var arrayValue: [JSONValue]? {
+        if case .array(let a) = self { return a }
+        return nil
+    }
+
     /// The name of the value's JSON type, for error messages.
     public var typeName: String {
         switch self {

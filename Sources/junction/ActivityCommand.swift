@@ -3,7 +3,7 @@ import Events
 import Foundation
 import Projections
 
-struct ActivityCommand: ParsableCommand {
+struct ActivityCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "activity",
         abstract: "A connection's requests per day over the last 30 days, as a bar chart.",
@@ -21,33 +21,34 @@ struct ActivityCommand: ParsableCommand {
     @Option(help: "The moment whose local day ends the chart (RFC 3339; default: now).")
     var now: String?
 
-    func run() throws {
-        let logger = global.makeLogger("junction.activity")
-        var end = Timestamp(seconds: Int64(Date().timeIntervalSince1970))
-        if let now {
-            guard let given = Timestamp(rfc3339: now) else { throw ValidationError("--now: not an RFC 3339 time") }
-            end = given
-        }
-        let queries = try query.open(global, logger)
-        defer { queries.close() }
-        let series = try answer { try queries.activity(connection, days: days, now: end) }
+    func validate() throws {
+        guard (1...3660).contains(days) else { throw ValidationError("--days must be from 1 to 3660") }
+        if let now, Timestamp(rfc3339: now) == nil { throw ValidationError("--now: \"\(now)\" is not an RFC 3339 time") }
+    }
+
+    func run() async throws {
+        let source = try query.source(global, global.makeLogger("junction.activity"))
+        defer { source.close() }
+        let end = now.flatMap(Timestamp.init(rfc3339:)) ?? Timestamp(microseconds: Int64(Date().timeIntervalSince1970 * 1_000_000))
+        let series = try await source.activity(connection, days: days, now: end)
         if query.json {
-            printJSON { series.writeJSON(&$0) }
+            print(String(decoding: series.serialized, as: UTF8.self))
             return
         }
-        let view = try answer { try queries.connection(connection) }
-        print("\(view.appName) — \(connection) — requests per day (\(series.timeZone))")
-        let peak: UInt32 = max(series.days.map { $0.counts.total }.max() ?? 0, 1)
+        let view = try await source.connection(connection)
+        let entries = series["days"]?.arrayValue ?? []
+        print("\(view["app"]?["name"]?.stringValue ?? "") — \(connection) — requests per day (\(series["time_zone"]?.stringValue ?? ""))")
+        let peak = max(entries.compactMap { $0["total"]?.integerValue }.max() ?? 0, 1)
         let width = 50
-        for (day, counts) in series.days {
-            let share = Double(counts.total) / Double(peak)
-            let bar = Int((share * Double(width)).rounded(.up))
-            let errors: UInt32 = counts.count(StatusClass.clientError) + counts.count(StatusClass.serverError)
+        for day in entries {
+            let total = day["total"]?.integerValue ?? 0
+            let bar = Int((Double(total) / Double(peak) * Double(width)).rounded(.up))
+            let errors = (day["4xx"]?.integerValue ?? 0) + (day["5xx"]?.integerValue ?? 0)
             let note = errors > 0 ? "  (\(errors) errors)" : ""
             let bars = String(repeating: "█", count: bar) + String(repeating: " ", count: width - bar)
-            let count = String(format: " %6u", counts.total)
-            print("\(day)  \(bars)\(count)\(note)")
+            let count = String(repeating: " ", count: max(0, 7 - String(total).count)) + String(total)
+            print("\(day["date"]?.stringValue ?? "")  \(bars)\(count)\(note)")
         }
-        print("total \(series.total) requests in \(series.days.count) days")
+        print("total \(series["total"]?.integerValue ?? 0) requests in \(entries.count) days")
     }
 }

@@ -3,14 +3,15 @@ import Events
 import Foundation
 import Journal
 
-struct AppendCommand: ParsableCommand {
+struct AppendCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "append",
         abstract: "Append NDJSON events from standard input as one all-or-nothing batch.",
         discussion: """
             Every line is parsed and validated before anything is written: a malformed line
             is reported with its number and nothing is appended. Refuses to run while a
-            daemon holds the data directory.
+            daemon holds the data directory; with --socket, sends the events to that daemon,
+            which also checks each against its state (no block of an unknown connection…).
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -18,10 +19,19 @@ struct AppendCommand: ParsableCommand {
     @Option(help: "Commit durability: full, nometasync or nosync (nosync: a system crash may lose what was just appended).")
     var durability: Durability = .full
 
-    func run() throws {
+    @Option(help: ArgumentHelp("Send the events to the daemon listening on this socket.", valueName: "PATH"))
+    var socket: String?
+
+    func run() async throws {
         let data = global.dataDirectory
         let logger = global.makeLogger("junction.append")
         let input = FileHandle.standardInput.readDataToEndOfFile()
+        if let socket {
+            let reply = try await SocketClient(socketPath: socket).send(.post, "/v1/events", body: [UInt8](input), contentType: "application/x-ndjson")
+            let v = reply.json ?? .null
+            print("appended \(v["count"]?.integerValue ?? 0) events: \(v["first_seq"]?.integerValue ?? 0)…\(v["last_seq"]?.integerValue ?? 0)")
+            return
+        }
         let batch: RecordBatch
         do {
             batch = try EventLines.encode(Array(input))

@@ -2,7 +2,7 @@ import ArgumentParser
 import Events
 import Projections
 
-struct ConnectionsCommand: ParsableCommand {
+struct ConnectionsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "connections",
         abstract: "List connections: of an account (all its locations), of one location, or all.",
@@ -34,25 +34,22 @@ struct ConnectionsCommand: ParsableCommand {
         if accountLevel && account == nil { throw ValidationError("--account-level needs --account") }
     }
 
-    func run() throws {
-        let logger = global.makeLogger("junction.connections")
-        let queries = try query.open(global, logger)
-        defer { queries.close() }
-        let statuses: Set<ConnectionStatus> = all ? Set(ConnectionStatus.allCases)
-            : status.isEmpty ? [.active, .blocked] : Set(status.compactMap(ConnectionStatus.init(name:)))
-        let views = try answer {
-            try queries.connections(account: account, location: location, accountLevelOnly: accountLevel, statuses: statuses)
-        }
+    func run() async throws {
+        let source = try query.source(global, global.makeLogger("junction.connections"))
+        defer { source.close() }
+        let statuses = all ? ConnectionStatus.allCases.map(\.name) : status.isEmpty ? ["active", "blocked"] : status
+        let reply = try await source.connections(account: account, location: location, accountLevel: accountLevel, statuses: statuses)
+        let views = reply["connections"]?.arrayValue ?? []
         if query.json {
-            printJSON { w in
-                w.beginArray()
-                for v in views { v.writeJSON(&w) }
-                w.endArray()
-            }
+            print(String(decoding: (reply["connections"] ?? .array([])).serialized, as: UTF8.self))
             return
         }
-        if let place = try answer({ try location.flatMap(queries.place) ?? account.flatMap(queries.place) }) {
-            print("\(place.name) (\(place.id), \(place.timeZone))\n")
+        if let first = views.first {
+            if location != nil, let name = first["location_name"]?.stringValue {
+                print("\(name) (\(location!), \(first["time_zone"]?.stringValue ?? ""))\n")
+            } else if account != nil, let name = first["account_name"]?.stringValue {
+                print("\(name) (\(account!))\n")
+            }
         }
         guard !views.isEmpty else {
             print("no connections")
@@ -61,11 +58,12 @@ struct ConnectionsCommand: ParsableCommand {
         print(column("CONNECTION", 12) + column("APP", 20) + column("DEVICE", 12) + column("LEVEL", 24)
               + column("STATUS", 13) + column("LAST REQUEST", 22) + "REQUESTS")
         for v in views {
-            let r = v.record
-            let level = r.locationID.map { "location \($0)" } ?? "account \(r.accountID)"
-            let last = r.lastRequestAt.map { LocalTime.format($0, in: v.timeZone) } ?? "-"
-            print(column(r.connectionID, 12) + column(v.appName, 20) + column(r.deviceID ?? "-", 12) + column(level, 24)
-                  + column(r.status.name, 13) + column(last, 22) + "\(r.requestCount)")
+            let zone = v["time_zone"]?.stringValue ?? "UTC"
+            let level = v["location_id"]?.stringValue.map { "location \($0)" } ?? "account \(v["account_id"]?.stringValue ?? "")"
+            let last = v["last_request_at"]?.stringValue.flatMap(Timestamp.init(rfc3339:)).map { LocalTime.format($0, in: zone) } ?? "-"
+            print(column(v["connection_id"]?.stringValue ?? "", 12) + column(v["app"]?["name"]?.stringValue ?? "", 20)
+                  + column(v["device_id"]?.stringValue ?? "-", 12) + column(level, 24)
+                  + column(v["status"]?.stringValue ?? "", 13) + column(last, 22) + "\(v["request_count"]?.integerValue ?? 0)")
         }
     }
 }

@@ -8,6 +8,8 @@ struct Junction: AsyncParsableCommand {
         subcommands: [
             InitCommand.self, AppendCommand.self, TailCommand.self, StatCommand.self, ServeCommand.self, ProjectCommand.self,
             ConnectionsCommand.self, ActivityCommand.self, LogsCommand.self, LogCommand.self,
+            ConnectCommand.self, ReconnectCommand.self, BlockCommand.self, UnblockCommand.self, DisconnectCommand.self,
+            StatusCommand.self,
         ]
     )
 }

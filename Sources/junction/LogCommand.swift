@@ -3,7 +3,7 @@ import Events
 import Foundation
 import Projections
 
-struct LogCommand: ParsableCommand {
+struct LogCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "log",
         abstract: "One log entry: its request and response, or one body as a JSON document.")
@@ -27,32 +27,31 @@ struct LogCommand: ParsableCommand {
         if request && response { throw ValidationError("give --request or --response, not both") }
     }
 
-    func run() throws {
-        let logger = global.makeLogger("junction.log")
-        let queries = try query.open(global, logger)
-        defer { queries.close() }
-        let detail = try answer { try queries.log(connection, seq: seq) }
+    func run() async throws {
+        let source = try query.source(global, global.makeLogger("junction.log"))
+        defer { source.close() }
         if request || response {
-            let body = LogDetail.bodyJSON(request ? detail.request.requestBody : detail.request.responseBody)
+            let body = try await source.body(connection, seq: seq, request: request)
             FileHandle.standardOutput.write(Data(body + [10]))
             return
         }
-        let zone = try answer { try queries.connection(connection) }.timeZone
+        let detail = try await source.log(connection, seq: seq)
         if query.json {
-            printJSON { detail.writeJSON(&$0, timeZone: zone) }
+            print(String(decoding: detail.serialized, as: UTF8.self))
             return
         }
-        let e = detail.entry
-        print("\(e.method.name) \(e.url) → \(e.status)")
-        print("time      \(LocalTime.rfc3339(e.time, in: zone)) (\(zone))")
-        print("resource  \(e.resource)")
-        print("duration  \(String(format: "%.1f", Double(e.durationMicroseconds) / 1000)) ms")
-        if let id = e.requestID { print("request   \(id)") }
-        print("\nREQUEST")
-        for h in detail.request.requestHeaders { print("\(h.name): \(h.value)") }
-        print(String(decoding: LogDetail.bodyJSON(detail.request.requestBody), as: UTF8.self))
-        print("\nRESPONSE")
-        for h in detail.request.responseHeaders { print("\(h.name): \(h.value)") }
-        print(String(decoding: LogDetail.bodyJSON(detail.request.responseBody), as: UTF8.self))
+        let e = detail["entry"] ?? .null
+        print("\(e["method"]?.stringValue ?? "") \(e["url"]?.stringValue ?? "") → \(e["status"]?.integerValue ?? 0)")
+        print("time      \(e["local_time"]?.stringValue ?? "")")
+        print("resource  \(e["resource"]?.stringValue ?? "")")
+        print("duration  \(String(format: "%.1f", Double(e["duration_us"]?.integerValue ?? 0) / 1000)) ms")
+        if let id = e["request_id"]?.stringValue { print("request   \(id)") }
+        for part in ["request", "response"] {
+            print("\n" + part.uppercased())
+            for h in detail[part]?["headers"]?.arrayValue ?? [] {
+                print("\(h.arrayValue?.first?.stringValue ?? ""): \(h.arrayValue?.last?.stringValue ?? "")")
+            }
+            print(String(decoding: (detail[part]?["body"] ?? .null).serialized, as: UTF8.self))
+        }
     }
 }

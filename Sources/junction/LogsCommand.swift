@@ -2,7 +2,7 @@ import ArgumentParser
 import Events
 import Projections
 
-struct LogsCommand: ParsableCommand {
+struct LogsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "logs",
         abstract: "A connection's API requests, newest first, filtered and paged.",
@@ -46,43 +46,44 @@ struct LogsCommand: ParsableCommand {
         guard (1...1000).contains(limit) else { throw ValidationError("--limit must be from 1 to 1000") }
     }
 
-    func run() throws {
-        let logger = global.makeLogger("junction.logs")
-        let queries = try query.open(global, logger)
-        defer { queries.close() }
-        let view = try answer { try queries.connection(connection) }
-        let zone = view.timeZone
+    func run() async throws {
+        let source = try query.source(global, global.makeLogger("junction.logs"))
+        defer { source.close() }
+        let view = try await source.connection(connection)
+        let zone = view["time_zone"]?.stringValue ?? "UTC"
         let filter = LogFilter(
             resources: Set(resource), methods: Set(method.compactMap(HTTPMethod.init(name:))),
             statusClasses: Set(status.compactMap(StatusClass.init(name:))),
             since: try since.map { try parseTime($0, zone: zone, option: "--since") },
             until: try until.map { try parseTime($0, zone: zone, option: "--until") })
-        let page = try answer { try queries.logs(connection, filter: filter, limit: limit, cursor: cursor) }
+        let page = try await source.logs(connection, filter: filter, limit: limit, cursor: cursor)
         if query.json {
-            printJSON { page.writeJSON(&$0, timeZone: zone) }
+            print(String(decoding: page.serialized, as: UTF8.self))
             return
         }
-        let r = view.record
-        print("\(view.appName) — connection \(r.connectionID) (\(r.status.name))")
-        print("Access token   \(view.maskedToken)")
-        print("Scope          \(r.scope)")
-        if let list = r.customerListID { print("Customer list  \(list)") }
-        if let catalog = r.catalogID { print("Catalog        \(catalog)") }
+        print("\(view["app"]?["name"]?.stringValue ?? "") — connection \(connection) (\(view["status"]?.stringValue ?? ""))")
+        print("Access token   \(view["access_token"]?.stringValue ?? "")")
+        print("Scope          \(view["scope"]?.stringValue ?? "")")
+        if let list = view["customer_list_id"]?.stringValue { print("Customer list  \(list)") }
+        if let catalog = view["catalog_id"]?.stringValue { print("Catalog        \(catalog)") }
         print("")
-        guard let newest = page.entries.first else {
+        let entries = page["entries"]?.arrayValue ?? []
+        guard let newest = entries.first?["time"]?.stringValue.flatMap(Timestamp.init(rfc3339:)) else {
             print("no log entries")
             return
         }
-        let headerOffset = LocalTime.offset(zone, at: newest.time)
+        let headerOffset = LocalTime.offset(zone, at: newest)
         print(column("SEQ", 10) + column("TIME (\(LocalTime.offsetLabel(headerOffset)))", 27) + column("RESOURCE", 16)
               + column("METHOD", 8) + column("URL", 48) + "RESPONSE")
-        for e in page.entries {
-            var time = LocalTime.format(e.time, in: zone)
-            let offset = LocalTime.offset(zone, at: e.time)
+        for e in entries {
+            guard let t = e["time"]?.stringValue.flatMap(Timestamp.init(rfc3339:)) else { continue }
+            var time = LocalTime.format(t, in: zone)
+            let offset = LocalTime.offset(zone, at: t)
             if offset != headerOffset { time += " " + LocalTime.offsetLabel(offset).dropFirst(3) }
-            print(column("\(e.seq)", 10) + column(time, 27) + column(e.resource, 16) + column(e.method.name, 8)
-                  + column(e.url, 48) + "\(e.status)")
+            print(column("\(e["seq"]?.integerValue ?? 0)", 10) + column(time, 27) + column(e["resource"]?.stringValue ?? "", 16)
+                  + column(e["method"]?.stringValue ?? "", 8) + column(e["url"]?.stringValue ?? "", 48)
+                  + "\(e["status"]?.integerValue ?? 0)")
         }
-        if let next = page.nextCursor { print("\nolder entries: --cursor \(next)") }
+        if let next = page["next_cursor"]?.stringValue { print("\nolder entries: --cursor \(next)") }
     }
 }

@@ -16,6 +16,15 @@ struct QueryOptions: ParsableArguments {
     @Flag(help: "Print JSON.")
     var json = false
 
+    @Option(help: ArgumentHelp("Ask the daemon listening on this socket instead of reading the data directory.", valueName: "PATH"))
+    var socket: String?
+
+    /// The daemon's socket, or the projections on disk.
+    func source(_ global: GlobalOptions, _ logger: Logger) throws -> QuerySource {
+        if let socket { return .socket(SocketClient(socketPath: socket)) }
+        return .local(try open(global, logger))
+    }
+
     /// Opens the queries, first catching up the projections no projector is running.
     func open(_ global: GlobalOptions, _ logger: Logger) throws -> Queries {
         let data = global.dataDirectory

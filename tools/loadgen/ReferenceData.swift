@@ -227,6 +227,8 @@ struct Menu {
     let optionLists: [OptionListTemplate]
     let drinksName: String
     let comboName: String
+    /// Closes a combo's description ("served every day at lunch").
+    let comboNote: String
 }
 
 enum Menus {
@@ -295,7 +297,8 @@ enum Menus {
                 OptionListTemplate(ref: "SUPPL", name: "Suppléments", maxSelections: 3, options: [
                     ("Sauce au poivre", 200), ("Sauce béarnaise", 200), ("Œuf au plat", 150), ("Comté affiné", 150)]),
             ],
-            drinksName: "Boissons", comboName: "Formule"),
+            drinksName: "Boissons", comboName: "Formule",
+            comboNote: "Servie tous les jours de 11h30 à 14h30."),
         // Italian
         Menu(
             sections: [
@@ -337,7 +340,8 @@ enum Menus {
                 OptionListTemplate(ref: "IMPASTO", name: "Impasto", maxSelections: 1, options: [
                     ("Classico", 0), ("Integrale", 100), ("Senza glutine", 300)]),
             ],
-            drinksName: "Bevande", comboName: "Menu pranzo"),
+            drinksName: "Bevande", comboName: "Menu pranzo",
+            comboNote: "Solo a pranzo, dal lunedì al venerdì."),
         // Indian
         Menu(
             sections: [
@@ -385,7 +389,8 @@ enum Menus {
                 OptionListTemplate(ref: "EXTRAS", name: "Extras", maxSelections: 3, options: [
                     ("Raita", 200), ("Papadums", 150), ("Mango chutney", 100), ("Pickle", 100)]),
             ],
-            drinksName: "Drinks", comboName: "Thali"),
+            drinksName: "Drinks", comboName: "Thali",
+            comboNote: "Served with rice, naan and raita."),
         // British
         Menu(
             sections: [
@@ -424,6 +429,7 @@ enum Menus {
                 OptionListTemplate(ref: "EXTRAS", name: "Extras", maxSelections: 3, options: [
                     ("Smoked bacon", 200), ("Mature cheddar", 150), ("Fried egg", 150)]),
             ],
-            drinksName: "Drinks", comboName: "Meal deal"),
+            drinksName: "Drinks", comboName: "Meal deal",
+            comboNote: "Available Monday to Friday, 12pm to 3pm."),
     ]
 }

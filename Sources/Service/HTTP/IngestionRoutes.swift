@@ -35,6 +35,45 @@ extension Router where Context == BasicRequestContext {
                 w.endObject()
             }
         }
+
+        // Whole events in the canonical NDJSON form (a sample, an export), checked one by
+        // one against the state, appended all-or-nothing.
+        post("/v1/events") { request, _ in
+            let type = request.mediaType ?? "application/x-ndjson"
+            guard ["application/x-ndjson", "application/ndjson", "application/jsonl"].contains(type) else {
+                throw APIError.unsupportedMediaType("send events as application/x-ndjson, not \(type)")
+            }
+            let bytes = try await request.bytes(limit: limit)
+            var events: [Event] = []
+            var line = 0
+            var start = 0
+            while start < bytes.count {
+                var end = start
+                while end < bytes.count, bytes[end] != 10 { end += 1 }
+                line += 1
+                let slice = bytes[start..<end]
+                if !slice.allSatisfy({ $0 == 32 || $0 == 9 || $0 == 13 }) {
+                    do throws(NDJSONEventCodec.Error) {
+                        events.append(try Array(slice).withUnsafeBufferPointer { b in
+                            Result { () throws(NDJSONEventCodec.Error) in try NDJSONEventCodec.decode(line: b) }
+                        }.get())
+                    } catch {
+                        let field = "lines[\(line)]." + (error.field ?? "event")
+                        throw APIError.unprocessable("line \(line): \(error)", errors: [.init(field: field, message: error.message)])
+                    }
+                }
+                start = end + 1
+            }
+            guard !events.isEmpty else { throw APIError.unprocessable("no events") }
+            let seqs = try await writer.appendEvents(events)
+            return jsonResponse(.created) { w in
+                w.beginObject()
+                w.unsigned("first_seq", seqs.lowerBound)
+                w.unsigned("last_seq", seqs.upperBound)
+                w.integer("count", Int64(events.count))
+                w.endObject()
+            }
+        }
     }
 }
 

@@ -98,7 +98,10 @@ extension RouteContext {
     /// `?after=SEQ`: waits, within a bound, until the projections have applied that event.
     func waitForProjections(_ request: Request, _ names: [String]) async throws {
         guard let text = request.query("after") else { return }
-        guard let after = UInt64(text) else { throw APIError.invalid("after", "\"\(text)\" is not a sequence number") }
+        // `after=head`: whatever the journal holds when the query arrives.
+        guard let after = text == "head" ? try writer.journal.head : UInt64(text) else {
+            throw APIError.invalid("after", "\"\(text)\" is not a sequence number (or head)")
+        }
         let deadline = ContinuousClock.now + readYourWritesTimeout
         while true {
             let checkpoints = try queries.checkpoints()

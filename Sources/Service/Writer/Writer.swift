@@ -90,32 +90,31 @@ public final class Writer: Sendable {
     public func registerAccount(id: String, name: String, timeZone: String) async throws -> Receipt {
         let time = now()
         return try await command { s in
-            guard s.accounts[id] == nil else { throw APIError.conflict("account \"\(id)\" is already registered") }
             try Writer.checkZone(timeZone)
-            return (Event(time: time, .accountRegistered(AccountRegistered(accountID: id, name: name, timeZone: timeZone))),
-                    Receipt(seq: 0, created: true))
+            let event = Event(time: time, .accountRegistered(AccountRegistered(accountID: id, name: name, timeZone: timeZone)))
+            try s.check(event)
+            return (event, Receipt(seq: 0, created: true))
         }
     }
 
     public func registerLocation(id: String, accountID: String, name: String, timeZone: String) async throws -> Receipt {
         let time = now()
         return try await command { s in
-            guard s.accounts[accountID] != nil else { throw APIError.notFound("account \"\(accountID)\" is not registered") }
-            guard s.locations[id] == nil else { throw APIError.conflict("location \"\(id)\" is already registered") }
             let suffix = id.dropFirst(accountID.count + 1)
             guard id.hasPrefix(accountID + "-"), !suffix.isEmpty, suffix.allSatisfy({ $0.isASCII && $0.isNumber }) else {
                 throw APIError.invalid("location_id", "a location id is its account id, a dash and a number (\(accountID)-1)")
             }
             try Writer.checkZone(timeZone)
-            return (Event(time: time, .locationRegistered(LocationRegistered(
-                locationID: id, accountID: accountID, name: name, timeZone: timeZone))), Receipt(seq: 0, created: true))
+            let event = Event(time: time, .locationRegistered(LocationRegistered(
+                locationID: id, accountID: accountID, name: name, timeZone: timeZone)))
+            try s.check(event)
+            return (event, Receipt(seq: 0, created: true))
         }
     }
 
     public func registerApp(_ app: AppRegistered) async throws -> Receipt {
         let time = now()
         return try await command { s in
-            guard s.apps[app.appID] == nil else { throw APIError.conflict("app \"\(app.appID)\" is already registered") }
             let scope: Scope
             do {
                 scope = try Scope(parsing: app.scope)
@@ -130,7 +129,9 @@ public final class Writer: Sendable {
             }
             var registered = app
             registered.scope = scope.description
-            return (Event(time: time, .appRegistered(registered)), Receipt(seq: 0, created: true))
+            let event = Event(time: time, .appRegistered(registered))
+            try s.check(event)
+            return (event, Receipt(seq: 0, created: true))
         }
     }
 
@@ -142,26 +143,11 @@ public final class Writer: Sendable {
         let tokens = self.tokens
         return try await command { s in
             guard let app = s.apps[appID] else { throw APIError.notFound("app \"\(appID)\" is not registered") }
-            guard s.accounts[accountID] != nil else { throw APIError.notFound("account \"\(accountID)\" is not registered") }
-            if let locationID {
-                guard let owner = s.locations[locationID] else { throw APIError.notFound("location \"\(locationID)\" is not registered") }
-                guard owner == accountID else {
-                    throw APIError.invalid("location_id", "location \"\(locationID)\" belongs to account \"\(owner)\"")
-                }
-            }
             if let deviceID, !Identifier.isValidDeviceID(deviceID) {
                 throw APIError.invalid("device_id", "\"\(deviceID)\" is not a device id (letters, digits and _ - . ( ) [ ] { })")
             }
-            switch (app.level, locationID) {
-            case (.location, nil):
-                throw APIError.conflict("\(app.name) connects to a location, not to a whole account: give a location_id")
-            case (.account, _?):
-                throw APIError.conflict("\(app.name) connects to a whole account, not to a location")
-            default:
-                break
-            }
             let instance = WriterState.instance(app: appID, account: accountID, location: locationID, device: deviceID)
-            if let existing = s.instances[instance], let c = s.connections[existing] {
+            if s.accounts[accountID] != nil, let existing = s.instances[instance], let c = s.connections[existing] {
                 throw ExistingConnection(receipt: Receipt(
                     seq: 0, connectionID: existing, accessToken: tokens.token(for: existing), created: false, scope: c.scope))
             }
@@ -174,6 +160,7 @@ public final class Writer: Sendable {
                 connectionID: id, appID: appID, accountID: accountID, locationID: locationID, deviceID: deviceID,
                 scope: scope.description, customerListID: customerListID, catalogID: catalogID,
                 tokenDigest: TokenIssuer.digest(token), tokenHint: TokenIssuer.hint(token))))
+            try s.check(event)
             return (event, Receipt(seq: 0, connectionID: id, accessToken: token, created: true, scope: scope.description))
         }
     }
@@ -196,53 +183,68 @@ public final class Writer: Sendable {
     public func reconnect(_ id: String, catalogID: String?, customerListID: String?) async throws -> Receipt {
         let time = now()
         return try await command { s in
-            let c = try Writer.connection(id, s)
-            guard c.status != .disconnected else { throw APIError.conflict("connection \"\(id)\" is disconnected") }
+            _ = try s.connection(id)
             guard catalogID != nil || customerListID != nil else {
                 throw APIError.unprocessable("a reconnect names a catalog_id or a customer_list_id", errors: [
                     .init(field: "catalog_id", message: "missing"), .init(field: "customer_list_id", message: "missing"),
                 ])
             }
-            return (Event(time: time, .connectionReconnected(ConnectionReconnected(
-                connectionID: id, customerListID: customerListID, catalogID: catalogID))), Receipt(seq: 0, connectionID: id, created: false))
+            let event = Event(time: time, .connectionReconnected(ConnectionReconnected(
+                connectionID: id, customerListID: customerListID, catalogID: catalogID)))
+            try s.check(event)
+            return (event, Receipt(seq: 0, connectionID: id, created: false))
         }
     }
 
     public func block(_ id: String, actor: String, reason: String?) async throws -> Receipt {
         let time = now()
         return try await command { s in
-            let c = try Writer.connection(id, s)
-            switch c.status {
-            case .disconnected: throw APIError.conflict("connection \"\(id)\" is disconnected: it cannot be blocked")
-            case .blocked: throw APIError.conflict("connection \"\(id)\" is already blocked")
-            case .active: break
-            }
-            return (Event(time: time, .connectionBlocked(ConnectionStatusChanged(connectionID: id, actor: actor, reason: reason))),
-                    Receipt(seq: 0, connectionID: id, created: false))
+            let event = Event(time: time, .connectionBlocked(ConnectionStatusChanged(connectionID: id, actor: actor, reason: reason)))
+            try s.check(event)
+            return (event, Receipt(seq: 0, connectionID: id, created: false))
         }
     }
 
     public func unblock(_ id: String, actor: String, reason: String?) async throws -> Receipt {
         let time = now()
         return try await command { s in
-            let c = try Writer.connection(id, s)
-            switch c.status {
-            case .disconnected: throw APIError.conflict("connection \"\(id)\" is disconnected: it cannot be unblocked")
-            case .active: throw APIError.conflict("connection \"\(id)\" is not blocked")
-            case .blocked: break
-            }
-            return (Event(time: time, .connectionUnblocked(ConnectionStatusChanged(connectionID: id, actor: actor, reason: reason))),
-                    Receipt(seq: 0, connectionID: id, created: false))
+            let event = Event(time: time, .connectionUnblocked(ConnectionStatusChanged(connectionID: id, actor: actor, reason: reason)))
+            try s.check(event)
+            return (event, Receipt(seq: 0, connectionID: id, created: false))
         }
     }
 
     public func disconnect(_ id: String, actor: String, reason: String?) async throws -> Receipt {
         let time = now()
         return try await command { s in
-            let c = try Writer.connection(id, s)
-            guard c.status != .disconnected else { throw APIError.conflict("connection \"\(id)\" is already disconnected") }
-            return (Event(time: time, .connectionDisconnected(ConnectionStatusChanged(connectionID: id, actor: actor, reason: reason))),
-                    Receipt(seq: 0, connectionID: id, created: false))
+            let event = Event(time: time, .connectionDisconnected(ConnectionStatusChanged(connectionID: id, actor: actor, reason: reason)))
+            try s.check(event)
+            return (event, Receipt(seq: 0, connectionID: id, created: false))
+        }
+    }
+
+    // MARK: Import
+
+    /// Appends events given whole (a loadgen sample, an export) as one all-or-nothing
+    /// batch, each checked against the state the ones before it leave.
+    public func appendEvents(_ events: [Event]) async throws -> ClosedRange<UInt64> {
+        try await gate.withLock {
+            var next = state.withLock { $0 }
+            for (i, event) in events.enumerated() {
+                do throws(APIError) {
+                    try next.check(event)
+                } catch {
+                    let where_ = events.count > 1 ? "line \(i + 1): " : ""
+                    throw APIError(error.status, error.errorType, where_ + error.message, errors: error.errors)
+                }
+                next.apply(event)
+            }
+            var batch = RecordBatch()
+            for e in events { batch.appendRecord { BinaryEventCodec.encode(e, into: &$0) } }
+            let seqs = try await self.append(batch)
+            let final = next
+            state.withLock { $0 = final }
+            return seqs
         }
     }
 
@@ -284,11 +286,6 @@ public final class Writer: Sendable {
     }
 
     // MARK: Helpers
-
-    private static func connection(_ id: String, _ s: WriterState) throws -> WriterState.Connection {
-        guard let c = s.connections[id] else { throw APIError.notFound("connection \"\(id)\" not found") }
-        return c
-    }
 
     private static func checkZone(_ zone: String) throws {
         guard TimeZone(identifier: zone) != nil else {

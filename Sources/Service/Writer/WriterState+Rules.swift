@@ -1,0 +1,65 @@
+internal import Foundation
+internal import Events
+
+extension WriterState {
+    /// Refuses an event that does not fit the current state: the rules every command and
+    /// every imported event obey. Throws the API error a client should see.
+    func check(_ event: Event) throws(APIError) {
+        switch event.payload {
+        case .accountRegistered(let e):
+            guard accounts[e.accountID] == nil else { throw .conflict("account \"\(e.accountID)\" is already registered") }
+        case .locationRegistered(let e):
+            guard accounts[e.accountID] != nil else { throw .notFound("account \"\(e.accountID)\" is not registered") }
+            guard locations[e.locationID] == nil else { throw .conflict("location \"\(e.locationID)\" is already registered") }
+        case .appRegistered(let e):
+            guard apps[e.appID] == nil else { throw .conflict("app \"\(e.appID)\" is already registered") }
+        case .connectionCreated(let e):
+            guard connections[e.connectionID] == nil else { throw .conflict("connection \"\(e.connectionID)\" already exists") }
+            guard let app = apps[e.appID] else { throw .notFound("app \"\(e.appID)\" is not registered") }
+            guard accounts[e.accountID] != nil else { throw .notFound("account \"\(e.accountID)\" is not registered") }
+            if let location = e.locationID {
+                guard let owner = locations[location] else { throw .notFound("location \"\(location)\" is not registered") }
+                guard owner == e.accountID else {
+                    throw .invalid("location_id", "location \"\(location)\" belongs to account \"\(owner)\"")
+                }
+            }
+            switch (app.level, e.locationID) {
+            case (.location, nil): throw .conflict("\(app.name) connects to a location, not to a whole account: give a location_id")
+            case (.account, _?): throw .conflict("\(app.name) connects to a whole account, not to a location")
+            default: break
+            }
+            if let existing = instances[Self.instance(app: e.appID, account: e.accountID, location: e.locationID, device: e.deviceID)] {
+                throw .conflict("\(app.name) is already connected there as \"\(existing)\": give another device_id for another instance")
+            }
+        case .connectionReconnected(let e):
+            guard try connection(e.connectionID).status != .disconnected else {
+                throw .conflict("connection \"\(e.connectionID)\" is disconnected")
+            }
+        case .connectionBlocked(let e):
+            switch try connection(e.connectionID).status {
+            case .disconnected: throw .conflict("connection \"\(e.connectionID)\" is disconnected: it cannot be blocked")
+            case .blocked: throw .conflict("connection \"\(e.connectionID)\" is already blocked")
+            case .active: break
+            }
+        case .connectionUnblocked(let e):
+            switch try connection(e.connectionID).status {
+            case .disconnected: throw .conflict("connection \"\(e.connectionID)\" is disconnected: it cannot be unblocked")
+            case .active: throw .conflict("connection \"\(e.connectionID)\" is not blocked")
+            case .blocked: break
+            }
+        case .connectionDisconnected(let e):
+            guard try connection(e.connectionID).status != .disconnected else {
+                throw .conflict("connection \"\(e.connectionID)\" is already disconnected")
+            }
+        case .requestLogged(let e):
+            _ = try connection(e.connectionID)
+        case .unknown:
+            break
+        }
+    }
+
+    func connection(_ id: String) throws(APIError) -> Connection {
+        guard let c = connections[id] else { throw .notFound("connection \"\(id)\" not found") }
+        return c
+    }
+}
