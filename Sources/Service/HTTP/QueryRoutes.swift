@@ -80,16 +80,12 @@ extension Router where Context == BasicRequestContext {
             return jsonResponse { detail.writeJSON(&$0, timeZone: zone) }
         }
 
-        for part in ["request", "response"] {
-            get("/v1/connections/:id/logs/:seq/\(part)") { request, context in
-                try await c.waitForProjections(request, ["connections", "logs"])
-                let (detail, _) = try c.logDetail(context)
-                let body = LogDetail.bodyJSON(part == "request" ? detail.request.requestBody : detail.request.responseBody)
-                var response = bytesResponse(.ok, body, contentType: "application/json")
-                response.headers[.contentDisposition] =
-                    "attachment; filename=\"\(detail.request.connectionID)-\(detail.entry.seq)-\(part).json\""
-                return response
-            }
+        // The route strings are written out whole: the OpenAPI test reads them.
+        get("/v1/connections/:id/logs/:seq/request") { request, context in
+            try await c.download(request, context, part: "request")
+        }
+        get("/v1/connections/:id/logs/:seq/response") { request, context in
+            try await c.download(request, context, part: "response")
         }
     }
 }
@@ -112,6 +108,16 @@ extension RouteContext {
             }
             try await Task.sleep(for: .milliseconds(2))
         }
+    }
+
+    /// A request or response body as a JSON file to save.
+    func download(_ request: Request, _ context: some RequestContext, part: String) async throws -> Response {
+        try await waitForProjections(request, ["connections", "logs"])
+        let (detail, _) = try logDetail(context)
+        let body = LogDetail.bodyJSON(part == "request" ? detail.request.requestBody : detail.request.responseBody)
+        var response = bytesResponse(.ok, body, contentType: "application/json")
+        response.headers[.contentDisposition] = "attachment; filename=\"\(detail.request.connectionID)-\(detail.entry.seq)-\(part).json\""
+        return response
     }
 
     func logDetail(_ context: some RequestContext) throws -> (LogDetail, String) {
