@@ -22,14 +22,42 @@ struct AppendCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Send the events to the daemon listening on this socket.", valueName: "PATH"))
     var socket: String?
 
+    @Option(help: "With --socket: bytes per request; each request is one all-or-nothing batch.")
+    var batchBytes: Int = 4 << 20
+
+    /// Sends whole lines in requests of about `batchBytes`, in order; stops at the first
+    /// refusal, saying what was appended before it.
+    private func sendToDaemon(_ input: [UInt8], socket: String) async throws {
+        let client = SocketClient(socketPath: socket)
+        var start = 0
+        var total: Int64 = 0
+        var first: Int64?
+        var last: Int64 = 0
+        while start < input.count {
+            var end = min(start + batchBytes, input.count)
+            while end < input.count, input[end - 1] != 10 { end += 1 }
+            let reply = try await client.send(.post, "/v1/events", body: Array(input[start..<end]), contentType: "application/x-ndjson",
+                                              allowErrors: true)
+            let v = reply.json ?? .null
+            guard reply.status == 201 else {
+                let message = v["message"]?.stringValue ?? String(decoding: reply.body, as: UTF8.self)
+                let done = total > 0 ? "\(total) events were appended before this batch (\(first!)…\(last))" : "nothing was appended"
+                throw CommandFailure("\(reply.status): \(message) (in the batch from byte \(start)); \(done)")
+            }
+            total += v["count"]?.integerValue ?? 0
+            if first == nil { first = v["first_seq"]?.integerValue }
+            last = v["last_seq"]?.integerValue ?? last
+            start = end
+        }
+        print("appended \(total) events: \(first ?? 0)…\(last)")
+    }
+
     func run() async throws {
         let data = global.dataDirectory
         let logger = global.makeLogger("junction.append")
         let input = FileHandle.standardInput.readDataToEndOfFile()
         if let socket {
-            let reply = try await SocketClient(socketPath: socket).send(.post, "/v1/events", body: [UInt8](input), contentType: "application/x-ndjson")
-            let v = reply.json ?? .null
-            print("appended \(v["count"]?.integerValue ?? 0) events: \(v["first_seq"]?.integerValue ?? 0)…\(v["last_seq"]?.integerValue ?? 0)")
+            try await sendToDaemon([UInt8](input), socket: socket)
             return
         }
         let batch: RecordBatch

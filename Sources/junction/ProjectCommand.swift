@@ -3,6 +3,7 @@ import Dispatch
 import Foundation
 import Journal
 import Projections
+import Synchronization
 
 struct ProjectCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -26,6 +27,20 @@ struct ProjectCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        // Catch SIGTERM and SIGINT first thing, so a stop that comes while the projector
+        // opens its stores is not lost.
+        let stop = Mutex<Task<Void, any Error>?>(nil)
+        let stopRequested = Mutex(false)
+        let signals = [SIGTERM, SIGINT].map { signo in
+            signal(signo, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signo, queue: .global())
+            source.setEventHandler {
+                stopRequested.withLock { $0 = true }
+                stop.withLock { $0?.cancel() }
+            }
+            source.resume()
+            return source
+        }
         let logger = global.makeLogger("junction.project.\(name)")
         let data = global.dataDirectory
         let type = Projections.type(named: name)!
@@ -44,13 +59,8 @@ struct ProjectCommand: AsyncParsableCommand {
             throw CommandFailure(error.description)
         }
         let task = Task { try await projector.run() }
-        let signals = [SIGTERM, SIGINT].map { signo in
-            signal(signo, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: signo, queue: .global())
-            source.setEventHandler { task.cancel() }
-            source.resume()
-            return source
-        }
+        stop.withLock { $0 = task }
+        if stopRequested.withLock({ $0 }) { task.cancel() }
         try await task.value
         withExtendedLifetime((lock, signals)) {}
     }

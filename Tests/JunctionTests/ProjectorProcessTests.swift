@@ -53,8 +53,18 @@ struct ProjectorProcessTests {
         #expect(head > 500, "the journal barely grew")
         // Let each projector finish the job, then stop it with SIGTERM: it must stop cleanly.
         for name in Projections.names {
-            let projector = try start(Executables.junction, ["project", name, "--data", data])
+            let projector = Process()
+            projector.executableURL = URL(fileURLWithPath: Executables.junction)
+            projector.arguments = ["project", name, "--data", data, "--log-level", "info"]
+            let pipe = Pipe()
+            projector.standardError = pipe
+            let started = LineCounter()
+            pipe.fileHandleForReading.readabilityHandler = { handle in
+                if String(decoding: handle.availableData, as: UTF8.self).contains("projector started") { started.add(Data([10])) }
+            }
+            try projector.run()
             let store = try ProjectionStore(Projections.type(named: name)!, at: DataDirectory(data).projectionPath(name), readOnly: true)
+            #expect(eventually(within: 30) { started.count > 0 }, "\(name) did not start")
             #expect(try eventually(within: 60) { try store.checkpoint() == head }, "\(name) did not catch up")
             projector.terminate()
             projector.waitUntilExit()
