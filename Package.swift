@@ -37,6 +37,8 @@ let package = Package(
             providers: [.apt(["liblmdb-dev"])]
         ),
         .target(name: "LMDB", dependencies: ["CLMDB"], swiftSettings: strict),
+        // prctl(PR_SET_PDEATHSIG), which Swift cannot call (C variadic): projectors die with the daemon.
+        .target(name: "CProcess"),
         .target(name: "Events", swiftSettings: strict),
         .target(
             name: "Journal",
@@ -66,7 +68,7 @@ let package = Package(
         .executableTarget(
             name: "junction",
             dependencies: [
-                "Events", "Journal", "Projections", "Service",
+                "Events", "Journal", "Projections", "Service", "CProcess",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),

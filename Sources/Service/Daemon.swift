@@ -50,7 +50,7 @@ public struct Daemon: Sendable {
         }
         let queries = try Queries(data: c.data, journal: journal)
         let supervisor = ProjectorSupervisor(executable: c.projectorExecutable, names: Projections.names, logger: logger) { name in
-            ["project", name, "--data", c.data.root, "--log-level", c.projectorLogLevel]
+            ["project", name, "--data", c.data.root, "--log-level", c.projectorLogLevel, "--parent-pid", "\(getpid())"]
         }
         try Daemon.prepareSocket(c.socketPath)
         let router = Router(context: BasicRequestContext.self)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Dispatch
+import CProcess
 import Foundation
 import Journal
 import Projections
@@ -19,6 +20,9 @@ struct ProjectCommand: AsyncParsableCommand {
 
     @Argument(help: "The projection to run.")
     var name: String
+
+    @Option(help: ArgumentHelp("Stop when this process (the supervising daemon) dies.", visibility: .hidden))
+    var parentPid: Int32?
 
     func validate() throws {
         guard Projections.type(named: name) != nil else {
@@ -40,6 +44,11 @@ struct ProjectCommand: AsyncParsableCommand {
             }
             source.resume()
             return source
+        }
+        if let parentPid {
+            // Die with the daemon, even when it is killed without a chance to stop us.
+            _ = junction_set_parent_death_signal(SIGTERM)
+            if getppid() != parentPid { return }
         }
         let logger = global.makeLogger("junction.project.\(name)")
         let data = global.dataDirectory

@@ -38,7 +38,7 @@ final class RunningDaemon: @unchecked Sendable {
     }
 
     private static func start(data: String, log: String, _ arguments: [String]) throws -> Process {
-        FileManager.default.createFile(atPath: log, contents: nil)
+        _ = FileManager.default.createFile(atPath: log, contents: nil)
         let p = Process()
         p.executableURL = URL(fileURLWithPath: Executables.junction)
         p.arguments = ["serve", "--data", data, "--log-level", "info"] + arguments

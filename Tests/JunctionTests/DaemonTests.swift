@@ -253,10 +253,14 @@ struct DaemonTests {
         // A second daemon on the same data directory is refused too.
         let twice = try run(Executables.junction, ["serve", "--data", d.data, "--socket", d.dir.path + "/second.sock"])
         #expect(twice.status != 0 && twice.stderr.contains("in use"), "\(twice.stderr)")
-        // SIGKILL leaves a stale socket file; the next start replaces it.
+        // SIGKILL leaves a stale socket file; the next start replaces it. The projectors
+        // die with the daemon.
+        let projectors = try await d.get("/v1/status").json["projections"]?.arrayValue?.compactMap { $0["pid"]?.integerValue } ?? []
+        #expect(projectors.count == 3)
         kill(d.process.processIdentifier, SIGKILL)
         d.process.waitUntilExit()
         #expect(FileManager.default.fileExists(atPath: d.socket))
+        #expect(eventually(within: 10) { projectors.allSatisfy { kill(pid_t($0), 0) != 0 } }, "orphaned projectors")
         try d.restart(["--socket-mode", "660"])
         let widened = try FileManager.default.attributesOfItem(atPath: d.socket)
         #expect((widened[.posixPermissions] as? NSNumber)?.intValue == 0o660)
