@@ -32,6 +32,8 @@ KIND_NAMES = {
     7: "connectionUnblocked",
     8: "connectionDisconnected",
     9: "requestLogged",
+    10: "callbackAttempted",
+    11: "callbackResendRequested",
 }
 
 CONNECTION_LEVELS = {0: "account", 1: "location", 2: "either"}
@@ -112,6 +114,13 @@ class Reader:
             return None
         if flag == 1:
             return self.string()
+        raise DecodeError(f"invalid optional flag {flag} at byte {at}")
+
+    def presence(self) -> bool:
+        at = self.offset
+        flag = self.byte()
+        if flag in (0, 1):
+            return flag == 1
         raise DecodeError(f"invalid optional flag {flag} at byte {at}")
 
     def headers(self):
@@ -297,6 +306,21 @@ def decode_record(seq: int, value: bytes, show_unknown: bool):
         o.body("request_body", r.bytes_())
         o.headers("response_headers", r.headers())
         o.body("response_body", r.bytes_())
+    elif kind == 10:  # callbackAttempted
+        o.string("connection_id", r.string())
+        o.string("delivery_id", r.string())
+        o.integer("attempt", r.uvarint())
+        o.string("url", r.string())
+        status = r.u16le() if r.presence() else None
+        if status is not None:
+            o.integer("status", status)
+        o.string("error", r.optional_string())
+        if r.presence():
+            o.string("next_attempt_at", rfc3339(r.int64le()))
+    elif kind == 11:  # callbackResendRequested
+        o.string("connection_id", r.string())
+        o.string("delivery_id", r.string())
+        o.string("actor", r.string())
     # Bytes left after the known fields were appended by a later minor revision: ignored.
     return o.text()
 

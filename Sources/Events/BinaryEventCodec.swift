@@ -67,6 +67,28 @@ public enum BinaryEventCodec {
             out.appendBytes(e.requestBody)
             out.appendHeaders(e.responseHeaders)
             out.appendBytes(e.responseBody)
+        case .callbackAttempted(let e):
+            out.appendString(e.connectionID)
+            out.appendString(e.deliveryID)
+            out.appendVarint(UInt64(e.attempt))
+            out.appendString(e.url)
+            if let status = e.status {
+                out.append(1)
+                out.appendUInt16LE(status)
+            } else {
+                out.append(0)
+            }
+            out.appendOptionalString(e.error)
+            if let next = e.nextAttemptAt {
+                out.append(1)
+                out.appendInt64LE(next.microseconds)
+            } else {
+                out.append(0)
+            }
+        case .callbackResendRequested(let e):
+            out.appendString(e.connectionID)
+            out.appendString(e.deliveryID)
+            out.appendString(e.actor)
         case .unknown(_, let payload):
             out.append(contentsOf: payload)
         }
@@ -148,6 +170,22 @@ public enum BinaryEventCodec {
                 resource: try r.readString(), url: try r.readString(), status: try r.readUInt16LE(),
                 durationMicroseconds: try r.readVarint(), requestHeaders: try r.readHeaders(),
                 requestBody: try r.readBytes(), responseHeaders: try r.readHeaders(), responseBody: try r.readBytes()))
+        case .callbackAttempted:
+            let connectionID = try r.readString()
+            let deliveryID = try r.readString()
+            let attemptOffset = r.offset
+            let attempt = try r.readVarint()
+            guard attempt <= UInt64(UInt32.max) else { throw .invalidValue("attempt number", at: attemptOffset) }
+            let url = try r.readString()
+            let status: UInt16? = try r.readPresence() ? try r.readUInt16LE() : nil
+            let error = try r.readOptionalString()
+            let next: Timestamp? = try r.readPresence() ? Timestamp(microseconds: try r.readInt64LE()) : nil
+            payload = .callbackAttempted(CallbackAttempted(
+                connectionID: connectionID, deliveryID: deliveryID, attempt: UInt32(attempt), url: url, status: status,
+                error: error, nextAttemptAt: next))
+        case .callbackResendRequested:
+            payload = .callbackResendRequested(CallbackResendRequested(
+                connectionID: try r.readString(), deliveryID: try r.readString(), actor: try r.readString()))
         }
         return Event(time: time, payload)
     }
@@ -273,6 +311,16 @@ public struct ByteReader {
         let slice = try readSlice()
         guard let s = String(validating: slice, as: UTF8.self) else { throw .invalidUTF8(at: start) }
         return s
+    }
+
+    /// The presence byte of an optional field: 0 absent, 1 present.
+    public mutating func readPresence() throws(EventDecodingError) -> Bool {
+        let flagOffset = offset
+        switch try readByte() {
+        case 0: return false
+        case 1: return true
+        default: throw .invalidValue("optional flag", at: flagOffset)
+        }
     }
 
     public mutating func readOptionalString() throws(EventDecodingError) -> String? {

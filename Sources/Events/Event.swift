@@ -21,6 +21,8 @@ public struct Event: Hashable, Sendable {
         case connectionUnblocked(ConnectionStatusChanged)
         case connectionDisconnected(ConnectionStatusChanged)
         case requestLogged(RequestLogged)
+        case callbackAttempted(CallbackAttempted)
+        case callbackResendRequested(CallbackResendRequested)
         /// A kind this build does not know: its payload bytes are kept as they were, so
         /// the event can be copied on without being understood.
         case unknown(kind: UInt32, payload: [UInt8])
@@ -37,6 +39,8 @@ public struct Event: Hashable, Sendable {
         case connectionUnblocked = 7
         case connectionDisconnected = 8
         case requestLogged = 9
+        case callbackAttempted = 10
+        case callbackResendRequested = 11
 
         public var name: String {
             switch self {
@@ -49,6 +53,8 @@ public struct Event: Hashable, Sendable {
             case .connectionUnblocked: "connectionUnblocked"
             case .connectionDisconnected: "connectionDisconnected"
             case .requestLogged: "requestLogged"
+            case .callbackAttempted: "callbackAttempted"
+            case .callbackResendRequested: "callbackResendRequested"
             }
         }
 
@@ -70,6 +76,8 @@ public struct Event: Hashable, Sendable {
         case .connectionUnblocked: Kind.connectionUnblocked.rawValue
         case .connectionDisconnected: Kind.connectionDisconnected.rawValue
         case .requestLogged: Kind.requestLogged.rawValue
+        case .callbackAttempted: Kind.callbackAttempted.rawValue
+        case .callbackResendRequested: Kind.callbackResendRequested.rawValue
         case .unknown(let kind, _): kind
         }
     }
@@ -81,6 +89,8 @@ public struct Event: Hashable, Sendable {
         case .connectionReconnected(let e): e.connectionID
         case .connectionBlocked(let e), .connectionUnblocked(let e), .connectionDisconnected(let e): e.connectionID
         case .requestLogged(let e): e.connectionID
+        case .callbackAttempted(let e): e.connectionID
+        case .callbackResendRequested(let e): e.connectionID
         case .accountRegistered, .locationRegistered, .appRegistered, .unknown: nil
         }
     }
@@ -249,5 +259,48 @@ public struct RequestLogged: Hashable, Sendable {
         self.requestBody = requestBody
         self.responseHeaders = responseHeaders
         self.responseBody = responseBody
+    }
+}
+
+/// One attempt to tell an app, at its disconnect callback URL, that a connection is gone.
+public struct CallbackAttempted: Hashable, Sendable {
+    public var connectionID: String
+    /// The same for every attempt of one delivery: the receiver's idempotency key.
+    public var deliveryID: String
+    /// 1 for the first attempt of the delivery.
+    public var attempt: UInt32
+    public var url: String
+    /// The HTTP status answered, or nil when there was no answer.
+    public var status: UInt16?
+    /// Why there was no (acceptable) answer: refused connection, timeout, …
+    public var error: String?
+    /// When the next attempt is due; nil when the delivery is over (done or given up).
+    public var nextAttemptAt: Timestamp?
+
+    public init(
+        connectionID: String, deliveryID: String, attempt: UInt32, url: String, status: UInt16? = nil,
+        error: String? = nil, nextAttemptAt: Timestamp? = nil
+    ) {
+        self.connectionID = connectionID
+        self.deliveryID = deliveryID
+        self.attempt = attempt
+        self.url = url
+        self.status = status
+        self.error = error
+        self.nextAttemptAt = nextAttemptAt
+    }
+}
+
+/// Someone asked for the disconnect callback to be delivered again.
+public struct CallbackResendRequested: Hashable, Sendable {
+    public var connectionID: String
+    /// The new delivery's id.
+    public var deliveryID: String
+    public var actor: String
+
+    public init(connectionID: String, deliveryID: String, actor: String) {
+        self.connectionID = connectionID
+        self.deliveryID = deliveryID
+        self.actor = actor
     }
 }

@@ -97,6 +97,18 @@ public enum NDJSONEventCodec {
             writeBody(&w, "request_body", e.requestBody)
             writeHeaders(&w, "response_headers", e.responseHeaders)
             writeBody(&w, "response_body", e.responseBody)
+        case .callbackAttempted(let e):
+            w.string("connection_id", e.connectionID)
+            w.string("delivery_id", e.deliveryID)
+            w.unsigned("attempt", UInt64(e.attempt))
+            w.string("url", e.url)
+            if let status = e.status { w.unsigned("status", UInt64(status)) }
+            w.string("error", ifPresent: e.error)
+            if let next = e.nextAttemptAt { w.timestamp("next_attempt_at", next) }
+        case .callbackResendRequested(let e):
+            w.string("connection_id", e.connectionID)
+            w.string("delivery_id", e.deliveryID)
+            w.string("actor", e.actor)
         case .unknown:
             break
         }
@@ -250,6 +262,27 @@ public enum NDJSONEventCodec {
                 status: UInt16(status), durationMicroseconds: UInt64(duration),
                 requestHeaders: try f.headers("request_headers"), requestBody: try f.body("request_body"),
                 responseHeaders: try f.headers("response_headers"), responseBody: try f.body("response_body")))
+        case .callbackAttempted:
+            let connectionID = try f.id("connection_id")
+            let deliveryID = try f.nonEmpty("delivery_id")
+            let attempt = try f.integer("attempt")
+            guard attempt >= 1, attempt <= Int64(UInt32.max) else { throw Error(field: "attempt", message: "must be 1 or more") }
+            let url = try f.nonEmpty("url")
+            let status = try f.optionalInteger("status")
+            if let status, !(100...599).contains(status) {
+                throw Error(field: "status", message: "must be an HTTP status from 100 to 599, not \(status)")
+            }
+            let error = try f.optionalString("error")
+            let next = try f.optionalString("next_attempt_at").map { text throws(Error) -> Timestamp in
+                guard let t = Timestamp(rfc3339: text) else { throw Error(field: "next_attempt_at", message: "not an RFC 3339 time") }
+                return t
+            }
+            payload = .callbackAttempted(CallbackAttempted(
+                connectionID: connectionID, deliveryID: deliveryID, attempt: UInt32(attempt), url: url,
+                status: status.map { UInt16($0) }, error: error, nextAttemptAt: next))
+        case .callbackResendRequested:
+            payload = .callbackResendRequested(CallbackResendRequested(
+                connectionID: try f.id("connection_id"), deliveryID: try f.nonEmpty("delivery_id"), actor: try f.nonEmpty("actor")))
         }
         try f.refuseLeftovers()
         return Event(time: time, payload)

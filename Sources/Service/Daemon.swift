@@ -17,6 +17,12 @@ public struct Daemon: Sendable {
         public var durability: Durability = .full
         public var maxBodyBytes: Int = 16 << 20
         public var readYourWritesTimeout: Duration = .seconds(5)
+        /// Disconnect callbacks: first retry delay (doubling), attempts, timeout, and
+        /// whether loopback and private addresses may be called.
+        public var callbackRetryBase: Duration = .seconds(60)
+        public var callbackMaxAttempts: Int = 6
+        public var callbackTimeout: Duration = .seconds(20)
+        public var allowPrivateCallbacks = false
         /// The program that runs projectors (`junction`), and the log level they use.
         public var projectorExecutable: String
         public var projectorLogLevel: String = "notice"
@@ -43,19 +49,32 @@ public struct Daemon: Sendable {
         let lock = try c.data.lockForWriting(purpose: "junction serve")
         let journal = try c.data.openJournalForWriting(lock, options: Journal.Options(durability: c.durability), logger: logger)
         defer { journal.close() }
-        let writer = try Writer(journal: journal, tokens: try TokenIssuer(keyFile: c.data.root + "/token.key"), logger: logger)
+        let writer = try Writer(
+            journal: journal, tokens: try TokenIssuer(keyFile: c.data.root + "/token.key"),
+            allowPrivateCallbacks: c.allowPrivateCallbacks, logger: logger)
         // Create the projection stores before the projectors and the queries open them.
         for type in Projections.all {
             _ = try ProjectionStore(type, at: c.data.projectionPath(type.name), readOnly: false)
         }
         let queries = try Queries(data: c.data, journal: journal)
-        let supervisor = ProjectorSupervisor(executable: c.projectorExecutable, names: Projections.names, logger: logger) { name in
-            ["project", name, "--data", c.data.root, "--log-level", c.projectorLogLevel, "--parent-pid", "\(getpid())"]
+        let parent = "\(getpid())"
+        let supervisor = ProjectorSupervisor(
+            executable: c.projectorExecutable, names: Projections.names + ["notifier"], logger: logger
+        ) { name in
+            if name == "notifier" {
+                let ms = { (d: Duration) in "\(d.components.seconds * 1000 + d.components.attoseconds / 1_000_000_000_000_000)" }
+                return ["notify", "--data", c.data.root, "--socket", c.socketPath, "--log-level", c.projectorLogLevel,
+                        "--retry-base-ms", ms(c.callbackRetryBase), "--max-attempts", "\(c.callbackMaxAttempts)",
+                        "--timeout-ms", ms(c.callbackTimeout), "--parent-pid", parent]
+                    + (c.allowPrivateCallbacks ? ["--allow-private-callbacks"] : [])
+            }
+            return ["project", name, "--data", c.data.root, "--log-level", c.projectorLogLevel, "--parent-pid", parent]
         }
         try Daemon.prepareSocket(c.socketPath)
         let router = Router(context: BasicRequestContext.self)
-        router.middlewares.add(ErrorMiddleware(logger: logger))
+        // Metrics outermost, so they see the answers errors become.
         router.middlewares.add(MetricsMiddleware())
+        router.middlewares.add(ErrorMiddleware(logger: logger))
         router.addJunctionRoutes(RouteContext(
             writer: writer, queries: queries, supervisor: supervisor, metrics: metrics,
             maxBodyBytes: c.maxBodyBytes, readYourWritesTimeout: c.readYourWritesTimeout))

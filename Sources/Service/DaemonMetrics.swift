@@ -21,6 +21,11 @@ public final class DaemonMetrics: Sendable {
         ingestBatches.increment()
     }
 
+    func imported(_ count: Int) {
+        registry.makeCounter(descriptor: Self.name("imported_events", "total", "Whole events appended through /v1/events."))
+            .increment(by: Int64(count))
+    }
+
     func command(_ name: String) {
         registry.makeCounter(descriptor: Self.name("commands", "total", "Commands appended."), labels: [("command", name)]).increment()
     }

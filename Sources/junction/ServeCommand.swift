@@ -29,6 +29,18 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Largest request body accepted, in bytes (413 past it).")
     var maxBodyBytes: Int = 16 << 20
 
+    @Option(help: "Milliseconds before a failed disconnect callback is tried again (doubling, up to 32 times).")
+    var callbackRetryBaseMs: Int = 60_000
+
+    @Option(help: "Attempts per disconnect callback.")
+    var callbackMaxAttempts: Int = 6
+
+    @Option(help: "Milliseconds a disconnect callback may take to answer.")
+    var callbackTimeoutMs: Int = 20_000
+
+    @Flag(help: "Let disconnect callbacks reach loopback and private addresses.")
+    var allowPrivateCallbacks = false
+
     func validate() throws {
         guard let mode = UInt16(socketMode, radix: 8), mode <= 0o777 else {
             throw ValidationError("--socket-mode: \"\(socketMode)\" is not an octal file mode such as 600 or 660")
@@ -49,6 +61,10 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.durability = durability
         configuration.maxBodyBytes = maxBodyBytes
         configuration.projectorLogLevel = global.logLevel
+        configuration.callbackRetryBase = .milliseconds(callbackRetryBaseMs)
+        configuration.callbackMaxAttempts = callbackMaxAttempts
+        configuration.callbackTimeout = .milliseconds(callbackTimeoutMs)
+        configuration.allowPrivateCallbacks = allowPrivateCallbacks
         if durability != .full { logger.warning("weaker durability chosen", metadata: ["journal.durability": "\(durability.rawValue): \(durability.risk)"]) }
         do {
             try await Daemon(configuration: configuration, metrics: DaemonMetrics(registry: registry), logger: logger).run()

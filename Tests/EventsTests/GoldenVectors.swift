@@ -69,5 +69,19 @@ enum GoldenVectors {
             "0109507de4b66661060002633101057265715f3104066f72646572730a2f6f72646572732f6f31a601ac02010e582d4163636573732d546f6b656e0a5b52454441435445445d0e7b22737461747573223a2278227d0002ff00",
             #"{"event":"requestLogged","time":"2026-11-29T09:14:03.250000Z","connection_id":"c1","request_id":"req_1","method":"PATCH","resource":"orders","url":"/orders/o1","status":422,"duration_us":300,"request_headers":[["X-Access-Token","[REDACTED]"]],"request_body":"{\"status\":\"x\"}","response_headers":[],"response_body_base64":"/wA="}"#
         ),
+        (
+            "callbackAttempted",
+            Event(time: time, .callbackAttempted(CallbackAttempted(
+                connectionID: "c1", deliveryID: "disconnect-9", attempt: 2, url: "https://cb.example.com/d", status: 503,
+                error: nil, nextAttemptAt: Timestamp(microseconds: time.microseconds + 120_000_000)))),
+            "010ac0ace0b6666106000263310c646973636f6e6e6563742d39021868747470733a2f2f63622e6578616d706c652e636f6d2f6401f7010001c0ba07be66610600",
+            #"{"event":"callbackAttempted","time":"2026-11-29T09:14:03.000000Z","connection_id":"c1","delivery_id":"disconnect-9","attempt":2,"url":"https://cb.example.com/d","status":503,"next_attempt_at":"2026-11-29T09:16:03.000000Z"}"#
+        ),
+        (
+            "callbackResendRequested",
+            Event(time: time, .callbackResendRequested(CallbackResendRequested(connectionID: "c1", deliveryID: "resend-1", actor: "owner"))),
+            "010bc0ace0b66661060002633108726573656e642d31056f776e6572",
+            #"{"event":"callbackResendRequested","time":"2026-11-29T09:14:03.000000Z","connection_id":"c1","delivery_id":"resend-1","actor":"owner"}"#
+        ),
     ]
 }

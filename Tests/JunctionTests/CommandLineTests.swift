@@ -152,3 +152,20 @@ final class LineCounter: @unchecked Sendable {
 
     var count: Int { lock.withLock { lines } }
 }
+
+struct JournalFormatTests {
+    /// tools/read-journal.py was written from docs/journal-format.md alone: if it reads a
+    /// journal exactly as `junction tail` prints it, the document tells the truth.
+    @Test func aReaderWrittenFromTheDocumentAgreesWithTail() throws {
+        let dir = TemporaryDirectory("format")
+        let data = try initialized(dir)
+        var gen = RandomEvents(seed: 2026, maxBodyBytes: 20_000)
+        let events = (0..<600).map { _ in NDJSONEventCodec.encode(gen.event()) }
+        #expect(try run(Executables.junction, ["append", "--data", data], input: lines(events)).status == 0)
+        let tail = try run(Executables.junction, ["tail", "--data", data])
+        let python = try run("/usr/bin/env", ["python3", packageRoot + "/tools/read-journal.py", "--data", data])
+        #expect(python.status == 0, "\(python.stderr)")
+        #expect(tail.output.split(separator: "\n").count == 600)
+        #expect(python.stdout == tail.stdout)
+    }
+}

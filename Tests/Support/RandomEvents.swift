@@ -66,7 +66,15 @@ public struct RandomEvents {
     /// One random event of a random kind.
     public mutating func event() -> Event {
         let payload: Event.Payload
-        switch int(0...9) {
+        switch int(0...11) {
+        case 10:
+            payload = .callbackAttempted(CallbackAttempted(
+                connectionID: id(), deliveryID: "disconnect-\(int(1...99999))", attempt: UInt32(int(1...6)),
+                url: "https://\(id()).example.com/cb", status: chance(0.7) ? UInt16(int(100...599)) : nil,
+                error: optional { $0.text() }, nextAttemptAt: chance(0.5) ? time() : nil))
+        case 11:
+            payload = .callbackResendRequested(CallbackResendRequested(
+                connectionID: id(), deliveryID: "resend-\(id())", actor: nonEmptyText()))
         case 0:
             payload = .accountRegistered(AccountRegistered(
                 accountID: id(), name: nonEmptyText(), timeZone: RandomEvents.zones[int(0...5)]))

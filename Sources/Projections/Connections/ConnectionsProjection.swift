@@ -10,16 +10,18 @@ public import LMDB
 /// by_location  location id 0x00 connection id  → (empty)
 /// places       account or location id         → Place
 /// apps         app id                         → AppRecord
+/// callbacks    connection id 0x00 seq u64     → CallbackRecord (disconnect callback history)
 /// ```
 public final class ConnectionsProjection: Projection {
     public static let name = "connections"
-    public static let schemaVersion = 1
+    public static let schemaVersion = 2
 
     let connections: Database
     let byAccount: Database
     let byLocation: Database
     let places: Database
     let apps: Database
+    let callbacks: Database
 
     /// Requests seen in the current batch, written once per connection at its end.
     private var requests: [String: (first: Timestamp, last: Timestamp, count: UInt64)] = [:]
@@ -31,6 +33,7 @@ public final class ConnectionsProjection: Projection {
         byLocation = try txn.openDatabase(named: "by_location", options: create)
         places = try txn.openDatabase(named: "places", options: create)
         apps = try txn.openDatabase(named: "apps", options: create)
+        callbacks = try txn.openDatabase(named: "callbacks", options: create)
     }
 
     public func beginBatch() {
@@ -87,9 +90,19 @@ public final class ConnectionsProjection: Projection {
             } else {
                 requests[e.connectionID] = (event.time, event.time, 1)
             }
+        case .callbackAttempted(let e):
+            try recordCallback(e.connectionID, seq: seq, CallbackRecord(time: event.time, attempt: e), txn)
+        case .callbackResendRequested(let e):
+            try recordCallback(e.connectionID, seq: seq, CallbackRecord(time: event.time, resend: e), txn)
         case .unknown:
             break
         }
+    }
+
+    private func recordCallback(_ connection: String, seq: UInt64, _ record: CallbackRecord, _ txn: Transaction) throws {
+        var key = Key.text(connection)
+        Key.append(&key, seq)
+        try txn.put(callbacks, key: key, value: record.encoded())
     }
 
     public func finishBatch(in txn: Transaction) throws {

@@ -124,6 +124,19 @@ public final class Queries: Sendable {
         return ConnectionView(record: record, app: app, place: place, account: account)
     }
 
+    /// The connection's disconnect-callback history, oldest first.
+    public func callbacks(_ id: String) throws -> [CallbackRecord] {
+        _ = try connection(id)
+        return try connectionsStore.environment.read { txn in
+            var records: [CallbackRecord] = []
+            try txn.scan(connections.callbacks, range: .prefix(Key.text(id))) { _, value in
+                records.append(try CallbackRecord(decoding: value))
+                return true
+            }
+            return records
+        }
+    }
+
     // MARK: Activity
 
     /// Requests per local day for the `days` days ending with the local day of `now`,

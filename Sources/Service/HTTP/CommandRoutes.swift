@@ -69,13 +69,25 @@ extension Router where Context == BasicRequestContext {
 
         post("/v1/connections/:id/reconnect") { request, context in
             try request.requireJSON()
-            var f = try JSONFields(try await request.bytes(limit: limit))
+            let bytes = try await request.bytes(limit: limit)
+            var f = try JSONFields(bytes.isEmpty ? Array("{}".utf8) : bytes)
             let catalog = try f.optionalID("catalog_id")
             let list = try f.optionalID("customer_list_id")
             try f.refuseLeftovers()
             let receipt = try await writer.reconnect(try context.id(), catalogID: catalog, customerListID: list)
             c.metrics.command("reconnect")
             return jsonResponse { receipt.write(&$0) }
+        }
+
+        post("/v1/connections/:id/callbacks/resend") { request, context in
+            try request.requireJSON()
+            let bytes = try await request.bytes(limit: limit)
+            var f = try JSONFields(bytes.isEmpty ? Array("{}".utf8) : bytes)
+            let actor = try f.optionalString("actor") ?? request.headers[HTTPField.Name("X-Actor")!] ?? "back-office"
+            try f.refuseLeftovers()
+            let receipt = try await writer.resendCallback(try context.id(), actor: actor)
+            c.metrics.command("resend_callback")
+            return jsonResponse(.accepted) { receipt.write(&$0) }
         }
 
         // The route strings are written out whole: the OpenAPI test reads them.

@@ -13,19 +13,22 @@ extension Router where Context == BasicRequestContext {
         post("/v1/logs") { request, _ in
             let type = request.mediaType ?? "application/json"
             let entries: [(time: Timestamp, request: RequestLogged)]
+            var lines: [Int]?
             switch type {
             case "application/json":
                 let bytes = try await request.bytes(limit: limit)
                 entries = [try LogEntryParser.parse(bytes, line: nil)]
             case "application/x-ndjson", "application/ndjson", "application/jsonl":
                 let bytes = try await request.bytes(limit: limit)
-                entries = try LogEntryParser.parseLines(bytes)
+                let parsed = try LogEntryParser.parseLines(bytes)
+                entries = parsed.map { ($0.time, $0.request) }
+                lines = parsed.map(\.line)
             default:
                 throw APIError.unsupportedMediaType(
                     "send one entry as application/json or a batch as application/x-ndjson, not \(type)")
             }
             guard !entries.isEmpty else { throw APIError.unprocessable("the batch holds no entries") }
-            let seqs = try await writer.ingest(entries)
+            let seqs = try await writer.ingest(entries, lines: lines)
             c.metrics.ingested(entries.count)
             return jsonResponse(.created) { w in
                 w.beginObject()
@@ -53,10 +56,14 @@ extension Router where Context == BasicRequestContext {
                 line += 1
                 let slice = bytes[start..<end]
                 if !slice.allSatisfy({ $0 == 32 || $0 == 9 || $0 == 13 }) {
+                    let value: JSONValue
+                    do {
+                        value = try JSONParser.parse(Array(slice))
+                    } catch {
+                        throw APIError.badRequest("line \(line): malformed JSON: \(error)")
+                    }
                     do throws(NDJSONEventCodec.Error) {
-                        events.append(try Array(slice).withUnsafeBufferPointer { b in
-                            Result { () throws(NDJSONEventCodec.Error) in try NDJSONEventCodec.decode(line: b) }
-                        }.get())
+                        events.append(try NDJSONEventCodec.decode(value))
                     } catch {
                         let field = "lines[\(line)]." + (error.field ?? "event")
                         throw APIError.unprocessable("line \(line): \(error)", errors: [.init(field: field, message: error.message)])
@@ -66,6 +73,7 @@ extension Router where Context == BasicRequestContext {
             }
             guard !events.isEmpty else { throw APIError.unprocessable("no events") }
             let seqs = try await writer.appendEvents(events)
+            c.metrics.imported(events.count)
             return jsonResponse(.created) { w in
                 w.beginObject()
                 w.unsigned("first_seq", seqs.lowerBound)
@@ -81,8 +89,9 @@ extension Router where Context == BasicRequestContext {
 /// where `event` may be left out, `time` defaults to now, `resource` to the one the URL
 /// names, and bodies may be JSON values as well as strings.
 enum LogEntryParser {
-    static func parseLines(_ bytes: [UInt8]) throws -> [(time: Timestamp, request: RequestLogged)] {
-        var out: [(time: Timestamp, request: RequestLogged)] = []
+    /// The entries of an NDJSON batch with the line each came from (blank lines skipped).
+    static func parseLines(_ bytes: [UInt8]) throws -> [(time: Timestamp, request: RequestLogged, line: Int)] {
+        var out: [(time: Timestamp, request: RequestLogged, line: Int)] = []
         var line = 0
         var start = 0
         while start < bytes.count {
@@ -91,7 +100,8 @@ enum LogEntryParser {
             line += 1
             let slice = Array(bytes[start..<end])
             if !slice.allSatisfy({ $0 == 32 || $0 == 9 || $0 == 13 }) {
-                out.append(try parse(slice, line: line))
+                let (time, request) = try parse(slice, line: line)
+                out.append((time, request, line))
             }
             start = end + 1
         }

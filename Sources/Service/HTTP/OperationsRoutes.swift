@@ -64,6 +64,13 @@ extension Router where Context == BasicRequestContext {
                     w.endObject()
                 }
                 w.endArray()
+                if let n = projectors.first(where: { $0.name == "notifier" }) {
+                    w.beginObject("notifier")
+                    w.integer("restarts", Int64(n.restarts))
+                    if let pid = n.pid { w.integer("pid", Int64(pid)) } else { w.null("pid") }
+                    w.string("state", n.state)
+                    w.endObject()
+                }
                 w.endObject()
             }
         }

@@ -59,7 +59,7 @@ extension Router where Context == BasicRequestContext {
             }
             for s in request.queryAll("status") {
                 guard let statusClass = StatusClass(name: s) else {
-                    throw APIError.invalid("status", "unknown status class \"\(s)\" (2xx, 3xx, 4xx, 5xx)")
+                    throw APIError.invalid("status", "unknown status class \"\(s)\" (1xx, 2xx, 3xx, 4xx, 5xx)")
                 }
                 filter.statusClasses.insert(statusClass)
             }
@@ -80,6 +80,25 @@ extension Router where Context == BasicRequestContext {
             return jsonResponse { detail.writeJSON(&$0, timeZone: zone) }
         }
 
+        get("/v1/connections/:id/callbacks") { request, context in
+            try await c.waitForProjections(request, ["connections"])
+            let id = try context.id()
+            let (view, records) = try answering { (try queries.connection(id), try queries.callbacks(id)) }
+            return jsonResponse { w in
+                w.beginObject()
+                w.string("connection_id", id)
+                w.string("callback_url", ifPresent: view.app?.disconnectCallbackURL)
+                let last = records.last
+                let pending = last.map { $0.kind == .resendRequested || $0.nextAttemptAt != nil } ?? false
+                w.bool("pending", pending)
+                w.bool("delivered", records.contains { $0.delivered })
+                w.beginArray("records")
+                for r in records { r.writeJSON(&w) }
+                w.endArray()
+                w.endObject()
+            }
+        }
+
         // The route strings are written out whole: the OpenAPI test reads them.
         get("/v1/connections/:id/logs/:seq/request") { request, context in
             try await c.download(request, context, part: "request")
@@ -97,6 +116,10 @@ extension RouteContext {
         // `after=head`: whatever the journal holds when the query arrives.
         guard let after = text == "head" ? try writer.journal.head : UInt64(text) else {
             throw APIError.invalid("after", "\"\(text)\" is not a sequence number (or head)")
+        }
+        let head = try writer.journal.head
+        guard after <= head else {
+            throw APIError.invalid("after", "event \(after) does not exist: the journal's head is \(head)")
         }
         let deadline = ContinuousClock.now + readYourWritesTimeout
         while true {

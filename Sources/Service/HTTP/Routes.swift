@@ -33,6 +33,7 @@ extension Writer.Receipt {
         w.string("connection_id", ifPresent: connectionID)
         w.string("access_token", ifPresent: accessToken)
         w.string("scope", ifPresent: scope)
+        w.string("callback_secret", ifPresent: callbackSecret)
         w.bool("created", created)
         w.endObject()
     }

@@ -38,3 +38,19 @@ public struct TokenIssuer: Sendable {
     /// The last characters shown on the Connections page.
     public static func hint(_ token: String) -> String { String(token.suffix(4)) }
 }
+
+extension TokenIssuer {
+    /// The secret an app verifies its disconnect callbacks with (HMAC-SHA256 of the body),
+    /// derived like tokens so it is never stored: 64 hex digits.
+    public func callbackSecret(for appID: String) -> String {
+        let mac = HMAC<SHA256>.authenticationCode(for: Data("junction-callback:\(appID)".utf8), using: key)
+        return mac.map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// `sha256=<hex>` of `body` under the app's secret: the signature header's value.
+    public func signature(of body: [UInt8], for appID: String) -> String {
+        let key = SymmetricKey(data: Data(callbackSecret(for: appID).utf8))
+        let mac = HMAC<SHA256>.authenticationCode(for: body, using: key)
+        return "sha256=" + mac.map { String(format: "%02x", $0) }.joined()
+    }
+}

@@ -16,6 +16,9 @@ public final class Writer: Sendable {
         public var accessToken: String?
         public var created: Bool
         public var scope: String?
+        /// Set by app registration when the app has a disconnect callback URL: the secret
+        /// its callbacks are signed with (HMAC-SHA256 of the body).
+        public var callbackSecret: String?
     }
 
     /// Who a valid token belongs to.
@@ -31,12 +34,14 @@ public final class Writer: Sendable {
     private let state: Mutex<WriterState>
     private let gate = AsyncLock()
     private let tokens: TokenIssuer
+    private let allowPrivateCallbacks: Bool
     private let logger: Logger
 
     /// Replays the journal into memory. Request events are skipped without being decoded.
-    public init(journal: Journal, tokens: TokenIssuer, logger: Logger) throws {
+    public init(journal: Journal, tokens: TokenIssuer, allowPrivateCallbacks: Bool = false, logger: Logger) throws {
         self.journal = journal
         self.tokens = tokens
+        self.allowPrivateCallbacks = allowPrivateCallbacks
         self.logger = logger
         var state = WriterState()
         let requestKind = Event.Kind.requestLogged.rawValue
@@ -114,7 +119,12 @@ public final class Writer: Sendable {
 
     public func registerApp(_ app: AppRegistered) async throws -> Receipt {
         let time = now()
+        let allowPrivate = allowPrivateCallbacks
+        let secret = app.disconnectCallbackURL.map { _ in tokens.callbackSecret(for: app.appID) }
         return try await command { s in
+            if let url = app.disconnectCallbackURL, !allowPrivate, let host = URL(string: url)?.host, AddressPolicy.isPrivateLiteral(host) {
+                throw APIError.invalid("disconnect_callback_url", "\(host) is a loopback or private address (the daemon's --allow-private-callbacks permits it)")
+            }
             let scope: Scope
             do {
                 scope = try Scope(parsing: app.scope)
@@ -122,7 +132,7 @@ public final class Writer: Sendable {
                 throw APIError.invalid("scope", "\(error)")
             }
             if app.level != .either, scope.level != app.level {
-                throw APIError.invalid("scope", "an app of level \(app.level.name) asks for a \(app.level.name)[…] scope")
+                throw APIError.invalid("scope", "an app of level \(app.level.name) asks for a \(app.level.name)[…] scope, not \(scope.level.name)[…]")
             }
             for (field, url) in [("open_url", app.openURL), ("disconnect_callback_url", app.disconnectCallbackURL)] {
                 if let url, !Writer.isHTTPURL(url) { throw APIError.invalid(field, "\"\(url)\" is not an http or https URL") }
@@ -131,7 +141,7 @@ public final class Writer: Sendable {
             registered.scope = scope.description
             let event = Event(time: time, .appRegistered(registered))
             try s.check(event)
-            return (event, Receipt(seq: 0, created: true))
+            return (event, Receipt(seq: 0, created: true, callbackSecret: secret))
         }
     }
 
@@ -223,6 +233,18 @@ public final class Writer: Sendable {
         }
     }
 
+    /// Asks the notifier to deliver a disconnected connection's callback again.
+    public func resendCallback(_ id: String, actor: String) async throws -> Receipt {
+        let time = now()
+        let delivery = "resend-" + UUID().uuidString.prefix(8).lowercased()
+        return try await command { s in
+            let event = Event(time: time, .callbackResendRequested(CallbackResendRequested(
+                connectionID: id, deliveryID: String(delivery), actor: actor)))
+            try s.check(event)
+            return (event, Receipt(seq: 0, connectionID: id, created: true))
+        }
+    }
+
     // MARK: Import
 
     /// Appends events given whole (a loadgen sample, an export) as one all-or-nothing
@@ -230,6 +252,11 @@ public final class Writer: Sendable {
     public func appendEvents(_ events: [Event]) async throws -> ClosedRange<UInt64> {
         try await gate.withLock {
             var next = state.withLock { $0 }
+            // Credentials are redacted whichever way a request log arrives.
+            let events = events.map { e -> Event in
+                guard case .requestLogged(let r) = e.payload else { return e }
+                return Event(time: e.time, .requestLogged(Redaction.redact(r)))
+            }
             for (i, event) in events.enumerated() {
                 do throws(APIError) {
                     try next.check(event)
@@ -252,11 +279,11 @@ public final class Writer: Sendable {
 
     /// Appends request logs as one all-or-nothing batch, after checking each names a known
     /// connection; credentials are redacted first.
-    public func ingest(_ requests: [(time: Timestamp, request: RequestLogged)]) async throws -> ClosedRange<UInt64> {
+    public func ingest(_ requests: [(time: Timestamp, request: RequestLogged)], lines: [Int]? = nil) async throws -> ClosedRange<UInt64> {
         let unknown: Int? = state.withLock { s in requests.firstIndex { s.connections[$0.request.connectionID] == nil } }
         if let unknown {
             let id = requests[unknown].request.connectionID
-            let field = requests.count > 1 ? "lines[\(unknown + 1)].connection_id" : "connection_id"
+            let field = lines.map { "lines[\($0[unknown])].connection_id" } ?? "connection_id"
             throw APIError.unprocessable("\(field): unknown connection \"\(id)\"", errors: [.init(field: field, message: "unknown connection \"\(id)\"")])
         }
         var batch = RecordBatch(reservingBytes: requests.count * 512, records: requests.count)

@@ -53,6 +53,18 @@ extension WriterState {
             }
         case .requestLogged(let e):
             _ = try connection(e.connectionID)
+        case .callbackAttempted(let e):
+            guard try connection(e.connectionID).status == .disconnected else {
+                throw .conflict("connection \"\(e.connectionID)\" is not disconnected: there is no callback to deliver")
+            }
+        case .callbackResendRequested(let e):
+            let c = try connection(e.connectionID)
+            guard c.status == .disconnected else {
+                throw .conflict("connection \"\(e.connectionID)\" is not disconnected: there is no callback to resend")
+            }
+            guard apps[c.appID]?.disconnectCallbackURL != nil else {
+                throw .conflict("the app of connection \"\(e.connectionID)\" has no disconnect callback URL")
+            }
         case .unknown:
             break
         }

@@ -65,7 +65,7 @@ struct WriterState: Sendable {
             connections[e.connectionID]?.status = .disconnected
             let key = Self.instance(app: c.appID, account: c.accountID, location: c.locationID, device: c.deviceID)
             if instances[key] == e.connectionID { instances[key] = nil }
-        case .connectionReconnected, .requestLogged, .unknown:
+        case .connectionReconnected, .requestLogged, .callbackAttempted, .callbackResendRequested, .unknown:
             break
         }
     }

@@ -1,0 +1,207 @@
+internal import AsyncHTTPClient
+internal import Foundation
+public import Events
+public import Journal
+public import Logging
+internal import NIOCore
+
+/// Delivers disconnect callbacks: for each `connectionDisconnected` of an app with a
+/// disconnect callback URL, an HTTP POST carrying the app instance id, signed, with a
+/// stable delivery id, retried with doubling back-off until an answer from 200 to 499 or
+/// the last attempt. Every attempt is reported (and so appended to the journal), which is
+/// where a restarted notifier learns what is left to do: delivery is at least once.
+public final class Notifier: @unchecked Sendable {
+    // @unchecked: all mutable state is touched by `run`'s task only.
+
+    public struct Configuration: Sendable {
+        /// The wait after the first failed attempt; it doubles after each, up to 32 times.
+        public var retryBase: Duration = .seconds(60)
+        public var maxAttempts: Int = 6
+        public var timeout: Duration = .seconds(20)
+        /// Let callbacks reach loopback and private addresses (tests, private networks).
+        public var allowPrivateAddresses = false
+
+        public init() {}
+
+        /// The wait before attempt `n + 1` after `n` failed ones.
+        func backoff(after attempts: Int) -> Duration {
+            retryBase * (1 << min(max(attempts - 1, 0), 5))
+        }
+    }
+
+    /// Appends an attempt to the journal (through the daemon).
+    public typealias Report = @Sendable (Event) async throws -> Void
+
+    private struct Delivery {
+        var connectionID: String
+        var appID: String
+        var url: String
+        var body: [UInt8]
+        var attempts: Int
+        var due: Timestamp?
+    }
+
+    private let journal: Journal
+    private let tokens: TokenIssuer
+    private let report: Report
+    private let configuration: Configuration
+    private let logger: Logger
+    private let client: HTTPClient
+    private var apps: [String: String] = [:]  // app id → callback URL
+    private var owners: [String: (appID: String, accountID: String, locationID: String?)] = [:]
+    private var deliveries: [String: Delivery] = [:]
+    private var next: UInt64 = 1
+
+    public init(journal: Journal, tokens: TokenIssuer, configuration: Configuration, logger: Logger, report: @escaping Report) {
+        self.journal = journal
+        self.tokens = tokens
+        self.configuration = configuration
+        self.logger = logger
+        self.report = report
+        var clientConfiguration = HTTPClient.Configuration()
+        clientConfiguration.redirectConfiguration = .disallow
+        clientConfiguration.timeout = .init(connect: .seconds(5), read: .seconds(Int64(configuration.timeout.components.seconds) + 1))
+        client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration)
+    }
+
+    deinit {
+        try? client.syncShutdown()
+    }
+
+    public func run() async throws {
+        logger.info("notifier started")
+        while !Task.isCancelled {
+            let generation = journal.changeGeneration
+            try readNewEvents()
+            let now = Timestamp.now
+            for id in deliveries.keys.sorted() {
+                guard let d = deliveries[id], let due = d.due, due <= now, !Task.isCancelled else { continue }
+                await attempt(id, d)
+            }
+            let wake = deliveries.values.compactMap(\.due).min()
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { await self.journal.waitForChange(after: generation) }
+                if let wake {
+                    let wait = max(wake.microseconds - Timestamp.now.microseconds, 0)
+                    group.addTask { try? await Task.sleep(for: .microseconds(wait)) }
+                }
+                await group.next()
+                group.cancelAll()
+            }
+        }
+        logger.info("notifier stopped")
+    }
+
+    /// Applies what the journal gained since the last call (request logs are skipped
+    /// without being decoded).
+    private func readNewEvents() throws {
+        let requestKind = Event.Kind.requestLogged.rawValue
+        while true {
+            let chunk = try journal.readChunk(from: next, maxRecords: 4096)
+            guard let last = chunk.lastSequenceNumber else { return }
+            try chunk.forEach { seq, bytes in
+                guard let header = try? BinaryEventCodec.header(of: bytes), header.kind != requestKind,
+                      let event = try? BinaryEventCodec.decode(bytes) else { return }
+                apply(event, seq: seq)
+            }
+            next = last + 1
+        }
+    }
+
+    private func apply(_ event: Event, seq: UInt64) {
+        switch event.payload {
+        case .appRegistered(let e):
+            if let url = e.disconnectCallbackURL { apps[e.appID] = url }
+        case .connectionCreated(let e):
+            owners[e.connectionID] = (e.appID, e.accountID, e.locationID)
+        case .connectionDisconnected(let e):
+            schedule("disconnect-\(seq)", connection: e.connectionID, at: event.time, reason: e.reason, disconnectedAt: event.time)
+        case .callbackResendRequested(let e):
+            let disconnectedAt = deliveries.values.first { $0.connectionID == e.connectionID }.map { _ in event.time } ?? event.time
+            schedule(e.deliveryID, connection: e.connectionID, at: event.time, reason: nil, disconnectedAt: disconnectedAt)
+        case .callbackAttempted(let e):
+            guard var d = deliveries[e.deliveryID] else { return }
+            d.attempts = max(d.attempts, Int(e.attempt))
+            d.due = e.nextAttemptAt
+            deliveries[e.deliveryID] = d
+        default:
+            break
+        }
+    }
+
+    private func schedule(_ id: String, connection: String, at time: Timestamp, reason: String?, disconnectedAt: Timestamp) {
+        guard let owner = owners[connection], let url = apps[owner.appID], deliveries[id] == nil else { return }
+        var w = JSONWriter()
+        w.beginObject()
+        w.string("type", "connection.disconnected")
+        w.string("delivery_id", id)
+        w.string("app_instance_id", connection)
+        w.string("app_id", owner.appID)
+        w.string("account_id", owner.accountID)
+        w.string("location_id", ifPresent: owner.locationID)
+        w.timestamp("disconnected_at", disconnectedAt)
+        w.string("reason", ifPresent: reason)
+        w.endObject()
+        deliveries[id] = Delivery(connectionID: connection, appID: owner.appID, url: url, body: w.bytes, attempts: 0, due: time)
+    }
+
+    private func attempt(_ id: String, _ delivery: Delivery) async {
+        var d = delivery
+        let number = d.attempts + 1
+        var status: UInt16?
+        var failure: String?
+        var final = false
+        if let host = URL(string: d.url)?.host, !configuration.allowPrivateAddresses, AddressPolicy.isPrivate(host: host) {
+            failure = "refused: \(host) is a loopback or private address"
+            final = true
+        } else {
+            var request = HTTPClientRequest(url: d.url)
+            request.method = .POST
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.headers.add(name: "User-Agent", value: "junction-notifier")
+            request.headers.add(name: "X-Junction-Delivery", value: id)
+            request.headers.add(name: "Idempotency-Key", value: id)
+            request.headers.add(name: "X-Junction-Attempt", value: "\(number)")
+            request.headers.add(name: "X-Junction-Signature", value: tokens.signature(of: d.body, for: d.appID))
+            request.body = .bytes(ByteBuffer(bytes: d.body))
+            do {
+                let response = try await client.execute(request, timeout: .init(configuration.timeout))
+                status = UInt16(response.status.code)
+                _ = try? await response.body.collect(upTo: 1 << 20)
+            } catch {
+                failure = "\(error)"
+            }
+        }
+        let delivered = status.map { (200..<500).contains($0) } ?? false
+        let now = Timestamp.now
+        var nextAttempt: Timestamp?
+        if !delivered && !final && number < configuration.maxAttempts {
+            let wait = configuration.backoff(after: number)
+            nextAttempt = Timestamp(microseconds: now.microseconds + wait.components.seconds * 1_000_000
+                                    + wait.components.attoseconds / 1_000_000_000_000)
+        }
+        d.attempts = number
+        d.due = nextAttempt
+        deliveries[id] = d
+        logger.info("callback attempt", metadata: [
+            "callback.delivery": "\(id)", "callback.attempt": "\(number)", "callback.status": "\(status.map(String.init) ?? "-")",
+            "callback.error": "\(failure ?? "-")",
+        ])
+        let event = Event(time: now, .callbackAttempted(CallbackAttempted(
+            connectionID: d.connectionID, deliveryID: id, attempt: UInt32(number), url: d.url, status: status,
+            error: failure, nextAttemptAt: nextAttempt)))
+        do {
+            try await report(event)
+        } catch {
+            // Not recorded: a restarted notifier will try again (at least once).
+            logger.error("cannot record a callback attempt", metadata: ["callback.delivery": "\(id)", "error": "\(error)"])
+        }
+    }
+}
+
+extension Timestamp {
+    /// The current time.
+    public static var now: Timestamp {
+        Timestamp(microseconds: Int64(Date().timeIntervalSince1970 * 1_000_000))
+    }
+}

@@ -1,0 +1,89 @@
+import ArgumentParser
+import CProcess
+import Dispatch
+import Events
+import Foundation
+import Journal
+import Service
+import Synchronization
+
+struct NotifyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "notify",
+        abstract: "Run the notifier: deliver disconnect callbacks, recording each attempt through the daemon.",
+        discussion: "The daemon starts and supervises it; run by hand only to debug.")
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: ArgumentHelp("The daemon's socket, where attempts are recorded.", valueName: "PATH"))
+    var socket: String
+
+    @Option(help: "Milliseconds to wait after a first failed attempt (doubling, up to 32 times).")
+    var retryBaseMs: Int = 60_000
+
+    @Option(help: "Attempts per delivery.")
+    var maxAttempts: Int = 6
+
+    @Option(help: "Milliseconds a callback may take to answer.")
+    var timeoutMs: Int = 20_000
+
+    @Flag(help: "Let callbacks reach loopback and private addresses.")
+    var allowPrivateCallbacks = false
+
+    @Option(help: ArgumentHelp("Stop when this process (the supervising daemon) dies.", visibility: .hidden))
+    var parentPid: Int32?
+
+    func validate() throws {
+        guard retryBaseMs > 0, maxAttempts > 0, timeoutMs > 0 else {
+            throw ValidationError("--retry-base-ms, --max-attempts and --timeout-ms must be positive")
+        }
+    }
+
+    func run() async throws {
+        let stop = Mutex<Task<Void, any Error>?>(nil)
+        let stopRequested = Mutex(false)
+        let signals = [SIGTERM, SIGINT].map { signo in
+            signal(signo, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signo, queue: .global())
+            source.setEventHandler {
+                stopRequested.withLock { $0 = true }
+                stop.withLock { $0?.cancel() }
+            }
+            source.resume()
+            return source
+        }
+        if let parentPid {
+            _ = junction_set_parent_death_signal(SIGTERM)
+            if getppid() != parentPid { return }
+        }
+        let logger = global.makeLogger("junction.notify")
+        let data = global.dataDirectory
+        let journal: Journal
+        let tokens: TokenIssuer
+        let lock: DirectoryLock
+        do {
+            journal = try data.openJournalForReading(logger: logger)
+            tokens = try TokenIssuer(keyFile: data.root + "/token.key")
+            try FileManager.default.createDirectory(atPath: data.root + "/notifier", withIntermediateDirectories: true)
+            lock = try DirectoryLock(directory: data.root + "/notifier", purpose: "junction notify")
+        } catch let error as JournalError {
+            throw CommandFailure(error.description)
+        }
+        var configuration = Notifier.Configuration()
+        configuration.retryBase = .milliseconds(retryBaseMs)
+        configuration.maxAttempts = maxAttempts
+        configuration.timeout = .milliseconds(timeoutMs)
+        configuration.allowPrivateAddresses = allowPrivateCallbacks
+        let client = SocketClient(socketPath: socket)
+        let notifier = Notifier(journal: journal, tokens: tokens, configuration: configuration, logger: logger) { event in
+            var line: [UInt8] = []
+            NDJSONEventCodec.encode(event, into: &line)
+            _ = try await client.send(.post, "/v1/events", body: line + [10], contentType: "application/x-ndjson")
+        }
+        let task = Task { try await notifier.run() }
+        stop.withLock { $0 = task }
+        if stopRequested.withLock({ $0 }) { task.cancel() }
+        try? await task.value
+        withExtendedLifetime((lock, signals)) {}
+    }
+}
