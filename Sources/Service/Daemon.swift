@@ -105,27 +105,13 @@ public struct Daemon: Sendable {
     /// Removes a stale socket file; refuses one a live server answers on.
     static func prepareSocket(_ path: String) throws {
         guard FileManager.default.fileExists(atPath: path) else { return }
-        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        let bytes = Array(path.utf8)
-        guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else {
-            throw DaemonError("the socket path \(path) is too long")
-        }
-        withUnsafeMutableBytes(of: &address.sun_path) { raw in
-            for (i, b) in bytes.enumerated() { raw[i] = b }
-        }
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-        }
-        if connected == 0 { throw DaemonError("another server is listening on \(path)") }
+        if try UnixSocket.isListening(path) { throw DaemonError("another server is listening on \(path)") }
         try FileManager.default.removeItem(atPath: path)
     }
 }
 
 /// Why the daemon cannot start.
-public struct DaemonError: Error, CustomStringConvertible {
+public struct DaemonError: Error, Sendable, CustomStringConvertible {
     public let description: String
     init(_ description: String) { self.description = description }
 }

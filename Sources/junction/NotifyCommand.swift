@@ -1,11 +1,8 @@
 import ArgumentParser
-import CProcess
-import Dispatch
 import Events
 import Foundation
 import Journal
 import Service
-import Synchronization
 
 struct NotifyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -40,22 +37,8 @@ struct NotifyCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let stop = Mutex<Task<Void, any Error>?>(nil)
-        let stopRequested = Mutex(false)
-        let signals = [SIGTERM, SIGINT].map { signo in
-            signal(signo, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: signo, queue: .global())
-            source.setEventHandler {
-                stopRequested.withLock { $0 = true }
-                stop.withLock { $0?.cancel() }
-            }
-            source.resume()
-            return source
-        }
-        if let parentPid {
-            _ = junction_set_parent_death_signal(SIGTERM)
-            if getppid() != parentPid { return }
-        }
+        let signals = StopSignals()
+        guard StopSignals.dieWithParent(parentPid) else { return }
         let logger = global.makeLogger("junction.notify")
         let data = global.dataDirectory
         let journal: Journal
@@ -80,10 +63,7 @@ struct NotifyCommand: AsyncParsableCommand {
             NDJSONEventCodec.encode(event, into: &line)
             _ = try await client.send(.post, "/v1/events", body: line + [10], contentType: "application/x-ndjson")
         }
-        let task = Task { try await notifier.run() }
-        stop.withLock { $0 = task }
-        if stopRequested.withLock({ $0 }) { task.cancel() }
-        try? await task.value
+        try? await signals.run { try await notifier.run() }
         withExtendedLifetime((lock, signals)) {}
     }
 }

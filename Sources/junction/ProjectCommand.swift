@@ -1,10 +1,8 @@
 import ArgumentParser
 import Dispatch
-import CProcess
 import Foundation
 import Journal
 import Projections
-import Synchronization
 
 struct ProjectCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -33,23 +31,8 @@ struct ProjectCommand: AsyncParsableCommand {
     func run() async throws {
         // Catch SIGTERM and SIGINT first thing, so a stop that comes while the projector
         // opens its stores is not lost.
-        let stop = Mutex<Task<Void, any Error>?>(nil)
-        let stopRequested = Mutex(false)
-        let signals = [SIGTERM, SIGINT].map { signo in
-            signal(signo, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: signo, queue: .global())
-            source.setEventHandler {
-                stopRequested.withLock { $0 = true }
-                stop.withLock { $0?.cancel() }
-            }
-            source.resume()
-            return source
-        }
-        if let parentPid {
-            // Die with the daemon, even when it is killed without a chance to stop us.
-            _ = junction_set_parent_death_signal(SIGTERM)
-            if getppid() != parentPid { return }
-        }
+        let signals = StopSignals()
+        guard StopSignals.dieWithParent(parentPid) else { return }
         let logger = global.makeLogger("junction.project.\(name)")
         let data = global.dataDirectory
         let type = Projections.type(named: name)!
@@ -67,10 +50,7 @@ struct ProjectCommand: AsyncParsableCommand {
         } catch let error as ProjectionError {
             throw CommandFailure(error.description)
         }
-        let task = Task { try await projector.run() }
-        stop.withLock { $0 = task }
-        if stopRequested.withLock({ $0 }) { task.cancel() }
-        try await task.value
+        try await signals.run { try await projector.run() }
         withExtendedLifetime((lock, signals)) {}
     }
 }

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Events
 import Foundation
 import NIOCore
+import Service
 
 /// Talks to a running daemon over its Unix socket (`http+unix://`).
 struct SocketClient {
@@ -48,23 +49,12 @@ struct SocketClient {
     }
 
     private func checkListening() throws {
-        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        let path = Array(socketPath.utf8)
-        guard path.count < MemoryLayout.size(ofValue: address.sun_path) else {
-            throw CommandFailure("the socket path \(socketPath) is too long")
+        do {
+            if try UnixSocket.isListening(socketPath) { return }
+        } catch {
+            throw CommandFailure(error.description)
         }
-        withUnsafeMutableBytes(of: &address.sun_path) { raw in
-            for (i, b) in path.enumerated() { raw[i] = b }
-        }
-        let result = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-        }
-        if result != 0 {
-            throw CommandFailure("cannot reach the daemon at \(socketPath): \(String(cString: strerror(errno))) (is `junction serve` running?)")
-        }
+        throw CommandFailure("cannot reach the daemon at \(socketPath): \(String(cString: strerror(errno))) (is `junction serve` running?)")
     }
 
     /// A JSON body for a request: the given members, nil ones left out.

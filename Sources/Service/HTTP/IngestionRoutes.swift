@@ -48,28 +48,19 @@ extension Router where Context == BasicRequestContext {
             }
             let bytes = try await request.bytes(limit: limit)
             var events: [Event] = []
-            var line = 0
-            var start = 0
-            while start < bytes.count {
-                var end = start
-                while end < bytes.count, bytes[end] != 10 { end += 1 }
-                line += 1
-                let slice = bytes[start..<end]
-                if !slice.allSatisfy({ $0 == 32 || $0 == 9 || $0 == 13 }) {
-                    let value: JSONValue
-                    do {
-                        value = try JSONParser.parse(Array(slice))
-                    } catch {
-                        throw APIError.badRequest("line \(line): malformed JSON: \(error)")
-                    }
-                    do throws(NDJSONEventCodec.Error) {
-                        events.append(try NDJSONEventCodec.decode(value))
-                    } catch {
-                        let field = "lines[\(line)]." + (error.field ?? "event")
-                        throw APIError.unprocessable("line \(line): \(error)", errors: [.init(field: field, message: error.message)])
-                    }
+            try forEachLine(bytes) { line, slice in
+                let value: JSONValue
+                do {
+                    value = try JSONParser.parse(Array(slice))
+                } catch {
+                    throw APIError.badRequest("line \(line): malformed JSON: \(error)")
                 }
-                start = end + 1
+                do throws(NDJSONEventCodec.Error) {
+                    events.append(try NDJSONEventCodec.decode(value))
+                } catch {
+                    let field = "lines[\(line)]." + (error.field ?? "event")
+                    throw APIError.unprocessable("line \(line): \(error)", errors: [.init(field: field, message: error.message)])
+                }
             }
             guard !events.isEmpty else { throw APIError.unprocessable("no events") }
             let seqs = try await writer.appendEvents(events)
@@ -92,18 +83,9 @@ enum LogEntryParser {
     /// The entries of an NDJSON batch with the line each came from (blank lines skipped).
     static func parseLines(_ bytes: [UInt8]) throws -> [(time: Timestamp, request: RequestLogged, line: Int)] {
         var out: [(time: Timestamp, request: RequestLogged, line: Int)] = []
-        var line = 0
-        var start = 0
-        while start < bytes.count {
-            var end = start
-            while end < bytes.count, bytes[end] != 10 { end += 1 }
-            line += 1
-            let slice = Array(bytes[start..<end])
-            if !slice.allSatisfy({ $0 == 32 || $0 == 9 || $0 == 13 }) {
-                let (time, request) = try parse(slice, line: line)
-                out.append((time, request, line))
-            }
-            start = end + 1
+        try forEachLine(bytes) { line, slice in
+            let (time, request) = try parse(Array(slice), line: line)
+            out.append((time, request, line))
         }
         return out
     }
