@@ -125,15 +125,15 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
 }
 
 private func appendDigits(_ out: inout [UInt8], _ value: Int64, _ width: Int) {
-    var digits = [UInt8](repeating: 48, count: width)
+    // Written in place, most significant digit first, without a temporary array.
+    var divisor: Int64 = 1
+    for _ in 1..<width { divisor *= 10 }
     var v = value
-    var k = width - 1
-    while k >= 0 {
-        digits[k] = UInt8(48 + v % 10)
-        v /= 10
-        k -= 1
+    while divisor > 0 {
+        out.append(UInt8(48 + (v / divisor) % 10))
+        v %= divisor
+        divisor /= 10
     }
-    out.append(contentsOf: digits)
 }
 
 /// Proleptic Gregorian calendar arithmetic (Howard Hinnant's days-from-civil).
