@@ -116,9 +116,17 @@ public enum BinaryEventCodec {
         return (UInt32(kind), Timestamp(microseconds: try reader.readInt64LE()))
     }
 
+    /// Whether decoding copies request and response bodies.
+    public enum Bodies: Sendable {
+        case decode
+        /// Leave them out (their lengths are kept): for readers that only count or index
+        /// requests, which then copy nothing of the bodies.
+        case skip
+    }
+
     /// Decodes one event. Fields added after the known ones by a later minor revision are
     /// ignored; a record that ends early throws.
-    public static func decode(_ bytes: UnsafeRawBufferPointer) throws(EventDecodingError) -> Event {
+    public static func decode(_ bytes: UnsafeRawBufferPointer, bodies: Bodies = .decode) throws(EventDecodingError) -> Event {
         var r = ByteReader(bytes)
         let (kindNumber, time) = try readHeader(&r)
         guard let kind = Event.Kind(rawValue: kindNumber) else {
@@ -165,11 +173,26 @@ public enum BinaryEventCodec {
             guard let method = HTTPMethod(rawValue: try r.readByte()) else {
                 throw .invalidValue("HTTP method", at: methodOffset)
             }
-            payload = .requestLogged(RequestLogged(
-                connectionID: connectionID, requestID: requestID, method: method,
-                resource: try r.readString(), url: try r.readString(), status: try r.readUInt16LE(),
-                durationMicroseconds: try r.readVarint(), requestHeaders: try r.readHeaders(),
-                requestBody: try r.readBytes(), responseHeaders: try r.readHeaders(), responseBody: try r.readBytes()))
+            let resource = try r.readString()
+            let url = try r.readString()
+            let status = try r.readUInt16LE()
+            let duration = try r.readVarint()
+            let requestHeaders = try r.readHeaders()
+            if bodies == .skip {
+                let requestLength = try r.skipBytes()
+                let responseHeaders = try r.readHeaders()
+                let responseLength = try r.skipBytes()
+                var request = RequestLogged(
+                    connectionID: connectionID, requestID: requestID, method: method, resource: resource, url: url,
+                    status: status, durationMicroseconds: duration, requestHeaders: requestHeaders, responseHeaders: responseHeaders)
+                request.skippedBodyLengths = .init(request: requestLength, response: responseLength)
+                payload = .requestLogged(request)
+            } else {
+                payload = .requestLogged(RequestLogged(
+                    connectionID: connectionID, requestID: requestID, method: method, resource: resource, url: url,
+                    status: status, durationMicroseconds: duration, requestHeaders: requestHeaders,
+                    requestBody: try r.readBytes(), responseHeaders: try r.readHeaders(), responseBody: try r.readBytes()))
+            }
         case .callbackAttempted:
             let connectionID = try r.readString()
             let deliveryID = try r.readString()
@@ -334,6 +357,11 @@ public struct ByteReader {
 
     public mutating func readBytes() throws(EventDecodingError) -> [UInt8] {
         [UInt8](try readSlice())
+    }
+
+    /// Steps over a `bytes` field, returning its length.
+    public mutating func skipBytes() throws(EventDecodingError) -> Int {
+        try readSlice().count
     }
 
     public mutating func readHeaders() throws(EventDecodingError) -> [Header] {

@@ -242,6 +242,20 @@ public struct RequestLogged: Hashable, Sendable {
     public var requestBody: [UInt8]
     public var responseHeaders: [Header]
     public var responseBody: [UInt8]
+    /// Set when the event was decoded without its bodies (``BinaryEventCodec/decode(_:bodies:)``
+    /// with `.skip`): their lengths, the bodies themselves left empty.
+    public internal(set) var skippedBodyLengths: BodyLengths?
+
+    /// The lengths of the two bodies of a request decoded without them.
+    public struct BodyLengths: Hashable, Sendable {
+        public var request: Int
+        public var response: Int
+    }
+
+    /// The request body's length, whether or not the body was decoded.
+    public var requestBodyLength: Int { skippedBodyLengths?.request ?? requestBody.count }
+    /// The response body's length, whether or not the body was decoded.
+    public var responseBodyLength: Int { skippedBodyLengths?.response ?? responseBody.count }
 
     public init(
         connectionID: String, requestID: String? = nil, method: HTTPMethod, resource: String, url: String,

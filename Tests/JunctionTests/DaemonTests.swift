@@ -199,7 +199,7 @@ struct DaemonTests {
         #expect(badZone.status == 422)
         let noSuchConnection = try await d.post("/v1/connections/nope/block", "{}")
         #expect(noSuchConnection.status == 404)
-        #expect(try await d.get("/v1/connections/\(id)/logs?cursor=garbage").status == 422)
+        #expect(try await d.get("/v1/connections/\(id)/logs?after=head&cursor=garbage").status == 422)
         #expect(try await d.get("/v1/nothing-here").status == 404)
 
         // A truncated request, a slow client and a client that leaves mid-body.

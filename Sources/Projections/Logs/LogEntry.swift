@@ -40,8 +40,8 @@ public struct LogEntry: Hashable, Sendable {
         status = e.status
         durationMicroseconds = e.durationMicroseconds
         requestID = e.requestID
-        requestBytes = e.requestBody.count
-        responseBytes = e.responseBody.count
+        requestBytes = e.requestBodyLength
+        responseBytes = e.responseBodyLength
     }
 
     func encoded() -> [UInt8] {

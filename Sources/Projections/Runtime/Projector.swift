@@ -52,7 +52,8 @@ public final class Projector: @unchecked Sendable {
                 last = seq
                 let event: Event
                 do {
-                    event = try BinaryEventCodec.decode(bytes)
+                    // Projections count and index requests: their bodies stay in the journal.
+                    event = try BinaryEventCodec.decode(bytes, bodies: .skip)
                 } catch {
                     undecodable += 1
                     logger.error("skipped an undecodable event", metadata: [
