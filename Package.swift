@@ -37,8 +37,6 @@ let package = Package(
             providers: [.apt(["liblmdb-dev"])]
         ),
         .target(name: "LMDB", dependencies: ["CLMDB"], swiftSettings: strict),
-        // prctl(PR_SET_PDEATHSIG), which Swift cannot call (C variadic): projectors die with the daemon.
-        .target(name: "CProcess"),
         .target(name: "Events", swiftSettings: strict),
         .target(
             name: "Journal",
@@ -69,7 +67,7 @@ let package = Package(
         .executableTarget(
             name: "junction",
             dependencies: [
-                "Events", "Journal", "Projections", "Service", "CProcess",
+                "Events", "Journal", "Projections", "Service", "LMDB",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),

@@ -34,6 +34,10 @@ KIND_NAMES = {
     9: "requestLogged",
     10: "callbackAttempted",
     11: "callbackResendRequested",
+    12: "requestBodiesExpired",
+    13: "requestsRolledUp",
+    14: "connectionTombstoned",
+    15: "retentionApplied",
 }
 
 CONNECTION_LEVELS = {0: "account", 1: "location", 2: "either"}
@@ -321,6 +325,35 @@ def decode_record(seq: int, value: bytes, show_unknown: bool):
         o.string("connection_id", r.string())
         o.string("delivery_id", r.string())
         o.string("actor", r.string())
+    elif kind == 12:  # requestBodiesExpired
+        o.string("connection_id", r.string())
+        o.string("request_id", r.optional_string())
+        o.string("method", r.enum_u8(HTTP_METHODS, "HTTP method"))
+        o.string("resource", r.string())
+        o.string("url", r.string())
+        o.integer("status", r.u16le())
+        o.integer("duration_us", r.uvarint())
+        o.headers("request_headers", r.headers())
+        o.integer("request_body_length", r.uvarint())
+        o.headers("response_headers", r.headers())
+        o.integer("response_body_length", r.uvarint())
+    elif kind == 13:  # requestsRolledUp
+        o.string("connection_id", r.string())
+        o.integer("day", r.int64le())
+        o.integer("total", r.uvarint())
+        o.raw("by_class", "[" + ",".join(str(r.uvarint()) for _ in range(5)) + "]")
+        o.string("first_time", rfc3339(r.int64le()))
+        o.string("last_time", rfc3339(r.int64le()))
+    elif kind == 14:  # connectionTombstoned
+        o.string("connection_id", r.string())
+        o.string("app_id", r.string())
+        o.string("account_id", r.string())
+        o.string("location_id", r.optional_string())
+        o.string("disconnected_at", rfc3339(r.int64le()))
+        o.integer("request_count", r.uvarint())
+    elif kind == 15:  # retentionApplied
+        for name in ("bodies_before", "logs_before", "disconnected_before", "tombstones_before"):
+            o.string(name, rfc3339(r.int64le()))
     # Bytes left after the known fields were appended by a later minor revision: ignored.
     return o.text()
 

@@ -89,6 +89,34 @@ public enum BinaryEventCodec {
             out.appendString(e.connectionID)
             out.appendString(e.deliveryID)
             out.appendString(e.actor)
+        case .requestBodiesExpired(let e):
+            out.appendString(e.connectionID)
+            out.appendOptionalString(e.requestID)
+            out.append(e.method.rawValue)
+            out.appendString(e.resource)
+            out.appendString(e.url)
+            out.appendUInt16LE(e.status)
+            out.appendVarint(e.durationMicroseconds)
+            out.appendHeaders(e.requestHeaders)
+            out.appendVarint(UInt64(e.requestBodyLength))
+            out.appendHeaders(e.responseHeaders)
+            out.appendVarint(UInt64(e.responseBodyLength))
+        case .requestsRolledUp(let e):
+            out.appendString(e.connectionID)
+            out.appendInt64LE(e.day)
+            out.appendVarint(e.total)
+            for i in 0..<5 { out.appendVarint(i < e.byClass.count ? e.byClass[i] : 0) }
+            out.appendInt64LE(e.firstTime.microseconds)
+            out.appendInt64LE(e.lastTime.microseconds)
+        case .connectionTombstoned(let e):
+            out.appendString(e.connectionID)
+            out.appendString(e.appID)
+            out.appendString(e.accountID)
+            out.appendOptionalString(e.locationID)
+            out.appendInt64LE(e.disconnectedAt.microseconds)
+            out.appendVarint(e.requestCount)
+        case .retentionApplied(let e):
+            for t in [e.bodiesBefore, e.logsBefore, e.disconnectedBefore, e.tombstonesBefore] { out.appendInt64LE(t.microseconds) }
         case .unknown(_, let payload):
             out.append(contentsOf: payload)
         }
@@ -209,6 +237,41 @@ public enum BinaryEventCodec {
         case .callbackResendRequested:
             payload = .callbackResendRequested(CallbackResendRequested(
                 connectionID: try r.readString(), deliveryID: try r.readString(), actor: try r.readString()))
+        case .requestBodiesExpired:
+            let connectionID = try r.readString()
+            let requestID = try r.readOptionalString()
+            let methodOffset = r.offset
+            guard let method = HTTPMethod(rawValue: try r.readByte()) else {
+                throw .invalidValue("HTTP method", at: methodOffset)
+            }
+            var request = RequestLogged(
+                connectionID: connectionID, requestID: requestID, method: method, resource: try r.readString(),
+                url: try r.readString(), status: try r.readUInt16LE(), durationMicroseconds: try r.readVarint(),
+                requestHeaders: try r.readHeaders())
+            let requestLength = try r.readVarint()
+            request.responseHeaders = try r.readHeaders()
+            let responseLength = try r.readVarint()
+            request.skippedBodyLengths = .init(request: Int(clamping: requestLength), response: Int(clamping: responseLength))
+            payload = .requestBodiesExpired(request)
+        case .requestsRolledUp:
+            let connectionID = try r.readString()
+            let day = try r.readInt64LE()
+            let total = try r.readVarint()
+            var byClass: [UInt64] = []
+            for _ in 0..<5 { byClass.append(try r.readVarint()) }
+            payload = .requestsRolledUp(RequestsRolledUp(
+                connectionID: connectionID, day: day, total: total, byClass: byClass,
+                firstTime: Timestamp(microseconds: try r.readInt64LE()), lastTime: Timestamp(microseconds: try r.readInt64LE())))
+        case .connectionTombstoned:
+            payload = .connectionTombstoned(ConnectionTombstoned(
+                connectionID: try r.readString(), appID: try r.readString(), accountID: try r.readString(),
+                locationID: try r.readOptionalString(), disconnectedAt: Timestamp(microseconds: try r.readInt64LE()),
+                requestCount: try r.readVarint()))
+        case .retentionApplied:
+            payload = .retentionApplied(RetentionApplied(
+                bodiesBefore: Timestamp(microseconds: try r.readInt64LE()), logsBefore: Timestamp(microseconds: try r.readInt64LE()),
+                disconnectedBefore: Timestamp(microseconds: try r.readInt64LE()),
+                tombstonesBefore: Timestamp(microseconds: try r.readInt64LE())))
         }
         return Event(time: time, payload)
     }

@@ -23,6 +23,12 @@ public struct Event: Hashable, Sendable {
         case requestLogged(RequestLogged)
         case callbackAttempted(CallbackAttempted)
         case callbackResendRequested(CallbackResendRequested)
+        /// Compaction records: they replace older events in place (same sequence number).
+        case requestBodiesExpired(RequestLogged)
+        case requestsRolledUp(RequestsRolledUp)
+        case connectionTombstoned(ConnectionTombstoned)
+        /// Appended at the head after a compaction run: projections apply the same cutoffs.
+        case retentionApplied(RetentionApplied)
         /// A kind this build does not know: its payload bytes are kept as they were, so
         /// the event can be copied on without being understood.
         case unknown(kind: UInt32, payload: [UInt8])
@@ -41,6 +47,10 @@ public struct Event: Hashable, Sendable {
         case requestLogged = 9
         case callbackAttempted = 10
         case callbackResendRequested = 11
+        case requestBodiesExpired = 12
+        case requestsRolledUp = 13
+        case connectionTombstoned = 14
+        case retentionApplied = 15
 
         public var name: String {
             switch self {
@@ -55,6 +65,10 @@ public struct Event: Hashable, Sendable {
             case .requestLogged: "requestLogged"
             case .callbackAttempted: "callbackAttempted"
             case .callbackResendRequested: "callbackResendRequested"
+            case .requestBodiesExpired: "requestBodiesExpired"
+            case .requestsRolledUp: "requestsRolledUp"
+            case .connectionTombstoned: "connectionTombstoned"
+            case .retentionApplied: "retentionApplied"
             }
         }
 
@@ -78,6 +92,10 @@ public struct Event: Hashable, Sendable {
         case .requestLogged: Kind.requestLogged.rawValue
         case .callbackAttempted: Kind.callbackAttempted.rawValue
         case .callbackResendRequested: Kind.callbackResendRequested.rawValue
+        case .requestBodiesExpired: Kind.requestBodiesExpired.rawValue
+        case .requestsRolledUp: Kind.requestsRolledUp.rawValue
+        case .connectionTombstoned: Kind.connectionTombstoned.rawValue
+        case .retentionApplied: Kind.retentionApplied.rawValue
         case .unknown(let kind, _): kind
         }
     }
@@ -91,6 +109,10 @@ public struct Event: Hashable, Sendable {
         case .requestLogged(let e): e.connectionID
         case .callbackAttempted(let e): e.connectionID
         case .callbackResendRequested(let e): e.connectionID
+        case .requestBodiesExpired(let e): e.connectionID
+        case .requestsRolledUp(let e): e.connectionID
+        case .connectionTombstoned(let e): e.connectionID
+        case .retentionApplied: nil
         case .accountRegistered, .locationRegistered, .appRegistered, .unknown: nil
         }
     }
@@ -254,6 +276,15 @@ public struct RequestLogged: Hashable, Sendable {
 
     /// The request body's length, whether or not the body was decoded.
     public var requestBodyLength: Int { skippedBodyLengths?.request ?? requestBody.count }
+
+    /// The same request without its bodies (their lengths kept): what compaction leaves.
+    public var withoutBodies: RequestLogged {
+        var r = self
+        r.skippedBodyLengths = .init(request: requestBodyLength, response: responseBodyLength)
+        r.requestBody = []
+        r.responseBody = []
+        return r
+    }
     /// The response body's length, whether or not the body was decoded.
     public var responseBodyLength: Int { skippedBodyLengths?.response ?? responseBody.count }
 
@@ -316,5 +347,64 @@ public struct CallbackResendRequested: Hashable, Sendable {
         self.connectionID = connectionID
         self.deliveryID = deliveryID
         self.actor = actor
+    }
+}
+
+/// Requests of one connection on one local day, folded into counts by compaction.
+public struct RequestsRolledUp: Hashable, Sendable {
+    public var connectionID: String
+    /// The local day (in the connection's time zone), as days since 1970-01-01.
+    public var day: Int64
+    public var total: UInt64
+    /// By status class: 1xx, 2xx, 3xx, 4xx, 5xx.
+    public var byClass: [UInt64]
+    public var firstTime: Timestamp
+    public var lastTime: Timestamp
+
+    public init(connectionID: String, day: Int64, total: UInt64, byClass: [UInt64], firstTime: Timestamp, lastTime: Timestamp) {
+        self.connectionID = connectionID
+        self.day = day
+        self.total = total
+        self.byClass = byClass
+        self.firstTime = firstTime
+        self.lastTime = lastTime
+    }
+}
+
+/// What is left of a connection disconnected long ago: its history folded away.
+public struct ConnectionTombstoned: Hashable, Sendable {
+    public var connectionID: String
+    public var appID: String
+    public var accountID: String
+    public var locationID: String?
+    public var disconnectedAt: Timestamp
+    public var requestCount: UInt64
+
+    public init(connectionID: String, appID: String, accountID: String, locationID: String?, disconnectedAt: Timestamp, requestCount: UInt64) {
+        self.connectionID = connectionID
+        self.appID = appID
+        self.accountID = accountID
+        self.locationID = locationID
+        self.disconnectedAt = disconnectedAt
+        self.requestCount = requestCount
+    }
+}
+
+/// The cutoffs of a compaction run, for projections to apply to what they hold.
+public struct RetentionApplied: Hashable, Sendable {
+    /// Requests before this have no bodies.
+    public var bodiesBefore: Timestamp
+    /// Log entries before this are forgotten (their counts stay in the activity).
+    public var logsBefore: Timestamp
+    /// Connections disconnected before this are forgotten.
+    public var disconnectedBefore: Timestamp
+    /// Tombstones of connections disconnected before this are removed.
+    public var tombstonesBefore: Timestamp
+
+    public init(bodiesBefore: Timestamp, logsBefore: Timestamp, disconnectedBefore: Timestamp, tombstonesBefore: Timestamp) {
+        self.bodiesBefore = bodiesBefore
+        self.logsBefore = logsBefore
+        self.disconnectedBefore = disconnectedBefore
+        self.tombstonesBefore = tombstonesBefore
     }
 }

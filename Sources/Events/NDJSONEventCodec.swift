@@ -109,6 +109,39 @@ public enum NDJSONEventCodec {
             w.string("connection_id", e.connectionID)
             w.string("delivery_id", e.deliveryID)
             w.string("actor", e.actor)
+        case .requestBodiesExpired(let e):
+            w.string("connection_id", e.connectionID)
+            w.string("request_id", ifPresent: e.requestID)
+            w.string("method", e.method.name)
+            w.string("resource", e.resource)
+            w.string("url", e.url)
+            w.unsigned("status", UInt64(e.status))
+            w.unsigned("duration_us", e.durationMicroseconds)
+            writeHeaders(&w, "request_headers", e.requestHeaders)
+            w.unsigned("request_body_length", UInt64(e.requestBodyLength))
+            writeHeaders(&w, "response_headers", e.responseHeaders)
+            w.unsigned("response_body_length", UInt64(e.responseBodyLength))
+        case .requestsRolledUp(let e):
+            w.string("connection_id", e.connectionID)
+            w.integer("day", e.day)
+            w.unsigned("total", e.total)
+            w.beginArray("by_class")
+            for c in e.byClass { w.unsigned(nil, c) }
+            w.endArray()
+            w.timestamp("first_time", e.firstTime)
+            w.timestamp("last_time", e.lastTime)
+        case .connectionTombstoned(let e):
+            w.string("connection_id", e.connectionID)
+            w.string("app_id", e.appID)
+            w.string("account_id", e.accountID)
+            w.string("location_id", ifPresent: e.locationID)
+            w.timestamp("disconnected_at", e.disconnectedAt)
+            w.unsigned("request_count", e.requestCount)
+        case .retentionApplied(let e):
+            w.timestamp("bodies_before", e.bodiesBefore)
+            w.timestamp("logs_before", e.logsBefore)
+            w.timestamp("disconnected_before", e.disconnectedBefore)
+            w.timestamp("tombstones_before", e.tombstonesBefore)
         case .unknown:
             break
         }
@@ -283,6 +316,43 @@ public enum NDJSONEventCodec {
         case .callbackResendRequested:
             payload = .callbackResendRequested(CallbackResendRequested(
                 connectionID: try f.id("connection_id"), deliveryID: try f.nonEmpty("delivery_id"), actor: try f.nonEmpty("actor")))
+        case .requestBodiesExpired:
+            let connectionID = try f.id("connection_id")
+            let requestID = try f.optionalString("request_id")
+            let methodName = try f.string("method")
+            guard let method = HTTPMethod(name: methodName) else {
+                throw Error(field: "method", message: "unknown HTTP method \"\(methodName)\"")
+            }
+            var request = RequestLogged(
+                connectionID: connectionID, requestID: requestID, method: method, resource: try f.nonEmpty("resource"),
+                url: try f.nonEmpty("url"), status: UInt16(clamping: try f.integer("status")),
+                durationMicroseconds: UInt64(clamping: try f.optionalInteger("duration_us") ?? 0),
+                requestHeaders: try f.headers("request_headers"))
+            let requestLength = try f.optionalInteger("request_body_length") ?? 0
+            request.responseHeaders = try f.headers("response_headers")
+            let responseLength = try f.optionalInteger("response_body_length") ?? 0
+            request.skippedBodyLengths = .init(request: Int(clamping: requestLength), response: Int(clamping: responseLength))
+            payload = .requestBodiesExpired(request)
+        case .requestsRolledUp:
+            let connectionID = try f.id("connection_id")
+            let day = try f.integer("day")
+            let total = try f.integer("total")
+            guard case .array(let items)? = f.take("by_class"), items.count == 5 else {
+                throw Error(field: "by_class", message: "expected 5 counts (1xx … 5xx)")
+            }
+            let byClass = items.map { v -> UInt64 in if case .integer(let i) = v { UInt64(clamping: i) } else { 0 } }
+            payload = .requestsRolledUp(RequestsRolledUp(
+                connectionID: connectionID, day: day, total: UInt64(clamping: total), byClass: byClass,
+                firstTime: try f.timestamp("first_time"), lastTime: try f.timestamp("last_time")))
+        case .connectionTombstoned:
+            payload = .connectionTombstoned(ConnectionTombstoned(
+                connectionID: try f.id("connection_id"), appID: try f.id("app_id"), accountID: try f.id("account_id"),
+                locationID: try f.optionalID("location_id"), disconnectedAt: try f.timestamp("disconnected_at"),
+                requestCount: UInt64(clamping: try f.integer("request_count"))))
+        case .retentionApplied:
+            payload = .retentionApplied(RetentionApplied(
+                bodiesBefore: try f.timestamp("bodies_before"), logsBefore: try f.timestamp("logs_before"),
+                disconnectedBefore: try f.timestamp("disconnected_before"), tombstonesBefore: try f.timestamp("tombstones_before")))
         }
         try f.refuseLeftovers()
         return Event(time: time, payload)

@@ -2,7 +2,7 @@ internal import Foundation
 internal import Hummingbird
 public import Journal
 public import Logging
-internal import Projections
+public import Projections
 internal import ServiceLifecycle
 internal import NIOCore
 
@@ -23,6 +23,9 @@ public struct Daemon: Sendable {
         public var callbackMaxAttempts: Int = 6
         public var callbackTimeout: Duration = .seconds(20)
         public var allowPrivateCallbacks = false
+        /// Retention, and how often compaction runs on its own (nil: only on request).
+        public var retention = RetentionPolicy()
+        public var compactionInterval: Duration? = .seconds(24 * 3600)
         /// The program that runs projectors (`junction`), and the log level they use.
         public var projectorExecutable: String
         public var projectorLogLevel: String = "notice"
@@ -70,13 +73,15 @@ public struct Daemon: Sendable {
             }
             return ["project", name, "--data", c.data.root, "--log-level", c.projectorLogLevel, "--parent-pid", parent]
         }
+        let compaction = CompactionRunner(
+            journal: journal, queries: queries, policy: c.retention, interval: c.compactionInterval, logger: logger)
         try Daemon.prepareSocket(c.socketPath)
         let router = Router(context: BasicRequestContext.self)
         // Metrics outermost, so they see the answers errors become.
         router.middlewares.add(MetricsMiddleware())
         router.middlewares.add(ErrorMiddleware(logger: logger))
         router.addJunctionRoutes(RouteContext(
-            writer: writer, queries: queries, supervisor: supervisor, metrics: metrics,
+            writer: writer, queries: queries, supervisor: supervisor, compaction: compaction, metrics: metrics,
             maxBodyBytes: c.maxBodyBytes, readYourWritesTimeout: c.readYourWritesTimeout))
         // The socket takes the process's umask: make it private from birth, then widen it
         // if asked, so no other user ever sees it open.
@@ -87,7 +92,7 @@ public struct Daemon: Sendable {
         let app = Application(
             router: router,
             configuration: .init(address: .unixDomainSocket(path: c.socketPath), serverName: "junction"),
-            services: [supervisor],
+            services: [supervisor, compaction],
             onServerRunning: { _ in
                 chmod(socketPath, mode_t(socketMode))
                 log.notice("listening", metadata: ["socket.path": "\(socketPath)", "socket.mode": "\(String(socketMode, radix: 8))"])

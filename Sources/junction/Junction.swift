@@ -9,7 +9,7 @@ struct Junction: AsyncParsableCommand {
             InitCommand.self, AppendCommand.self, TailCommand.self, StatCommand.self, ServeCommand.self, ProjectCommand.self,
             ConnectionsCommand.self, ActivityCommand.self, LogsCommand.self, LogCommand.self,
             ConnectCommand.self, ReconnectCommand.self, BlockCommand.self, UnblockCommand.self, DisconnectCommand.self,
-            StatusCommand.self, CallbacksCommand.self, ResendCommand.self, NotifyCommand.self,
+            StatusCommand.self, CallbacksCommand.self, ResendCommand.self, NotifyCommand.self, CompactCommand.self,
         ]
     )
 }

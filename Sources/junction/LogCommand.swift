@@ -46,6 +46,7 @@ struct LogCommand: AsyncParsableCommand {
         print("resource  \(e["resource"]?.stringValue ?? "")")
         print("duration  \(String(format: "%.1f", Double(e["duration_us"]?.integerValue ?? 0) / 1000)) ms")
         if let id = e["request_id"]?.stringValue { print("request   \(id)") }
+        if let note = detail["note"]?.stringValue { print("\n\(note)") }
         for part in ["request", "response"] {
             print("\n" + part.uppercased())
             for h in detail[part]?["headers"]?.arrayValue ?? [] {

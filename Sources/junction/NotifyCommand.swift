@@ -38,7 +38,7 @@ struct NotifyCommand: AsyncParsableCommand {
 
     func run() async throws {
         let signals = StopSignals()
-        guard StopSignals.dieWithParent(parentPid) else { return }
+        guard signals.stopWithParent(parentPid) else { return }
         let logger = global.makeLogger("junction.notify")
         let data = global.dataDirectory
         let journal: Journal

@@ -32,7 +32,7 @@ struct ProjectCommand: AsyncParsableCommand {
         // Catch SIGTERM and SIGINT first thing, so a stop that comes while the projector
         // opens its stores is not lost.
         let signals = StopSignals()
-        guard StopSignals.dieWithParent(parentPid) else { return }
+        guard signals.stopWithParent(parentPid) else { return }
         let logger = global.makeLogger("junction.project.\(name)")
         let data = global.dataDirectory
         let type = Projections.type(named: name)!

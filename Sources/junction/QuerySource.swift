@@ -85,6 +85,7 @@ enum QuerySource {
         switch self {
         case .local(let q):
             let detail = try answer { try q.log(id, seq: seq) }
+            if detail.bodiesExpired { throw CommandFailure("the bodies of entry \(seq) expired (body retention) and were removed") }
             return LogDetail.bodyJSON(request ? detail.request.requestBody : detail.request.responseBody)
         case .socket(let s):
             return try await s.send(.get, "/v1/connections/\(escape(id))/logs/\(seq)/\(request ? "request" : "response")?after=head").body

@@ -41,6 +41,11 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "Let disconnect callbacks reach loopback and private addresses.")
     var allowPrivateCallbacks = false
 
+    @OptionGroup var retention: RetentionOptions
+
+    @Option(help: "Hours between compactions (0: only on request, POST /v1/compact).")
+    var compactEveryHours: Int = 24
+
     func validate() throws {
         guard let mode = UInt16(socketMode, radix: 8), mode <= 0o777 else {
             throw ValidationError("--socket-mode: \"\(socketMode)\" is not an octal file mode such as 600 or 660")
@@ -65,6 +70,8 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.callbackMaxAttempts = callbackMaxAttempts
         configuration.callbackTimeout = .milliseconds(callbackTimeoutMs)
         configuration.allowPrivateCallbacks = allowPrivateCallbacks
+        configuration.retention = retention.policy
+        configuration.compactionInterval = compactEveryHours > 0 ? .seconds(compactEveryHours * 3600) : nil
         if durability != .full { logger.warning("weaker durability chosen", metadata: ["journal.durability": "\(durability.rawValue): \(durability.risk)"]) }
         do {
             try await Daemon(configuration: configuration, metrics: DaemonMetrics(registry: registry), logger: logger).run()

@@ -1,4 +1,3 @@
-import CProcess
 import Dispatch
 import Foundation
 import Synchronization
@@ -24,12 +23,21 @@ final class StopSignals: Sendable {
         }
     }
 
-    /// Makes the process stop when its parent (the supervising daemon) dies; false if it
-    /// already has.
-    static func dieWithParent(_ parent: Int32?) -> Bool {
+    /// Stops the process when its parent (the supervising daemon) dies, even by SIGKILL:
+    /// a watch on the parent's pid, since the kernel's parent-death signal follows the
+    /// parent *thread*, and the thread that started us may end long before the daemon.
+    /// False if the parent is already gone.
+    func stopWithParent(_ parent: Int32?) -> Bool {
         guard let parent else { return true }
-        _ = junction_set_parent_death_signal(SIGTERM)
-        return getppid() == parent
+        guard getppid() == parent else { return false }
+        let thread = Thread { [self] in
+            while getppid() == parent { usleep(200_000) }
+            requested.withLock { $0 = true }
+            task.withLock { $0?.cancel() }
+        }
+        thread.name = "parent-watch"
+        thread.start()
+        return true
     }
 
     /// Runs `body` until it ends or a stop signal cancels it.

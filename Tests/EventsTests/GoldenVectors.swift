@@ -83,5 +83,37 @@ enum GoldenVectors {
             "010bc0ace0b66661060002633108726573656e642d31056f776e6572",
             #"{"event":"callbackResendRequested","time":"2026-11-29T09:14:03.000000Z","connection_id":"c1","delivery_id":"resend-1","actor":"owner"}"#
         ),
+        (
+            "requestBodiesExpired",
+            Event(time: time, .requestBodiesExpired(RequestLogged(
+                connectionID: "c1", requestID: nil, method: .get, resource: "catalogs", url: "/catalogs/psmlf", status: 200,
+                durationMicroseconds: 900, requestBody: [], responseBody: Array("{\"categories\":[]}".utf8)).withoutBodies)),
+            "010cc0ace0b666610600026331000108636174616c6f67730f2f636174616c6f67732f70736d6c66c800840700000011",
+            #"{"event":"requestBodiesExpired","time":"2026-11-29T09:14:03.000000Z","connection_id":"c1","method":"GET","resource":"catalogs","url":"/catalogs/psmlf","status":200,"duration_us":900,"request_headers":[],"request_body_length":0,"response_headers":[],"response_body_length":17}"#
+        ),
+        (
+            "requestsRolledUp",
+            Event(time: time, .requestsRolledUp(RequestsRolledUp(
+                connectionID: "c1", day: 20_000, total: 7, byClass: [0, 5, 1, 1, 0],
+                firstTime: Timestamp(seconds: 1_728_000_000), lastTime: Timestamp(seconds: 1_728_040_000)))),
+            "010dc0ace0b666610600026331204e00000000000007000501010000002c5a9b23060000905baaa4230600",
+            #"{"event":"requestsRolledUp","time":"2026-11-29T09:14:03.000000Z","connection_id":"c1","day":20000,"total":7,"by_class":[0,5,1,1,0],"first_time":"2024-10-04T00:00:00.000000Z","last_time":"2024-10-04T11:06:40.000000Z"}"#
+        ),
+        (
+            "connectionTombstoned",
+            Event(time: time, .connectionTombstoned(ConnectionTombstoned(
+                connectionID: "c1", appID: "uber", accountID: "3r4s3", locationID: "3r4s3-1",
+                disconnectedAt: Timestamp(seconds: 1_700_000_000), requestCount: 1234))),
+            "010ec0ace0b6666106000263310475626572053372347333010733723473332d3100401e18240a0600d209",
+            #"{"event":"connectionTombstoned","time":"2026-11-29T09:14:03.000000Z","connection_id":"c1","app_id":"uber","account_id":"3r4s3","location_id":"3r4s3-1","disconnected_at":"2023-11-14T22:13:20.000000Z","request_count":1234}"#
+        ),
+        (
+            "retentionApplied",
+            Event(time: time, .retentionApplied(RetentionApplied(
+                bodiesBefore: Timestamp(seconds: 1_793_000_000), logsBefore: Timestamp(seconds: 1_788_000_000),
+                disconnectedBefore: Timestamp(seconds: 1_788_000_000), tombstonesBefore: Timestamp(seconds: 1_764_000_000)))),
+            "010fc0ace0b66661060000101558b95e060000c0db302d5a060000c0db302d5a06000040624159440600",
+            #"{"event":"retentionApplied","time":"2026-11-29T09:14:03.000000Z","bodies_before":"2026-10-26T07:33:20.000000Z","logs_before":"2026-08-29T10:40:00.000000Z","disconnected_before":"2026-08-29T10:40:00.000000Z","tombstones_before":"2025-11-24T16:00:00.000000Z"}"#
+        ),
     ]
 }

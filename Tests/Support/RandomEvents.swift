@@ -66,7 +66,25 @@ public struct RandomEvents {
     /// One random event of a random kind.
     public mutating func event() -> Event {
         let payload: Event.Payload
-        switch int(0...11) {
+        switch int(0...15) {
+        case 12:
+            var r = RequestLogged(
+                connectionID: id(), requestID: optional { "req_" + $0.id() }, method: HTTPMethod.allCases[int(0...6)],
+                resource: "orders", url: "/orders/\(id())", status: UInt16(int(100...599)), durationMicroseconds: UInt64(int(0...99999)),
+                requestHeaders: headers(), requestBody: body(), responseHeaders: headers(), responseBody: body())
+            r = r.withoutBodies
+            payload = .requestBodiesExpired(r)
+        case 13:
+            let classes = (0..<5).map { _ in UInt64(int(0...500)) }
+            payload = .requestsRolledUp(RequestsRolledUp(
+                connectionID: id(), day: Int64(int(-1000...30000)), total: classes.reduce(0, +), byClass: classes,
+                firstTime: time(), lastTime: time()))
+        case 14:
+            payload = .connectionTombstoned(ConnectionTombstoned(
+                connectionID: id(), appID: id(), accountID: id(), locationID: optional { $0.id() + "-2" },
+                disconnectedAt: time(), requestCount: UInt64(int(0...100000))))
+        case 15:
+            payload = .retentionApplied(RetentionApplied(bodiesBefore: time(), logsBefore: time(), disconnectedBefore: time(), tombstonesBefore: time()))
         case 10:
             payload = .callbackAttempted(CallbackAttempted(
                 connectionID: id(), deliveryID: "disconnect-\(int(1...99999))", attempt: UInt32(int(1...6)),

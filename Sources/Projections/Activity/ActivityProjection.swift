@@ -7,17 +7,19 @@ public import LMDB
 /// ```
 /// zones   "a:" account id | "l:" location id → IANA time zone
 /// owners  connection id                       → time zone of its location (or account)
+/// gone    connection id                       → when it was disconnected (i64 BE)
 /// days    connection id 0x00 day (u32 BE, days since 1970 + 2^31) → DayCounts
 /// ```
 /// Days are the connection's local days: a request at 23:30 UTC in Asia/Kolkata counts on
 /// the next day, and days around a daylight-saving change have 23 or 25 hours.
 public final class ActivityProjection: Projection {
     public static let name = "activity"
-    public static let schemaVersion = 1
+    public static let schemaVersion = 2
 
     let zones: Database
     let owners: Database
     let days: Database
+    let gone: Database
     private let clock = ZoneClock()
     /// Counts gathered in the current batch, added to the stored ones at its end.
     private var pending: [[UInt8]: DayCounts] = [:]
@@ -28,6 +30,7 @@ public final class ActivityProjection: Projection {
         zones = try txn.openDatabase(named: "zones", options: create)
         owners = try txn.openDatabase(named: "owners", options: create)
         days = try txn.openDatabase(named: "days", options: create)
+        gone = try txn.openDatabase(named: "gone", options: create)
     }
 
     public func beginBatch() {
@@ -45,10 +48,22 @@ public final class ActivityProjection: Projection {
             let zone = try txn.get(zones, key: Array(place.utf8)).map { String(decoding: $0, as: UTF8.self) } ?? "UTC"
             try txn.put(owners, key: Array(e.connectionID.utf8), value: Array(zone.utf8))
             ownerCache[e.connectionID] = zone
-        case .requestLogged(let e):
+        case .requestLogged(let e), .requestBodiesExpired(let e):
             let zone = try zone(of: e.connectionID, txn)
             let key = ActivityProjection.key(e.connectionID, LocalDay(clock.day(zone, at: event.time)))
             pending[key, default: DayCounts()].add(status: e.status)
+        case .requestsRolledUp(let e):
+            var counts = DayCounts()
+            counts.total = UInt32(clamping: e.total)
+            counts.byClass = (0..<5).map { UInt32(clamping: $0 < e.byClass.count ? e.byClass[$0] : 0) }
+            pending[ActivityProjection.key(e.connectionID, LocalDay(e.day)), default: DayCounts()].add(counts)
+        case .connectionDisconnected(let e):
+            var time = [UInt8]()
+            Key.append(&time, UInt64(bitPattern: event.time.microseconds))
+            try txn.put(gone, key: Array(e.connectionID.utf8), value: time)
+        case .retentionApplied(let r):
+            try finishBatch(in: txn)
+            try forgetDisconnected(before: r.disconnectedBefore, txn)
         default:
             break
         }
@@ -60,6 +75,27 @@ public final class ActivityProjection: Projection {
             var total = try txn.get(days, key: key).map(DayCounts.init(decoding:)) ?? DayCounts()
             total.add(counts)
             try txn.put(days, key: key, value: total.encoded())
+        }
+    }
+
+    /// Drops the days of connections disconnected before `cutoff`, as compaction folds
+    /// their history into tombstones.
+    private func forgetDisconnected(before cutoff: Timestamp, _ txn: Transaction) throws {
+        var ids: [String] = []
+        try txn.scan(gone) { key, value in
+            if Int64(bitPattern: Key.readUInt64(value, at: 0)) < cutoff.microseconds { ids.append(String(decoding: key, as: UTF8.self)) }
+            return true
+        }
+        for id in ids {
+            var keys: [[UInt8]] = []
+            try txn.scan(days, range: .prefix(Key.text(id))) { key, _ in
+                keys.append(Array(key))
+                return true
+            }
+            for key in keys { try txn.delete(days, key: key) }
+            try txn.delete(owners, key: Array(id.utf8))
+            try txn.delete(gone, key: Array(id.utf8))
+            ownerCache[id] = nil
         }
     }
 
@@ -92,12 +128,12 @@ public struct DayCounts: Hashable, Sendable {
 
     public func count(_ c: StatusClass) -> UInt32 { byClass[Int(c.rawValue) - 1] }
 
-    mutating func add(status: UInt16) {
+    public mutating func add(status: UInt16) {
         total += 1
         if let c = StatusClass(status: Int(status)) { byClass[Int(c.rawValue) - 1] += 1 }
     }
 
-    mutating func add(_ other: DayCounts) {
+    public mutating func add(_ other: DayCounts) {
         total += other.total
         for i in 0..<5 { byClass[i] += other.byClass[i] }
     }

@@ -14,7 +14,7 @@ public import LMDB
 /// ```
 public final class ConnectionsProjection: Projection {
     public static let name = "connections"
-    public static let schemaVersion = 2
+    public static let schemaVersion = 3
 
     let connections: Database
     let byAccount: Database
@@ -81,15 +81,15 @@ public final class ConnectionsProjection: Projection {
                 r.disconnectedAt = event.time
                 r.setStatusChange(event.time, e)
             }
-        case .requestLogged(let e):
-            if var seen = requests[e.connectionID] {
-                seen.first = min(seen.first, event.time)
-                seen.last = max(seen.last, event.time)
-                seen.count += 1
-                requests[e.connectionID] = seen
-            } else {
-                requests[e.connectionID] = (event.time, event.time, 1)
-            }
+        case .requestLogged(let e), .requestBodiesExpired(let e):
+            seen(e.connectionID, first: event.time, last: event.time, count: 1)
+        case .requestsRolledUp(let e):
+            seen(e.connectionID, first: e.firstTime, last: e.lastTime, count: e.total)
+        case .retentionApplied(let r):
+            try finishBatch(in: txn)
+            try forgetDisconnected(before: r.disconnectedBefore, txn)
+        case .connectionTombstoned:
+            break
         case .callbackAttempted(let e):
             try recordCallback(e.connectionID, seq: seq, CallbackRecord(time: event.time, attempt: e), txn)
         case .callbackResendRequested(let e):
@@ -100,9 +100,43 @@ public final class ConnectionsProjection: Projection {
     }
 
     private func recordCallback(_ connection: String, seq: UInt64, _ record: CallbackRecord, _ txn: Transaction) throws {
+        // Only for connections still listed (not those compaction folded away).
+        guard try txn.get(connections, key: Array(connection.utf8)) != nil else { return }
         var key = Key.text(connection)
         Key.append(&key, seq)
         try txn.put(callbacks, key: key, value: record.encoded())
+    }
+
+    private func seen(_ id: String, first: Timestamp, last: Timestamp, count: UInt64) {
+        if var seen = requests[id] {
+            seen.first = min(seen.first, first)
+            seen.last = max(seen.last, last)
+            seen.count += count
+            requests[id] = seen
+        } else {
+            requests[id] = (first, last, count)
+        }
+    }
+
+    /// Drops connections disconnected before `cutoff`, as compaction folds them away.
+    private func forgetDisconnected(before cutoff: Timestamp, _ txn: Transaction) throws {
+        var gone: [ConnectionRecord] = []
+        try txn.scan(connections) { _, value in
+            let record = try ConnectionRecord(decoding: value)
+            if record.status == .disconnected, let at = record.disconnectedAt, at < cutoff { gone.append(record) }
+            return true
+        }
+        for r in gone {
+            try txn.delete(connections, key: Array(r.connectionID.utf8))
+            try txn.delete(byAccount, key: Key.text(r.accountID) + Array(r.connectionID.utf8))
+            if let location = r.locationID { try txn.delete(byLocation, key: Key.text(location) + Array(r.connectionID.utf8)) }
+            var keys: [[UInt8]] = []
+            try txn.scan(callbacks, range: .prefix(Key.text(r.connectionID))) { key, _ in
+                keys.append(Array(key))
+                return true
+            }
+            for key in keys { try txn.delete(callbacks, key: key) }
+        }
     }
 
     public func finishBatch(in txn: Transaction) throws {

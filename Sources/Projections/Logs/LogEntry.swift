@@ -14,6 +14,8 @@ public struct LogEntry: Hashable, Sendable {
     public var requestID: String?
     public var requestBytes: Int
     public var responseBytes: Int
+    /// Whether compaction dropped the bodies (the entry itself stays).
+    public var bodiesExpired: Bool = false
 
     public init(
         seq: UInt64, time: Timestamp, method: HTTPMethod, resource: String, url: String, status: UInt16,
@@ -56,6 +58,7 @@ public struct LogEntry: Hashable, Sendable {
         out.appendOptionalString(requestID)
         out.appendVarint(UInt64(requestBytes))
         out.appendVarint(UInt64(responseBytes))
+        out.append(bodiesExpired ? 1 : 0)
         return out
     }
 
@@ -71,6 +74,7 @@ public struct LogEntry: Hashable, Sendable {
         requestID = try r.readOptionalString()
         requestBytes = Int(try r.readVarint())
         responseBytes = Int(try r.readVarint())
+        bodiesExpired = r.isAtEnd ? false : try r.readByte() == 1
     }
 }
 

@@ -11,16 +11,19 @@ public import LMDB
 /// do not match.
 ///
 /// ```
-/// ids        "c:" connection id → u32;  "r:" resource → u16;  counters under 0x00 keys
-/// resources  u16 → resource name
-/// index      mask u8 | connection u32 | [resource u16] [method u8] [class u8] | time | seq → (empty)
-/// entries    connection u32 | seq u64 → LogEntry (the row, without bodies)
+/// ids        "c:" connection id → u64 (the connection's number: the sequence number of
+///            its connectionCreated, so it survives compaction); "n:" number → id;
+///            "d:" connection id → disconnection time; a counter under a 0x00 key
+/// resources  resource name → (empty), for the filter's choices
+/// index      mask u8 | connection u64 | [resource 0x00] [method u8] [class u8] | time | seq → (empty)
+/// entries    connection u64 | seq u64 → LogEntry (the row, without bodies)
 /// ```
 /// `mask` has bit 1 for resource, 2 for method, 4 for class; `time` is microseconds with
-/// the sign bit flipped, so it sorts as unsigned bytes.
+/// the sign bit flipped, so it sorts as unsigned bytes. Nothing depends on the order in
+/// which things were first seen, so replaying a compacted journal gives the same bytes.
 public final class LogsProjection: Projection {
     public static let name = "logs"
-    public static let schemaVersion = 1
+    public static let schemaVersion = 2
 
     let ids: Database
     let resources: Database
@@ -29,8 +32,8 @@ public final class LogsProjection: Projection {
 
     /// Ids looked up or given in this batch (reset with the batch, whose transaction may
     /// be retried).
-    private var connectionNumbers: [String: UInt32] = [:]
-    private var resourceNumbers: [String: UInt16] = [:]
+    private var connectionNumbers: [String: UInt64] = [:]
+    private var knownResources: Set<String> = []
 
     public init(opening txn: Transaction) throws {
         let create: Database.Options = txn.isReadOnly ? [] : .create
@@ -42,83 +45,139 @@ public final class LogsProjection: Projection {
 
     public func beginBatch() {
         connectionNumbers.removeAll(keepingCapacity: true)
-        resourceNumbers.removeAll(keepingCapacity: true)
+        knownResources.removeAll(keepingCapacity: true)
     }
 
     public func apply(_ event: Event, seq: UInt64, in txn: Transaction) throws {
-        guard case .requestLogged(let e) = event.payload else { return }
-        let connection = try connectionNumber(e.connectionID, txn, create: true)!
-        let resource = try resourceNumber(e.resource, txn)
-        let statusClass = StatusClass(status: Int(e.status))?.rawValue ?? 0
-        var key = [UInt8]()
-        key.reserveCapacity(32)
-        for mask in UInt8(0)..<8 {
-            key.removeAll(keepingCapacity: true)
-            LogsProjection.appendPrefix(&key, mask: mask, connection: connection,
-                                        resource: resource, method: e.method.rawValue, statusClass: statusClass)
-            Key.append(&key, time: event.time.microseconds)
-            Key.append(&key, seq)
-            try txn.put(index, key: key, value: [])
+        switch event.payload {
+        case .connectionCreated(let e):
+            var number = [UInt8]()
+            Key.append(&number, seq)
+            try txn.put(ids, key: Array("c:\(e.connectionID)".utf8), value: number)
+            try txn.put(ids, key: Array("n:".utf8) + number, value: Array(e.connectionID.utf8))
+            connectionNumbers[e.connectionID] = seq
+        case .connectionDisconnected(let e):
+            var time = [UInt8]()
+            Key.append(&time, UInt64(bitPattern: event.time.microseconds))
+            try txn.put(ids, key: Array("d:\(e.connectionID)".utf8), value: time)
+        case .requestLogged(let e):
+            try index(LogEntry(seq: seq, time: event.time, e), connectionID: e.connectionID, txn)
+        case .requestBodiesExpired(let e):
+            var entry = LogEntry(seq: seq, time: event.time, e)
+            entry.bodiesExpired = true
+            try index(entry, connectionID: e.connectionID, txn)
+        case .retentionApplied(let r):
+            try applyRetention(r, txn)
+        default:
+            break
         }
-        key.removeAll(keepingCapacity: true)
+    }
+
+    private func index(_ entry: LogEntry, connectionID: String, _ txn: Transaction) throws {
+        let connection = try connectionNumber(connectionID, txn, create: true)!
+        if !knownResources.contains(entry.resource) {
+            try txn.put(resources, key: Array(entry.resource.utf8), value: [])
+            knownResources.insert(entry.resource)
+        }
+        for key in LogsProjection.indexKeys(entry, connection: connection) { try txn.put(index, key: key, value: []) }
+        try txn.put(entries, key: LogsProjection.entryKey(connection, entry.seq), value: entry.encoded())
+    }
+
+    /// The 8 index keys of an entry.
+    static func indexKeys(_ entry: LogEntry, connection: UInt64) -> [[UInt8]] {
+        let statusClass = StatusClass(status: Int(entry.status))?.rawValue ?? 0
+        return (UInt8(0)..<8).map { mask in
+            var key = [UInt8]()
+            key.reserveCapacity(40)
+            appendPrefix(&key, mask: mask, connection: connection, resource: entry.resource, method: entry.method.rawValue,
+                         statusClass: statusClass)
+            Key.append(&key, time: entry.time.microseconds)
+            Key.append(&key, entry.seq)
+            return key
+        }
+    }
+
+    static func entryKey(_ connection: UInt64, _ seq: UInt64) -> [UInt8] {
+        var key = [UInt8]()
         Key.append(&key, connection)
         Key.append(&key, seq)
-        try txn.put(entries, key: key, value: LogEntry(seq: seq, time: event.time, e).encoded())
+        return key
+    }
+
+    /// Forgets entries older than the log retention and those of connections disconnected
+    /// before the cutoff; marks older bodies expired.
+    private func applyRetention(_ r: RetentionApplied, _ txn: Transaction) throws {
+        var gone = Set<UInt64>()
+        var goneIDs: [String] = []
+        try txn.scan(ids, range: .prefix(Array("d:".utf8))) { key, value in
+            let time = Int64(bitPattern: Key.readUInt64(value, at: 0))
+            if time < r.disconnectedBefore.microseconds { goneIDs.append(String(decoding: key.dropFirst(2), as: UTF8.self)) }
+            return true
+        }
+        for id in goneIDs {
+            if let n = try connectionNumber(id, txn, create: false) {
+                gone.insert(n)
+                var number = [UInt8]()
+                Key.append(&number, n)
+                try txn.delete(ids, key: Array("n:".utf8) + number)
+            }
+            try txn.delete(ids, key: Array("c:\(id)".utf8))
+            try txn.delete(ids, key: Array("d:\(id)".utf8))
+            connectionNumbers[id] = nil
+        }
+        var removals: [(UInt64, LogEntry)] = []
+        var expiries: [(UInt64, LogEntry)] = []
+        try txn.scan(entries) { key, value in
+            let connection = Key.readUInt64(key, at: 0)
+            var entry = try LogEntry(seq: Key.readUInt64(key, at: 8), decoding: value)
+            if gone.contains(connection) || entry.time < r.logsBefore {
+                removals.append((connection, entry))
+            } else if entry.time < r.bodiesBefore, !entry.bodiesExpired {
+                entry.bodiesExpired = true
+                expiries.append((connection, entry))
+            }
+            return true
+        }
+        for (connection, entry) in removals {
+            for key in LogsProjection.indexKeys(entry, connection: connection) { try txn.delete(index, key: key) }
+            try txn.delete(entries, key: LogsProjection.entryKey(connection, entry.seq))
+        }
+        for (connection, entry) in expiries {
+            try txn.put(entries, key: LogsProjection.entryKey(connection, entry.seq), value: entry.encoded())
+        }
     }
 
     public func finishBatch(in txn: Transaction) throws {}
 
     static func appendPrefix(
-        _ key: inout [UInt8], mask: UInt8, connection: UInt32, resource: UInt16, method: UInt8, statusClass: UInt8
+        _ key: inout [UInt8], mask: UInt8, connection: UInt64, resource: String, method: UInt8, statusClass: UInt8
     ) {
         key.append(mask)
         Key.append(&key, connection)
-        if mask & 1 != 0 { Key.append(&key, resource) }
+        if mask & 1 != 0 { key += Key.text(resource) }
         if mask & 2 != 0 { key.append(method) }
         if mask & 4 != 0 { key.append(statusClass) }
     }
 
-    /// The number standing for a connection in keys; nil if it has no entries (and
-    /// `create` is false).
-    func connectionNumber(_ id: String, _ txn: Transaction, create: Bool) throws -> UInt32? {
+    /// The number standing for a connection in keys: the sequence number of its
+    /// `connectionCreated`, or, for requests of a connection never created (an imported
+    /// journal), one from a counter above 2^63. Nil if it has none and `create` is false.
+    func connectionNumber(_ id: String, _ txn: Transaction, create: Bool) throws -> UInt64? {
         if let n = connectionNumbers[id] { return n }
         let key = Array("c:\(id)".utf8)
         if let stored = try txn.get(ids, key: key) {
-            let n = Key.readUInt32(stored, at: 0)
+            let n = Key.readUInt64(stored, at: 0)
             connectionNumbers[id] = n
             return n
         }
         guard create else { return nil }
-        let n = UInt32(try nextNumber("\u{0}next-connection", txn))
+        let n = (1 << 63) | (try nextNumber("\u{0}next-connection", txn))
         var value = [UInt8]()
         Key.append(&value, n)
         try txn.put(ids, key: key, value: value)
+        try txn.put(ids, key: Array("n:".utf8) + value, value: Array(id.utf8))
         connectionNumbers[id] = n
         return n
-    }
-
-    private func resourceNumber(_ name: String, _ txn: Transaction) throws -> UInt16 {
-        if let n = resourceNumbers[name] { return n }
-        let key = Array("r:\(name)".utf8)
-        let n: UInt16
-        if let stored = try txn.get(ids, key: key) {
-            n = Key.readUInt16(stored, at: 0)
-        } else {
-            // Resources are few (the API's path segments); past 65535 distinct names the
-            // rest share the last number and filter together.
-            n = UInt16(min(try nextNumber("\u{0}next-resource", txn), 65_535))
-            var value = [UInt8]()
-            Key.append(&value, n)
-            try txn.put(ids, key: key, value: value)
-            try txn.put(resources, key: value, value: Array(name.utf8))
-        }
-        resourceNumbers[name] = n
-        return n
-    }
-
-    /// Looks up a resource's number without giving one.
-    func existingResourceNumber(_ name: String, _ txn: Transaction) throws -> UInt16? {
-        try txn.get(ids, key: Array("r:\(name)".utf8)).map { Key.readUInt16($0, at: 0) }
     }
 
     private func nextNumber(_ counter: String, _ txn: Transaction) throws -> UInt64 {

@@ -60,12 +60,8 @@ extension LogsProjection {
         }
         var entriesOut: [LogEntry] = []
         entriesOut.reserveCapacity(found.count)
-        var key = [UInt8]()
         for f in found {
-            key.removeAll(keepingCapacity: true)
-            Key.append(&key, connection)
-            Key.append(&key, f.seq)
-            guard let bytes = try txn.get(entries, key: key) else { continue }
+            guard let bytes = try txn.get(entries, key: LogsProjection.entryKey(connection, f.seq)) else { continue }
             entriesOut.append(try LogEntry(seq: f.seq, decoding: bytes))
         }
         let next = more ? found.last.map { LogCursor.encode(time: $0.time, seq: $0.seq) } : nil
@@ -73,10 +69,10 @@ extension LogsProjection {
     }
 
     /// The key prefix of each combination the filter ticks (one when nothing is ticked).
-    private func streamPrefixes(_ connection: UInt32, _ filter: LogFilter, _ txn: Transaction) throws -> [[UInt8]] {
-        var resources: [UInt16?] = [nil]
+    private func streamPrefixes(_ connection: UInt64, _ filter: LogFilter, _ txn: Transaction) throws -> [[UInt8]] {
+        var resources: [String?] = [nil]
         if !filter.resources.isEmpty {
-            resources = try filter.resources.sorted().compactMap { try existingResourceNumber($0, txn) }
+            resources = try filter.resources.sorted().filter { try txn.get(self.resources, key: Array($0.utf8)) != nil }
             if resources.isEmpty { return [] }
         }
         let methods: [UInt8?] = filter.methods.isEmpty ? [nil] : filter.methods.map(\.rawValue).sorted()
@@ -89,7 +85,7 @@ extension LogsProjection {
                 for c in classes {
                     var key = [UInt8]()
                     LogsProjection.appendPrefix(&key, mask: mask, connection: connection,
-                                                resource: r ?? 0, method: m ?? 0, statusClass: c ?? 0)
+                                                resource: r ?? "", method: m ?? 0, statusClass: c ?? 0)
                     prefixes.append(key)
                 }
             }
@@ -110,20 +106,17 @@ extension LogsProjection {
     /// The entry with sequence number `seq` of `connection`, if it has one.
     public func entry(_ connectionID: String, seq: UInt64, in txn: Transaction) throws -> LogEntry? {
         guard let connection = try connectionNumber(connectionID, txn, create: false) else { return nil }
-        var key = [UInt8]()
-        Key.append(&key, connection)
-        Key.append(&key, seq)
-        return try txn.get(entries, key: key).map { try LogEntry(seq: seq, decoding: $0) }
+        return try txn.get(entries, key: LogsProjection.entryKey(connection, seq)).map { try LogEntry(seq: seq, decoding: $0) }
     }
 
     /// The resource names seen so far, for the filter's choices.
     public func knownResources(in txn: Transaction) throws -> [String] {
         var names: [String] = []
-        try txn.scan(resources) { _, value in
-            names.append(String(decoding: value, as: UTF8.self))
+        try txn.scan(resources) { key, _ in
+            names.append(String(decoding: key, as: UTF8.self))
             return true
         }
-        return names.sorted()
+        return names
     }
 }
 

@@ -177,10 +177,14 @@ public final class Queries: Sendable {
             throw ProjectionError.notFound("log entry \(seq) of connection \"\(id)\"")
         }
         let event = try journal.read(seq) { try BinaryEventCodec.decode($0) }
-        guard let event, case .requestLogged(let request) = event.payload, request.connectionID == id else {
+        switch event?.payload {
+        case .requestLogged(let request)? where request.connectionID == id:
+            return LogDetail(entry: entry, request: request, bodiesExpired: false)
+        case .requestBodiesExpired(let request)? where request.connectionID == id:
+            return LogDetail(entry: entry, request: request, bodiesExpired: true)
+        default:
             throw ProjectionError.notFound("log entry \(seq) of connection \"\(id)\" in the journal")
         }
-        return LogDetail(entry: entry, request: request)
     }
 
     /// The resource names seen in any log, for a filter's choices.
@@ -225,4 +229,6 @@ public struct ActivitySeries: Hashable, Sendable {
 public struct LogDetail: Hashable, Sendable {
     public var entry: LogEntry
     public var request: RequestLogged
+    /// Compaction dropped the bodies (after the body retention); the entry stays.
+    public var bodiesExpired: Bool
 }

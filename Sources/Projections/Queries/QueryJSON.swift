@@ -80,6 +80,7 @@ extension LogEntry {
         w.string("request_id", ifPresent: requestID)
         w.integer("request_bytes", Int64(requestBytes))
         w.integer("response_bytes", Int64(responseBytes))
+        if bodiesExpired { w.bool("bodies_expired", true) }
         w.endObject()
     }
 }
@@ -100,6 +101,10 @@ extension LogDetail {
     public func writeJSON(_ w: inout JSONWriter, timeZone: String) {
         w.beginObject()
         w.raw("entry", { var e = JSONWriter(); entry.writeJSON(&e, timeZone: timeZone); return e.bytes }())
+        if bodiesExpired {
+            w.bool("bodies_expired", true)
+            w.string("note", "The request and response bodies expired (body retention) and were removed; the entry and its counts remain.")
+        }
         w.beginObject("request")
         LogDetail.writeHeaders(&w, request.requestHeaders)
         w.raw("body", LogDetail.bodyJSON(request.requestBody))

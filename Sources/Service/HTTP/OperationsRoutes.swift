@@ -3,6 +3,7 @@ internal import Hummingbird
 internal import HTTPTypes
 internal import Events
 internal import Journal
+internal import Projections
 
 extension Router where Context == BasicRequestContext {
     func addOperationsRoutes(_ c: RouteContext) {
@@ -73,6 +74,31 @@ extension Router where Context == BasicRequestContext {
                 }
                 w.endObject()
             }
+        }
+
+        // Compaction on request: `{"now"?, "body_days"?, "log_days"?, "disconnected_days"?,
+        // "tombstone_days"?}`; answers what it removed and freed.
+        post("/v1/compact") { request, _ in
+            try request.requireJSON()
+            let bytes = try await request.bytes(limit: c.maxBodyBytes)
+            var f = try JSONFields(bytes.isEmpty ? Array("{}".utf8) : bytes)
+            var now: Timestamp?
+            if let text = try f.optionalString("now") {
+                guard let t = Timestamp(rfc3339: text) else { throw APIError.invalid("now", "\"\(text)\" is not an RFC 3339 time") }
+                now = t
+            }
+            var policy = c.compaction.policy
+            for (field, path) in [("body_days", \RetentionPolicy.bodyDays), ("log_days", \.logDays),
+                                  ("disconnected_days", \.disconnectedDays), ("tombstone_days", \.tombstoneDays)] {
+                guard let value = f.take(field) else { continue }
+                guard case .integer(let days) = value, days >= 0, days <= 36_500 else {
+                    throw APIError.invalid(field, "must be a number of days from 0 to 36500")
+                }
+                policy[keyPath: path] = Int(days)
+            }
+            try f.refuseLeftovers()
+            let report = try await c.compaction.compact(now: now, policy: policy)
+            return jsonResponse { report.writeJSON(&$0) }
         }
 
         get("/metrics") { _, _ in

@@ -137,6 +137,9 @@ extension RouteContext {
     func download(_ request: Request, _ context: some RequestContext, part: String) async throws -> Response {
         try await waitForProjections(request, ["connections", "logs"])
         let (detail, _) = try logDetail(context)
+        if detail.bodiesExpired {
+            throw APIError(.gone, "gone", "the \(part) body of entry \(detail.entry.seq) expired (body retention) and was removed")
+        }
         let body = LogDetail.bodyJSON(part == "request" ? detail.request.requestBody : detail.request.responseBody)
         var response = bytesResponse(.ok, body, contentType: "application/json")
         response.headers[.contentDisposition] = "attachment; filename=\"\(detail.request.connectionID)-\(detail.entry.seq)-\(part).json\""

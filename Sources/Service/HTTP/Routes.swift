@@ -9,6 +9,7 @@ struct RouteContext: Sendable {
     let writer: Writer
     let queries: Queries
     let supervisor: ProjectorSupervisor
+    let compaction: CompactionRunner
     let metrics: DaemonMetrics
     /// Largest request body accepted (413 past it).
     let maxBodyBytes: Int

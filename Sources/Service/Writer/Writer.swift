@@ -280,11 +280,17 @@ public final class Writer: Sendable {
     /// Appends request logs as one all-or-nothing batch, after checking each names a known
     /// connection; credentials are redacted first.
     public func ingest(_ requests: [(time: Timestamp, request: RequestLogged)], lines: [Int]? = nil) async throws -> ClosedRange<UInt64> {
-        let unknown: Int? = state.withLock { s in requests.firstIndex { s.connections[$0.request.connectionID] == nil } }
-        if let unknown {
-            let id = requests[unknown].request.connectionID
-            let field = lines.map { "lines[\($0[unknown])].connection_id" } ?? "connection_id"
-            throw APIError.unprocessable("\(field): unknown connection \"\(id)\"", errors: [.init(field: field, message: "unknown connection \"\(id)\"")])
+        let refused: (Int, String)? = state.withLock { s in
+            for (i, r) in requests.enumerated() {
+                guard let c = s.connections[r.request.connectionID] else { return (i, "unknown connection") }
+                if c.status == .disconnected { return (i, "the connection is disconnected: its requests are not logged") }
+            }
+            return nil
+        }
+        if let (index, reason) = refused {
+            let id = requests[index].request.connectionID
+            let field = lines.map { "lines[\($0[index])].connection_id" } ?? "connection_id"
+            throw APIError.unprocessable("\(field): \(reason) (\"\(id)\")", errors: [.init(field: field, message: "\(reason) (\"\(id)\")")])
         }
         var batch = RecordBatch(reservingBytes: requests.count * 512, records: requests.count)
         for (time, request) in requests {

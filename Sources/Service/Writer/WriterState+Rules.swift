@@ -52,7 +52,11 @@ extension WriterState {
                 throw .conflict("connection \"\(e.connectionID)\" is already disconnected")
             }
         case .requestLogged(let e):
-            _ = try connection(e.connectionID)
+            // A disconnected connection's token is dead: the gateway answers its app 401
+            // without a connection to log the request under.
+            guard try connection(e.connectionID).status != .disconnected else {
+                throw .conflict("connection \"\(e.connectionID)\" is disconnected: its requests are not logged")
+            }
         case .callbackAttempted(let e):
             guard try connection(e.connectionID).status == .disconnected else {
                 throw .conflict("connection \"\(e.connectionID)\" is not disconnected: there is no callback to deliver")
@@ -65,6 +69,8 @@ extension WriterState {
             guard apps[c.appID]?.disconnectCallbackURL != nil else {
                 throw .conflict("the app of connection \"\(e.connectionID)\" has no disconnect callback URL")
             }
+        case .requestBodiesExpired, .requestsRolledUp, .connectionTombstoned, .retentionApplied:
+            throw .unprocessable("\(Event.Kind(rawValue: event.kindNumber)?.name ?? "this event") is written by compaction only")
         case .unknown:
             break
         }

@@ -65,7 +65,15 @@ struct WriterState: Sendable {
             connections[e.connectionID]?.status = .disconnected
             let key = Self.instance(app: c.appID, account: c.accountID, location: c.locationID, device: c.deviceID)
             if instances[key] == e.connectionID { instances[key] = nil }
-        case .connectionReconnected, .requestLogged, .callbackAttempted, .callbackResendRequested, .unknown:
+        case .connectionTombstoned(let e):
+            // What is left of an old connection: its id stays taken, and it stays gone.
+            if connections[e.connectionID] == nil {
+                connections[e.connectionID] = Connection(
+                    appID: e.appID, accountID: e.accountID, locationID: e.locationID, deviceID: nil, scope: "",
+                    status: .disconnected, tokenDigest: [])
+            }
+        case .connectionReconnected, .requestLogged, .callbackAttempted, .callbackResendRequested, .unknown,
+             .requestBodiesExpired, .requestsRolledUp, .retentionApplied:
             break
         }
     }

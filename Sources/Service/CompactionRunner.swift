@@ -1,0 +1,64 @@
+internal import Foundation
+public import Events
+public import Journal
+public import Logging
+public import Projections
+public import ServiceLifecycle
+
+/// Runs compaction inside the daemon, one run at a time, on request and on a schedule,
+/// beside live appends (its write transactions queue with the group commits).
+public final class CompactionRunner: Service, Sendable {
+    public let policy: RetentionPolicy
+    private let journal: Journal
+    private let queries: Queries
+    private let interval: Duration?
+    private let logger: Logger
+    private let gate = AsyncLock()
+
+    /// - Parameter interval: how often to compact on its own; nil for never.
+    public init(journal: Journal, queries: Queries, policy: RetentionPolicy, interval: Duration?, logger: Logger) {
+        self.journal = journal
+        self.queries = queries
+        self.policy = policy
+        self.interval = interval
+        self.logger = logger
+    }
+
+    /// Compacts what every projector has applied, with `policy` (default: the daemon's) at
+    /// `now` (default: the current time).
+    public func compact(now: Timestamp? = nil, policy: RetentionPolicy? = nil) async throws -> Compactor.Report {
+        try await gate.withLock {
+            // Never touch an event some projector has not applied yet; give them a few
+            // seconds to reach what the journal holds now.
+            let head = try self.journal.head
+            let deadline = ContinuousClock.now + .seconds(5)
+            var limit = try self.queries.checkpoints().values.min() ?? 0
+            while limit < head, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(10))
+                limit = try self.queries.checkpoints().values.min() ?? 0
+            }
+            return try await Compactor.run(
+                journal: self.journal, policy: policy ?? self.policy, now: now ?? .now, limit: limit, logger: self.logger)
+        }
+    }
+
+    public func run() async throws {
+        guard let interval else {
+            try? await gracefulShutdown()
+            return
+        }
+        // A sleep is not interrupted by a graceful shutdown: cancel it then.
+        try? await cancelWhenGracefulShutdown {
+            while true {
+                try await Task.sleep(for: interval)
+                do {
+                    _ = try await self.compact()
+                } catch is CancellationError {
+                    return
+                } catch {
+                    self.logger.error("scheduled compaction failed", metadata: ["error": "\(error)"])
+                }
+            }
+        }
+    }
+}
