@@ -56,14 +56,7 @@ public enum BinaryEventCodec {
             out.appendOptionalString(e.reason)
         case .requestLogged(let e):
             out.reserveCapacity(out.count + 64 + e.url.utf8.count + e.requestBody.count + e.responseBody.count)
-            out.appendString(e.connectionID)
-            out.appendOptionalString(e.requestID)
-            out.append(e.method.rawValue)
-            out.appendString(e.resource)
-            out.appendString(e.url)
-            out.appendUInt16LE(e.status)
-            out.appendVarint(e.durationMicroseconds)
-            out.appendHeaders(e.requestHeaders)
+            appendRequestHead(e, to: &out)
             out.appendBytes(e.requestBody)
             out.appendHeaders(e.responseHeaders)
             out.appendBytes(e.responseBody)
@@ -90,14 +83,7 @@ public enum BinaryEventCodec {
             out.appendString(e.deliveryID)
             out.appendString(e.actor)
         case .requestBodiesExpired(let e):
-            out.appendString(e.connectionID)
-            out.appendOptionalString(e.requestID)
-            out.append(e.method.rawValue)
-            out.appendString(e.resource)
-            out.appendString(e.url)
-            out.appendUInt16LE(e.status)
-            out.appendVarint(e.durationMicroseconds)
-            out.appendHeaders(e.requestHeaders)
+            appendRequestHead(e, to: &out)
             out.appendVarint(UInt64(e.requestBodyLength))
             out.appendHeaders(e.responseHeaders)
             out.appendVarint(UInt64(e.responseBodyLength))
@@ -120,6 +106,32 @@ public enum BinaryEventCodec {
         case .unknown(_, let payload):
             out.append(contentsOf: payload)
         }
+    }
+
+    /// Fields 1–8 of a request, shared by `requestLogged` and `requestBodiesExpired`.
+    private static func appendRequestHead(_ e: RequestLogged, to out: inout [UInt8]) {
+        out.appendString(e.connectionID)
+        out.appendOptionalString(e.requestID)
+        out.append(e.method.rawValue)
+        out.appendString(e.resource)
+        out.appendString(e.url)
+        out.appendUInt16LE(e.status)
+        out.appendVarint(e.durationMicroseconds)
+        out.appendHeaders(e.requestHeaders)
+    }
+
+    /// Reads fields 1–8 of a request; the bodies and response headers are left empty.
+    private static func readRequestHead(_ r: inout ByteReader) throws(EventDecodingError) -> RequestLogged {
+        let connectionID = try r.readString()
+        let requestID = try r.readOptionalString()
+        let methodOffset = r.offset
+        guard let method = HTTPMethod(rawValue: try r.readByte()) else {
+            throw .invalidValue("HTTP method", at: methodOffset)
+        }
+        return RequestLogged(
+            connectionID: connectionID, requestID: requestID, method: method, resource: try r.readString(),
+            url: try r.readString(), status: try r.readUInt16LE(), durationMicroseconds: try r.readVarint(),
+            requestHeaders: try r.readHeaders())
     }
 
     /// The encoded bytes of `event`.
@@ -195,32 +207,18 @@ public enum BinaryEventCodec {
             payload = kind == .connectionBlocked ? .connectionBlocked(change)
                 : kind == .connectionUnblocked ? .connectionUnblocked(change) : .connectionDisconnected(change)
         case .requestLogged:
-            let connectionID = try r.readString()
-            let requestID = try r.readOptionalString()
-            let methodOffset = r.offset
-            guard let method = HTTPMethod(rawValue: try r.readByte()) else {
-                throw .invalidValue("HTTP method", at: methodOffset)
-            }
-            let resource = try r.readString()
-            let url = try r.readString()
-            let status = try r.readUInt16LE()
-            let duration = try r.readVarint()
-            let requestHeaders = try r.readHeaders()
+            var request = try readRequestHead(&r)
             if bodies == .skip {
                 let requestLength = try r.skipBytes()
-                let responseHeaders = try r.readHeaders()
+                request.responseHeaders = try r.readHeaders()
                 let responseLength = try r.skipBytes()
-                var request = RequestLogged(
-                    connectionID: connectionID, requestID: requestID, method: method, resource: resource, url: url,
-                    status: status, durationMicroseconds: duration, requestHeaders: requestHeaders, responseHeaders: responseHeaders)
                 request.skippedBodyLengths = .init(request: requestLength, response: responseLength)
-                payload = .requestLogged(request)
             } else {
-                payload = .requestLogged(RequestLogged(
-                    connectionID: connectionID, requestID: requestID, method: method, resource: resource, url: url,
-                    status: status, durationMicroseconds: duration, requestHeaders: requestHeaders,
-                    requestBody: try r.readBytes(), responseHeaders: try r.readHeaders(), responseBody: try r.readBytes()))
+                request.requestBody = try r.readBytes()
+                request.responseHeaders = try r.readHeaders()
+                request.responseBody = try r.readBytes()
             }
+            payload = .requestLogged(request)
         case .callbackAttempted:
             let connectionID = try r.readString()
             let deliveryID = try r.readString()
@@ -238,16 +236,7 @@ public enum BinaryEventCodec {
             payload = .callbackResendRequested(CallbackResendRequested(
                 connectionID: try r.readString(), deliveryID: try r.readString(), actor: try r.readString()))
         case .requestBodiesExpired:
-            let connectionID = try r.readString()
-            let requestID = try r.readOptionalString()
-            let methodOffset = r.offset
-            guard let method = HTTPMethod(rawValue: try r.readByte()) else {
-                throw .invalidValue("HTTP method", at: methodOffset)
-            }
-            var request = RequestLogged(
-                connectionID: connectionID, requestID: requestID, method: method, resource: try r.readString(),
-                url: try r.readString(), status: try r.readUInt16LE(), durationMicroseconds: try r.readVarint(),
-                requestHeaders: try r.readHeaders())
+            var request = try readRequestHead(&r)
             let requestLength = try r.readVarint()
             request.responseHeaders = try r.readHeaders()
             let responseLength = try r.readVarint()

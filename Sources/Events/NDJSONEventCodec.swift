@@ -86,14 +86,7 @@ public enum NDJSONEventCodec {
             w.string("actor", e.actor)
             w.string("reason", ifPresent: e.reason)
         case .requestLogged(let e):
-            w.string("connection_id", e.connectionID)
-            w.string("request_id", ifPresent: e.requestID)
-            w.string("method", e.method.name)
-            w.string("resource", e.resource)
-            w.string("url", e.url)
-            w.unsigned("status", UInt64(e.status))
-            w.unsigned("duration_us", e.durationMicroseconds)
-            writeHeaders(&w, "request_headers", e.requestHeaders)
+            writeRequestHead(&w, e)
             writeBody(&w, "request_body", e.requestBody)
             writeHeaders(&w, "response_headers", e.responseHeaders)
             writeBody(&w, "response_body", e.responseBody)
@@ -110,14 +103,7 @@ public enum NDJSONEventCodec {
             w.string("delivery_id", e.deliveryID)
             w.string("actor", e.actor)
         case .requestBodiesExpired(let e):
-            w.string("connection_id", e.connectionID)
-            w.string("request_id", ifPresent: e.requestID)
-            w.string("method", e.method.name)
-            w.string("resource", e.resource)
-            w.string("url", e.url)
-            w.unsigned("status", UInt64(e.status))
-            w.unsigned("duration_us", e.durationMicroseconds)
-            writeHeaders(&w, "request_headers", e.requestHeaders)
+            writeRequestHead(&w, e)
             w.unsigned("request_body_length", UInt64(e.requestBodyLength))
             writeHeaders(&w, "response_headers", e.responseHeaders)
             w.unsigned("response_body_length", UInt64(e.responseBodyLength))
@@ -154,6 +140,18 @@ public enum NDJSONEventCodec {
         var out = [UInt8]()
         encode(event, seq: seq, into: &out)
         return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The members a request and an expired request share.
+    private static func writeRequestHead(_ w: inout JSONWriter, _ e: RequestLogged) {
+        w.string("connection_id", e.connectionID)
+        w.string("request_id", ifPresent: e.requestID)
+        w.string("method", e.method.name)
+        w.string("resource", e.resource)
+        w.string("url", e.url)
+        w.unsigned("status", UInt64(e.status))
+        w.unsigned("duration_us", e.durationMicroseconds)
+        writeHeaders(&w, "request_headers", e.requestHeaders)
     }
 
     private static func writeHeaders(_ w: inout JSONWriter, _ key: String, _ headers: [Header]) {

@@ -14,11 +14,15 @@ final class CallbackReceiver: Sendable {
     private let statuses: Mutex<[Int]>
     private let received = Mutex<[Received]>([])
     private let stopped = Atomic<Bool>(false)
+    /// While held, requests are read but not answered.
+    private let held: Atomic<Bool>
+    private let released = DispatchSemaphore(value: 0)
 
     /// Listens on `port` (0: any free port), answering `statuses` in turn (the last one
     /// for every later request).
-    init(port: UInt16 = 0, statuses: [Int]) throws {
+    init(port: UInt16 = 0, statuses: [Int], hold: Bool = false) throws {
         self.statuses = Mutex(statuses)
+        held = Atomic(hold)
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var one: Int32 = 1
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
@@ -45,7 +49,14 @@ final class CallbackReceiver: Sendable {
 
     var requests: [Received] { received.withLock { $0 } }
 
+    /// Lets held requests be answered.
+    func release() {
+        held.store(false, ordering: .releasing)
+        released.signal()
+    }
+
     func stop() {
+        release()
         stopped.store(true, ordering: .releasing)
         shutdown(listener, Int32(SHUT_RDWR))
         close(listener)
@@ -85,6 +96,10 @@ final class CallbackReceiver: Sendable {
             headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
         }
         received.withLock { $0.append(Received(headers: headers, body: Array(data[h..<(h + contentLength)]))) }
+        if held.load(ordering: .acquiring) {
+            released.wait()
+            released.signal()
+        }
         let status = statuses.withLock { s -> Int in s.count > 1 ? s.removeFirst() : (s.first ?? 200) }
         let reply = Array("HTTP/1.1 \(status) X\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".utf8)
         _ = reply.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }

@@ -24,15 +24,16 @@ struct CallbackTests {
                        "--callback-timeout-ms", "2000"]
 
     @Test func aDisconnectIsDeliveredOnceSignedWithTheInstanceID() async throws {
-        let receiver = try CallbackReceiver(statuses: [200])
+        // The receiver holds its answer: a disconnect that waited for the callback would
+        // never be acknowledged.
+        let receiver = try CallbackReceiver(statuses: [200], hold: true)
         defer { receiver.stop() }
         let d = try RunningDaemon(Self.fast)
         let (secret, id) = try await appWithCallback(d, url: "http://127.0.0.1:\(receiver.port)/hubrise/disconnect")
-        let started = ContinuousClock.now
         let gone = try await d.post("/v1/connections/\(id)/disconnect", #"{"reason":"closing"}"#)
         #expect(gone.status == 200)
-        #expect(ContinuousClock.now - started < .seconds(1), "a disconnect waits for nothing")
-        #expect(eventually(within: 10) { receiver.requests.count == 1 })
+        #expect(eventually(within: 20) { receiver.requests.count == 1 })
+        receiver.release()
         try await Task.sleep(for: .milliseconds(500))
         #expect(receiver.requests.count == 1, "delivered more than once")
         guard let request = receiver.requests.first else { return }
