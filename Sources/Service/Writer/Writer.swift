@@ -207,27 +207,21 @@ public final class Writer: Sendable {
     }
 
     public func block(_ id: String, actor: String, reason: String?) async throws -> Receipt {
-        let time = now()
-        return try await command { s in
-            let event = Event(time: time, .connectionBlocked(ConnectionStatusChanged(connectionID: id, actor: actor, reason: reason)))
-            try s.check(event)
-            return (event, Receipt(seq: 0, connectionID: id, created: false))
-        }
+        try await appendChecked(.connectionBlocked(ConnectionStatusChanged(connectionID: id, actor: actor, reason: reason)), id)
     }
 
     public func unblock(_ id: String, actor: String, reason: String?) async throws -> Receipt {
-        let time = now()
-        return try await command { s in
-            let event = Event(time: time, .connectionUnblocked(ConnectionStatusChanged(connectionID: id, actor: actor, reason: reason)))
-            try s.check(event)
-            return (event, Receipt(seq: 0, connectionID: id, created: false))
-        }
+        try await appendChecked(.connectionUnblocked(ConnectionStatusChanged(connectionID: id, actor: actor, reason: reason)), id)
     }
 
     public func disconnect(_ id: String, actor: String, reason: String?) async throws -> Receipt {
-        let time = now()
+        try await appendChecked(.connectionDisconnected(ConnectionStatusChanged(connectionID: id, actor: actor, reason: reason)), id)
+    }
+
+    /// A command on one connection that needs nothing but the state's rules.
+    private func appendChecked(_ payload: Event.Payload, _ id: String) async throws -> Receipt {
+        let event = Event(time: now(), payload)
         return try await command { s in
-            let event = Event(time: time, .connectionDisconnected(ConnectionStatusChanged(connectionID: id, actor: actor, reason: reason)))
             try s.check(event)
             return (event, Receipt(seq: 0, connectionID: id, created: false))
         }
