@@ -237,6 +237,18 @@ class Obj:
 # Records (docs/journal-format.md, "Record layout" and "Event kinds")
 
 
+def request_head(o, r):
+    """Fields 1-8 of requestLogged and requestBodiesExpired, which share them."""
+    o.string("connection_id", r.string())
+    o.string("request_id", r.optional_string())
+    o.string("method", r.enum_u8(HTTP_METHODS, "HTTP method"))
+    o.string("resource", r.string())
+    o.string("url", r.string())
+    o.integer("status", r.u16le())
+    o.integer("duration_us", r.uvarint())
+    o.headers("request_headers", r.headers())
+
+
 def decode_record(seq: int, value: bytes, show_unknown: bool):
     """The NDJSON line of one record, or None for a kind to skip."""
     r = Reader(value)
@@ -299,14 +311,7 @@ def decode_record(seq: int, value: bytes, show_unknown: bool):
         o.string("actor", r.string())
         o.string("reason", r.optional_string())
     elif kind == 9:  # requestLogged
-        o.string("connection_id", r.string())
-        o.string("request_id", r.optional_string())
-        o.string("method", r.enum_u8(HTTP_METHODS, "HTTP method"))
-        o.string("resource", r.string())
-        o.string("url", r.string())
-        o.integer("status", r.u16le())
-        o.integer("duration_us", r.uvarint())
-        o.headers("request_headers", r.headers())
+        request_head(o, r)
         o.body("request_body", r.bytes_())
         o.headers("response_headers", r.headers())
         o.body("response_body", r.bytes_())
@@ -326,14 +331,7 @@ def decode_record(seq: int, value: bytes, show_unknown: bool):
         o.string("delivery_id", r.string())
         o.string("actor", r.string())
     elif kind == 12:  # requestBodiesExpired
-        o.string("connection_id", r.string())
-        o.string("request_id", r.optional_string())
-        o.string("method", r.enum_u8(HTTP_METHODS, "HTTP method"))
-        o.string("resource", r.string())
-        o.string("url", r.string())
-        o.integer("status", r.u16le())
-        o.integer("duration_us", r.uvarint())
-        o.headers("request_headers", r.headers())
+        request_head(o, r)
         o.integer("request_body_length", r.uvarint())
         o.headers("response_headers", r.headers())
         o.integer("response_body_length", r.uvarint())
