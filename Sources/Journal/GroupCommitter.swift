@@ -11,17 +11,18 @@ internal import Synchronization
 // @unchecked Sendable: `queue`, `stopping` and `thread` are guarded by `condition`; `head`
 // is atomic; everything else is immutable or touched by the writer thread only.
 final class GroupCommitter: @unchecked Sendable {
-    typealias Completion = @Sendable (Result<ClosedRange<UInt64>, any Error>) -> Void
+    typealias Completion = @Sendable (Result<Appended, any Error>) -> Void
     typealias Maintenance = @Sendable (Transaction) throws -> any Sendable
 
     private enum Work {
-        case append(RecordBatch, Completion)
+        case append(Pending)
         case maintenance(Maintenance, @Sendable (Result<any Sendable, any Error>) -> Void)
     }
 
     private let environment: Environment
     private let events: Database
     private let meta: Database
+    private let idempotency: Database
     private let options: Journal.Options
     private let notifier: ChangeNotifier
     private let logger: Logger
@@ -35,12 +36,14 @@ final class GroupCommitter: @unchecked Sendable {
     private var unsynced = false
 
     init(
-        environment: Environment, events: Database, meta: Database, head: UInt64, options: Journal.Options,
+        environment: Environment, events: Database, meta: Database, idempotency: Database, head: UInt64,
+        options: Journal.Options,
         notifier: ChangeNotifier, logger: Logger
     ) {
         self.environment = environment
         self.events = events
         self.meta = meta
+        self.idempotency = idempotency
         self.options = options
         self.notifier = notifier
         self.logger = logger
@@ -53,8 +56,8 @@ final class GroupCommitter: @unchecked Sendable {
     /// The last sequence number committed durably.
     var head: UInt64 { lastCommitted.load(ordering: .acquiring) }
 
-    func enqueue(_ batch: RecordBatch, completion: @escaping Completion) {
-        enqueue(.append(batch, completion))
+    func enqueue(_ batch: RecordBatch, key: IdempotencyKey? = nil, completion: @escaping Completion) {
+        enqueue(.append(Pending(batch: batch, key: key, done: completion)))
     }
 
     func enqueueMaintenance(
@@ -68,7 +71,7 @@ final class GroupCommitter: @unchecked Sendable {
         if stopping {
             condition.unlock()
             switch work {
-            case .append(_, let done): done(.failure(JournalError.closed))
+            case .append(let pending): pending.done(.failure(JournalError.closed))
             case .maintenance(_, let done): done(.failure(JournalError.closed))
             }
             return
@@ -118,8 +121,14 @@ final class GroupCommitter: @unchecked Sendable {
         }
     }
 
+    struct Pending {
+        var batch: RecordBatch
+        var key: IdempotencyKey?
+        var done: Completion
+    }
+
     private enum Taken {
-        case left([(RecordBatch, Completion)])
+        case left([Pending])
         case right((Maintenance, @Sendable (Result<any Sendable, any Error>) -> Void))
     }
 
@@ -129,35 +138,30 @@ final class GroupCommitter: @unchecked Sendable {
             queue.removeFirst()
             return .right((body, done))
         }
-        var group: [(RecordBatch, Completion)] = []
+        var group: [Pending] = []
         var bytes = 0
         var taken = 0
         for work in queue {
-            guard case .append(let batch, let done) = work else { break }
-            if !group.isEmpty && bytes + batch.bytes.count > options.maxGroupBytes { break }
-            group.append((batch, done))
-            bytes += batch.bytes.count
+            guard case .append(let pending) = work else { break }
+            if !group.isEmpty && bytes + pending.batch.bytes.count > options.maxGroupBytes { break }
+            group.append(pending)
+            bytes += pending.batch.bytes.count
             taken += 1
         }
         queue.removeFirst(taken)
         return .left(group)
     }
 
-    private func commit(_ group: [(RecordBatch, Completion)]) {
+    private func commit(_ group: [Pending]) {
         let first = head + 1
         do {
-            let last = try write(group.map(\.0), first: first)
-            publish(last)
-            var next = first
-            for (batch, done) in group {
-                let end = next + UInt64(batch.count) - 1
-                done(.success(next...end))
-                next = end + 1
-            }
+            let (last, outcomes) = try write(group, first: first)
+            if last >= first { publish(last) }
+            for (pending, outcome) in zip(group, outcomes) { pending.done(outcome) }
         } catch {
             guard group.count > 1 else {
                 logger.warning("append refused", metadata: ["journal.error": "\(error)"])
-                group[0].1(.failure((error as? LMDBError).map(JournalError.storage) ?? error))
+                group[0].done(.failure((error as? LMDBError).map(JournalError.storage) ?? error))
                 return
             }
             // One batch may be at fault (a value LMDB refuses); commit each alone so the
@@ -167,31 +171,51 @@ final class GroupCommitter: @unchecked Sendable {
     }
 
     /// Writes the batches from sequence number `first` on and the new head, in one
-    /// transaction; returns the last sequence number.
-    private func write(_ batches: [RecordBatch], first: UInt64) throws -> UInt64 {
-        try environment.write { txn in
+    /// transaction; returns the last sequence number and each batch's outcome. A batch
+    /// whose idempotency key is known is not written again.
+    private func write(_ group: [Pending], first: UInt64) throws -> (UInt64, [Result<Appended, any Error>]) {
+        let now = Int64(Date().timeIntervalSince1970 * 1_000_000)
+        return try environment.write { txn in
             var seq = first
+            var outcomes: [Result<Appended, any Error>] = []
+            outcomes.reserveCapacity(group.count)
             try txn.withCursor(events) { cursor in
-                for batch in batches {
+                for pending in group {
+                    if let key = pending.key, let found = try txn.get(idempotency, key: key.key) {
+                        guard let stored = IdempotencyRecord(found) else { throw LMDBError.corrupted }
+                        outcomes.append(stored.fingerprint == key.fingerprint
+                            ? .success(Appended(range: stored.range, replayed: true))
+                            : .failure(JournalError.idempotencyKeyReused(firstSeq: stored.range.lowerBound)))
+                        continue
+                    }
+                    let start = seq
+                    let batch = pending.batch
                     try batch.bytes.withUnsafeBytes { bytes in
-                        var start = 0
+                        var from = 0
                         for i in 0..<batch.count {
                             let end = batch.range(of: i).upperBound
                             var key = seq.bigEndian
                             try withUnsafeBytes(of: &key) { k in
-                                try cursor.put(key: k, value: UnsafeRawBufferPointer(rebasing: bytes[start..<end]), options: .append)
+                                try cursor.put(key: k, value: UnsafeRawBufferPointer(rebasing: bytes[from..<end]), options: .append)
                             }
-                            start = end
+                            from = end
                             seq += 1
                         }
                     }
+                    if let key = pending.key {
+                        let record = IdempotencyRecord(range: start...(seq - 1), microseconds: now, fingerprint: key.fingerprint)
+                        try txn.put(idempotency, key: key.key, value: record.bytes)
+                    }
+                    outcomes.append(.success(Appended(range: start...(seq - 1), replayed: false)))
                 }
             }
-            var head = (seq - 1).bigEndian
-            try withUnsafeBytes(of: &head) { h in
-                try Array("head".utf8).withUnsafeBytes { k in try txn.put(meta, key: k, value: h) }
+            if seq > first {
+                var head = (seq - 1).bigEndian
+                try withUnsafeBytes(of: &head) { h in
+                    try Array("head".utf8).withUnsafeBytes { k in try txn.put(meta, key: k, value: h) }
+                }
             }
-            return seq - 1
+            return (seq - 1, outcomes)
         }
     }
 

@@ -56,6 +56,9 @@ public final class Journal: Sendable {
     let environment: Environment
     let events: Database
     let meta: Database
+    /// Idempotency keys of appended batches; nil in a read-only journal created before
+    /// keys existed.
+    let idempotency: Database?
     let notifier: ChangeNotifier
     private let committer: GroupCommitter?
     private let logger: Logger
@@ -118,6 +121,15 @@ public final class Journal: Sendable {
                 return (events, meta, format, id, head, last)
             }
             guard format == Journal.formatVersion else { throw JournalError.unsupportedFormat(format ?? "none") }
+            // Journals from before idempotency keys get the database on their first
+            // writable open.
+            let idempotency: Database?
+            do {
+                idempotency = try env.openDatabase(named: "idempotency", options: env.isReadOnly ? [] : .create)
+            } catch let error as LMDBError where error == .notFound {
+                idempotency = nil
+            }
+            self.idempotency = idempotency
             self.environment = env
             self.events = events
             self.meta = meta
@@ -134,7 +146,7 @@ public final class Journal: Sendable {
                 committer = nil
             } else {
                 committer = GroupCommitter(
-                    environment: env, events: events, meta: meta, head: head, options: options,
+                    environment: env, events: events, meta: meta, idempotency: idempotency!, head: head, options: options,
                     notifier: notifier, logger: logger)
             }
             if env.staleReadersCleared > 0 {
@@ -168,8 +180,61 @@ public final class Journal: Sendable {
         guard let committer else { throw JournalError.readOnly }
         try Journal.validate(batch)
         return try await withCheckedThrowingContinuation { continuation in
-            committer.enqueue(batch) { continuation.resume(with: $0) }
+            committer.enqueue(batch) { continuation.resume(with: $0.map(\.range)) }
         }
+    }
+
+    /// Appends `batch` atomically under `key`: if a batch with the same key and
+    /// fingerprint was appended before, nothing is written and its numbers are returned
+    /// (`replayed`); a key used for another fingerprint is refused.
+    public func append(_ batch: RecordBatch, idempotencyKey key: IdempotencyKey) async throws -> Appended {
+        guard let committer else { throw JournalError.readOnly }
+        try Journal.validate(batch)
+        guard !key.key.isEmpty, key.key.count <= IdempotencyKey.maxBytes else {
+            throw JournalError.idempotencyKeyTooLong(key.key.count)
+        }
+        return try await withCheckedThrowingContinuation { continuation in
+            committer.enqueue(batch, key: key) { continuation.resume(with: $0) }
+        }
+    }
+
+    /// The batch appended under `key`, if any: its numbers, and whether `fingerprint`
+    /// matches the one it was appended with.
+    public func appended(underKey key: IdempotencyKey) throws -> Appended? {
+        guard let idempotency, !key.key.isEmpty, key.key.count <= IdempotencyKey.maxBytes else { return nil }
+        return try storage {
+            try environment.read { txn in
+                guard let found = try txn.get(idempotency, key: key.key), let record = IdempotencyRecord(found) else {
+                    return nil
+                }
+                guard record.fingerprint == key.fingerprint else {
+                    throw JournalError.idempotencyKeyReused(firstSeq: record.range.lowerBound)
+                }
+                return Appended(range: record.range, replayed: true)
+            }
+        }
+    }
+
+    /// Forgets idempotency keys committed before `cutoff` (microseconds since 1970);
+    /// returns how many. A batch retried after that is appended again.
+    @discardableResult
+    public func forgetIdempotencyKeys(before cutoff: Int64) async throws -> Int {
+        guard let idempotency else { return 0 }
+        return try await withMaintenanceTransaction { txn, _ in
+            var expired: [[UInt8]] = []
+            try txn.scan(idempotency, range: KeyRange()) { key, value in
+                if let record = IdempotencyRecord(value), record.microseconds < cutoff { expired.append(Array(key)) }
+                return true
+            }
+            for key in expired { _ = try txn.delete(idempotency, key: key) }
+            return expired.count
+        }
+    }
+
+    /// Idempotency keys stored.
+    public func idempotencyKeyCount() throws -> Int {
+        guard let idempotency else { return 0 }
+        return try storage { try environment.read { txn in try txn.statistics(idempotency).entries } }
     }
 
     /// Appends `batch` and blocks the calling thread until the commit is durable; for
@@ -180,7 +245,7 @@ public final class Journal: Sendable {
         let done = DispatchSemaphore(value: 0)
         let result = Mutex<Result<ClosedRange<UInt64>, any Error>?>(nil)
         committer.enqueue(batch) { r in
-            result.withLock { $0 = r }
+            result.withLock { $0 = r.map(\.range) }
             done.signal()
         }
         done.wait()

@@ -12,6 +12,8 @@ public struct JournalError: Error, Hashable, Sendable, CustomStringConvertible {
         case emptyRecord(Int)
         case storage(LMDBError)
         case locked(String, String)
+        case idempotencyKeyReused(UInt64)
+        case idempotencyKeyTooLong(Int)
     }
 
     private let reason: Reason
@@ -28,6 +30,14 @@ public struct JournalError: Error, Hashable, Sendable, CustomStringConvertible {
     static let emptyBatch = Self(.emptyBatch)
     static func emptyRecord(_ index: Int) -> Self { Self(.emptyRecord(index)) }
     static func locked(_ path: String, holder: String) -> Self { Self(.locked(path, holder)) }
+    static func idempotencyKeyReused(firstSeq: UInt64) -> Self { Self(.idempotencyKeyReused(firstSeq)) }
+    static func idempotencyKeyTooLong(_ count: Int) -> Self { Self(.idempotencyKeyTooLong(count)) }
+
+    /// Whether the idempotency key was already used for a different batch.
+    public var isIdempotencyKeyReused: Bool {
+        if case .idempotencyKeyReused = reason { return true }
+        return false
+    }
 
     /// Wraps an error from LMDB.
     public static func storage(_ error: LMDBError) -> Self { Self(.storage(error)) }
@@ -41,8 +51,12 @@ public struct JournalError: Error, Hashable, Sendable, CustomStringConvertible {
     /// Whether the write failed because the disk or the map's limit is full: the journal
     /// is unchanged and later writes may succeed once space is back.
     public var isOutOfSpace: Bool {
-        storageError == .noSpace || storageError == .mapFull
+        // LMDB turns a short write, which is how a disk filling up mid-commit shows, into EIO.
+        [.noSpace, .mapFull, .fileTooLarge, .quotaExceeded, .ioError].contains(storageError)
     }
+
+    /// Whether every reader slot of the environment is taken by live readers.
+    public var isReadersFull: Bool { storageError == .readersFull }
 
     /// Whether the directory is held by another process.
     public var isLocked: Bool {
@@ -61,6 +75,9 @@ public struct JournalError: Error, Hashable, Sendable, CustomStringConvertible {
         case .emptyRecord(let i): "record \(i + 1) of the batch is empty"
         case .storage(let e): "storage error: \(e) (code \(e.code))"
         case .locked(let path, let holder): "\(path) is in use by \(holder); stop it first"
+        case .idempotencyKeyReused(let seq):
+            "the idempotency key was already used for a different batch (appended from sequence number \(seq))"
+        case .idempotencyKeyTooLong(let n): "an idempotency key has at most \(IdempotencyKey.maxBytes) bytes, not \(n)"
         }
     }
 }

@@ -172,6 +172,7 @@ public final class Environment: @unchecked Sendable {
 
     /// Begins a transaction with the resize lock held shared. The caller unlocks.
     private func begin(readOnly: Bool) throws(LMDBError) -> OpaquePointer {
+        var checkedReaders = false
         while true {
             resizeLock.lockShared()
             var txn: OpaquePointer?
@@ -184,6 +185,13 @@ public final class Environment: @unchecked Sendable {
                     try lmdbCheck(mdb_env_set_mapsize(handle, 0))
                 }
                 continue
+            }
+            if rc == MDB_READERS_FULL, !checkedReaders {
+                // Slots of killed processes stay taken until someone checks: clear them
+                // and try once more before refusing.
+                checkedReaders = true
+                var dead: Int32 = 0
+                if mdb_reader_check(handle, &dead) == MDB_SUCCESS, dead > 0 { continue }
             }
             throw LMDBError(code: rc)
         }

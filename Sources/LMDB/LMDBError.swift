@@ -48,6 +48,14 @@ public struct LMDBError: Error, Hashable, Sendable, CustomStringConvertible {
     public static let badDatabase = LMDBError(code: MDB_BAD_DBI)
     /// The disk (or the file system's quota) is full.
     public static let noSpace = LMDBError(code: ENOSPC_CODE)
+    /// A file grew past the process's file-size limit (`RLIMIT_FSIZE`): to the writer,
+    /// the same as a full disk.
+    public static let fileTooLarge = LMDBError(code: EFBIG_CODE)
+    /// A write failed or came back short; LMDB reports a short write (a disk that filled
+    /// up mid-write) this way.
+    public static let ioError = LMDBError(code: EIO_CODE)
+    /// The user's disk quota is used up.
+    public static let quotaExceeded = LMDBError(code: EDQUOT_CODE)
     /// Another process holds the lock, or the caller lacks permission.
     public static let accessDenied = LMDBError(code: EACCES_CODE)
     /// The path does not exist.
@@ -55,6 +63,9 @@ public struct LMDBError: Error, Hashable, Sendable, CustomStringConvertible {
 }
 
 private let ENOSPC_CODE: Int32 = ENOSPC
+private let EFBIG_CODE: Int32 = EFBIG
+private let EIO_CODE: Int32 = EIO
+private let EDQUOT_CODE: Int32 = EDQUOT
 private let EACCES_CODE: Int32 = EACCES
 private let ENOENT_CODE: Int32 = ENOENT
 

@@ -37,8 +37,14 @@ public final class CompactionRunner: Service, Sendable {
                 try await Task.sleep(for: .milliseconds(10))
                 limit = try self.queries.checkpoints().values.min() ?? 0
             }
-            return try await Compactor.run(
+            let report = try await Compactor.run(
                 journal: self.journal, policy: policy ?? self.policy, now: now ?? .now, limit: limit, logger: self.logger)
+            // Retries come within minutes; a day of idempotency keys is plenty.
+            let forgotten = try await self.journal.forgetIdempotencyKeys(before: Timestamp.now.microseconds - 86_400_000_000)
+            if forgotten > 0 {
+                self.logger.info("forgot idempotency keys", metadata: ["journal.idempotency_keys": "\(forgotten)"])
+            }
+            return report
         }
     }
 

@@ -49,6 +49,10 @@ public struct Daemon: Sendable {
 
     public func run() async throws {
         let c = configuration
+        // Past a file-size limit (RLIMIT_FSIZE) the kernel sends SIGXFSZ, which would kill
+        // the daemon mid-commit; ignored, the write fails with EFBIG and is refused like a
+        // full disk, and reads go on.
+        signal(SIGXFSZ, SIG_IGN)
         let lock = try c.data.lockForWriting(purpose: "junction serve")
         let journal = try c.data.openJournalForWriting(lock, options: Journal.Options(durability: c.durability), logger: logger)
         defer { journal.close() }

@@ -7,6 +7,6 @@ struct Chaos: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "junction-chaos",
         abstract: "Fault-injection helpers for Junction's reliability tests.",
-        subcommands: [AppendLoop.self]
+        subcommands: [AppendLoop.self, KillLoop.self, HoldReader.self]
     )
 }

@@ -10,32 +10,37 @@ extension Router where Context == BasicRequestContext {
 
         post("/v1/accounts") { request, _ in
             try request.requireJSON()
-            var f = try JSONFields(try await request.bytes(limit: limit))
+            let bytes = try await request.bytes(limit: limit)
+            var f = try JSONFields(bytes)
             let id = try f.id("account_id")
             let name = try f.string("name")
             let zone = try f.string("time_zone")
             try f.refuseLeftovers()
-            let receipt = try await writer.registerAccount(id: id, name: name, timeZone: zone)
+            let receipt = try await writer.registerAccount(
+                id: id, name: name, timeZone: zone, key: try request.idempotencyKey(body: bytes))
             c.metrics.command("register_account")
-            return jsonResponse(.created) { receipt.write(&$0) }
+            return receipt.response(.created)
         }
 
         post("/v1/locations") { request, _ in
             try request.requireJSON()
-            var f = try JSONFields(try await request.bytes(limit: limit))
+            let bytes = try await request.bytes(limit: limit)
+            var f = try JSONFields(bytes)
             let id = try f.id("location_id")
             let account = try f.id("account_id")
             let name = try f.string("name")
             let zone = try f.string("time_zone")
             try f.refuseLeftovers()
-            let receipt = try await writer.registerLocation(id: id, accountID: account, name: name, timeZone: zone)
+            let receipt = try await writer.registerLocation(
+                id: id, accountID: account, name: name, timeZone: zone, key: try request.idempotencyKey(body: bytes))
             c.metrics.command("register_location")
-            return jsonResponse(.created) { receipt.write(&$0) }
+            return receipt.response(.created)
         }
 
         post("/v1/apps") { request, _ in
             try request.requireJSON()
-            var f = try JSONFields(try await request.bytes(limit: limit))
+            let bytes = try await request.bytes(limit: limit)
+            var f = try JSONFields(bytes)
             let id = try f.id("app_id")
             let name = try f.string("name")
             let levelName = try f.string("level")
@@ -46,9 +51,9 @@ extension Router where Context == BasicRequestContext {
                 appID: id, name: name, level: level, scope: try f.string("scope"),
                 openURL: try f.optionalString("open_url"), disconnectCallbackURL: try f.optionalString("disconnect_callback_url"))
             try f.refuseLeftovers()
-            let receipt = try await writer.registerApp(app)
+            let receipt = try await writer.registerApp(app, key: try request.idempotencyKey(body: bytes))
             c.metrics.command("register_app")
-            return jsonResponse(.created) { receipt.write(&$0) }
+            return receipt.response(.created)
         }
 
         post("/v1/connections") { request, _ in
@@ -74,9 +79,10 @@ extension Router where Context == BasicRequestContext {
             let catalog = try f.optionalID("catalog_id")
             let list = try f.optionalID("customer_list_id")
             try f.refuseLeftovers()
-            let receipt = try await writer.reconnect(try context.id(), catalogID: catalog, customerListID: list)
+            let receipt = try await writer.reconnect(
+                try context.id(), catalogID: catalog, customerListID: list, key: try request.idempotencyKey(body: bytes))
             c.metrics.command("reconnect")
-            return jsonResponse { receipt.write(&$0) }
+            return receipt.response(.ok)
         }
 
         post("/v1/connections/:id/callbacks/resend") { request, context in
@@ -85,9 +91,9 @@ extension Router where Context == BasicRequestContext {
             var f = try JSONFields(bytes.isEmpty ? Array("{}".utf8) : bytes)
             let actor = try f.optionalString("actor") ?? request.headers[HTTPField.Name("X-Actor")!] ?? "back-office"
             try f.refuseLeftovers()
-            let receipt = try await writer.resendCallback(try context.id(), actor: actor)
+            let receipt = try await writer.resendCallback(try context.id(), actor: actor, key: try request.idempotencyKey(body: bytes))
             c.metrics.command("resend_callback")
-            return jsonResponse(.accepted) { receipt.write(&$0) }
+            return receipt.response(.accepted)
         }
 
         // The route strings are written out whole: the OpenAPI test reads them.
@@ -114,13 +120,14 @@ extension RouteContext {
         let reason = try f.optionalString("reason")
         try f.refuseLeftovers()
         let id = try context.id()
+        let key = try request.idempotencyKey(body: bytes)
         let receipt: Writer.Receipt
         switch action {
-        case "block": receipt = try await writer.block(id, actor: actor, reason: reason)
-        case "unblock": receipt = try await writer.unblock(id, actor: actor, reason: reason)
-        default: receipt = try await writer.disconnect(id, actor: actor, reason: reason)
+        case "block": receipt = try await writer.block(id, actor: actor, reason: reason, key: key)
+        case "unblock": receipt = try await writer.unblock(id, actor: actor, reason: reason, key: key)
+        default: receipt = try await writer.disconnect(id, actor: actor, reason: reason, key: key)
         }
         metrics.command(action)
-        return jsonResponse { receipt.write(&$0) }
+        return receipt.response(.ok)
     }
 }

@@ -4,6 +4,9 @@ internal import HTTPTypes
 internal import Logging
 internal import Events
 internal import NIOCore
+internal import Crypto
+internal import Journal
+internal import LMDB
 
 /// Turns every error into the hub's error body, `{"error_type", "message"}`, with the
 /// right status: errors of the framework (413, 404 for unknown routes, …) included.
@@ -27,6 +30,10 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             default: api = APIError(error.status, "bad_request", error.body ?? error.status.reasonPhrase)
             }
             return try api.response(from: request, context: context)
+        } catch let error as LMDBError where error == .readersFull {
+            return try APIError.unavailable("too many readers at once (\(error)); retry shortly").response(from: request, context: context)
+        } catch let error as JournalError where error.isReadersFull {
+            return try APIError.unavailable("too many readers at once (\(error)); retry shortly").response(from: request, context: context)
         } catch {
             logger.error("request failed", metadata: ["http.path": "\(request.uri.path)", "error": "\(error)"])
             return try APIError.internalError("\(error)").response(from: request, context: context)
@@ -50,6 +57,10 @@ func bytesResponse(_ status: HTTPResponse.Status, _ bytes: [UInt8], contentType:
 extension Request {
     /// The body, refused with 413 past `limit` bytes.
     func bytes(limit: Int) async throws -> [UInt8] {
+        // A declared length past the limit is refused before a byte of it is waited for.
+        if let declared = headers[.contentLength].flatMap(Int.init), declared > limit {
+            throw APIError.tooLarge("the request body (\(declared) bytes) is larger than the limit of \(limit) bytes")
+        }
         do {
             var buffer = try await body.collect(upTo: limit)
             return buffer.readBytes(length: buffer.readableBytes) ?? []
@@ -96,4 +107,29 @@ extension RequestContext {
         guard let value = parameters.get(name) else { throw APIError.badRequest("missing \(name)") }
         return value
     }
+}
+
+extension Request {
+    /// The `Idempotency-Key` header as the journal's key for this request, or nil. The
+    /// fingerprint is a digest of the method, path and body, so a key sent again with
+    /// another request is refused rather than answered with the first one's result.
+    func idempotencyKey(body: [UInt8]) throws -> IdempotencyKey? {
+        guard let value = headers[HTTPField.Name("Idempotency-Key")!] else { return nil }
+        guard (1...IdempotencyKey.maxBytes).contains(value.utf8.count), value.utf8.allSatisfy({ $0 >= 0x21 && $0 <= 0x7E }) else {
+            throw APIError.badRequest("Idempotency-Key: a key is 1 to \(IdempotencyKey.maxBytes) visible ASCII characters")
+        }
+        var hasher = SHA256()
+        hasher.update(data: Array("\(method.rawValue) \(uri.path)\n".utf8))
+        hasher.update(data: body)
+        return IdempotencyKey(value, fingerprint: Array(hasher.finalize()))
+    }
+}
+
+/// Marks the answer to a retried request (`Idempotent-Replayed: true`): nothing was
+/// appended this time, and the numbers are those of the first append.
+func markReplayed(_ response: Response, _ replayed: Bool) -> Response {
+    guard replayed else { return response }
+    var response = response
+    response.headers[HTTPField.Name("Idempotent-Replayed")!] = "true"
+    return response
 }

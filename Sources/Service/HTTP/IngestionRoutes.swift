@@ -2,6 +2,7 @@ internal import Foundation
 internal import Hummingbird
 internal import HTTPTypes
 internal import Events
+internal import Journal
 
 extension Router where Context == BasicRequestContext {
     func addIngestionRoutes(_ c: RouteContext) {
@@ -14,12 +15,13 @@ extension Router where Context == BasicRequestContext {
             let type = request.mediaType ?? "application/json"
             let entries: [(time: Timestamp, request: RequestLogged)]
             var lines: [Int]?
+            let bytes: [UInt8]
             switch type {
             case "application/json":
-                let bytes = try await request.bytes(limit: limit)
+                bytes = try await request.bytes(limit: limit)
                 entries = [try LogEntryParser.parse(bytes, line: nil)]
             case "application/x-ndjson", "application/ndjson", "application/jsonl":
-                let bytes = try await request.bytes(limit: limit)
+                bytes = try await request.bytes(limit: limit)
                 let parsed = try LogEntryParser.parseLines(bytes)
                 entries = parsed.map { ($0.time, $0.request) }
                 lines = parsed.map(\.line)
@@ -28,15 +30,16 @@ extension Router where Context == BasicRequestContext {
                     "send one entry as application/json or a batch as application/x-ndjson, not \(type)")
             }
             guard !entries.isEmpty else { throw APIError.unprocessable("the batch holds no entries") }
-            let seqs = try await writer.ingest(entries, lines: lines)
-            c.metrics.ingested(entries.count)
-            return jsonResponse(.created) { w in
+            let appended = try await writer.ingest(entries, lines: lines, key: try request.idempotencyKey(body: bytes))
+            let seqs = appended.range
+            if !appended.replayed { c.metrics.ingested(entries.count) }
+            return markReplayed(jsonResponse(.created) { w in
                 w.beginObject()
                 w.unsigned("first_seq", seqs.lowerBound)
                 w.unsigned("last_seq", seqs.upperBound)
                 w.integer("count", Int64(entries.count))
                 w.endObject()
-            }
+            }, appended.replayed)
         }
 
         // Whole events in the canonical NDJSON form (a sample, an export), checked one by
@@ -63,15 +66,16 @@ extension Router where Context == BasicRequestContext {
                 }
             }
             guard !events.isEmpty else { throw APIError.unprocessable("no events") }
-            let seqs = try await writer.appendEvents(events)
-            c.metrics.imported(events.count)
-            return jsonResponse(.created) { w in
+            let appended = try await writer.appendEvents(events, key: try request.idempotencyKey(body: bytes))
+            let seqs = appended.range
+            if !appended.replayed { c.metrics.imported(events.count) }
+            return markReplayed(jsonResponse(.created) { w in
                 w.beginObject()
                 w.unsigned("first_seq", seqs.lowerBound)
                 w.unsigned("last_seq", seqs.upperBound)
                 w.integer("count", Int64(events.count))
                 w.endObject()
-            }
+            }, appended.replayed)
         }
     }
 }

@@ -1,5 +1,6 @@
 internal import Foundation
 internal import Hummingbird
+internal import HTTPTypes
 internal import Events
 internal import Journal
 internal import Projections
@@ -28,6 +29,11 @@ extension Router where Context == BasicRequestContext {
 }
 
 extension Writer.Receipt {
+    /// The receipt as a JSON answer, marked when it answers a retry.
+    func response(_ status: HTTPResponse.Status) -> Response {
+        markReplayed(jsonResponse(status) { write(&$0) }, replayed)
+    }
+
     func write(_ w: inout JSONWriter) {
         w.beginObject()
         w.unsigned("seq", seq)
@@ -36,6 +42,7 @@ extension Writer.Receipt {
         w.string("scope", ifPresent: scope)
         w.string("callback_secret", ifPresent: callbackSecret)
         w.bool("created", created)
+        if replayed { w.bool("replayed", true) }
         w.endObject()
     }
 }

@@ -19,6 +19,9 @@ public final class Writer: Sendable {
         /// Set by app registration when the app has a disconnect callback URL: the secret
         /// its callbacks are signed with (HMAC-SHA256 of the body).
         public var callbackSecret: String?
+        /// Whether this answers a retry: the command was appended earlier under the same
+        /// idempotency key, and nothing was appended now.
+        public var replayed = false
     }
 
     /// Who a valid token belongs to.
@@ -65,36 +68,76 @@ public final class Writer: Sendable {
     }
 
     /// Appends one command's event and applies it, holding the command lock throughout.
-    private func command(_ decide: @Sendable (WriterState) throws -> (Event, Receipt)) async throws -> Receipt {
+    ///
+    /// With an idempotency key already used, the command is not decided again (the state
+    /// has moved on since): `replay` with the first append's number is the answer.
+    private func command(
+        key: IdempotencyKey? = nil, replay: Receipt? = nil, _ decide: @Sendable (WriterState) throws -> (Event, Receipt)
+    ) async throws -> Receipt {
         try await gate.withLock {
+            if let key, let earlier = try self.earlier(key) {
+                var done = replay ?? Receipt(seq: 0, created: false)
+                done.seq = earlier.range.lowerBound
+                done.replayed = true
+                return done
+            }
             let (event, receipt) = try state.withLock { try decide($0) }
             var batch = RecordBatch()
             batch.appendRecord { BinaryEventCodec.encode(event, into: &$0) }
-            let seqs = try await self.append(batch)
-            state.withLock { $0.apply(event) }
+            let appended = try await self.append(batch, key: key)
+            // Under the command lock no one else appends this key, so this is new.
+            if !appended.replayed { state.withLock { $0.apply(event) } }
             var done = receipt
-            done.seq = seqs.lowerBound
+            done.seq = appended.range.lowerBound
+            done.replayed = appended.replayed
             return done
         }
+    }
+
+    /// The batch appended earlier under `key`, or nil; 422 if the key named another batch.
+    private func earlier(_ key: IdempotencyKey) throws -> Appended? {
+        do {
+            return try journal.appended(underKey: key)
+        } catch let error as JournalError where error.isIdempotencyKeyReused {
+            throw APIError(.unprocessableContent, "idempotency_key_reused", "Idempotency-Key: \(error)")
+        } catch let error as JournalError {
+            throw APIError.unavailable("the journal cannot be read: \(error)")
+        }
+    }
+
+    private func append(_ batch: RecordBatch, key: IdempotencyKey?) async throws -> Appended {
+        guard let key else { return Appended(range: try await append(batch), replayed: false) }
+        do {
+            return try await journal.append(batch, idempotencyKey: key)
+        } catch let error as JournalError where error.isIdempotencyKeyReused {
+            throw APIError(.unprocessableContent, "idempotency_key_reused", "Idempotency-Key: \(error)")
+        } catch let error as JournalError {
+            throw Writer.unavailable(error, logger: logger)
+        }
+    }
+
+    private static func unavailable(_ error: JournalError, logger: Logger) -> APIError {
+        logger.error("append failed", metadata: ["journal.error": "\(error)"])
+        if error.isOutOfSpace {
+            return APIError.unavailable(
+                "the journal cannot take writes: the disk is full or failing (\(error)); nothing was written, retry once space is freed")
+        }
+        return APIError.unavailable("the journal cannot take writes: \(error)")
     }
 
     private func append(_ batch: RecordBatch) async throws -> ClosedRange<UInt64> {
         do {
             return try await journal.append(batch)
         } catch let error as JournalError {
-            logger.error("append failed", metadata: ["journal.error": "\(error)"])
-            if error.isOutOfSpace {
-                throw APIError.unavailable("the journal cannot take writes: \(error) (nothing was written)")
-            }
-            throw APIError.unavailable("the journal cannot take writes: \(error)")
+            throw Writer.unavailable(error, logger: logger)
         }
     }
 
     // MARK: Commands
 
-    public func registerAccount(id: String, name: String, timeZone: String) async throws -> Receipt {
+    public func registerAccount(id: String, name: String, timeZone: String, key: IdempotencyKey? = nil) async throws -> Receipt {
         let time = now()
-        return try await command { s in
+        return try await command(key: key, replay: Receipt(seq: 0, created: true)) { s in
             try Writer.checkZone(timeZone)
             let event = Event(time: time, .accountRegistered(AccountRegistered(accountID: id, name: name, timeZone: timeZone)))
             try s.check(event)
@@ -102,9 +145,11 @@ public final class Writer: Sendable {
         }
     }
 
-    public func registerLocation(id: String, accountID: String, name: String, timeZone: String) async throws -> Receipt {
+    public func registerLocation(
+        id: String, accountID: String, name: String, timeZone: String, key: IdempotencyKey? = nil
+    ) async throws -> Receipt {
         let time = now()
-        return try await command { s in
+        return try await command(key: key, replay: Receipt(seq: 0, created: true)) { s in
             let suffix = id.dropFirst(accountID.count + 1)
             guard id.hasPrefix(accountID + "-"), !suffix.isEmpty, suffix.allSatisfy({ $0.isASCII && $0.isNumber }) else {
                 throw APIError.invalid("location_id", "a location id is its account id, a dash and a number (\(accountID)-1)")
@@ -117,11 +162,11 @@ public final class Writer: Sendable {
         }
     }
 
-    public func registerApp(_ app: AppRegistered) async throws -> Receipt {
+    public func registerApp(_ app: AppRegistered, key: IdempotencyKey? = nil) async throws -> Receipt {
         let time = now()
         let allowPrivate = allowPrivateCallbacks
         let secret = app.disconnectCallbackURL.map { _ in tokens.callbackSecret(for: app.appID) }
-        return try await command { s in
+        return try await command(key: key, replay: Receipt(seq: 0, created: true, callbackSecret: secret)) { s in
             if let url = app.disconnectCallbackURL, !allowPrivate, let host = URL(string: url)?.host, AddressPolicy.isPrivateLiteral(host) {
                 throw APIError.invalid("disconnect_callback_url", "\(host) is a loopback or private address (the daemon's --allow-private-callbacks permits it)")
             }
@@ -190,9 +235,11 @@ public final class Writer: Sendable {
         }
     }
 
-    public func reconnect(_ id: String, catalogID: String?, customerListID: String?) async throws -> Receipt {
+    public func reconnect(
+        _ id: String, catalogID: String?, customerListID: String?, key: IdempotencyKey? = nil
+    ) async throws -> Receipt {
         let time = now()
-        return try await command { s in
+        return try await command(key: key, replay: Receipt(seq: 0, connectionID: id, created: false)) { s in
             _ = try s.connection(id)
             guard catalogID != nil || customerListID != nil else {
                 throw APIError.unprocessable("a reconnect names a catalog_id or a customer_list_id", errors: [
@@ -206,32 +253,32 @@ public final class Writer: Sendable {
         }
     }
 
-    public func block(_ id: String, actor: String, reason: String?) async throws -> Receipt {
-        try await appendChecked(.connectionBlocked(ConnectionStatusChanged(connectionID: id, actor: actor, reason: reason)), id)
+    public func block(_ id: String, actor: String, reason: String?, key: IdempotencyKey? = nil) async throws -> Receipt {
+        try await appendChecked(.connectionBlocked(ConnectionStatusChanged(connectionID: id, actor: actor, reason: reason)), id, key)
     }
 
-    public func unblock(_ id: String, actor: String, reason: String?) async throws -> Receipt {
-        try await appendChecked(.connectionUnblocked(ConnectionStatusChanged(connectionID: id, actor: actor, reason: reason)), id)
+    public func unblock(_ id: String, actor: String, reason: String?, key: IdempotencyKey? = nil) async throws -> Receipt {
+        try await appendChecked(.connectionUnblocked(ConnectionStatusChanged(connectionID: id, actor: actor, reason: reason)), id, key)
     }
 
-    public func disconnect(_ id: String, actor: String, reason: String?) async throws -> Receipt {
-        try await appendChecked(.connectionDisconnected(ConnectionStatusChanged(connectionID: id, actor: actor, reason: reason)), id)
+    public func disconnect(_ id: String, actor: String, reason: String?, key: IdempotencyKey? = nil) async throws -> Receipt {
+        try await appendChecked(.connectionDisconnected(ConnectionStatusChanged(connectionID: id, actor: actor, reason: reason)), id, key)
     }
 
     /// A command on one connection that needs nothing but the state's rules.
-    private func appendChecked(_ payload: Event.Payload, _ id: String) async throws -> Receipt {
+    private func appendChecked(_ payload: Event.Payload, _ id: String, _ key: IdempotencyKey?) async throws -> Receipt {
         let event = Event(time: now(), payload)
-        return try await command { s in
+        return try await command(key: key, replay: Receipt(seq: 0, connectionID: id, created: false)) { s in
             try s.check(event)
             return (event, Receipt(seq: 0, connectionID: id, created: false))
         }
     }
 
     /// Asks the notifier to deliver a disconnected connection's callback again.
-    public func resendCallback(_ id: String, actor: String) async throws -> Receipt {
+    public func resendCallback(_ id: String, actor: String, key: IdempotencyKey? = nil) async throws -> Receipt {
         let time = now()
         let delivery = "resend-" + UUID().uuidString.prefix(8).lowercased()
-        return try await command { s in
+        return try await command(key: key, replay: Receipt(seq: 0, connectionID: id, created: true)) { s in
             let event = Event(time: time, .callbackResendRequested(CallbackResendRequested(
                 connectionID: id, deliveryID: String(delivery), actor: actor)))
             try s.check(event)
@@ -243,8 +290,9 @@ public final class Writer: Sendable {
 
     /// Appends events given whole (a loadgen sample, an export) as one all-or-nothing
     /// batch, each checked against the state the ones before it leave.
-    public func appendEvents(_ events: [Event]) async throws -> ClosedRange<UInt64> {
+    public func appendEvents(_ events: [Event], key: IdempotencyKey? = nil) async throws -> Appended {
         try await gate.withLock {
+            if let key, let earlier = try self.earlier(key) { return earlier }
             var next = state.withLock { $0 }
             // Credentials are redacted whichever way a request log arrives.
             let events = events.map { e -> Event in
@@ -262,10 +310,10 @@ public final class Writer: Sendable {
             }
             var batch = RecordBatch()
             for e in events { batch.appendRecord { BinaryEventCodec.encode(e, into: &$0) } }
-            let seqs = try await self.append(batch)
+            let appended = try await self.append(batch, key: key)
             let final = next
-            state.withLock { $0 = final }
-            return seqs
+            if !appended.replayed { state.withLock { $0 = final } }
+            return appended
         }
     }
 
@@ -273,7 +321,14 @@ public final class Writer: Sendable {
 
     /// Appends request logs as one all-or-nothing batch, after checking each names a known
     /// connection; credentials are redacted first.
-    public func ingest(_ requests: [(time: Timestamp, request: RequestLogged)], lines: [Int]? = nil) async throws -> ClosedRange<UInt64> {
+    ///
+    /// With an idempotency key, a batch sent again is answered with the first append's
+    /// numbers (`replayed`) and not appended twice, even when both arrive at once.
+    public func ingest(
+        _ requests: [(time: Timestamp, request: RequestLogged)], lines: [Int]? = nil, key: IdempotencyKey? = nil
+    ) async throws -> Appended {
+        // A retry is answered before the checks: the connection may have changed since.
+        if let key, let earlier = try earlier(key) { return earlier }
         let refused: (Int, String)? = state.withLock { s in
             for (i, r) in requests.enumerated() {
                 guard let c = s.connections[r.request.connectionID] else { return (i, "unknown connection") }
@@ -291,7 +346,7 @@ public final class Writer: Sendable {
             let event = Event(time: time, .requestLogged(Redaction.redact(request)))
             batch.appendRecord { BinaryEventCodec.encode(event, into: &$0) }
         }
-        return try await append(batch)
+        return try await append(batch, key: key)
     }
 
     // MARK: Token check

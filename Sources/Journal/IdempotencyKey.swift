@@ -1,0 +1,71 @@
+/// A caller's name for one batch, so that a batch sent again after a lost answer (a
+/// timeout, a restart) is answered with the first append's numbers instead of being
+/// appended twice.
+///
+/// The key is stored in the same transaction as the batch, so it survives exactly when
+/// the batch does. A key reused for a different batch (another fingerprint) is refused.
+public struct IdempotencyKey: Sendable, Hashable {
+    /// Keys are LMDB keys: short, and bounded well below LMDB's 511-byte limit.
+    public static let maxBytes = 200
+
+    public var key: [UInt8]
+    /// What the batch was (such as a digest of the request that carried it).
+    public var fingerprint: [UInt8]
+
+    public init(_ key: some StringProtocol, fingerprint: [UInt8]) {
+        self.key = Array(key.utf8)
+        self.fingerprint = fingerprint
+    }
+}
+
+/// Where an append landed.
+public struct Appended: Sendable, Hashable {
+    /// The batch's sequence numbers.
+    public var range: ClosedRange<UInt64>
+    /// Whether the batch was appended earlier under the same idempotency key and this
+    /// append wrote nothing.
+    public var replayed: Bool
+
+    public init(range: ClosedRange<UInt64>, replayed: Bool) {
+        self.range = range
+        self.replayed = replayed
+    }
+}
+
+/// The stored form of a key's batch: first and last sequence numbers and the wall-clock
+/// time of the commit (big-endian, 8 bytes each), then the fingerprint.
+struct IdempotencyRecord {
+    var range: ClosedRange<UInt64>
+    var microseconds: Int64
+    var fingerprint: [UInt8]
+
+    init(range: ClosedRange<UInt64>, microseconds: Int64, fingerprint: [UInt8]) {
+        self.range = range
+        self.microseconds = microseconds
+        self.fingerprint = fingerprint
+    }
+
+    init?(_ bytes: UnsafeRawBufferPointer) {
+        guard bytes.count >= 24 else { return nil }
+        func word(_ at: Int) -> UInt64 {
+            var v: UInt64 = 0
+            for b in bytes[at..<at + 8] { v = v << 8 | UInt64(b) }
+            return v
+        }
+        let first = word(0), last = word(8)
+        guard first <= last else { return nil }
+        range = first...last
+        microseconds = Int64(bitPattern: word(16))
+        fingerprint = Array(bytes[24...])
+    }
+
+    var bytes: [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(24 + fingerprint.count)
+        for v in [range.lowerBound, range.upperBound, UInt64(bitPattern: microseconds)] {
+            withUnsafeBytes(of: v.bigEndian) { out.append(contentsOf: $0) }
+        }
+        out.append(contentsOf: fingerprint)
+        return out
+    }
+}
