@@ -17,6 +17,9 @@ let package = Package(
         .library(name: "LMDB", targets: ["LMDB"]),
         .library(name: "Events", targets: ["Events"]),
         .library(name: "Journal", targets: ["Journal"]),
+        // For Benchmarks/, a package of its own that builds on these.
+        .library(name: "Projections", targets: ["Projections"]),
+        .library(name: "Service", targets: ["Service"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -103,6 +106,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "tools/chaos",
+            exclude: ["unix-proxy.py", "schemathesis", "schemathesis-hooks.py"],
             swiftSettings: strict
         ),
         // Helpers shared by the test targets: temporary directories, seeded random events.

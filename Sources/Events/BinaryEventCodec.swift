@@ -153,7 +153,7 @@ public enum BinaryEventCodec {
         let kindOffset = reader.offset
         let kind = try reader.readVarint()
         guard kind <= UInt64(UInt32.max) else { throw .invalidValue("event kind", at: kindOffset) }
-        return (UInt32(kind), Timestamp(microseconds: try reader.readInt64LE()))
+        return (UInt32(kind), try reader.readTimestamp())
     }
 
     /// Whether decoding copies request and response bodies.
@@ -228,7 +228,7 @@ public enum BinaryEventCodec {
             let url = try r.readString()
             let status: UInt16? = try r.readPresence() ? try r.readUInt16LE() : nil
             let error = try r.readOptionalString()
-            let next: Timestamp? = try r.readPresence() ? Timestamp(microseconds: try r.readInt64LE()) : nil
+            let next: Timestamp? = try r.readPresence() ? try r.readTimestamp() : nil
             payload = .callbackAttempted(CallbackAttempted(
                 connectionID: connectionID, deliveryID: deliveryID, attempt: UInt32(attempt), url: url, status: status,
                 error: error, nextAttemptAt: next))
@@ -244,23 +244,27 @@ public enum BinaryEventCodec {
             payload = .requestBodiesExpired(request)
         case .requestsRolledUp:
             let connectionID = try r.readString()
+            let dayOffset = r.offset
             let day = try r.readInt64LE()
+            guard day.magnitude < 4_000_000, Timestamp(seconds: day * 86_400).isWithinTextRange else {
+                throw .invalidValue("day outside the years 0001-9999", at: dayOffset)
+            }
             let total = try r.readVarint()
             var byClass: [UInt64] = []
             for _ in 0..<5 { byClass.append(try r.readVarint()) }
             payload = .requestsRolledUp(RequestsRolledUp(
                 connectionID: connectionID, day: day, total: total, byClass: byClass,
-                firstTime: Timestamp(microseconds: try r.readInt64LE()), lastTime: Timestamp(microseconds: try r.readInt64LE())))
+                firstTime: try r.readTimestamp(), lastTime: try r.readTimestamp()))
         case .connectionTombstoned:
             payload = .connectionTombstoned(ConnectionTombstoned(
                 connectionID: try r.readString(), appID: try r.readString(), accountID: try r.readString(),
-                locationID: try r.readOptionalString(), disconnectedAt: Timestamp(microseconds: try r.readInt64LE()),
+                locationID: try r.readOptionalString(), disconnectedAt: try r.readTimestamp(),
                 requestCount: try r.readVarint()))
         case .retentionApplied:
             payload = .retentionApplied(RetentionApplied(
-                bodiesBefore: Timestamp(microseconds: try r.readInt64LE()), logsBefore: Timestamp(microseconds: try r.readInt64LE()),
-                disconnectedBefore: Timestamp(microseconds: try r.readInt64LE()),
-                tombstonesBefore: Timestamp(microseconds: try r.readInt64LE())))
+                bodiesBefore: try r.readTimestamp(), logsBefore: try r.readTimestamp(),
+                disconnectedBefore: try r.readTimestamp(),
+                tombstonesBefore: try r.readTimestamp()))
         }
         return Event(time: time, payload)
     }
@@ -364,6 +368,14 @@ public struct ByteReader {
         for i in 0..<8 { v |= UInt64(bytes[offset + i]) << UInt64(8 * i) }
         offset += 8
         return Int64(bitPattern: v)
+    }
+
+    /// A time, refused outside the years 0001–9999 that the text form can write.
+    public mutating func readTimestamp() throws(EventDecodingError) -> Timestamp {
+        let start = offset
+        let time = Timestamp(microseconds: try readInt64LE())
+        guard time.isWithinTextRange else { throw .invalidValue("time outside the years 0001-9999", at: start) }
+        return time
     }
 
     public mutating func readUInt16LE() throws(EventDecodingError) -> UInt16 {

@@ -323,30 +323,39 @@ public enum NDJSONEventCodec {
             }
             var request = RequestLogged(
                 connectionID: connectionID, requestID: requestID, method: method, resource: try f.nonEmpty("resource"),
-                url: try f.nonEmpty("url"), status: UInt16(clamping: try f.integer("status")),
-                durationMicroseconds: UInt64(clamping: try f.optionalInteger("duration_us") ?? 0),
+                url: try f.nonEmpty("url"), status: UInt16(try f.count("status", max: 599)),
+                durationMicroseconds: try f.count("duration_us", optional: true),
                 requestHeaders: try f.headers("request_headers"))
-            let requestLength = try f.optionalInteger("request_body_length") ?? 0
+            let requestLength = try f.count("request_body_length", optional: true)
             request.responseHeaders = try f.headers("response_headers")
-            let responseLength = try f.optionalInteger("response_body_length") ?? 0
-            request.skippedBodyLengths = .init(request: Int(clamping: requestLength), response: Int(clamping: responseLength))
+            let responseLength = try f.count("response_body_length", optional: true)
+            request.skippedBodyLengths = .init(request: Int(requestLength), response: Int(responseLength))
             payload = .requestBodiesExpired(request)
         case .requestsRolledUp:
             let connectionID = try f.id("connection_id")
             let day = try f.integer("day")
-            let total = try f.integer("total")
+            guard day.magnitude < 4_000_000, Timestamp(seconds: day * 86_400).isWithinTextRange else {
+                throw Error(field: "day", message: "outside the years 0001-9999")
+            }
+            let total = try f.count("total")
             guard case .array(let items)? = f.take("by_class"), items.count == 5 else {
                 throw Error(field: "by_class", message: "expected 5 counts (1xx … 5xx)")
             }
-            let byClass = items.map { v -> UInt64 in if case .integer(let i) = v { UInt64(clamping: i) } else { 0 } }
+            var byClass: [UInt64] = []
+            for item in items {
+                guard case .integer(let i) = item, i >= 0 else {
+                    throw Error(field: "by_class", message: "expected 5 counts (1xx … 5xx), found \(item.typeName)")
+                }
+                byClass.append(UInt64(i))
+            }
             payload = .requestsRolledUp(RequestsRolledUp(
-                connectionID: connectionID, day: day, total: UInt64(clamping: total), byClass: byClass,
+                connectionID: connectionID, day: day, total: total, byClass: byClass,
                 firstTime: try f.timestamp("first_time"), lastTime: try f.timestamp("last_time")))
         case .connectionTombstoned:
             payload = .connectionTombstoned(ConnectionTombstoned(
                 connectionID: try f.id("connection_id"), appID: try f.id("app_id"), accountID: try f.id("account_id"),
                 locationID: try f.optionalID("location_id"), disconnectedAt: try f.timestamp("disconnected_at"),
-                requestCount: UInt64(clamping: try f.integer("request_count"))))
+                requestCount: try f.count("request_count")))
         case .retentionApplied:
             payload = .retentionApplied(RetentionApplied(
                 bodiesBefore: try f.timestamp("bodies_before"), logsBefore: try f.timestamp("logs_before"),
@@ -448,7 +457,7 @@ public enum NDJSONEventCodec {
 
         mutating func timeZone(_ key: String) throws(Error) -> String {
             let s = try string(key)
-            guard TimeZone(identifier: s) != nil else {
+            guard TimeZoneNames.isIANA(s) else {
                 throw Error(field: key, message: "\"\(s)\" is not an IANA time zone (such as Europe/Paris)")
             }
             return s
@@ -485,6 +494,16 @@ public enum NDJSONEventCodec {
             case .integer(let i)?: return i
             case let other?: throw Error(field: key, message: "expected an integer, found \(other.typeName)")
             }
+        }
+
+        /// A count or size: an integer from 0 to `max`, never clamped into range.
+        mutating func count(_ key: String, optional: Bool = false, max: Int64 = .max) throws(Error) -> UInt64 {
+            guard let i = try optionalInteger(key) else {
+                if optional { return 0 }
+                throw Error(field: key, message: "missing")
+            }
+            guard i >= 0, i <= max else { throw Error(field: key, message: "must be from 0 to \(max), not \(i)") }
+            return UInt64(i)
         }
 
         mutating func integer(_ key: String) throws(Error) -> Int64 {

@@ -10,9 +10,10 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
         self.microseconds = microseconds
     }
 
-    /// 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z: the range RFC 3339 text can show.
-    static let earliestSeconds: Int64 = -62_135_596_800
-    static let latestSeconds: Int64 = 253_402_300_799
+    /// 0001-01-02T00:00:00Z and 9999-12-30T23:59:59Z: RFC 3339 text shows four-digit
+    /// years, and a day's margin keeps local times in any zone within them too.
+    static let earliestSeconds: Int64 = -62_135_596_800 + 86_400
+    static let latestSeconds: Int64 = 253_402_300_799 - 86_400
 
     public init(seconds: Int64) {
         self.microseconds = seconds * 1_000_000
@@ -21,6 +22,12 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
     public static func < (a: Timestamp, b: Timestamp) -> Bool { a.microseconds < b.microseconds }
 
     /// Whole seconds since the epoch (rounded down).
+    /// Whether RFC 3339 text can show this time, in UTC or in any zone (0001-01-02 to
+    /// 9999-12-30 in UTC).
+    public var isWithinTextRange: Bool {
+        (Timestamp.earliestSeconds...Timestamp.latestSeconds).contains(seconds)
+    }
+
     public var seconds: Int64 { microseconds.floorDiv(1_000_000) }
 
     public var description: String { rfc3339 }

@@ -24,10 +24,10 @@ final class RunningDaemon: @unchecked Sendable {
         func header(_ name: String) -> String? { headers.first { $0.0.lowercased() == name.lowercased() }?.1 }
     }
 
-    init(_ arguments: [String] = [], initialize: Bool = true) throws {
+    init(_ arguments: [String] = [], initialize: Bool = true, socket: String? = nil) throws {
         dir = TemporaryDirectory("daemon")
         data = dir.path + "/data"
-        socket = data + "/junction.sock"
+        self.socket = socket ?? data + "/junction.sock"
         log = dir.path + "/daemon.log"
         if initialize {
             let result = try run(Executables.junction, ["init", "--data", data])

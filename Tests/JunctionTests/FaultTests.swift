@@ -232,6 +232,59 @@ struct FaultTests {
         #expect(scanned >= 8)
     }
 
+    /// Under default settings another user cannot connect to the socket, even in a
+    /// directory everyone may enter; with `--socket-mode 666` (the control) they can.
+    @Test func anotherUserCannotReachTheSocket() async throws {
+        let open = TemporaryDirectory("socket")
+        chmod(open.path, 0o755)
+        for (mode, reachable) in [(nil, false), ("666", true)] as [(String?, Bool)] {
+            let socket = open.path + "/junction-\(mode ?? "default").sock"
+            let d = try RunningDaemon(["--socket", socket] + (mode.map { ["--socket-mode", $0] } ?? []), socket: socket)
+            let attributes = try FileManager.default.attributesOfItem(atPath: socket)
+            #expect((attributes[.ownerAccountID] as? NSNumber)?.uint32Value == getuid())
+            #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == (reachable ? 0o666 : 0o600))
+            if getuid() == 0 {
+                // As root the test can be another user for real: nobody.
+                let asNobody = try run("/usr/bin/setpriv", [
+                    "--reuid=65534", "--regid=65534", "--clear-groups", "/usr/bin/curl", "-s", "-o", "/dev/null",
+                    "-w", "%{http_code}", "--unix-socket", socket, "http://localhost/health",
+                ])
+                #expect((asNobody.output == "200") == reachable, "nobody got \(asNobody.output) (exit \(asNobody.status))")
+            }
+            #expect(d.stop() == 0)
+        }
+    }
+
+    /// What schemathesis found against docs/openapi.yaml stays fixed.
+    @Test func inputsSchemathesisFoundAreAnsweredAsDocumented() async throws {
+        let d = try RunningDaemon()
+        try await registerSeed(d)
+        let connected = try await d.post("/v1/connections", #"{"app_id":"ubereats","account_id":"3r4s3","location_id":"3r4s3-1"}"#)
+        let id = try #require(connected.json["connection_id"]?.stringValue)
+        // Zones that are not IANA names (Foundation reads GMT+5 as UTC+5, IANA as UTC-5).
+        for zone in ["PST", "GMT+5", "UTC+5"] {
+            let reply = try await d.post("/v1/accounts", #"{"account_id":"z1","name":"Z","time_zone":"\#(zone)"}"#)
+            #expect(reply.status == 422 && reply.json["errors"]?.arrayValue?.first?["field"] == .string("time_zone"), "\(zone): \(reply.text)")
+        }
+        #expect(try await d.post("/v1/accounts", #"{"account_id":"z2","name":"Z","time_zone":"Asia/Kolkata"}"#).status == 201)
+        let twice = try await d.post("/v1/accounts", #"{"account_id":"d1","account_id":"d2","name":"N","time_zone":"UTC"}"#)
+        #expect(twice.status == 422 && twice.text.contains("given twice"), "\(twice.text)")
+        let port = try await d.post("/v1/apps", #"{"app_id":"p1","name":"P","level":"location","scope":"location[orders.read]","disconnect_callback_url":"https://example.com:99999/"}"#)
+        #expect(port.status == 422, "\(port.text)")
+        #expect(try await d.get("/v1/connections?account=3r4s3&account_level=TRUE").status == 422)
+        #expect(try await d.get("/v1/connections?account=3r4s3&account_level=false").status == 200)
+        // null is absent: the time defaults to now, the resource to the URL's.
+        let nulls = try await d.post("/v1/logs", #"{"connection_id":"\#(id)","method":"GET","url":"/orders","status":200,"time":null,"resource":null}"#)
+        #expect(nulls.status == 201, "\(nulls.text)")
+        #expect(try await d.post("/v1/compact", #"{"body_days":null}"#).status == 200)
+        // Times whose local day would not have a four-digit year are refused.
+        let late = try await d.post("/v1/logs", #"{"connection_id":"\#(id)","method":"GET","url":"/x","status":200,"time":"9999-12-31T23:59:59Z"}"#)
+        #expect(late.status == 422, "\(late.text)")
+        let early = try await d.get("/v1/connections/\(id)/activity?now=0001-01-02T12:00:00Z&days=3660")
+        #expect(early.status == 422, "\(early.text)")
+        #expect(d.stop() == 0)
+    }
+
     /// Pipelined, oversized and endless requests neither take the daemon down nor keep
     /// other clients waiting.
     @Test func pipelinedHugeAndEndlessRequestsDoNotStarveOthers() async throws {

@@ -147,6 +147,10 @@ public final class Queries: Sendable {
         let zone = view.timeZone
         let last = LocalDay(ZoneClock().day(zone, at: now))
         let first = LocalDay(last.number - Int64(days) + 1)
+        // Days are shown with four-digit years.
+        guard first.number >= CivilDate.toDays(1, 1, 1) else {
+            throw ProjectionError.invalid("\(days) days up to \(last) start before the year 0001")
+        }
         var counts: [LocalDay: DayCounts] = [:]
         try activityStore.environment.read { txn in
             let range = KeyRange(

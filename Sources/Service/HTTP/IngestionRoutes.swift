@@ -106,6 +106,8 @@ enum LogEntryParser {
         guard case .object(var members) = value else {
             throw APIError.badRequest("\(where_)expected a JSON object, found \(value.typeName)")
         }
+        // null means absent, for the defaults below as for every optional field.
+        members.removeAll { $0.value == .null }
         func has(_ key: String) -> Bool { members.contains { $0.key == key } }
         if let k = members.firstIndex(where: { $0.key == "event" }) {
             guard members[k].value == .string("requestLogged") else {

@@ -90,7 +90,7 @@ extension Router where Context == BasicRequestContext {
             var policy = c.compaction.policy
             for (field, path) in [("body_days", \RetentionPolicy.bodyDays), ("log_days", \.logDays),
                                   ("disconnected_days", \.disconnectedDays), ("tombstone_days", \.tombstoneDays)] {
-                guard let value = f.take(field) else { continue }
+                guard let value = f.take(field), value != .null else { continue }
                 guard case .integer(let days) = value, days >= 0, days <= 36_500 else {
                     throw APIError.invalid(field, "must be a number of days from 0 to 36500")
                 }

@@ -22,10 +22,14 @@ extension Router where Context == BasicRequestContext {
                     statuses.insert(s)
                 }
             }
+            let accountLevel = request.query("account_level")
+            guard accountLevel == nil || accountLevel == "true" || accountLevel == "false" else {
+                throw APIError.invalid("account_level", "must be true or false, not \"\(accountLevel!)\"")
+            }
             let views = try answering {
                 try queries.connections(
                     account: request.query("account"), location: request.query("location"),
-                    accountLevelOnly: request.query("account_level") == "true", statuses: statuses)
+                    accountLevelOnly: accountLevel == "true", statuses: statuses)
             }
             return jsonResponse { w in
                 w.beginObject()

@@ -21,6 +21,10 @@ struct JSONFields {
         guard case .object(let members) = value else {
             throw APIError.badRequest("expected a JSON object, found \(value.typeName)")
         }
+        var seen = Set<String>()
+        for m in members where !seen.insert(m.key).inserted {
+            throw APIError.invalid(prefix + m.key, "given twice")
+        }
         self.members = members
         self.prefix = prefix
     }

@@ -370,13 +370,14 @@ public final class Writer: Sendable {
     // MARK: Helpers
 
     private static func checkZone(_ zone: String) throws {
-        guard TimeZone(identifier: zone) != nil else {
+        guard TimeZoneNames.isIANA(zone) else {
             throw APIError.invalid("time_zone", "\"\(zone)\" is not an IANA time zone (such as Europe/Paris)")
         }
     }
 
     static func isHTTPURL(_ text: String) -> Bool {
         guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), url.host != nil else { return false }
+        if let port = url.port, !(1...65535).contains(port) { return false }
         return scheme == "http" || scheme == "https"
     }
 
