@@ -120,8 +120,9 @@ public enum BinaryEventCodec {
         out.appendHeaders(e.requestHeaders)
     }
 
-    /// Reads fields 1–8 of a request; the bodies and response headers are left empty.
-    private static func readRequestHead(_ r: inout ByteReader) throws(EventDecodingError) -> RequestLogged {
+    /// Reads fields 1–8 of a request (the request headers skipped if `headers` is false);
+    /// the bodies and response headers are left empty.
+    private static func readRequestHead(_ r: inout ByteReader, headers: Bool = true) throws(EventDecodingError) -> RequestLogged {
         let connectionID = try r.readString()
         let requestID = try r.readOptionalString()
         let methodOffset = r.offset
@@ -131,7 +132,7 @@ public enum BinaryEventCodec {
         return RequestLogged(
             connectionID: connectionID, requestID: requestID, method: method, resource: try r.readString(),
             url: try r.readString(), status: try r.readUInt16LE(), durationMicroseconds: try r.readVarint(),
-            requestHeaders: try r.readHeaders())
+            requestHeaders: headers ? try r.readHeaders() : try r.skipHeaders())
     }
 
     /// The encoded bytes of `event`.
@@ -159,9 +160,12 @@ public enum BinaryEventCodec {
     /// Whether decoding copies request and response bodies.
     public enum Bodies: Sendable {
         case decode
-        /// Leave them out (their lengths are kept): for readers that only count or index
-        /// requests, which then copy nothing of the bodies.
+        /// Leave the bodies out (their lengths are kept): for readers that rewrite requests
+        /// without them, and copy nothing of them.
         case skip
+        /// Leave out the bodies (lengths kept) and the headers of requests: for readers that
+        /// only count or index them (the projectors).
+        case summary
     }
 
     /// Decodes one event. Fields added after the known ones by a later minor revision are
@@ -207,10 +211,10 @@ public enum BinaryEventCodec {
             payload = kind == .connectionBlocked ? .connectionBlocked(change)
                 : kind == .connectionUnblocked ? .connectionUnblocked(change) : .connectionDisconnected(change)
         case .requestLogged:
-            var request = try readRequestHead(&r)
-            if bodies == .skip {
+            var request = try readRequestHead(&r, headers: bodies != .summary)
+            if bodies != .decode {
                 let requestLength = try r.skipBytes()
-                request.responseHeaders = try r.readHeaders()
+                request.responseHeaders = bodies == .summary ? try r.skipHeaders() : try r.readHeaders()
                 let responseLength = try r.skipBytes()
                 request.skippedBodyLengths = .init(request: requestLength, response: responseLength)
             } else {
@@ -396,6 +400,9 @@ public struct ByteReader {
     public mutating func readString() throws(EventDecodingError) -> String {
         let start = offset
         let slice = try readSlice()
+        // Most strings are ASCII, for which every byte is valid UTF-8 on its own: the
+        // generic validating initializer costs a metadata lookup per call.
+        if slice.allSatisfy({ $0 < 0x80 }) { return String(decoding: slice, as: UTF8.self) }
         guard let s = String(validating: slice, as: UTF8.self) else { throw .invalidUTF8(at: start) }
         return s
     }
@@ -426,6 +433,18 @@ public struct ByteReader {
     /// Steps over a `bytes` field, returning its length.
     public mutating func skipBytes() throws(EventDecodingError) -> Int {
         try readSlice().count
+    }
+
+    /// Steps over a header list without making strings; returns an empty list.
+    public mutating func skipHeaders() throws(EventDecodingError) -> [Header] {
+        let countOffset = offset
+        let count = try readVarint()
+        guard count <= UInt64(bytes.count - offset) / 2 else { throw .truncated(at: countOffset) }
+        for _ in 0..<count {
+            _ = try readSlice()
+            _ = try readSlice()
+        }
+        return []
     }
 
     public mutating func readHeaders() throws(EventDecodingError) -> [Header] {

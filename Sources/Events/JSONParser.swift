@@ -123,6 +123,13 @@ public struct JSONParser {
         }
     }
 
+    /// A string from UTF-8 bytes, or nil if they are not valid UTF-8. ASCII, the common
+    /// case, skips the generic validating initializer and its metadata lookups.
+    static func string(validating bytes: UnsafeBufferPointer<UInt8>) -> String? {
+        if bytes.allSatisfy({ $0 < 0x80 }) { return String(decoding: bytes, as: UTF8.self) }
+        return String(validating: bytes, as: UTF8.self)
+    }
+
     private mutating func parseString() throws(Error) -> String {
         let start = i
         i += 1
@@ -132,7 +139,7 @@ public struct JSONParser {
             let c = bytes[k]
             if c == UInt8(ascii: "\"") {
                 let slice = UnsafeBufferPointer(rebasing: bytes[i..<k])
-                guard let s = String(validating: slice, as: UTF8.self) else {
+                guard let s = JSONParser.string(validating: slice) else {
                     i = start
                     throw fail("invalid UTF-8 in a string")
                 }
@@ -144,14 +151,27 @@ public struct JSONParser {
             k += 1
         }
         var out = [UInt8]()
+        out.reserveCapacity(min(bytes.count - i, 1024))
         out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[i..<k]))
         i = k
         while true {
+            // Copy the run of plain bytes up to the next quote, backslash or control
+            // character in one go: bodies logged as JSON strings are mostly such runs.
+            var j = i
+            while j < bytes.count {
+                let c = bytes[j]
+                if c == UInt8(ascii: "\"") || c == UInt8(ascii: "\\") || c < 0x20 { break }
+                j += 1
+            }
+            if j > i {
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[i..<j]))
+                i = j
+            }
             guard i < bytes.count else { throw fail("unterminated string") }
             let c = bytes[i]
             if c == UInt8(ascii: "\"") {
                 i += 1
-                guard let s = String(validating: out, as: UTF8.self) else {
+                guard let s = out.withUnsafeBufferPointer({ JSONParser.string(validating: $0) }) else {
                     throw Error(offset: start, message: "invalid UTF-8 in a string")
                 }
                 return s

@@ -309,13 +309,22 @@ public final class Journal: Sendable {
     ) throws {
         guard start <= end else { return }
         let range = KeyRange(lower: Journal.sequenceKey(start), upper: end == .max ? nil : Journal.sequenceKey(end + 1))
+        // The body's own errors pass through as they are (a projector's write may need to
+        // see LMDB's MAP_FULL to grow its map); only the journal's are wrapped.
+        var bodyError: (any Error)?
         try storage {
             try environment.read { txn in
                 try txn.scan(events, range: range) { key, value in
-                    try body(Journal.sequenceNumber(of: key) ?? 0, value)
+                    do {
+                        return try body(Journal.sequenceNumber(of: key) ?? 0, value)
+                    } catch {
+                        bodyError = error
+                        return false
+                    }
                 }
             }
         }
+        if let bodyError { throw bodyError }
     }
 
     /// Copies up to `maxRecords` records (and about `maxBytes`) from `start` on, in one

@@ -49,37 +49,39 @@ struct RebuildCommand: ParsableCommand {
             filter = { (_: UInt64, event: Event) -> Bool in event.time <= cutoff }
         }
         let outDirectory = out ?? data.root + "/rebuild"
+        var locks: [DirectoryLock] = []
+        var jobs: [(type: any Projection.Type, path: String)] = []
         for type in choice.types {
-            var lock: DirectoryLock?
-            let target: String
             if replace {
                 let live = data.projectionPath(type.name)
                 try FileManager.default.createDirectory(atPath: live, withIntermediateDirectories: true)
-                lock = try reporting { try DirectoryLock(directory: live, purpose: "junction-replay rebuild --replace") }
-                target = data.projectionsPath + "/.\(type.name).rebuild"
+                locks.append(try reporting { try DirectoryLock(directory: live, purpose: "junction-replay rebuild --replace") })
+                jobs.append((type, data.projectionsPath + "/.\(type.name).rebuild"))
             } else {
-                target = outDirectory + "/" + type.name
+                jobs.append((type, outDirectory + "/" + type.name))
             }
-            let bar = ProgressBar(label: type.name, from: 0, to: limit)
-            let checkpoint = try reporting {
-                try ProjectionBuilder.rebuild(type, journal: journal, at: target, upTo: limit, filter: filter, logger: logger) {
-                    bar.update($0)
-                }
-            }
-            bar.finish()
+        }
+        if isatty(2) == 1 { FileHandle.standardError.write(Data("rebuilding \(jobs.map { $0.type.name }.joined(separator: ", ")) up to event \(limit)…\n".utf8)) }
+        // Each projection on its own thread: the rebuild takes about as long as the slowest.
+        let rebuilt = try reporting {
+            try ProjectionBuilder.rebuildConcurrently(jobs, journal: journal, upTo: limit, filter: filter, logger: logger)
+        }
+        for result in rebuilt {
+            var place = result.path
             if replace {
-                let live = data.projectionPath(type.name)
+                let live = data.projectionPath(result.name)
                 // Keep the live directory (it holds the lock file): swap the data files.
                 for file in ["data.mdb", "lock.mdb"] {
                     _ = try? FileManager.default.removeItem(atPath: live + "/" + file)
-                    try FileManager.default.moveItem(atPath: target + "/" + file, toPath: live + "/" + file)
+                    try FileManager.default.moveItem(atPath: result.path + "/" + file, toPath: live + "/" + file)
                 }
-                try? FileManager.default.removeItem(atPath: target)
+                try? FileManager.default.removeItem(atPath: result.path)
+                place = live
             }
-            withExtendedLifetime(lock) {}
-            let seconds = Double(bar.elapsed.components.seconds) + Double(bar.elapsed.components.attoseconds) / 1e18
-            print(String(format: "rebuilt %@ to event %llu in %.2f s (%@ events/s) at %@", type.name, checkpoint, seconds,
-                         ProgressBar.rate(checkpoint, since: .now - bar.elapsed), replace ? data.projectionPath(type.name) : target))
+            let seconds = Double(result.duration.components.seconds) + Double(result.duration.components.attoseconds) / 1e18
+            print(String(format: "rebuilt %@ to event %llu in %.2f s (%@ events/s) at %@", result.name, result.checkpoint, seconds,
+                         ProgressBar.rate(result.checkpoint, since: .now - result.duration), place))
         }
+        withExtendedLifetime(locks) {}
     }
 }

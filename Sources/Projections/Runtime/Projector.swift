@@ -40,35 +40,38 @@ public final class Projector: @unchecked Sendable {
     /// checkpoint, or nil if there was nothing to apply.
     public func step(upTo limit: UInt64 = .max) throws -> UInt64? {
         let checkpoint = try store.checkpoint()
-        guard checkpoint < limit else { return nil }
-        let chunk = try journal.readChunk(from: checkpoint + 1, maxRecords: batchSize)
-        guard !chunk.isEmpty else { return nil }
+        guard checkpoint < limit, try journal.head > checkpoint else { return nil }
         var last = checkpoint
         try store.environment.write { txn in
             last = checkpoint
             projection.beginBatch()
-            try chunk.forEach { seq, bytes in
-                guard seq <= limit else { return }
+            var applied = 0
+            // Records are decoded where they lie in the journal's map, in a read transaction
+            // that ends before this write commits (and waits for its fsync).
+            try journal.scan(from: checkpoint + 1, through: limit) { seq, bytes in
                 last = seq
+                applied += 1
                 let event: Event
                 do {
-                    // Projections count and index requests: their bodies stay in the journal.
-                    event = try BinaryEventCodec.decode(bytes, bodies: .skip)
+                    // Projections count and index requests: bodies and headers stay in the journal.
+                    event = try BinaryEventCodec.decode(bytes, bodies: .summary)
                 } catch {
                     undecodable += 1
                     logger.error("skipped an undecodable event", metadata: [
                         "projector.name": "\(store.name)", "journal.seq": "\(seq)", "error": "\(error)",
                     ])
-                    return
+                    return applied < batchSize
                 }
-                if case .unknown = event.payload { return }
-                if let filter, !filter(seq, event) { return }
+                if case .unknown = event.payload { return applied < batchSize }
+                if let filter, !filter(seq, event) { return applied < batchSize }
                 try projection.apply(event, seq: seq, in: txn)
+                return applied < batchSize
             }
+            guard last > checkpoint else { return }
             try projection.finishBatch(in: txn)
             try store.setCheckpoint(last, in: txn)
         }
-        return last
+        return last > checkpoint ? last : nil
     }
 
     /// Applies everything up to `limit` (default: the journal's head when called).

@@ -1,6 +1,7 @@
 internal import Foundation
 public import Journal
 public import Logging
+internal import Synchronization
 internal import LMDB
 
 /// Building projections outside a projector process: catching up the live ones before a
@@ -42,6 +43,43 @@ public enum ProjectionBuilder {
         let store = try ProjectionStore(type, at: path, readOnly: false)
         let projector = try Projector(journal: journal, store: store, type: type, logger: logger, batchSize: 10_000, filter: filter)
         return try projector.catchUp(upTo: limit, progress: progress)
+    }
+
+    /// What one rebuild of ``rebuildConcurrently(_:journal:upTo:filter:logger:)`` reached.
+    public struct Rebuilt: Sendable {
+        public var name: String
+        public var path: String
+        public var checkpoint: UInt64
+        public var duration: Duration
+    }
+
+    /// Rebuilds several projections at once, each on its own thread reading the journal
+    /// where it lies: their apply work runs in parallel on as many cores as there are.
+    /// Throws the first error after every thread has ended.
+    public static func rebuildConcurrently(
+        _ jobs: [(type: any Projection.Type, path: String)], journal: Journal, upTo limit: UInt64? = nil,
+        filter: Projector.EventFilter? = nil, logger: Logger
+    ) throws -> [Rebuilt] {
+        let results = Mutex<[Int: Result<Rebuilt, any Error>]>([:])
+        let group = DispatchGroup()
+        for (index, job) in jobs.enumerated() {
+            let name = job.type.name
+            nonisolated(unsafe) let type = job.type  // metatypes of projections are immutable
+            group.enter()
+            let thread = Thread {
+                let started = ContinuousClock.now
+                let result = Result {
+                    let checkpoint = try rebuild(type, journal: journal, at: job.path, upTo: limit, filter: filter, logger: logger)
+                    return Rebuilt(name: name, path: job.path, checkpoint: checkpoint, duration: .now - started)
+                }
+                results.withLock { $0[index] = result }
+                group.leave()
+            }
+            thread.name = "rebuild-" + name
+            thread.start()
+        }
+        group.wait()
+        return try results.withLock { all in try (0..<jobs.count).map { try all[$0]!.get() } }
     }
 
     /// The first difference between two stores of the same projection, or nil if every

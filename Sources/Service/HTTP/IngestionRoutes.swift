@@ -19,7 +19,7 @@ extension Router where Context == BasicRequestContext {
             switch type {
             case "application/json":
                 bytes = try await request.bytes(limit: limit)
-                entries = [try LogEntryParser.parse(bytes, line: nil)]
+                entries = [try bytes.withUnsafeBufferPointer { try LogEntryParser.parse($0, line: nil) }]
             case "application/x-ndjson", "application/ndjson", "application/jsonl":
                 bytes = try await request.bytes(limit: limit)
                 let parsed = try LogEntryParser.parseLines(bytes)
@@ -87,14 +87,17 @@ enum LogEntryParser {
     /// The entries of an NDJSON batch with the line each came from (blank lines skipped).
     static func parseLines(_ bytes: [UInt8]) throws -> [(time: Timestamp, request: RequestLogged, line: Int)] {
         var out: [(time: Timestamp, request: RequestLogged, line: Int)] = []
-        try forEachLine(bytes) { line, slice in
-            let (time, request) = try parse(Array(slice), line: line)
-            out.append((time, request, line))
+        // Each line is parsed where it lies in the body, not copied out first.
+        try bytes.withUnsafeBufferPointer { all in
+            try forEachLine(bytes) { line, slice in
+                let (time, request) = try parse(UnsafeBufferPointer(rebasing: all[slice.indices]), line: line)
+                out.append((time, request, line))
+            }
         }
         return out
     }
 
-    static func parse(_ bytes: [UInt8], line: Int?) throws -> (time: Timestamp, request: RequestLogged) {
+    static func parse(_ bytes: UnsafeBufferPointer<UInt8>, line: Int?) throws -> (time: Timestamp, request: RequestLogged) {
         let where_ = line.map { "line \($0): " } ?? ""
         let prefix = line.map { "lines[\($0)]." } ?? ""
         let value: JSONValue

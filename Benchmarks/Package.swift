@@ -1,0 +1,56 @@
+// swift-tools-version: 6.3
+import PackageDescription
+
+// Junction's benchmarks, a package of their own so that building and testing the project
+// never builds them or ordo-one/benchmark.
+//   swift package --package-path Benchmarks benchmark          the suites (Benchmarks/Benchmarks)
+//   tools/bench-compare                                        ratios against C/LMDB and SQLite
+// `junction-bench` is the in-process driver tools/bench-compare runs.
+let package = Package(
+    name: "junction-benchmarks",
+    platforms: [.macOS(.v15)],
+    dependencies: [
+        .package(name: "junction", path: ".."),
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        .executableTarget(
+            name: "JournalBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "Journal", package: "junction"),
+                .product(name: "Events", package: "junction"),
+                .product(name: "Service", package: "junction"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/JournalBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
+            name: "ProjectionBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "Journal", package: "junction"),
+                .product(name: "Events", package: "junction"),
+                .product(name: "Projections", package: "junction"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/ProjectionBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
+            name: "junction-bench",
+            dependencies: [
+                .product(name: "Journal", package: "junction"),
+                .product(name: "Events", package: "junction"),
+                .product(name: "Projections", package: "junction"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Driver"
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)
