@@ -5,9 +5,16 @@ internal import Glibc
 #endif
 
 /// Wakes tails when the journal changes: at once when this process appended, and through
-/// inotify on the data file when another process did. A slow timer (every 250 ms) also
-/// wakes waiters, so a missed notification delays a tail but never stalls it.
-final class ChangeNotifier: Sendable {
+/// inotify on the journal's directory when another process did. A slow timer (every 250 ms)
+/// also wakes waiters, so a missed notification delays a tail but never stalls it.
+///
+/// The writer rewrites a small `commits` file after each commit has returned. Watching the
+/// data file alone is not enough: LMDB writes it before publishing the transaction to
+/// readers, so a reader woken by that write could look too early, see nothing new, and
+/// then sleep until the timer.
+// @unchecked Sendable: `commitFile` is written by the journal's single writer thread only;
+// the rest is behind `state`.
+final class ChangeNotifier: @unchecked Sendable {
     private struct State {
         var generation: UInt64 = 0
         var waiters: [CheckedContinuation<Void, Never>] = []
@@ -16,10 +23,33 @@ final class ChangeNotifier: Sendable {
     }
 
     private let state = Mutex(State())
-    private let watchedFile: String
+    private let directory: String
+    /// The writer's descriptor of `<directory>/commits`, opened on its first commit.
+    private var commitFile: Int32 = -1
 
-    init(watchedFile: String) {
-        self.watchedFile = watchedFile
+    init(directory: String) {
+        self.directory = directory
+    }
+
+    deinit {
+        if commitFile >= 0 { close(commitFile) }
+    }
+
+    static let commitFileName = "commits"
+
+    /// Called by the writer once a commit is visible to readers: tells other processes
+    /// (through the `commits` file, no fsync: it only wakes them) and this one.
+    func announceCommit(head: UInt64) {
+        #if canImport(Glibc)
+        if commitFile < 0 {
+            commitFile = open(directory + "/" + ChangeNotifier.commitFileName, O_WRONLY | O_CREAT | O_CLOEXEC, 0o600)
+        }
+        if commitFile >= 0 {
+            var value = head.bigEndian
+            _ = withUnsafeBytes(of: &value) { pwrite(commitFile, $0.baseAddress, 8, 0) }
+        }
+        #endif
+        signal()
     }
 
     /// A number that changes on every notification; read it before looking at the
@@ -69,7 +99,9 @@ final class ChangeNotifier: Sendable {
     private func watchLoop() {
         #if canImport(Glibc)
         let fd = inotify_init1(Int32(IN_CLOEXEC | IN_NONBLOCK))
-        if fd >= 0 { _ = inotify_add_watch(fd, watchedFile, UInt32(IN_MODIFY | IN_CLOSE_WRITE)) }
+        // The directory, so that the `commits` file is seen even if the writer creates it
+        // after this reader started.
+        if fd >= 0 { _ = inotify_add_watch(fd, directory, UInt32(IN_MODIFY | IN_CLOSE_WRITE | IN_CREATE)) }
         defer { if fd >= 0 { close(fd) } }
         var buffer = [UInt8](repeating: 0, count: 4096)
         while !state.withLock({ $0.stopped }) {

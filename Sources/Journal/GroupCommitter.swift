@@ -225,7 +225,7 @@ final class GroupCommitter: @unchecked Sendable {
             unsynced = true
             if ContinuousClock.now - lastSync > .seconds(1) { syncNow() }
         }
-        notifier.signal()
+        notifier.announceCommit(head: last)
     }
 
     private func syncNow() {
@@ -241,7 +241,7 @@ final class GroupCommitter: @unchecked Sendable {
     private func runMaintenance(_ job: (Maintenance, @Sendable (Result<any Sendable, any Error>) -> Void)) {
         let result = Result { try environment.write { txn in try job.0(txn) } }
             .mapError { ($0 as? LMDBError).map(JournalError.storage) ?? $0 }
-        if case .success = result { notifier.signal() }
+        if case .success = result { notifier.announceCommit(head: head) }
         job.1(result)
     }
 }

@@ -138,7 +138,7 @@ public final class Journal: Sendable {
             self.isReadOnly = env.isReadOnly
             self.durability = options.durability
             self.logger = logger
-            self.notifier = ChangeNotifier(watchedFile: env.path + "/data.mdb")
+            self.notifier = ChangeNotifier(directory: env.path)
             // The head is stored with every commit, so numbers of events that compaction
             // removed from the end are never given again.
             let head = max(storedHead ?? 0, lastKey ?? 0)

@@ -80,3 +80,18 @@ struct IdempotencyTests {
         #expect(try journal.head == 0)
     }
 }
+
+struct CommitAnnouncementTests {
+    /// Readers in other processes are woken by the `commits` file, rewritten with the head
+    /// after each commit is visible (the data file is written before LMDB publishes it).
+    @Test func eachCommitRewritesTheCommitsFileWithTheHead() async throws {
+        let dir = TemporaryDirectory("commits")
+        let journal = try Journal.create(at: dir.path, logger: testLogger)
+        for expected in [UInt64(3), 4, 9] {
+            let count = Int(expected - (try journal.head))
+            _ = try await journal.append(taggedBatch("c", count: count))
+            let bytes = try #require(FileManager.default.contents(atPath: dir.path + "/commits"))
+            #expect(bytes.count == 8 && bytes.reduce(UInt64(0)) { $0 << 8 | UInt64($1) } == expected)
+        }
+    }
+}
