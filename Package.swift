@@ -106,7 +106,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "tools/chaos",
-            exclude: ["unix-proxy.py", "schemathesis", "schemathesis-hooks.py"],
+            exclude: ["unix-proxy.py", "schemathesis", "schemathesis-hooks.py", "tmpfs-full"],
             swiftSettings: strict
         ),
         // Helpers shared by the test targets: temporary directories, seeded random events.
