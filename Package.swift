@@ -101,7 +101,7 @@ let package = Package(
         .executableTarget(
             name: "junction-chaos",
             dependencies: [
-                "Events", "Journal",
+                "Events", "Journal", "Service",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -126,7 +126,7 @@ let package = Package(
         .testTarget(
             name: "JunctionTests",
             dependencies: [
-                "Journal", "Events", "TestSupport", "Projections", "junction", "junction-loadgen", "junction-chaos", "junction-replay",
+                "Journal", "Events", "TestSupport", "Projections", "Service", "junction", "junction-loadgen", "junction-chaos", "junction-replay",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],

@@ -6,6 +6,23 @@ import PackageDescription
 //   swift package --package-path Benchmarks benchmark          the suites (Benchmarks/Benchmarks)
 //   tools/bench-compare                                        ratios against C/LMDB and SQLite
 // `junction-bench` is the in-process driver tools/bench-compare runs.
+/// A suite in Benchmarks/NAME: the plugin runs the executables whose folder's parent is
+/// named Benchmarks.
+func suite(_ name: String, using library: String) -> Target {
+    .executableTarget(
+        name: name,
+        dependencies: [
+            .product(name: "Benchmark", package: "benchmark"),
+            .product(name: "Journal", package: "junction"),
+            .product(name: "Events", package: "junction"),
+            .product(name: library, package: "junction"),
+            .product(name: "Logging", package: "swift-log"),
+        ],
+        path: "Benchmarks/" + name,
+        plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+    )
+}
+
 let package = Package(
     name: "junction-benchmarks",
     platforms: [.macOS(.v15)],
@@ -16,30 +33,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
-        .executableTarget(
-            name: "JournalBenchmarks",
-            dependencies: [
-                .product(name: "Benchmark", package: "benchmark"),
-                .product(name: "Journal", package: "junction"),
-                .product(name: "Events", package: "junction"),
-                .product(name: "Service", package: "junction"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
-            path: "Benchmarks/JournalBenchmarks",
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        ),
-        .executableTarget(
-            name: "ProjectionBenchmarks",
-            dependencies: [
-                .product(name: "Benchmark", package: "benchmark"),
-                .product(name: "Journal", package: "junction"),
-                .product(name: "Events", package: "junction"),
-                .product(name: "Projections", package: "junction"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
-            path: "Benchmarks/ProjectionBenchmarks",
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        ),
+        suite("JournalBenchmarks", using: "Service"),
+        suite("ProjectionBenchmarks", using: "Projections"),
         .executableTarget(
             name: "junction-bench",
             dependencies: [

@@ -250,7 +250,7 @@ public enum BinaryEventCodec {
             let connectionID = try r.readString()
             let dayOffset = r.offset
             let day = try r.readInt64LE()
-            guard day.magnitude < 4_000_000, Timestamp(seconds: day * 86_400).isWithinTextRange else {
+            guard Timestamp.isWithinTextRange(day: day) else {
                 throw .invalidValue("day outside the years 0001-9999", at: dayOffset)
             }
             let total = try r.readVarint()
@@ -400,10 +400,9 @@ public struct ByteReader {
     public mutating func readString() throws(EventDecodingError) -> String {
         let start = offset
         let slice = try readSlice()
-        // Most strings are ASCII, for which every byte is valid UTF-8 on its own: the
-        // generic validating initializer costs a metadata lookup per call.
-        if slice.allSatisfy({ $0 < 0x80 }) { return String(decoding: slice, as: UTF8.self) }
-        guard let s = String(validating: slice, as: UTF8.self) else { throw .invalidUTF8(at: start) }
+        guard let s = String(validatingUTF8Bytes: slice.assumingMemoryBound(to: UInt8.self)) else {
+            throw .invalidUTF8(at: start)
+        }
         return s
     }
 

@@ -123,13 +123,6 @@ public struct JSONParser {
         }
     }
 
-    /// A string from UTF-8 bytes, or nil if they are not valid UTF-8. ASCII, the common
-    /// case, skips the generic validating initializer and its metadata lookups.
-    static func string(validating bytes: UnsafeBufferPointer<UInt8>) -> String? {
-        if bytes.allSatisfy({ $0 < 0x80 }) { return String(decoding: bytes, as: UTF8.self) }
-        return String(validating: bytes, as: UTF8.self)
-    }
-
     private mutating func parseString() throws(Error) -> String {
         let start = i
         i += 1
@@ -139,7 +132,7 @@ public struct JSONParser {
             let c = bytes[k]
             if c == UInt8(ascii: "\"") {
                 let slice = UnsafeBufferPointer(rebasing: bytes[i..<k])
-                guard let s = JSONParser.string(validating: slice) else {
+                guard let s = String(validatingUTF8Bytes: slice) else {
                     i = start
                     throw fail("invalid UTF-8 in a string")
                 }
@@ -171,7 +164,7 @@ public struct JSONParser {
             let c = bytes[i]
             if c == UInt8(ascii: "\"") {
                 i += 1
-                guard let s = out.withUnsafeBufferPointer({ JSONParser.string(validating: $0) }) else {
+                guard let s = out.withUnsafeBufferPointer({ String(validatingUTF8Bytes: $0) }) else {
                     throw Error(offset: start, message: "invalid UTF-8 in a string")
                 }
                 return s

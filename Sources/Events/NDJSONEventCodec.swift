@@ -334,7 +334,7 @@ public enum NDJSONEventCodec {
         case .requestsRolledUp:
             let connectionID = try f.id("connection_id")
             let day = try f.integer("day")
-            guard day.magnitude < 4_000_000, Timestamp(seconds: day * 86_400).isWithinTextRange else {
+            guard Timestamp.isWithinTextRange(day: day) else {
                 throw Error(field: "day", message: "outside the years 0001-9999")
             }
             let total = try f.count("total")

@@ -28,6 +28,12 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
         (Timestamp.earliestSeconds...Timestamp.latestSeconds).contains(seconds)
     }
 
+    /// Whether a day number (days since 1970-01-01) is within the same range.
+    public static func isWithinTextRange(day: Int64) -> Bool {
+        // The first test keeps day * 86,400 * 10^6 from overflowing.
+        day.magnitude < 4_000_000 && Timestamp(seconds: day * 86_400).isWithinTextRange
+    }
+
     public var seconds: Int64 { microseconds.floorDiv(1_000_000) }
 
     public var description: String { rfc3339 }

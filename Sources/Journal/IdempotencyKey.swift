@@ -48,9 +48,7 @@ struct IdempotencyRecord {
     init?(_ bytes: UnsafeRawBufferPointer) {
         guard bytes.count >= 24 else { return nil }
         func word(_ at: Int) -> UInt64 {
-            var v: UInt64 = 0
-            for b in bytes[at..<at + 8] { v = v << 8 | UInt64(b) }
-            return v
+            Journal.sequenceNumber(of: UnsafeRawBufferPointer(rebasing: bytes[at..<at + 8]))!
         }
         let first = word(0), last = word(8)
         guard first <= last else { return nil }
@@ -60,12 +58,7 @@ struct IdempotencyRecord {
     }
 
     var bytes: [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(24 + fingerprint.count)
-        for v in [range.lowerBound, range.upperBound, UInt64(bitPattern: microseconds)] {
-            withUnsafeBytes(of: v.bigEndian) { out.append(contentsOf: $0) }
-        }
-        out.append(contentsOf: fingerprint)
-        return out
+        Journal.sequenceKey(range.lowerBound) + Journal.sequenceKey(range.upperBound)
+            + Journal.sequenceKey(UInt64(bitPattern: microseconds)) + fingerprint
     }
 }

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Events
 import Foundation
 import NIOCore
+import Service
 import TestSupport
 import Testing
 
@@ -122,17 +123,8 @@ struct DaemonFailed: Error, CustomStringConvertible {
 /// Sends raw bytes on the socket and returns what comes back before the server closes or
 /// `timeout` passes: for requests no client library would send.
 func rawExchange(socket path: String, _ bytes: [UInt8], holdOpen: Double = 0, timeout: Double = 5) -> [UInt8] {
-    let fd = Glibc.socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+    guard let fd = try? UnixSocket.connect(path) else { return [] }
     defer { close(fd) }
-    var address = sockaddr_un()
-    address.sun_family = sa_family_t(AF_UNIX)
-    withUnsafeMutableBytes(of: &address.sun_path) { raw in
-        for (i, b) in path.utf8.enumerated() { raw[i] = b }
-    }
-    let ok = withUnsafePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-    }
-    guard ok == 0 else { return [] }
     _ = bytes.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
     if holdOpen > 0 { Thread.sleep(forTimeInterval: holdOpen) }
     var tv = timeval(tv_sec: Int(timeout), tv_usec: 0)

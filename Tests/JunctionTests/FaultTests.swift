@@ -37,7 +37,6 @@ struct FaultTests {
         try await registerSeed(d)
         let connected = try await d.post("/v1/connections", #"{"app_id":"ubereats","account_id":"3r4s3","location_id":"3r4s3-1"}"#)
         let id = try #require(connected.json["connection_id"]?.stringValue)
-        let token = try #require(connected.json["access_token"]?.stringValue)
         let pid = d.process.processIdentifier
         let file = d.data + "/journal/data.mdb"
         let size = (try FileManager.default.attributesOfItem(atPath: file)[.size] as? NSNumber)?.intValue ?? 0

@@ -13,17 +13,7 @@
  * batches, latency_ms {p50, p99, max} (per batch: begin of the write transaction to the end
  * of its commit), commit_ms {p50, p99} (mdb_txn_commit alone).
  */
-#include "common.h"
-#include <lmdb.h>
-
-#define CHECK(call)                                                                     \
-    do {                                                                                \
-        int rc_ = (call);                                                               \
-        if (rc_ != MDB_SUCCESS) {                                                       \
-            fprintf(stderr, "%s:%d %s: %s\n", __FILE__, __LINE__, #call, mdb_strerror(rc_)); \
-            exit(2);                                                                    \
-        }                                                                               \
-    } while (0)
+#include "lmdb_common.h"
 
 static void put_be64(unsigned char *out, uint64_t v) {
     for (int i = 7; i >= 0; i--) { out[i] = (unsigned char)(v & 0xff); v >>= 8; }

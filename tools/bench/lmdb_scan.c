@@ -11,17 +11,7 @@
  *
  * Prints one JSON line: records, bytes, seconds, per_second, bytes_per_second, checksum.
  */
-#include "common.h"
-#include <lmdb.h>
-
-#define CHECK(call)                                                                     \
-    do {                                                                                \
-        int rc_ = (call);                                                               \
-        if (rc_ != MDB_SUCCESS) {                                                       \
-            fprintf(stderr, "%s:%d %s: %s\n", __FILE__, __LINE__, #call, mdb_strerror(rc_)); \
-            exit(2);                                                                    \
-        }                                                                               \
-    } while (0)
+#include "lmdb_common.h"
 
 static uint64_t sum_bytes(const unsigned char *p, size_t n) {
     uint64_t sum = 0;

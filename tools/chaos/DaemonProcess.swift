@@ -21,7 +21,7 @@ final class DaemonProcess: @unchecked Sendable {
         self.data = data
         self.socket = data + "/junction.sock"
         let logPath = data + ".serve.log"
-        if !FileManager.default.fileExists(atPath: logPath) { FileManager.default.createFile(atPath: logPath, contents: nil) }
+        if !FileManager.default.fileExists(atPath: logPath) { _ = FileManager.default.createFile(atPath: logPath, contents: nil) }
         log = FileHandle(forWritingAtPath: logPath) ?? FileHandle.standardError
         log.seekToEndOfFile()
     }

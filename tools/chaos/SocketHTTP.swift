@@ -1,4 +1,5 @@
 import Foundation
+import Service
 
 #if canImport(Glibc)
 import Glibc
@@ -23,24 +24,19 @@ enum SocketHTTP {
         socket path: String, _ method: String, _ target: String, headers: [(String, String)] = [],
         body: [UInt8] = [], contentType: String = "application/json", timeout: Double = 30
     ) throws -> Reply {
-        let fd = Glibc.socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw Failure(description: "socket: \(String(cString: strerror(errno)))") }
+        let fd: Int32
+        do {
+            guard let connected = try UnixSocket.connect(path) else {
+                throw Failure(description: "connect: \(String(cString: strerror(errno)))")
+            }
+            fd = connected
+        } catch let error as DaemonError {
+            throw Failure(description: error.description)
+        }
         defer { close(fd) }
         var tv = timeval(tv_sec: Int(timeout), tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
         setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        let bytes = Array(path.utf8)
-        guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else { throw Failure(description: "socket path too long") }
-        withUnsafeMutableBytes(of: &address.sun_path) { raw in
-            for (i, b) in bytes.enumerated() { raw[i] = b }
-            raw[bytes.count] = 0
-        }
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-        }
-        guard connected == 0 else { throw Failure(description: "connect: \(String(cString: strerror(errno)))") }
 
         var head = "\(method) \(target) HTTP/1.1\r\nHost: junction\r\nConnection: close\r\n"
         if !body.isEmpty || method == "POST" {

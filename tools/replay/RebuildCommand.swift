@@ -61,11 +61,14 @@ struct RebuildCommand: ParsableCommand {
                 jobs.append((type, outDirectory + "/" + type.name))
             }
         }
-        if isatty(2) == 1 { FileHandle.standardError.write(Data("rebuilding \(jobs.map { $0.type.name }.joined(separator: ", ")) up to event \(limit)…\n".utf8)) }
         // Each projection on its own thread: the rebuild takes about as long as the slowest.
+        let bar = ProgressBar(label: jobs.map { $0.type.name }.joined(separator: "+"), from: 0, to: limit)
         let rebuilt = try reporting {
-            try ProjectionBuilder.rebuildConcurrently(jobs, journal: journal, upTo: limit, filter: filter, logger: logger)
+            try ProjectionBuilder.rebuildConcurrently(jobs, journal: journal, upTo: limit, filter: filter, logger: logger) {
+                bar.update($0)
+            }
         }
+        bar.finish()
         for result in rebuilt {
             var place = result.path
             if replace {
@@ -80,7 +83,7 @@ struct RebuildCommand: ParsableCommand {
             }
             let seconds = Double(result.duration.components.seconds) + Double(result.duration.components.attoseconds) / 1e18
             print(String(format: "rebuilt %@ to event %llu in %.2f s (%@ events/s) at %@", result.name, result.checkpoint, seconds,
-                         ProgressBar.rate(result.checkpoint, since: .now - result.duration), place))
+                         ProgressBar.rate(result.checkpoint, over: result.duration), place))
         }
         withExtendedLifetime(locks) {}
     }

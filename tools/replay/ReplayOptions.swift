@@ -41,7 +41,9 @@ struct ProjectionChoice: ParsableArguments {
 
 /// A one-line progress bar with events per second, drawn on standard error only when it
 /// is a terminal.
-final class ProgressBar {
+// @unchecked Sendable: rebuild threads report to it; `update` draws under `lock`.
+final class ProgressBar: @unchecked Sendable {
+    private let lock = NSLock()
     private let label: String
     private let total: UInt64
     private let start: UInt64
@@ -56,6 +58,8 @@ final class ProgressBar {
     }
 
     func update(_ position: UInt64) {
+        lock.lock()
+        defer { lock.unlock() }
         guard enabled, ContinuousClock.now - lastDraw > .milliseconds(100) || position >= total else { return }
         lastDraw = .now
         let done = total > start ? Double(position - start) / Double(total - start) : 1
@@ -63,7 +67,7 @@ final class ProgressBar {
         let filled = Int(done * Double(width))
         let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
         let line = String(format: "\r%@ [%@] %3.0f%% %llu/%llu %@ ev/s", label, bar, done * 100, position, total,
-                          Self.rate(position - start, since: began))
+                          Self.rate(position - start, over: .now - began))
         FileHandle.standardError.write(Data(line.utf8))
     }
 
@@ -71,11 +75,8 @@ final class ProgressBar {
         if enabled { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
     }
 
-    var elapsed: Duration { ContinuousClock.now - began }
-
-    static func rate(_ count: UInt64, since: ContinuousClock.Instant) -> String {
-        let seconds = Double((ContinuousClock.now - since).components.attoseconds) / 1e18
-            + Double((ContinuousClock.now - since).components.seconds)
+    static func rate(_ count: UInt64, over duration: Duration) -> String {
+        let seconds = Double(duration.components.attoseconds) / 1e18 + Double(duration.components.seconds)
         return seconds > 0 ? String(format: "%.0f", Double(count) / seconds) : "-"
     }
 }

@@ -56,11 +56,13 @@ public enum ProjectionBuilder {
     /// Rebuilds several projections at once, each on its own thread reading the journal
     /// where it lies: their apply work runs in parallel on as many cores as there are.
     /// Throws the first error after every thread has ended.
+    /// `progress` is given the least sequence number every rebuild has reached.
     public static func rebuildConcurrently(
         _ jobs: [(type: any Projection.Type, path: String)], journal: Journal, upTo limit: UInt64? = nil,
-        filter: Projector.EventFilter? = nil, logger: Logger
+        filter: Projector.EventFilter? = nil, logger: Logger, progress: (@Sendable (UInt64) -> Void)? = nil
     ) throws -> [Rebuilt] {
         let results = Mutex<[Int: Result<Rebuilt, any Error>]>([:])
+        let positions = Mutex([UInt64](repeating: 0, count: jobs.count))
         let group = DispatchGroup()
         for (index, job) in jobs.enumerated() {
             let name = job.type.name
@@ -69,7 +71,11 @@ public enum ProjectionBuilder {
             let thread = Thread {
                 let started = ContinuousClock.now
                 let result = Result {
-                    let checkpoint = try rebuild(type, journal: journal, at: job.path, upTo: limit, filter: filter, logger: logger)
+                    let checkpoint = try rebuild(type, journal: journal, at: job.path, upTo: limit, filter: filter, logger: logger) {
+                        position in
+                        guard let progress else { return }
+                        progress(positions.withLock { $0[index] = position; return $0.min() ?? position })
+                    }
                     return Rebuilt(name: name, path: job.path, checkpoint: checkpoint, duration: .now - started)
                 }
                 results.withLock { $0[index] = result }

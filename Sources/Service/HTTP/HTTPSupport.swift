@@ -30,9 +30,8 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             default: api = APIError(error.status, "bad_request", error.body ?? error.status.reasonPhrase)
             }
             return try api.response(from: request, context: context)
-        } catch let error as LMDBError where error == .readersFull {
-            return try APIError.unavailable("too many readers at once (\(error)); retry shortly").response(from: request, context: context)
-        } catch let error as JournalError where error.isReadersFull {
+        } catch where (error as? LMDBError) == .readersFull || (error as? JournalError)?.isReadersFull == true {
+            // Queries read LMDB directly (LMDBError) and through the journal (JournalError).
             return try APIError.unavailable("too many readers at once (\(error)); retry shortly").response(from: request, context: context)
         } catch {
             logger.error("request failed", metadata: ["http.path": "\(request.uri.path)", "error": "\(error)"])

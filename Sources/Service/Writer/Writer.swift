@@ -98,39 +98,33 @@ public final class Writer: Sendable {
     private func earlier(_ key: IdempotencyKey) throws -> Appended? {
         do {
             return try journal.appended(underKey: key)
-        } catch let error as JournalError where error.isIdempotencyKeyReused {
-            throw APIError(.unprocessableContent, "idempotency_key_reused", "Idempotency-Key: \(error)")
         } catch let error as JournalError {
-            throw APIError.unavailable("the journal cannot be read: \(error)")
+            throw Writer.refusal(error, logger: logger, writing: false)
         }
     }
 
+    /// Appends `batch`, under `key` if there is one (see ``Journal/append(_:idempotencyKey:)``).
     private func append(_ batch: RecordBatch, key: IdempotencyKey?) async throws -> Appended {
-        guard let key else { return Appended(range: try await append(batch), replayed: false) }
         do {
+            guard let key else { return Appended(range: try await journal.append(batch), replayed: false) }
             return try await journal.append(batch, idempotencyKey: key)
-        } catch let error as JournalError where error.isIdempotencyKeyReused {
-            throw APIError(.unprocessableContent, "idempotency_key_reused", "Idempotency-Key: \(error)")
         } catch let error as JournalError {
-            throw Writer.unavailable(error, logger: logger)
+            throw Writer.refusal(error, logger: logger, writing: true)
         }
     }
 
-    private static func unavailable(_ error: JournalError, logger: Logger) -> APIError {
+    /// The API's answer to a journal error: 422 for a reused idempotency key, 503 otherwise.
+    private static func refusal(_ error: JournalError, logger: Logger, writing: Bool) -> APIError {
+        if error.isIdempotencyKeyReused {
+            return APIError(.unprocessableContent, "idempotency_key_reused", "Idempotency-Key: \(error)")
+        }
+        guard writing else { return APIError.unavailable("the journal cannot be read: \(error)") }
         logger.error("append failed", metadata: ["journal.error": "\(error)"])
         if error.isOutOfSpace {
             return APIError.unavailable(
                 "the journal cannot take writes: the disk is full or failing (\(error)); nothing was written, retry once space is freed")
         }
         return APIError.unavailable("the journal cannot take writes: \(error)")
-    }
-
-    private func append(_ batch: RecordBatch) async throws -> ClosedRange<UInt64> {
-        do {
-            return try await journal.append(batch)
-        } catch let error as JournalError {
-            throw Writer.unavailable(error, logger: logger)
-        }
     }
 
     // MARK: Commands
