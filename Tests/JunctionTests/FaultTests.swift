@@ -176,14 +176,21 @@ struct FaultTests {
         let token = try #require(connected.json["access_token"]?.stringValue)
         let clock = ContinuousClock()
         let stopAt = clock.now + .seconds(4)
-        async let checks: [(ContinuousClock.Instant, Int, String)] = withThrowingTaskGroup(of: [(ContinuousClock.Instant, Int, String)].self) { group in
+        struct Check: Sendable {
+            var started: ContinuousClock.Instant
+            var finished: ContinuousClock.Instant
+            var status: Int
+            var message: String
+        }
+        async let checks: [Check] = withThrowingTaskGroup(of: [Check].self) { group in
             for _ in 0..<6 {
                 group.addTask {
-                    var seen: [(ContinuousClock.Instant, Int, String)] = []
+                    var seen: [Check] = []
                     while clock.now < stopAt {
                         let started = clock.now
                         let reply = try await d.get("/v1/token", headers: [("X-Access-Token", token)])
-                        seen.append((started, reply.status, reply.json["message"]?.stringValue ?? ""))
+                        seen.append(Check(started: started, finished: clock.now, status: reply.status,
+                                          message: reply.json["message"]?.stringValue ?? ""))
                     }
                     return seen
                 }
@@ -205,19 +212,22 @@ struct FaultTests {
         let blockedAt = clock.now
         #expect(block.status == 200)
         try await Task.sleep(for: .seconds(1))
-        // Checks in flight while the disconnect is being appended may see either answer.
+        // A check answered after the disconnect was sent may already see it.
         let disconnectSent = clock.now
         let disconnect = try await d.post("/v1/connections/\(id)/disconnect", "{}")
         let disconnectedAt = clock.now
         #expect(disconnect.status == 200)
         let seen = try await checks
-        let afterBlock = seen.filter { $0.0 > blockedAt && $0.0 < disconnectSent }
-        let afterDisconnect = seen.filter { $0.0 > disconnectedAt }
-        #expect(seen.filter { $0.0 < blockedAt }.contains { $0.1 == 200 })
+        let afterBlock = seen.filter { $0.started > blockedAt && $0.finished < disconnectSent }
+        let afterDisconnect = seen.filter { $0.started > disconnectedAt }
+        #expect(seen.filter { $0.started < blockedAt }.contains { $0.status == 200 })
         #expect(afterBlock.count > 20 && afterDisconnect.count > 20, "\(afterBlock.count) / \(afterDisconnect.count) checks")
-        #expect(afterBlock.allSatisfy { $0.1 == 401 && $0.2 == "The connection has been blocked" },
-                "\(afterBlock.filter { $0.1 != 401 || $0.2 != "The connection has been blocked" }.prefix(5).map { ($0.1, $0.2, blockedAt - $0.0) })")
-        #expect(afterDisconnect.allSatisfy { $0.1 == 401 && $0.2 == "The access token is invalid or the connection has been revoked" })
+        // Every check started after the block's answer is refused; those answered before
+        // the disconnect was sent say why.
+        #expect(seen.filter { $0.started > blockedAt }.allSatisfy { $0.status == 401 })
+        #expect(afterBlock.allSatisfy { $0.message == "The connection has been blocked" },
+                "\(afterBlock.filter { $0.message != "The connection has been blocked" }.prefix(5).map { ($0.status, $0.message) })")
+        #expect(afterDisconnect.allSatisfy { $0.message == "The access token is invalid or the connection has been revoked" })
 
         // The plain token is nowhere on disk: journal, projections, keys, the daemon's log.
         #expect(d.stop() == 0)
