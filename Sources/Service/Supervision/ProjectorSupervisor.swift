@@ -22,7 +22,7 @@ public final class ProjectorSupervisor: Service, Sendable {
     private let names: [String]
     private let logger: Logger
     private let statuses: Mutex<[String: Status]>
-    private let processes = Mutex<[String: Process]>([:])
+    private let processes = Mutex<[String: ChildProcess]>([:])
     private let stopping = Atomic<Bool>(false)
 
     /// - Parameters:
@@ -54,32 +54,23 @@ public final class ProjectorSupervisor: Service, Sendable {
         var backoff = Duration.milliseconds(100)
         while !stopping.load(ordering: .acquiring) {
             let started = ContinuousClock.now
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: executable)
-            process.arguments = arguments(name)
-            let exit = AsyncStream<Int32>.makeStream()
-            process.terminationHandler = { p in
-                exit.continuation.yield(p.terminationStatus)
-                exit.continuation.finish()
-            }
+            var exit = ChildProcess.Exit.exited(-1)
             do {
-                try process.run()
+                let process = try ChildProcess(executable: executable, arguments: arguments(name))
+                processes.withLock { $0[name] = process }
+                statuses.withLock { $0[name]?.pid = process.pid; $0[name]?.state = "running" }
+                // Stop may have come between the check above and the start.
+                if stopping.load(ordering: .acquiring) { process.send(SIGTERM) }
+                exit = await process.exit()
             } catch {
                 logger.error("cannot start projector", metadata: ["projector.name": "\(name)", "error": "\(error)"])
-                exit.continuation.finish()
             }
-            processes.withLock { $0[name] = process }
-            statuses.withLock { $0[name]?.pid = process.processIdentifier; $0[name]?.state = "running" }
-            // Stop may have come between the check above and the start.
-            if stopping.load(ordering: .acquiring) { process.terminate() }
-            var code: Int32 = -1
-            for await status in exit.stream { code = status }
             processes.withLock { $0[name] = nil }
             if stopping.load(ordering: .acquiring) { break }
             if ContinuousClock.now - started > .seconds(30) { backoff = .milliseconds(100) }
             statuses.withLock { $0[name]?.restarts += 1; $0[name]?.pid = nil; $0[name]?.state = "backing-off" }
             logger.warning("projector exited; restarting", metadata: [
-                "projector.name": "\(name)", "projector.exit": "\(code)", "projector.backoff": "\(backoff)",
+                "projector.name": "\(name)", "projector.exit": "\(exit)", "projector.backoff": "\(backoff)",
             ])
             try? await Task.sleep(for: backoff)
             backoff = min(backoff * 2, .seconds(5))
@@ -91,9 +82,9 @@ public final class ProjectorSupervisor: Service, Sendable {
     public func stopAll() {
         stopping.store(true, ordering: .releasing)
         let running = processes.withLock { Array($0.values) }
-        for p in running where p.isRunning { p.terminate() }
+        for p in running { p.send(SIGTERM) }
         DispatchQueue.global().asyncAfter(deadline: .now() + 5) {
-            for p in running where p.isRunning { kill(p.processIdentifier, SIGKILL) }
+            for p in running { p.send(SIGKILL) }
         }
     }
 }
