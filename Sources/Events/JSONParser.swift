@@ -14,6 +14,9 @@ public struct JSONParser {
     private let bytes: UnsafeBufferPointer<UInt8>
     private var i = 0
     private var depth = 0
+    /// Where strings with escapes are decoded; allocated at the first such string, the
+    /// size of the input, and released by `parse`.
+    private var scratch: UnsafeMutablePointer<UInt8>?
 
     private init(_ bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
@@ -22,6 +25,7 @@ public struct JSONParser {
     /// Parses one JSON value filling all of `bytes` (surrounding whitespace allowed).
     public static func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws(Error) -> JSONValue {
         var parser = JSONParser(bytes)
+        defer { parser.scratch?.deallocate() }
         parser.skipWhitespace()
         let value = try parser.parseValue()
         parser.skipWhitespace()
@@ -127,87 +131,110 @@ public struct JSONParser {
         let start = i
         i += 1
         // Fast path: no escapes, so the bytes between the quotes are the string.
-        var k = i
-        while k < bytes.count {
-            let c = bytes[k]
-            if c == UInt8(ascii: "\"") {
-                let slice = UnsafeBufferPointer(rebasing: bytes[i..<k])
-                guard let s = String(validatingUTF8Bytes: slice) else {
-                    i = start
-                    throw fail("invalid UTF-8 in a string")
-                }
-                i = k + 1
-                return s
+        let k = nextSpecialByte(from: i)
+        guard k < bytes.count else { i = k; throw fail("unterminated string") }
+        if bytes[k] == UInt8(ascii: "\"") {
+            guard let s = String(validatingUTF8Bytes: UnsafeBufferPointer(rebasing: bytes[i..<k])) else {
+                i = start
+                throw fail("invalid UTF-8 in a string")
             }
-            if c == UInt8(ascii: "\\") { break }
-            if c < 0x20 { i = k; throw fail("control character in a string") }
-            k += 1
+            i = k + 1
+            return s
         }
-        var out = [UInt8]()
-        out.reserveCapacity(min(bytes.count - i, 1024))
-        out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[i..<k]))
-        i = k
+        if bytes[k] < 0x20 { i = k; throw fail("control character in a string") }
+        // Escapes: decoded into the parser's scratch buffer, runs of plain bytes copied
+        // whole (bodies logged as JSON strings are mostly such runs between escaped
+        // quotes). Decoding never lengthens text (an escape of n bytes gives at most n), so
+        // a buffer the size of the input holds any of its strings.
+        if scratch == nil { scratch = .allocate(capacity: bytes.count) }
+        let out = scratch!
+        var o = 0
         while true {
-            // Copy the run of plain bytes up to the next quote, backslash or control
-            // character in one go: bodies logged as JSON strings are mostly such runs.
-            var j = i
-            while j < bytes.count {
-                let c = bytes[j]
-                if c == UInt8(ascii: "\"") || c == UInt8(ascii: "\\") || c < 0x20 { break }
-                j += 1
-            }
+            let j = nextSpecialByte(from: i)
             if j > i {
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[i..<j]))
+                (out + o).update(from: bytes.baseAddress! + i, count: j - i)
+                o += j - i
                 i = j
             }
             guard i < bytes.count else { throw fail("unterminated string") }
             let c = bytes[i]
-            if c == UInt8(ascii: "\"") {
-                i += 1
-                guard let s = out.withUnsafeBufferPointer({ String(validatingUTF8Bytes: $0) }) else {
-                    throw Error(offset: start, message: "invalid UTF-8 in a string")
-                }
-                return s
-            }
+            if c == UInt8(ascii: "\"") { break }
             if c < 0x20 { throw fail("control character in a string") }
-            if c != UInt8(ascii: "\\") {
-                out.append(c)
-                i += 1
-                continue
-            }
             i += 1
             guard i < bytes.count else { throw fail("unterminated escape") }
             let e = bytes[i]
             i += 1
+            let decoded: UInt8
             switch e {
-            case UInt8(ascii: "\""): out.append(0x22)
-            case UInt8(ascii: "\\"): out.append(0x5C)
-            case UInt8(ascii: "/"): out.append(0x2F)
-            case UInt8(ascii: "b"): out.append(0x08)
-            case UInt8(ascii: "f"): out.append(0x0C)
-            case UInt8(ascii: "n"): out.append(0x0A)
-            case UInt8(ascii: "r"): out.append(0x0D)
-            case UInt8(ascii: "t"): out.append(0x09)
+            case UInt8(ascii: "\""): decoded = 0x22
+            case UInt8(ascii: "\\"): decoded = 0x5C
+            case UInt8(ascii: "/"): decoded = 0x2F
+            case UInt8(ascii: "b"): decoded = 0x08
+            case UInt8(ascii: "f"): decoded = 0x0C
+            case UInt8(ascii: "n"): decoded = 0x0A
+            case UInt8(ascii: "r"): decoded = 0x0D
+            case UInt8(ascii: "t"): decoded = 0x09
             case UInt8(ascii: "u"):
-                var scalar = try hex4()
-                if (0xD800...0xDBFF).contains(scalar) {
-                    guard bytes.count - i >= 6, bytes[i] == UInt8(ascii: "\\"), bytes[i + 1] == UInt8(ascii: "u") else {
-                        throw fail("unpaired surrogate")
-                    }
-                    i += 2
-                    let low = try hex4()
-                    guard (0xDC00...0xDFFF).contains(low) else { throw fail("unpaired surrogate") }
-                    scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
-                } else if (0xDC00...0xDFFF).contains(scalar) {
-                    throw fail("unpaired surrogate")
+                for byte in UTF8.encode(try unicodeEscape())! {
+                    out[o] = byte
+                    o += 1
                 }
-                guard let u = Unicode.Scalar(scalar) else { throw fail("invalid unicode escape") }
-                out.append(contentsOf: UTF8.encode(u)!)
+                continue
             default:
                 i -= 1
                 throw fail("invalid escape")
             }
+            out[o] = decoded
+            o += 1
         }
+        guard let s = String(validatingUTF8Bytes: UnsafeBufferPointer(start: out, count: o)) else {
+            throw Error(offset: start, message: "invalid UTF-8 in a string")
+        }
+        i += 1
+        return s
+    }
+
+    /// After `\uXXXX`'s `u`: the scalar, joining a surrogate pair.
+    private mutating func unicodeEscape() throws(Error) -> Unicode.Scalar {
+        var scalar = try hex4()
+        if (0xD800...0xDBFF).contains(scalar) {
+            guard bytes.count - i >= 6, bytes[i] == UInt8(ascii: "\\"), bytes[i + 1] == UInt8(ascii: "u") else {
+                throw fail("unpaired surrogate")
+            }
+            i += 2
+            let low = try hex4()
+            guard (0xDC00...0xDFFF).contains(low) else { throw fail("unpaired surrogate") }
+            scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+        } else if (0xDC00...0xDFFF).contains(scalar) {
+            throw fail("unpaired surrogate")
+        }
+        guard let u = Unicode.Scalar(scalar) else { throw fail("invalid unicode escape") }
+        return u
+    }
+
+    /// The first quote, backslash or control character at or after `from`, or the end of
+    /// input. Eight bytes at a time: in each test the lowest flagged byte is exact (only
+    /// bytes above a match can be flagged falsely), so the lowest of all is the answer.
+    @inline(__always)
+    private func nextSpecialByte(from: Int) -> Int {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let base = bytes.baseAddress!
+        var j = from
+        while j + 8 <= bytes.count {
+            let word = UInt64(littleEndian: UnsafeRawPointer(base + j).loadUnaligned(as: UInt64.self))
+            let quote = word ^ (ones &* 0x22)
+            let backslash = word ^ (ones &* 0x5C)
+            let found = ((quote &- ones) & ~quote | (backslash &- ones) & ~backslash | (word &- ones &* 0x20) & ~word) & highs
+            if found != 0 { return j + found.trailingZeroBitCount >> 3 }
+            j += 8
+        }
+        while j < bytes.count {
+            let c = base[j]
+            if c == UInt8(ascii: "\"") || c == UInt8(ascii: "\\") || c < 0x20 { return j }
+            j += 1
+        }
+        return j
     }
 
     private mutating func hex4() throws(Error) -> UInt32 {
