@@ -135,8 +135,7 @@ public struct JSONParser {
         guard k < bytes.count else { i = k; throw fail("unterminated string") }
         if bytes[k] == UInt8(ascii: "\"") {
             guard let s = String(validatingUTF8Bytes: UnsafeBufferPointer(rebasing: bytes[i..<k])) else {
-                i = start
-                throw fail("invalid UTF-8 in a string")
+                throw Error(offset: start, message: "invalid UTF-8 in a string")
             }
             i = k + 1
             return s
@@ -148,7 +147,10 @@ public struct JSONParser {
         // a buffer the size of the input holds any of its strings.
         if scratch == nil { scratch = .allocate(capacity: bytes.count) }
         let out = scratch!
-        var o = 0
+        // The run before the first escape is already scanned.
+        out.update(from: bytes.baseAddress! + i, count: k - i)
+        var o = k - i
+        i = k
         while true {
             let j = nextSpecialByte(from: i)
             if j > i {

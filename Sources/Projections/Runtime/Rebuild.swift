@@ -66,17 +66,18 @@ public enum ProjectionBuilder {
         let group = DispatchGroup()
         for (index, job) in jobs.enumerated() {
             let name = job.type.name
+            let path = job.path
             nonisolated(unsafe) let type = job.type  // metatypes of projections are immutable
             group.enter()
             let thread = Thread {
                 let started = ContinuousClock.now
                 let result = Result {
-                    let checkpoint = try rebuild(type, journal: journal, at: job.path, upTo: limit, filter: filter, logger: logger) {
+                    let checkpoint = try rebuild(type, journal: journal, at: path, upTo: limit, filter: filter, logger: logger) {
                         position in
                         guard let progress else { return }
                         progress(positions.withLock { $0[index] = position; return $0.min() ?? position })
                     }
-                    return Rebuilt(name: name, path: job.path, checkpoint: checkpoint, duration: .now - started)
+                    return Rebuilt(name: name, path: path, checkpoint: checkpoint, duration: .now - started)
                 }
                 results.withLock { $0[index] = result }
                 group.leave()

@@ -99,7 +99,7 @@ public final class Notifier: @unchecked Sendable {
         while true {
             let chunk = try journal.readChunk(from: next, maxRecords: 4096)
             guard let last = chunk.lastSequenceNumber else { return }
-            try chunk.forEach { seq, bytes in
+            chunk.forEach { seq, bytes in
                 guard let header = try? BinaryEventCodec.header(of: bytes), header.kind != requestKind,
                       let event = try? BinaryEventCodec.decode(bytes) else { return }
                 apply(event, seq: seq)

@@ -72,12 +72,9 @@ final class ChildProcess: Sendable {
         }
     }
 
-    /// Whether `exit()` has reaped the child.
-    var hasExited: Bool { exited.load(ordering: .acquiring) }
-
-    /// Sends `signo` unless the child was already reaped (its pid may then be another's).
+    /// Sends `signo` unless `exit()` has reaped the child (its pid may then be another's).
     func send(_ signo: Int32) {
-        if !hasExited { kill(pid, signo) }
+        if !exited.load(ordering: .acquiring) { kill(pid, signo) }
     }
 
     /// glibc 2.34+ has `posix_spawn_file_actions_addclosefrom_np`, which Swift's Glibc
