@@ -8,7 +8,6 @@ let strict: [SwiftSetting] = [
 
 let package = Package(
     name: "junction",
-    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "junction", targets: ["junction"]),
         .executable(name: "junction-loadgen", targets: ["junction-loadgen"]),
@@ -17,6 +16,7 @@ let package = Package(
         .library(name: "LMDB", targets: ["LMDB"]),
         .library(name: "Events", targets: ["Events"]),
         .library(name: "Journal", targets: ["Journal"]),
+        .library(name: "Domain", targets: ["Domain"]),
         // For Benchmarks/, a package of its own that builds on these.
         .library(name: "Projections", targets: ["Projections"]),
         .library(name: "Service", targets: ["Service"]),
@@ -31,6 +31,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        // Tests only: reads docs/openapi.yaml.
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // liblmdb from Debian's liblmdb-dev, found through pkg-config.
@@ -46,16 +48,22 @@ let package = Package(
             dependencies: ["LMDB", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
+        // The hub's state and rules: what may be connected where, which status allows which
+        // command, the zone a connection's days are counted in, the value grammars, redaction.
+        .target(name: "Domain", dependencies: ["Events"], swiftSettings: strict),
         .target(
             name: "Projections",
-            dependencies: ["LMDB", "Events", "Journal", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["LMDB", "Events", "Journal", "Domain", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
+        // Typed query answers: the daemon writes them as JSON, the command line renders
+        // them as tables, whether it read the projections itself or asked a daemon.
+        .target(name: "Answers", dependencies: ["Events", "Domain", "Projections"], swiftSettings: strict),
         // The daemon: the journal's single writer, serving HTTP on a Unix socket.
         .target(
             name: "Service",
             dependencies: [
-                "Events", "Journal", "Projections",
+                "Events", "Journal", "Domain", "Projections", "Answers",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -70,7 +78,7 @@ let package = Package(
         .executableTarget(
             name: "junction",
             dependencies: [
-                "Events", "Journal", "Projections", "Service", "LMDB",
+                "Events", "Journal", "Domain", "Projections", "Answers", "Service",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -91,7 +99,7 @@ let package = Package(
         .executableTarget(
             name: "junction-replay",
             dependencies: [
-                "Events", "Journal", "Projections",
+                "Events", "Journal", "Domain", "Projections",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -113,6 +121,8 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["Events"], path: "Tests/Support", swiftSettings: strict),
         .testTarget(name: "LMDBTests", dependencies: ["LMDB", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "EventsTests", dependencies: ["Events", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "DomainTests", dependencies: ["Domain", "Events", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "AnswersTests", dependencies: ["Answers", "Projections", "Domain", "Events", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "JournalTests",
             dependencies: ["Journal", "Events", "TestSupport", .product(name: "Logging", package: "swift-log")],
@@ -120,15 +130,17 @@ let package = Package(
         ),
         .testTarget(
             name: "ProjectionsTests",
-            dependencies: ["Projections", "Journal", "Events", "LMDB", "TestSupport", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["Projections", "Journal", "Events", "Domain", "LMDB", "TestSupport", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
         .testTarget(
             name: "JunctionTests",
             dependencies: [
-                "Journal", "Events", "TestSupport", "Projections", "Service", "junction", "junction-loadgen", "junction-chaos", "junction-replay",
+                "Journal", "Events", "Domain", "TestSupport", "Projections", "Service", "junction", "junction-loadgen", "junction-chaos", "junction-replay",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: strict
         ),

@@ -25,7 +25,6 @@ func suite(_ name: String, using library: String) -> Target {
 
 let package = Package(
     name: "junction-benchmarks",
-    platforms: [.macOS(.v15)],
     dependencies: [
         .package(name: "junction", path: ".."),
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+internal import Glibc
+#elseif canImport(Musl)
+internal import Musl
+#endif
+
 /// A point in time: microseconds since 1970-01-01T00:00:00Z.
 ///
 /// Events carry their time as this integer so the binary form is exact and cheap; the
@@ -17,6 +23,14 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
 
     public init(seconds: Int64) {
         self.microseconds = seconds * 1_000_000
+    }
+
+    /// The current time, from the system's real-time clock: the one "now" every
+    /// command, default and schedule uses.
+    public static var now: Timestamp {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        return Timestamp(microseconds: Int64(ts.tv_sec) * 1_000_000 + Int64(ts.tv_nsec) / 1_000)
     }
 
     public static func < (a: Timestamp, b: Timestamp) -> Bool { a.microseconds < b.microseconds }
@@ -185,8 +199,10 @@ public enum CivilDate {
 }
 
 extension Int64 {
+    /// Division rounded towards minus infinity (`-1.floorDiv(86_400)` is -1, not 0): the
+    /// day or second a time before 1970 falls in.
     @inline(__always)
-    internal func floorDiv(_ d: Int64) -> Int64 {
+    public func floorDiv(_ d: Int64) -> Int64 {
         let q = self / d
         return (self % d != 0 && (self < 0) != (d < 0)) ? q - 1 : q
     }

@@ -47,9 +47,11 @@ public struct DataDirectory: Sendable {
         return try Journal.open(at: journalPath, readOnly: true, logger: logger)
     }
 
-    /// Opens the journal as its writer; the caller holds the lock.
-    public func openJournalForWriting(_ lock: DirectoryLock, options: Journal.Options, logger: Logger) throws -> Journal {
+    /// Takes the writer's lock (or throws naming its holder) and opens the journal as its
+    /// single writer; the journal holds the lock until it is closed or released.
+    public func openJournalForWriting(purpose: String, options: Journal.Options = Journal.Options(), logger: Logger) throws -> Journal {
+        let lock = try lockForWriting(purpose: purpose)
         guard isInitialized else { throw JournalError.notInitialized(root) }
-        return try Journal.open(at: journalPath, readOnly: false, options: options, logger: logger)
+        return try Journal.open(at: journalPath, readOnly: false, options: options, lock: lock, logger: logger)
     }
 }

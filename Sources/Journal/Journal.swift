@@ -1,6 +1,6 @@
 internal import Foundation
 public import Logging
-public import LMDB
+internal import LMDB
 internal import Synchronization
 
 /// An append-only log of opaque records in an LMDB environment, numbered from 1 without
@@ -61,11 +61,15 @@ public final class Journal: Sendable {
     let idempotency: Database?
     let notifier: ChangeNotifier
     private let committer: GroupCommitter?
+    /// The data directory's writer lock, held until the writable journal is closed.
+    private let lock: Mutex<DirectoryLock?>
     private let logger: Logger
 
     /// Creates an empty journal in `directory` (created if missing).
     @discardableResult
-    public static func create(at directory: String, options: Options = Options(), logger: Logger) throws -> Journal {
+    public static func create(
+        at directory: String, options: Options = Options(), lock: DirectoryLock? = nil, logger: Logger
+    ) throws -> Journal {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         if FileManager.default.fileExists(atPath: directory + "/data.mdb") {
             throw JournalError.alreadyInitialized(directory)
@@ -78,12 +82,13 @@ public final class Journal: Sendable {
             try txn.put(meta, key: Array("journal-id".utf8), value: Array(UUID().uuidString.lowercased().utf8))
             try txn.put(meta, key: Array("head".utf8), value: sequenceKey(0))
         }
-        return try Journal(environment: env, options: options, logger: logger)
+        return try Journal(environment: env, options: options, lock: lock, logger: logger)
     }
 
-    /// Opens an existing journal for reading, or as its single writer.
+    /// Opens an existing journal for reading, or as its single writer (holding `lock`, the
+    /// data directory's, until it is closed).
     public static func open(
-        at directory: String, readOnly: Bool, options: Options = Options(), logger: Logger
+        at directory: String, readOnly: Bool, options: Options = Options(), lock: DirectoryLock? = nil, logger: Logger
     ) throws -> Journal {
         guard FileManager.default.fileExists(atPath: directory + "/data.mdb") else {
             throw JournalError.notInitialized(directory)
@@ -94,7 +99,7 @@ public final class Journal: Sendable {
         } catch {
             throw JournalError.storage(error)
         }
-        return try Journal(environment: env, options: options, logger: logger)
+        return try Journal(environment: env, options: options, lock: lock, logger: logger)
     }
 
     private static func configuration(_ options: Options, readOnly: Bool) -> Environment.Configuration {
@@ -109,7 +114,7 @@ public final class Journal: Sendable {
             maxReaders: options.maxReaders, maxDatabases: 4, flags: flags)
     }
 
-    private init(environment env: Environment, options: Options, logger: Logger) throws {
+    private init(environment env: Environment, options: Options, lock: DirectoryLock?, logger: Logger) throws {
         do {
             let (events, meta, format, id, storedHead, lastKey) = try env.read { txn in
                 let events = try txn.openDatabase(named: "events")
@@ -138,6 +143,7 @@ public final class Journal: Sendable {
             self.isReadOnly = env.isReadOnly
             self.durability = options.durability
             self.logger = logger
+            self.lock = Mutex(env.isReadOnly ? nil : lock)
             self.notifier = ChangeNotifier(directory: env.path)
             // The head is stored with every commit, so numbers of events that compaction
             // removed from the end are never given again.
@@ -167,6 +173,8 @@ public final class Journal: Sendable {
     public func close() {
         committer?.stop()
         notifier.stop()
+        // Only once nothing more can be written may another writer take over.
+        lock.withLock { $0 = nil }
     }
 
     // MARK: Writing
@@ -258,14 +266,71 @@ public final class Journal: Sendable {
     }
 
     /// Runs `body` in one write transaction on the journal's environment, serialised with
-    /// group commits; for maintenance that rewrites or removes records (compaction).
-    public func withMaintenanceTransaction<R: Sendable>(
+    /// group commits.
+    func withMaintenanceTransaction<R: Sendable>(
         _ body: @Sendable @escaping (Transaction, Database) throws -> R
     ) async throws -> R {
         guard let committer else { throw JournalError.readOnly }
         return try await withCheckedThrowingContinuation { continuation in
             committer.enqueueMaintenance { [events] txn in try body(txn, events) } completion: {
                 continuation.resume(with: $0.map { $0 as! R })
+            }
+        }
+    }
+
+    // MARK: Rewriting
+
+    /// What becomes of one existing record in a rewrite.
+    public enum RecordChange: Sendable, Hashable {
+        /// The record is replaced by these bytes, under the same number.
+        case replace([UInt8])
+        /// The record is removed; its number is never given again.
+        case delete
+    }
+
+    /// Rewrites the records numbered `range`, all or nothing, in one write transaction
+    /// serialised with group commits (maintenance such as compaction).
+    ///
+    /// `plan` is given the records of the range in order, read in place, and answers the
+    /// changes to make, by sequence number, plus a result of its own. Only records that
+    /// exist in the range can be changed: numbers are never added nor moved, so what
+    /// remains keeps its number and order. A change outside that is refused and nothing
+    /// is written.
+    public func rewrite<R: Sendable>(
+        _ range: ClosedRange<UInt64>,
+        plan: @Sendable @escaping (_ records: borrowing JournalRecords) throws -> (changes: [UInt64: RecordChange], result: R)
+    ) async throws -> R {
+        try await withMaintenanceTransaction { txn, events in
+            let bounds = KeyRange(
+                lower: Journal.sequenceKey(range.lowerBound),
+                upper: range.upperBound == .max ? nil : Journal.sequenceKey(range.upperBound + 1))
+            let (changes, result) = try plan(JournalRecords(txn: txn, events: events, range: bounds))
+            try Journal.apply(changes, txn: txn, events: events, in: range)
+            return result
+        }
+    }
+
+    /// Replaces existing records by number, all or nothing, in one write transaction;
+    /// refuses a number that holds no record.
+    public func replace(_ records: [(seq: UInt64, record: [UInt8])]) async throws {
+        let changes = Dictionary(records.map { ($0.seq, RecordChange.replace($0.record)) }, uniquingKeysWith: { $1 })
+        try await withMaintenanceTransaction { txn, events in
+            try Journal.apply(changes, txn: txn, events: events, in: 1...UInt64.max)
+        }
+    }
+
+    private static func apply(
+        _ changes: [UInt64: RecordChange], txn: Transaction, events: Database, in range: ClosedRange<UInt64>
+    ) throws {
+        for seq in changes.keys.sorted() {
+            let key = sequenceKey(seq)
+            guard range.contains(seq), try txn.get(events, key: key) != nil else { throw JournalError.noSuchRecord(seq) }
+            switch changes[seq]! {
+            case .replace(let bytes):
+                guard !bytes.isEmpty else { throw JournalError.emptyRecord(0) }
+                try txn.put(events, key: key, value: bytes)
+            case .delete:
+                try txn.delete(events, key: key)
             }
         }
     }

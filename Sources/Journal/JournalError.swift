@@ -1,4 +1,4 @@
-public import LMDB
+internal import LMDB
 
 /// Why a journal operation failed.
 public struct JournalError: Error, Hashable, Sendable, CustomStringConvertible {
@@ -14,6 +14,7 @@ public struct JournalError: Error, Hashable, Sendable, CustomStringConvertible {
         case locked(String, String)
         case idempotencyKeyReused(UInt64)
         case idempotencyKeyTooLong(Int)
+        case noSuchRecord(UInt64)
     }
 
     private let reason: Reason
@@ -32,6 +33,7 @@ public struct JournalError: Error, Hashable, Sendable, CustomStringConvertible {
     static func locked(_ path: String, holder: String) -> Self { Self(.locked(path, holder)) }
     static func idempotencyKeyReused(firstSeq: UInt64) -> Self { Self(.idempotencyKeyReused(firstSeq)) }
     static func idempotencyKeyTooLong(_ count: Int) -> Self { Self(.idempotencyKeyTooLong(count)) }
+    static func noSuchRecord(_ seq: UInt64) -> Self { Self(.noSuchRecord(seq)) }
 
     /// Whether the idempotency key was already used for a different batch.
     public var isIdempotencyKeyReused: Bool {
@@ -40,10 +42,10 @@ public struct JournalError: Error, Hashable, Sendable, CustomStringConvertible {
     }
 
     /// Wraps an error from LMDB.
-    public static func storage(_ error: LMDBError) -> Self { Self(.storage(error)) }
+    static func storage(_ error: LMDBError) -> Self { Self(.storage(error)) }
 
     /// The LMDB error underneath, if that is what failed.
-    public var storageError: LMDBError? {
+    var storageError: LMDBError? {
         if case .storage(let e) = reason { return e }
         return nil
     }
@@ -78,6 +80,7 @@ public struct JournalError: Error, Hashable, Sendable, CustomStringConvertible {
         case .idempotencyKeyReused(let seq):
             "the idempotency key was already used for a different batch (appended from sequence number \(seq))"
         case .idempotencyKeyTooLong(let n): "an idempotency key has at most \(IdempotencyKey.maxBytes) bytes, not \(n)"
+        case .noSuchRecord(let seq): "a rewrite can change only existing records of its range, and there is no record \(seq) there"
         }
     }
 }

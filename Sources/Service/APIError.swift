@@ -1,20 +1,13 @@
 public import HTTPTypes
 public import Hummingbird
 internal import Events
+public import Domain
 
 /// An error the API answers with: an HTTP status and the hub's error body,
 /// `{"error_type": "...", "message": "..."}` (plus `errors: [{field, message}]` for 422).
 public struct APIError: Error, Sendable, HTTPResponseError, CustomStringConvertible {
-    /// A field that failed validation.
-    public struct FieldError: Sendable, Hashable {
-        public var field: String
-        public var message: String
-
-        public init(field: String, message: String) {
-            self.field = field
-            self.message = message
-        }
-    }
+    /// A field that failed validation: the domain's own kind of problem, as it is answered.
+    public typealias FieldError = DomainError.FieldProblem
 
     public let status: HTTPResponse.Status
     public let errorType: String

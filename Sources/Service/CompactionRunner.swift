@@ -28,23 +28,12 @@ public final class CompactionRunner: Service, Sendable {
     /// `now` (default: the current time).
     public func compact(now: Timestamp? = nil, policy: RetentionPolicy? = nil) async throws -> Compactor.Report {
         try await gate.withLock {
-            // Never touch an event some projector has not applied yet; give them a few
-            // seconds to reach what the journal holds now.
-            let head = try self.journal.head
-            let deadline = ContinuousClock.now + .seconds(5)
-            var limit = try self.queries.checkpoints().values.min() ?? 0
-            while limit < head, ContinuousClock.now < deadline {
-                try await Task.sleep(for: .milliseconds(10))
-                limit = try self.queries.checkpoints().values.min() ?? 0
-            }
-            let report = try await Compactor.run(
-                journal: self.journal, policy: policy ?? self.policy, now: now ?? .now, limit: limit, logger: self.logger)
-            // Retries come within minutes; a day of idempotency keys is plenty.
-            let forgotten = try await self.journal.forgetIdempotencyKeys(before: Timestamp.now.microseconds - 86_400_000_000)
-            if forgotten > 0 {
-                self.logger.info("forgot idempotency keys", metadata: ["journal.idempotency_keys": "\(forgotten)"])
-            }
-            return report
+            let queries = self.queries
+            // Projectors get a few seconds to reach what the journal holds now.
+            return try await Compaction.run(
+                journal: self.journal,
+                projectors: .running(slowestCheckpoint: { try queries.checkpoints().values.min() ?? 0 }, patience: .seconds(5)),
+                policy: policy ?? self.policy, now: now ?? .now, logger: self.logger)
         }
     }
 

@@ -5,6 +5,7 @@ public import Logging
 public import Projections
 internal import ServiceLifecycle
 internal import NIOCore
+internal import Prometheus
 
 /// `junction serve`: the journal's single writer with its projectors, answering on a Unix
 /// socket until SIGTERM or SIGINT.
@@ -26,14 +27,32 @@ public struct Daemon: Sendable {
         /// Retention, and how often compaction runs on its own (nil: only on request).
         public var retention = RetentionPolicy()
         public var compactionInterval: Duration? = .seconds(24 * 3600)
-        /// The program that runs projectors (`junction`), and the log level they use.
-        public var projectorExecutable: String
-        public var projectorLogLevel: String = "notice"
+        /// The program that runs the children (the `junction` binary), and the arguments of
+        /// each: the command line that starts the daemon knows how its own commands are
+        /// spelled, the daemon does not.
+        public var childExecutable: String
+        public var childArguments: @Sendable (Child, Configuration) -> [String]
 
-        public init(data: DataDirectory, socketPath: String, projectorExecutable: String) {
+        public init(
+            data: DataDirectory, socketPath: String, childExecutable: String,
+            childArguments: @escaping @Sendable (Child, Configuration) -> [String]
+        ) {
             self.data = data
             self.socketPath = socketPath
-            self.projectorExecutable = projectorExecutable
+            self.childExecutable = childExecutable
+            self.childArguments = childArguments
+        }
+    }
+
+    /// A process the daemon starts and supervises.
+    public enum Child: Sendable, Hashable {
+        /// The projector of one projection.
+        case projector(String)
+        /// The notifier, which delivers disconnect callbacks.
+        case notifier
+
+        init(name: String) {
+            self = name == "notifier" ? .notifier : .projector(name)
         }
     }
 
@@ -53,8 +72,8 @@ public struct Daemon: Sendable {
         // the daemon mid-commit; ignored, the write fails with EFBIG and is refused like a
         // full disk, and reads go on.
         signal(SIGXFSZ, SIG_IGN)
-        let lock = try c.data.lockForWriting(purpose: "junction serve")
-        let journal = try c.data.openJournalForWriting(lock, options: Journal.Options(durability: c.durability), logger: logger)
+        let journal = try c.data.openJournalForWriting(
+            purpose: "junction serve", options: Journal.Options(durability: c.durability), logger: logger)
         defer { journal.close() }
         let writer = try Writer(
             journal: journal, tokens: try TokenIssuer(keyFile: c.data.root + "/token.key"),
@@ -64,29 +83,15 @@ public struct Daemon: Sendable {
             _ = try ProjectionStore(type, at: c.data.projectionPath(type.name), readOnly: false)
         }
         let queries = try Queries(data: c.data, journal: journal)
-        let parent = "\(getpid())"
         let supervisor = ProjectorSupervisor(
-            executable: c.projectorExecutable, names: Projections.names + ["notifier"], logger: logger
-        ) { name in
-            if name == "notifier" {
-                let ms = { (d: Duration) in "\(d.components.seconds * 1000 + d.components.attoseconds / 1_000_000_000_000_000)" }
-                return ["notify", "--data", c.data.root, "--socket", c.socketPath, "--log-level", c.projectorLogLevel,
-                        "--retry-base-ms", ms(c.callbackRetryBase), "--max-attempts", "\(c.callbackMaxAttempts)",
-                        "--timeout-ms", ms(c.callbackTimeout), "--parent-pid", parent]
-                    + (c.allowPrivateCallbacks ? ["--allow-private-callbacks"] : [])
-            }
-            return ["project", name, "--data", c.data.root, "--log-level", c.projectorLogLevel, "--parent-pid", parent]
-        }
+            executable: c.childExecutable, names: Projections.names + ["notifier"], logger: logger
+        ) { name in c.childArguments(Child(name: name), c) }
         let compaction = CompactionRunner(
             journal: journal, queries: queries, policy: c.retention, interval: c.compactionInterval, logger: logger)
         try Daemon.prepareSocket(c.socketPath)
-        let router = Router(context: BasicRequestContext.self)
-        // Metrics outermost, so they see the answers errors become.
-        router.middlewares.add(MetricsMiddleware())
-        router.middlewares.add(ErrorMiddleware(logger: logger))
-        router.addJunctionRoutes(RouteContext(
+        let router = Daemon.router(RouteContext(
             writer: writer, queries: queries, supervisor: supervisor, compaction: compaction, metrics: metrics,
-            maxBodyBytes: c.maxBodyBytes, readYourWritesTimeout: c.readYourWritesTimeout))
+            maxBodyBytes: c.maxBodyBytes, readYourWritesTimeout: c.readYourWritesTimeout), logger: logger)
         // The socket takes the process's umask: make it private from birth, then widen it
         // if asked, so no other user ever sees it open.
         umask(0o077)
@@ -106,9 +111,37 @@ public struct Daemon: Sendable {
             configuration: .init(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
         try? FileManager.default.removeItem(atPath: c.socketPath)
-        withExtendedLifetime(lock) {}
         let head = try journal.head
         logger.notice("stopped", metadata: ["journal.head": "\(head)"])
+    }
+
+    /// The socket API's router.
+    static func router(_ context: RouteContext, logger: Logger) -> Router<BasicRequestContext> {
+        let router = Router(context: BasicRequestContext.self)
+        // Metrics outermost, so they see the answers errors become.
+        router.middlewares.add(MetricsMiddleware())
+        router.middlewares.add(ErrorMiddleware(logger: logger))
+        router.addJunctionRoutes(context)
+        return router
+    }
+
+    /// Every operation the socket API serves, as `METHOD /path/{parameter}`, read from the
+    /// router itself: built over `data` (an initialized data directory, whose writer lock
+    /// this takes for the while), never served.
+    public static func routes(data: DataDirectory, logger: Logger) throws -> [String] {
+        let journal = try data.openJournalForWriting(purpose: "listing the daemon's routes", logger: logger)
+        defer { journal.close() }
+        let writer = try Writer(journal: journal, tokens: try TokenIssuer(keyFile: data.root + "/token.key"), logger: logger)
+        for type in Projections.all {
+            _ = try ProjectionStore(type, at: data.projectionPath(type.name), readOnly: false)
+        }
+        let queries = try Queries(data: data, journal: journal)
+        let context = RouteContext(
+            writer: writer, queries: queries,
+            supervisor: ProjectorSupervisor(executable: "/bin/false", names: [], logger: logger) { _ in [] },
+            compaction: CompactionRunner(journal: journal, queries: queries, policy: RetentionPolicy(), interval: nil, logger: logger),
+            metrics: DaemonMetrics(registry: PrometheusCollectorRegistry()), maxBodyBytes: 1 << 20, readYourWritesTimeout: .seconds(1))
+        return router(context, logger: logger).routes.map { "\($0.method.rawValue) \($0.path.description)" }
     }
 
     /// Removes a stale socket file; refuses one a live server answers on.

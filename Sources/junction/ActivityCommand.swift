@@ -1,4 +1,6 @@
+import Answers
 import ArgumentParser
+import Domain
 import Events
 import Foundation
 import Projections
@@ -29,26 +31,23 @@ struct ActivityCommand: AsyncParsableCommand {
     func run() async throws {
         let source = try query.source(global, global.makeLogger("junction.activity"))
         defer { source.close() }
-        let end = now.flatMap(Timestamp.init(rfc3339:)) ?? Timestamp(microseconds: Int64(Date().timeIntervalSince1970 * 1_000_000))
+        let end = now.flatMap(Timestamp.init(rfc3339:)) ?? Timestamp.now
         let series = try await source.activity(connection, days: days, now: end)
         if query.json {
-            print(String(decoding: series.serialized, as: UTF8.self))
+            print(jsonText { series.writeJSON(&$0) })
             return
         }
         let view = try await source.connection(connection)
-        let entries = series["days"]?.arrayValue ?? []
-        print("\(view["app"]?["name"]?.stringValue ?? "") — \(connection) — requests per day (\(series["time_zone"]?.stringValue ?? ""))")
-        let peak = max(entries.compactMap { $0["total"]?.integerValue }.max() ?? 0, 1)
+        print("\(view.app.name) — \(connection) — requests per day (\(series.timeZone))")
+        let peak = max(series.days.map(\.total).max() ?? 0, 1)
         let width = 50
-        for day in entries {
-            let total = day["total"]?.integerValue ?? 0
-            let bar = Int((Double(total) / Double(peak) * Double(width)).rounded(.up))
-            let errors = (day["4xx"]?.integerValue ?? 0) + (day["5xx"]?.integerValue ?? 0)
-            let note = errors > 0 ? "  (\(errors) errors)" : ""
+        for day in series.days {
+            let bar = Int((Double(day.total) / Double(peak) * Double(width)).rounded(.up))
+            let note = day.errors > 0 ? "  (\(day.errors) errors)" : ""
             let bars = String(repeating: "█", count: bar) + String(repeating: " ", count: width - bar)
-            let count = String(repeating: " ", count: max(0, 7 - String(total).count)) + String(total)
-            print("\(day["date"]?.stringValue ?? "")  \(bars)\(count)\(note)")
+            let count = String(repeating: " ", count: max(0, 7 - String(day.total).count)) + String(day.total)
+            print("\(day.date)  \(bars)\(count)\(note)")
         }
-        print("total \(series["total"]?.integerValue ?? 0) requests in \(entries.count) days")
+        print("total \(series.total) requests in \(series.days.count) days")
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Domain
 import Events
 import Foundation
 import Journal
@@ -68,11 +69,10 @@ struct AppendCommand: AsyncParsableCommand {
         }
         guard !batch.isEmpty else { throw CommandFailure("no events on standard input; nothing was appended") }
         do {
-            let lock = try data.lockForWriting(purpose: "junction append")
-            let journal = try data.openJournalForWriting(lock, options: Journal.Options(durability: durability), logger: logger)
+            let journal = try data.openJournalForWriting(
+                purpose: "junction append", options: Journal.Options(durability: durability), logger: logger)
+            defer { journal.close() }
             let range = try journal.appendAndWait(batch)
-            journal.close()
-            withExtendedLifetime(lock) {}
             print("appended \(batch.count) events: \(range.lowerBound)…\(range.upperBound)")
         } catch let error as JournalError {
             throw CommandFailure("\(error); nothing was appended")
@@ -84,11 +84,13 @@ struct AppendCommand: AsyncParsableCommand {
 enum EventLines {
     struct LineError: Error, CustomStringConvertible {
         let line: Int
-        let error: NDJSONEventCodec.Error
-        var description: String { "line \(line): \(error)" }
+        /// The codec's or the hub's value rules' message.
+        let message: String
+        var description: String { "line \(line): \(message)" }
     }
 
-    /// Parses every non-blank line and encodes it into one batch; the first bad line throws.
+    /// Parses every non-blank line, checks its values against the hub's rules and encodes
+    /// it into one batch; the first bad line throws.
     static func encode(_ input: [UInt8]) throws(LineError) -> RecordBatch {
         var batch = RecordBatch(reservingBytes: input.count)
         var lineNumber = 0
@@ -103,12 +105,18 @@ enum EventLines {
                     if lineEnd > start, buffer[lineEnd - 1] == 13 { lineEnd -= 1 }
                     let line = UnsafeBufferPointer(rebasing: buffer[start..<lineEnd])
                     if !line.allSatisfy({ $0 == 32 || $0 == 9 }) {
+                        let event: Event
                         do throws(NDJSONEventCodec.Error) {
-                            let event = try NDJSONEventCodec.decode(line: line)
-                            batch.appendRecord { BinaryEventCodec.encode(event, into: &$0) }
+                            event = try NDJSONEventCodec.decode(line: line)
                         } catch {
-                            throw LineError(line: lineNumber, error: error)
+                            throw LineError(line: lineNumber, message: error.description)
                         }
+                        do throws(DomainError) {
+                            try ValueRules.validate(event)
+                        } catch {
+                            throw LineError(line: lineNumber, message: error.description)
+                        }
+                        batch.appendRecord { BinaryEventCodec.encode(event, into: &$0) }
                     }
                     start = end + 1
                 }

@@ -1,8 +1,8 @@
+import Answers
 import ArgumentParser
 import Events
 import Foundation
 import Journal
-import LMDB
 import Projections
 import Service
 
@@ -74,32 +74,20 @@ struct CompactCommand: AsyncParsableCommand {
             w.integer("tombstone_days", Int64(retention.tombstoneDays))
             w.endObject()
             let reply = try await SocketClient(socketPath: socket).send(.post, "/v1/compact", body: w.bytes)
-            print(json ? String(decoding: reply.body, as: UTF8.self) : describe(reply.json ?? .null))
+            let answer = try decoded(reply.body, CompactionAnswer.init(json:))
+            print(json ? jsonText { answer.writeJSON(&$0) } : answer.summary)
             return
         }
         let logger = global.makeLogger("junction.compact")
         let data = global.dataDirectory
         do {
-            let lock = try data.lockForWriting(purpose: "junction compact")
-            let journal = try data.openJournalForWriting(lock, options: .init(), logger: logger)
+            let journal = try data.openJournalForWriting(purpose: "junction compact", logger: logger)
             defer { journal.close() }
-            try ProjectionBuilder.catchUpLive(data: data, journal: journal, logger: logger)
-            var limit = try journal.head
-            for type in Projections.all {
-                let store = try ProjectionStore(type, at: data.projectionPath(type.name), readOnly: true)
-                limit = min(limit, try store.checkpoint())
-            }
-            let report = try await Compactor.run(
-                journal: journal, policy: retention.policy, now: at, limit: limit, chunk: chunk, logger: logger)
-            try ProjectionBuilder.catchUpLive(data: data, journal: journal, logger: logger)
-            var w = JSONWriter()
-            report.writeJSON(&w)
-            let value = (try? JSONParser.parse(w.bytes)) ?? .null
-            print(json ? String(decoding: w.bytes, as: UTF8.self) : describe(value))
-            if let copy {
-                try copyCompacted(data, journal: journal, to: copy)
-                withExtendedLifetime(lock) {}
-            }
+            let report = try await Compaction.run(
+                journal: journal, projectors: .caughtUpHere(data), policy: retention.policy, now: at, chunk: chunk, logger: logger)
+            let answer = CompactionAnswer(report)
+            print(json ? jsonText { answer.writeJSON(&$0) } : answer.summary)
+            if let copy { try copyCompacted(data, journal: journal, to: copy) }
         } catch let error as JournalError {
             throw CommandFailure(error.description)
         } catch let error as ProjectionError {
@@ -116,7 +104,7 @@ struct CompactCommand: AsyncParsableCommand {
         for type in Projections.all {
             let store = try ProjectionStore(type, at: data.projectionPath(type.name), readOnly: true)
             try FileManager.default.createDirectory(atPath: target.projectionPath(type.name), withIntermediateDirectories: true)
-            try store.environment.copy(to: target.projectionPath(type.name), compacting: true)
+            try store.copy(to: target.projectionPath(type.name))
         }
         // mdb_env_copy2 creates files with the default mode: keep the copy as private as the original.
         for path in [target.journalPath] + Projections.names.map(target.projectionPath) {
@@ -127,15 +115,5 @@ struct CompactCommand: AsyncParsableCommand {
         }
         let size = { (path: String) in ((try? FileManager.default.attributesOfItem(atPath: path)[.size]) as? NSNumber)?.intValue ?? 0 }
         print("copied to \(destination): journal \(size(data.journalPath + "/data.mdb")) → \(size(target.journalPath + "/data.mdb")) bytes")
-    }
-
-    private func describe(_ v: JSONValue) -> String {
-        func n(_ k: String) -> Int64 { v[k]?.integerValue ?? 0 }
-        return """
-            compacted events up to \(n("limit")): \(n("bodies_expired")) bodies expired, \(n("requests_rolled_up")) requests \
-            rolled up into \(n("rollups_written")) day counts, \(n("connections_tombstoned")) connections tombstoned \
-            (\(n("events_removed_with_tombstones")) events), \(n("tombstones_removed")) tombstones removed; \
-            \(n("bytes_freed")) bytes freed (\(n("bytes_before")) → \(n("bytes_after"))); cutoffs recorded as event \(n("marker_seq"))
-            """
     }
 }

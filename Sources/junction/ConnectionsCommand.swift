@@ -1,6 +1,8 @@
+import Answers
 import ArgumentParser
 import Events
 import Projections
+import Domain
 
 struct ConnectionsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -39,16 +41,20 @@ struct ConnectionsCommand: AsyncParsableCommand {
         defer { source.close() }
         let statuses = all ? ConnectionStatus.allCases.map(\.name) : status.isEmpty ? ["active", "blocked"] : status
         let reply = try await source.connections(account: account, location: location, accountLevel: accountLevel, statuses: statuses)
-        let views = reply["connections"]?.arrayValue ?? []
+        let views = reply.connections
         if query.json {
-            print(String(decoding: (reply["connections"] ?? .array([])).serialized, as: UTF8.self))
+            print(jsonText { w in
+                w.beginArray()
+                for v in views { v.writeJSON(&w) }
+                w.endArray()
+            })
             return
         }
         if let first = views.first {
-            if location != nil, let name = first["location_name"]?.stringValue {
-                print("\(name) (\(location!), \(first["time_zone"]?.stringValue ?? ""))\n")
-            } else if account != nil, let name = first["account_name"]?.stringValue {
-                print("\(name) (\(account!))\n")
+            if let location, let name = first.locationName {
+                print("\(name) (\(location), \(first.timeZone))\n")
+            } else if let account, let name = first.accountName {
+                print("\(name) (\(account))\n")
             }
         }
         guard !views.isEmpty else {
@@ -58,12 +64,10 @@ struct ConnectionsCommand: AsyncParsableCommand {
         print(column("CONNECTION", 12) + column("APP", 20) + column("DEVICE", 12) + column("LEVEL", 24)
               + column("STATUS", 13) + column("LAST REQUEST", 22) + "REQUESTS")
         for v in views {
-            let zone = v["time_zone"]?.stringValue ?? "UTC"
-            let level = v["location_id"]?.stringValue.map { "location \($0)" } ?? "account \(v["account_id"]?.stringValue ?? "")"
-            let last = v["last_request_at"]?.stringValue.flatMap(Timestamp.init(rfc3339:)).map { LocalTime.format($0, in: zone) } ?? "-"
-            print(column(v["connection_id"]?.stringValue ?? "", 12) + column(v["app"]?["name"]?.stringValue ?? "", 20)
-                  + column(v["device_id"]?.stringValue ?? "-", 12) + column(level, 24)
-                  + column(v["status"]?.stringValue ?? "", 13) + column(last, 22) + "\(v["request_count"]?.integerValue ?? 0)")
+            let level = v.locationID.map { "location \($0)" } ?? "account \(v.accountID)"
+            let last = v.lastRequestAt.map { LocalTime.format($0, in: v.timeZone) } ?? "-"
+            print(column(v.connectionID, 12) + column(v.app.name, 20) + column(v.deviceID ?? "-", 12) + column(level, 24)
+                  + column(v.status.name, 13) + column(last, 22) + "\(v.requestCount)")
         }
     }
 }

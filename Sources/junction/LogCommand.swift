@@ -1,4 +1,6 @@
+import Answers
 import ArgumentParser
+import Domain
 import Events
 import Foundation
 import Projections
@@ -37,22 +39,21 @@ struct LogCommand: AsyncParsableCommand {
         }
         let detail = try await source.log(connection, seq: seq)
         if query.json {
-            print(String(decoding: detail.serialized, as: UTF8.self))
+            print(jsonText { detail.writeJSON(&$0) })
             return
         }
-        let e = detail["entry"] ?? .null
-        print("\(e["method"]?.stringValue ?? "") \(e["url"]?.stringValue ?? "") → \(e["status"]?.integerValue ?? 0)")
-        print("time      \(e["local_time"]?.stringValue ?? "")")
-        print("resource  \(e["resource"]?.stringValue ?? "")")
-        print("duration  \(String(format: "%.1f", Double(e["duration_us"]?.integerValue ?? 0) / 1000)) ms")
-        if let id = e["request_id"]?.stringValue { print("request   \(id)") }
-        if let note = detail["note"]?.stringValue { print("\n\(note)") }
-        for part in ["request", "response"] {
-            print("\n" + part.uppercased())
-            for h in detail[part]?["headers"]?.arrayValue ?? [] {
-                print("\(h.arrayValue?.first?.stringValue ?? ""): \(h.arrayValue?.last?.stringValue ?? "")")
-            }
-            print(String(decoding: (detail[part]?["body"] ?? .null).serialized, as: UTF8.self))
+        let e = detail.entry
+        print("\(e.method) \(e.url) → \(e.status)")
+        print("time      \(e.localTime)")
+        print("resource  \(e.resource)")
+        print("duration  \(String(format: "%.1f", Double(e.durationMicroseconds) / 1000)) ms")
+        if let id = e.requestID { print("request   \(id)") }
+        if detail.bodiesExpired { print("\n\(LogDetailAnswer.expiredNote)") }
+        for (name, part) in [("request", detail.request), ("response", detail.response)] {
+            print("\n" + name.uppercased())
+            for h in part.headers { print("\(h.name): \(h.value)") }
+            // Bodies are JSON documents: shown in the API's compact form.
+            print(String(decoding: ((try? JSONParser.parse(part.body)) ?? .null).serialized, as: UTF8.self))
         }
     }
 }

@@ -1,6 +1,8 @@
+import Answers
 import ArgumentParser
 import Events
 import Projections
+import Domain
 
 struct LogsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -50,7 +52,7 @@ struct LogsCommand: AsyncParsableCommand {
         let source = try query.source(global, global.makeLogger("junction.logs"))
         defer { source.close() }
         let view = try await source.connection(connection)
-        let zone = view["time_zone"]?.stringValue ?? "UTC"
+        let zone = view.timeZone
         let filter = LogFilter(
             resources: Set(resource), methods: Set(method.compactMap(HTTPMethod.init(name:))),
             statusClasses: Set(status.compactMap(StatusClass.init(name:))),
@@ -58,32 +60,29 @@ struct LogsCommand: AsyncParsableCommand {
             until: try until.map { try parseTime($0, zone: zone, option: "--until") })
         let page = try await source.logs(connection, filter: filter, limit: limit, cursor: cursor)
         if query.json {
-            print(String(decoding: page.serialized, as: UTF8.self))
+            print(jsonText { page.writeJSON(&$0) })
             return
         }
-        print("\(view["app"]?["name"]?.stringValue ?? "") — connection \(connection) (\(view["status"]?.stringValue ?? ""))")
-        print("Access token   \(view["access_token"]?.stringValue ?? "")")
-        print("Scope          \(view["scope"]?.stringValue ?? "")")
-        if let list = view["customer_list_id"]?.stringValue { print("Customer list  \(list)") }
-        if let catalog = view["catalog_id"]?.stringValue { print("Catalog        \(catalog)") }
+        print("\(view.app.name) — connection \(connection) (\(view.status.name))")
+        print("Access token   \(view.accessToken)")
+        print("Scope          \(view.scope)")
+        if let list = view.customerListID { print("Customer list  \(list)") }
+        if let catalog = view.catalogID { print("Catalog        \(catalog)") }
         print("")
-        let entries = page["entries"]?.arrayValue ?? []
-        guard let newest = entries.first?["time"]?.stringValue.flatMap(Timestamp.init(rfc3339:)) else {
+        guard let newest = page.entries.first?.time else {
             print("no log entries")
             return
         }
         let headerOffset = LocalTime.offset(zone, at: newest)
         print(column("SEQ", 10) + column("TIME (\(LocalTime.offsetLabel(headerOffset)))", 27) + column("RESOURCE", 16)
               + column("METHOD", 8) + column("URL", 48) + "RESPONSE")
-        for e in entries {
-            guard let t = e["time"]?.stringValue.flatMap(Timestamp.init(rfc3339:)) else { continue }
-            var time = LocalTime.format(t, in: zone)
-            let offset = LocalTime.offset(zone, at: t)
+        for e in page.entries {
+            var time = LocalTime.format(e.time, in: zone)
+            let offset = LocalTime.offset(zone, at: e.time)
             if offset != headerOffset { time += " " + LocalTime.offsetLabel(offset).dropFirst(3) }
-            print(column("\(e["seq"]?.integerValue ?? 0)", 10) + column(time, 27) + column(e["resource"]?.stringValue ?? "", 16)
-                  + column(e["method"]?.stringValue ?? "", 8) + column(e["url"]?.stringValue ?? "", 48)
-                  + "\(e["status"]?.integerValue ?? 0)")
+            print(column("\(e.seq)", 10) + column(time, 27) + column(e.resource, 16)
+                  + column(e.method, 8) + column(e.url, 48) + "\(e.status)")
         }
-        if let next = page["next_cursor"]?.stringValue { print("\nolder entries: --cursor \(next)") }
+        if let next = page.nextCursor { print("\nolder entries: --cursor \(next)") }
     }
 }

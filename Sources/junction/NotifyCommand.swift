@@ -36,6 +36,19 @@ struct NotifyCommand: AsyncParsableCommand {
         }
     }
 
+    /// The arguments that run this command, spelled as its options are above: how the
+    /// daemon starts its notifier.
+    static func arguments(
+        data: String, socket: String, logLevel: String, retryBase: Duration, maxAttempts: Int, timeout: Duration,
+        allowPrivate: Bool, parentPID: Int32
+    ) -> [String] {
+        func ms(_ d: Duration) -> String { "\(d.components.seconds * 1000 + d.components.attoseconds / 1_000_000_000_000_000)" }
+        return [configuration.commandName!, "--data", data, "--socket", socket, "--log-level", logLevel,
+                "--retry-base-ms", ms(retryBase), "--max-attempts", "\(maxAttempts)", "--timeout-ms", ms(timeout),
+                "--parent-pid", "\(parentPID)"]
+            + (allowPrivate ? ["--allow-private-callbacks"] : [])
+    }
+
     func run() async throws {
         let signals = StopSignals()
         guard signals.stopWithParent(parentPid) else { return }
@@ -58,12 +71,11 @@ struct NotifyCommand: AsyncParsableCommand {
         configuration.timeout = .milliseconds(timeoutMs)
         configuration.allowPrivateAddresses = allowPrivateCallbacks
         let client = SocketClient(socketPath: socket)
-        let notifier = Notifier(journal: journal, tokens: tokens, configuration: configuration, logger: logger) { event in
+        let notifier = Notifier(journal: journal, lock: lock, tokens: tokens, configuration: configuration, logger: logger) { event in
             var line: [UInt8] = []
             NDJSONEventCodec.encode(event, into: &line)
             _ = try await client.send(.post, "/v1/events", body: line + [10], contentType: "application/x-ndjson")
         }
         try? await signals.run { try await notifier.run() }
-        withExtendedLifetime((lock, signals)) {}
     }
 }

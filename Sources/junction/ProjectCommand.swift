@@ -28,6 +28,12 @@ struct ProjectCommand: AsyncParsableCommand {
         }
     }
 
+    /// The arguments that run this command, spelled as its options are above: how the
+    /// daemon starts its projectors.
+    static func arguments(_ name: String, data: String, logLevel: String, parentPID: Int32) -> [String] {
+        [configuration.commandName!, name, "--data", data, "--log-level", logLevel, "--parent-pid", "\(parentPID)"]
+    }
+
     func run() async throws {
         // Catch SIGTERM and SIGINT first thing, so a stop that comes while the projector
         // opens its stores is not lost.
@@ -37,13 +43,9 @@ struct ProjectCommand: AsyncParsableCommand {
         let data = global.dataDirectory
         let type = Projections.type(named: name)!
         let projector: Projector
-        let lock: DirectoryLock
         do {
             let journal = try data.openJournalForReading(logger: logger)
-            let path = data.projectionPath(name)
-            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-            lock = try DirectoryLock(directory: path, purpose: "junction project \(name)")
-            let store = try ProjectionStore(type, at: path, readOnly: false)
+            let store = try ProjectionStore(type, at: data.projectionPath(name), readOnly: false, lockingFor: "junction project \(name)")
             projector = try Projector(journal: journal, store: store, type: type, logger: logger)
         } catch let error as JournalError {
             throw CommandFailure(error.description)
@@ -51,6 +53,5 @@ struct ProjectCommand: AsyncParsableCommand {
             throw CommandFailure(error.description)
         }
         try await signals.run { try await projector.run() }
-        withExtendedLifetime((lock, signals)) {}
     }
 }

@@ -4,6 +4,7 @@ import Foundation
 import Journal
 import Logging
 import Projections
+import Domain
 
 /// Options of the commands that read projections.
 struct QueryOptions: ParsableArguments {

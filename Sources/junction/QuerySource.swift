@@ -1,9 +1,12 @@
+import Answers
+import Domain
 import Events
 import Foundation
 import Projections
 
 /// Where query commands get their answers: the projections on disk, or a running
-/// daemon's socket. Both answer in the API's JSON form, which the commands render.
+/// daemon's socket. Either way the answer is the same typed value, which the commands
+/// render (or print as the API's JSON with `--json`).
 enum QuerySource {
     case local(Queries)
     case socket(SocketClient)
@@ -12,71 +15,63 @@ enum QuerySource {
         if case .local(let q) = self { q.close() }
     }
 
-    func connections(account: String?, location: String?, accountLevel: Bool, statuses: [String]) async throws -> JSONValue {
+    func connections(account: String?, location: String?, accountLevel: Bool, statuses: [String]) async throws -> ConnectionsAnswer {
         switch self {
         case .local(let q):
             let set = Set(statuses.compactMap(ConnectionStatus.init(name:)))
-            let views = try answer { try q.connections(account: account, location: location, accountLevelOnly: accountLevel, statuses: set) }
-            return json { w in
-                w.beginObject()
-                w.beginArray("connections")
-                for v in views { v.writeJSON(&w) }
-                w.endArray()
-                w.endObject()
-            }
+            return ConnectionsAnswer(try answer {
+                try q.connections(account: account, location: location, accountLevelOnly: accountLevel, statuses: set)
+            })
         case .socket(let s):
             var items: [(String, String?)] = [("account", account), ("location", location), ("account_level", accountLevel ? "true" : nil),
                                               ("after", "head")]
             items += statuses.map { ("status", $0) }
-            return try await s.send(.get, "/v1/connections" + queryString(items)).json ?? .null
+            return try decoded(try await s.send(.get, "/v1/connections" + queryString(items)).body, ConnectionsAnswer.init(json:))
         }
     }
 
-    func connection(_ id: String) async throws -> JSONValue {
+    func connection(_ id: String) async throws -> ConnectionAnswer {
         switch self {
         case .local(let q):
-            let view = try answer { try q.connection(id) }
-            return json { view.writeJSON(&$0) }
+            return ConnectionAnswer(try answer { try q.connection(id) })
         case .socket(let s):
-            return try await s.send(.get, "/v1/connections/\(escape(id))?after=head").json ?? .null
+            return try decoded(try await s.send(.get, "/v1/connections/\(escape(id))?after=head").body, ConnectionAnswer.init(json:))
         }
     }
 
-    func activity(_ id: String, days: Int, now: Timestamp) async throws -> JSONValue {
+    func activity(_ id: String, days: Int, now: Timestamp) async throws -> ActivityAnswer {
         switch self {
         case .local(let q):
-            let series = try answer { try q.activity(id, days: days, now: now) }
-            return json { series.writeJSON(&$0) }
+            return ActivityAnswer(try answer { try q.activity(id, days: days, now: now) })
         case .socket(let s):
-            return try await s.send(.get, "/v1/connections/\(escape(id))/activity"
-                + queryString([("days", "\(days)"), ("now", now.rfc3339), ("after", "head")])).json ?? .null
+            let reply = try await s.send(.get, "/v1/connections/\(escape(id))/activity"
+                + queryString([("days", "\(days)"), ("now", now.rfc3339), ("after", "head")]))
+            return try decoded(reply.body, ActivityAnswer.init(json:))
         }
     }
 
-    func logs(_ id: String, filter: LogFilter, limit: Int, cursor: String?) async throws -> JSONValue {
+    func logs(_ id: String, filter: LogFilter, limit: Int, cursor: String?) async throws -> LogsPageAnswer {
         switch self {
         case .local(let q):
             let zone = try answer { try q.connection(id).timeZone }
-            let page = try answer { try q.logs(id, filter: filter, limit: limit, cursor: cursor) }
-            return json { page.writeJSON(&$0, timeZone: zone) }
+            return LogsPageAnswer(try answer { try q.logs(id, filter: filter, limit: limit, cursor: cursor) }, timeZone: zone)
         case .socket(let s):
             var items: [(String, String?)] = [("limit", "\(limit)"), ("cursor", cursor), ("after", "head"),
                                               ("since", filter.since?.rfc3339), ("until", filter.until?.rfc3339)]
             items += filter.resources.sorted().map { ("resource", $0) }
             items += filter.methods.map(\.name).sorted().map { ("method", $0) }
             items += filter.statusClasses.map(\.name).sorted().map { ("status", $0) }
-            return try await s.send(.get, "/v1/connections/\(escape(id))/logs" + queryString(items)).json ?? .null
+            return try decoded(try await s.send(.get, "/v1/connections/\(escape(id))/logs" + queryString(items)).body, LogsPageAnswer.init(json:))
         }
     }
 
-    func log(_ id: String, seq: UInt64) async throws -> JSONValue {
+    func log(_ id: String, seq: UInt64) async throws -> LogDetailAnswer {
         switch self {
         case .local(let q):
             let zone = try answer { try q.connection(id).timeZone }
-            let detail = try answer { try q.log(id, seq: seq) }
-            return json { detail.writeJSON(&$0, timeZone: zone) }
+            return LogDetailAnswer(try answer { try q.log(id, seq: seq) }, timeZone: zone)
         case .socket(let s):
-            return try await s.send(.get, "/v1/connections/\(escape(id))/logs/\(seq)?after=head").json ?? .null
+            return try decoded(try await s.send(.get, "/v1/connections/\(escape(id))/logs/\(seq)?after=head").body, LogDetailAnswer.init(json:))
         }
     }
 
@@ -86,19 +81,29 @@ enum QuerySource {
         case .local(let q):
             let detail = try answer { try q.log(id, seq: seq) }
             if detail.bodiesExpired { throw CommandFailure("the bodies of entry \(seq) expired (body retention) and were removed") }
-            return LogDetail.bodyJSON(request ? detail.request.requestBody : detail.request.responseBody)
+            return LogDetailAnswer.bodyJSON(request ? detail.request.requestBody : detail.request.responseBody)
         case .socket(let s):
             return try await s.send(.get, "/v1/connections/\(escape(id))/logs/\(seq)/\(request ? "request" : "response")?after=head").body
         }
     }
 
-    private func json(_ write: (inout JSONWriter) -> Void) -> JSONValue {
-        var w = JSONWriter()
-        write(&w)
-        return (try? JSONParser.parse(w.bytes)) ?? .null
-    }
-
     private func escape(_ id: String) -> String {
         id.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-_"))) ?? id
     }
+}
+
+/// Reads a daemon's answer, turning a reply that is not what the API documents into a message.
+func decoded<T>(_ bytes: [UInt8], _ decode: ([UInt8]) throws(AnswerError) -> T) throws -> T {
+    do {
+        return try decode(bytes)
+    } catch {
+        throw CommandFailure("the daemon's answer is not what the API documents: \(error)")
+    }
+}
+
+/// The API's JSON of an answer, as `--json` prints it.
+func jsonText(_ write: (inout JSONWriter) -> Void) -> String {
+    var w = JSONWriter()
+    write(&w)
+    return String(decoding: w.bytes, as: UTF8.self)
 }

@@ -60,12 +60,24 @@ struct ServeCommand: AsyncParsableCommand {
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         let data = global.dataDirectory
         let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
+        let logLevel = global.logLevel
+        let parent = getpid()
         var configuration = Daemon.Configuration(
-            data: data, socketPath: socket ?? data.root + "/junction.sock", projectorExecutable: executable)
+            data: data, socketPath: socket ?? data.root + "/junction.sock", childExecutable: executable
+        ) { child, c in
+            switch child {
+            case .projector(let name):
+                ProjectCommand.arguments(name, data: c.data.root, logLevel: logLevel, parentPID: parent)
+            case .notifier:
+                NotifyCommand.arguments(
+                    data: c.data.root, socket: c.socketPath, logLevel: logLevel, retryBase: c.callbackRetryBase,
+                    maxAttempts: c.callbackMaxAttempts, timeout: c.callbackTimeout, allowPrivate: c.allowPrivateCallbacks,
+                    parentPID: parent)
+            }
+        }
         configuration.socketMode = UInt16(socketMode, radix: 8)!
         configuration.durability = durability
         configuration.maxBodyBytes = maxBodyBytes
-        configuration.projectorLogLevel = global.logLevel
         configuration.callbackRetryBase = .milliseconds(callbackRetryBaseMs)
         configuration.callbackMaxAttempts = callbackMaxAttempts
         configuration.callbackTimeout = .milliseconds(callbackTimeoutMs)

@@ -118,8 +118,8 @@ struct JournalTests {
             let journal = try Journal.create(at: dir.path, logger: testLogger)
             _ = try await journal.append(taggedBatch("a", count: 10))
             // Remove the last three records, as compaction may.
-            try await journal.withMaintenanceTransaction { txn, events in
-                for seq in UInt64(8)...10 { try txn.delete(events, key: Journal.sequenceKey(seq)) }
+            try await journal.rewrite(8...10) { _ in
+                (Dictionary(uniqueKeysWithValues: (UInt64(8)...10).map { ($0, Journal.RecordChange.delete) }), ())
             }
             journal.close()
         }
@@ -207,5 +207,44 @@ struct JournalTests {
             return true
         }
         #expect(decoded == events)
+    }
+
+    @Test func rewritesChangeOnlyExistingRecordsOfTheirRangeAllOrNothing() async throws {
+        let dir = TemporaryDirectory("journal")
+        let journal = try Journal.create(at: dir.path, logger: testLogger)
+        _ = try await journal.append(taggedBatch("a", count: 6))
+        // The plan sees the range's records in order, in place.
+        let seen = try await journal.rewrite(2...4) { records in
+            var seqs: [UInt64] = []
+            try records.forEach { seq, bytes in
+                seqs.append(seq)
+                return true
+            }
+            return ([2: .replace(Array("two".utf8)), 3: .delete], seqs)
+        }
+        #expect(seen == [2, 3, 4])
+        #expect(try journal.record(2) == Array("two".utf8))
+        #expect(try journal.record(3) == nil)
+        // Outside the range, or where no record is: refused, and nothing of the plan is written.
+        for changes: [UInt64: Journal.RecordChange] in [[4: .delete, 5: .delete], [3: .replace([1])], [4: .replace([])]] {
+            await #expect(throws: JournalError.self) { try await journal.rewrite(2...4) { _ in (changes, ()) } }
+        }
+        #expect(try journal.record(4) == Array("a/3|".utf8))
+        #expect(try journal.record(5) == Array("a/4|".utf8))
+        try await journal.replace([(seq: 6, record: Array("six".utf8))])
+        #expect(try journal.record(6) == Array("six".utf8))
+        await #expect(throws: JournalError.self) { try await journal.replace([(seq: 3, record: [1])]) }
+        #expect(try journal.head == 6)
+    }
+
+    @Test func aWritableJournalHoldsTheDirectoryLockUntilClosed() throws {
+        let dir = TemporaryDirectory("data")
+        let data = DataDirectory(dir.path)
+        try data.initialize(logger: testLogger).close()
+        let journal = try data.openJournalForWriting(purpose: "first", logger: testLogger)
+        let error = #expect(throws: JournalError.self) { _ = try data.openJournalForWriting(purpose: "second", logger: testLogger) }
+        #expect(error?.isLocked == true && error?.description.contains("first") == true)
+        journal.close()
+        try data.openJournalForWriting(purpose: "third", logger: testLogger).close()
     }
 }

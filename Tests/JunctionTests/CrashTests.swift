@@ -11,7 +11,8 @@ struct CrashTests {
         let dir = TemporaryDirectory("crash")
         let data = try initialized(dir)
         let batchSize = 40
-        var rng = SeededGenerator(seed: UInt64(Date().timeIntervalSince1970))
+        let seed = TestSeed.make()
+        var rng = SeededGenerator(seed: seed)
         var acknowledged: [(first: UInt64, last: UInt64, tag: String)] = []
         let kills = 24
         for round in 0..<kills {
@@ -71,8 +72,7 @@ struct CrashTests {
         }
         // And the journal takes appends again after all that.
         journal.close()
-        let lock = try DataDirectory(data).lockForWriting(purpose: "test")
-        let writer = try DataDirectory(data).openJournalForWriting(lock, options: .init(), logger: quiet)
+        let writer = try DataDirectory(data).openJournalForWriting(purpose: "test", logger: quiet)
         var batch = RecordBatch()
         batch.append(Array("after".utf8))
         #expect(try writer.appendAndWait(batch) == (head + 1)...(head + 1))

@@ -72,7 +72,7 @@ struct DaemonTests {
         let times = entries.compactMap { $0["time"]?.stringValue }
         #expect(times == times.sorted(by: >), "newest first")
 
-        guard let seq = entries.first?["seq"]?.integerValue else { return }
+        let seq = try #require(entries.first?["seq"]?.integerValue, "the filtered page is empty: \(filtered.text)")
         let detail = try await d.get("/v1/connections/\(id)/logs/\(seq)")
         #expect(detail.status == 200)
         // Credentials never reach the store.

@@ -33,7 +33,8 @@ struct ProjectorProcessTests {
         let chaosConnection = #"{"event":"connectionCreated","time":"2026-11-01T09:03:00Z","connection_id":"chaos","app_id":"pos1","account_id":"3r4s3","location_id":"3r4s3-1","device_id":"caisse-2","scope":"location[orders.write]","token_digest":"00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff","token_hint":"beef"}"#
         #expect(try run(Executables.junction, ["append", "--data", data], input: lines(sampleLines + [chaosConnection])).status == 0)
         let appender = try start(Executables.chaos, ["append-loop", "--data", data, "--run", "grow", "--batch", "25", "--body-bytes", "300", "--batches", "1500"])
-        var rng = SeededGenerator(seed: UInt64(Date().timeIntervalSince1970))
+        let seed = TestSeed.make()
+        var rng = SeededGenerator(seed: seed)
         var kills: [String: Int] = [:]
         for round in 0..<66 {
             let name = Projections.names[round % 3]

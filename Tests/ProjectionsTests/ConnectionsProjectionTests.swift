@@ -1,3 +1,4 @@
+import Domain
 import Events
 import Journal
 import Projections

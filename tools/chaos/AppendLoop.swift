@@ -42,10 +42,9 @@ struct AppendLoop: ParsableCommand {
         var logger = Logger(label: "junction.chaos") { StreamLogHandler.standardError(label: $0) }
         logger.logLevel = .warning
         let directory = DataDirectory(data)
-        let lock = try directory.lockForWriting(purpose: "junction-chaos append-loop")
         var options = Journal.Options()
         options.initialMapSize = mapSize
-        let journal = try directory.openJournalForWriting(lock, options: options, logger: logger)
+        let journal = try directory.openJournalForWriting(purpose: "junction-chaos append-loop", options: options, logger: logger)
         let body = Array(repeating: UInt8(ascii: "x"), count: bodyBytes)
         var number = 0
         while batches == 0 || number < batches {
@@ -66,6 +65,5 @@ struct AppendLoop: ParsableCommand {
             _ = line.withUnsafeBytes { write(1, $0.baseAddress, $0.count) }
         }
         journal.close()
-        withExtendedLifetime(lock) {}
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Domain
 import Events
 import Foundation
 import Journal
@@ -43,6 +44,7 @@ struct ImportCommand: ParsableCommand {
             let event: Event
             do {
                 event = try bytes.withUnsafeBufferPointer { try NDJSONEventCodec.decode(line: $0) }
+                try ValueRules.validate(event)
             } catch {
                 throw ReplayFailure("line \(lineNumber): \(error); nothing was imported")
             }
@@ -52,8 +54,8 @@ struct ImportCommand: ParsableCommand {
         guard !batches[0].isEmpty else { throw ReplayFailure("no events to import") }
         let data = options.dataDirectory
         try reporting {
-            let lock = try data.lockForWriting(purpose: "junction-replay import")
-            let journal = try data.openJournalForWriting(lock, options: .init(), logger: logger)
+            let journal = try data.openJournalForWriting(purpose: "junction-replay import", logger: logger)
+            defer { journal.close() }
             var total = 0
             var range: ClosedRange<UInt64>?
             for b in batches {
@@ -61,8 +63,6 @@ struct ImportCommand: ParsableCommand {
                 range = range.map { $0.lowerBound...r.upperBound } ?? r
                 total += b.count
             }
-            journal.close()
-            withExtendedLifetime(lock) {}
             print("imported \(total) events: \(range!.lowerBound)…\(range!.upperBound)")
         }
     }

@@ -85,6 +85,7 @@ struct RebuildCommand: ParsableCommand {
             print(String(format: "rebuilt %@ to event %llu in %.2f s (%@ events/s) at %@", result.name, result.checkpoint, seconds,
                          ProgressBar.rate(result.checkpoint, over: result.duration), place))
         }
-        withExtendedLifetime(locks) {}
+        // The live stores' locks go only once their new files are in place.
+        locks.removeAll()
     }
 }

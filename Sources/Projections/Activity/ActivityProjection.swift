@@ -1,5 +1,6 @@
 public import Events
 public import LMDB
+internal import Domain
 
 /// Requests per connection per local day, also split by status class: the 30-day chart is
 /// one range read.
@@ -44,8 +45,9 @@ public final class ActivityProjection: Projection {
         case .locationRegistered(let e):
             try txn.put(zones, key: Array("l:\(e.locationID)".utf8), value: Array(e.timeZone.utf8))
         case .connectionCreated(let e):
-            let place = e.locationID.map { "l:\($0)" } ?? "a:\(e.accountID)"
-            let zone = try txn.get(zones, key: Array(place.utf8)).map { String(decoding: $0, as: UTF8.self) } ?? "UTC"
+            let zone = try ZoneRule.zone(locationID: e.locationID, accountID: e.accountID) { id, isLocation in
+                try txn.get(zones, key: Array(((isLocation ? "l:" : "a:") + id).utf8)).map { String(decoding: $0, as: UTF8.self) }
+            }
             try txn.put(owners, key: Array(e.connectionID.utf8), value: Array(zone.utf8))
             ownerCache[e.connectionID] = zone
         case .requestLogged(let e), .requestBodiesExpired(let e):
@@ -64,7 +66,8 @@ public final class ActivityProjection: Projection {
         case .retentionApplied(let r):
             try finishBatch(in: txn)
             try forgetDisconnected(before: r.disconnectedBefore, txn)
-        default:
+        case .appRegistered, .connectionReconnected, .connectionBlocked, .connectionUnblocked, .callbackAttempted,
+             .callbackResendRequested, .connectionTombstoned, .unknown:
             break
         }
     }
@@ -101,7 +104,7 @@ public final class ActivityProjection: Projection {
 
     private func zone(of connection: String, _ txn: Transaction) throws -> String {
         if let zone = ownerCache[connection] { return zone }
-        let zone = try txn.get(owners, key: Array(connection.utf8)).map { String(decoding: $0, as: UTF8.self) } ?? "UTC"
+        let zone = try txn.get(owners, key: Array(connection.utf8)).map { String(decoding: $0, as: UTF8.self) } ?? ZoneRule.fallback
         if ownerCache.count > 100_000 { ownerCache.removeAll() }
         ownerCache[connection] = zone
         return zone

@@ -1,7 +1,7 @@
 public import Events
 public import Journal
 public import Logging
-internal import LMDB
+internal import Domain
 
 /// Keeps the journal bounded without changing what any projection says within its
 /// retention (docs/compaction.md). Works in bounded write transactions over fixed ranges
@@ -29,21 +29,7 @@ public enum Compactor {
 
         public var bytesFreed: Int { max(bytesBefore - bytesAfter, 0) }
 
-        public func writeJSON(_ w: inout JSONWriter) {
-            w.beginObject()
-            w.unsigned("limit", limit)
-            w.integer("bodies_expired", Int64(bodiesExpired))
-            w.integer("requests_rolled_up", Int64(requestsRolledUp))
-            w.integer("rollups_written", Int64(rollupsWritten))
-            w.integer("connections_tombstoned", Int64(connectionsTombstoned))
-            w.integer("events_removed_with_tombstones", Int64(eventsRemovedWithTombstones))
-            w.integer("tombstones_removed", Int64(tombstonesRemoved))
-            w.integer("bytes_before", Int64(bytesBefore))
-            w.integer("bytes_after", Int64(bytesAfter))
-            w.integer("bytes_freed", Int64(bytesFreed))
-            w.unsigned("marker_seq", markerSeq)
-            w.endObject()
-        }
+        public init() {}
     }
 
     private struct Connection: Sendable {
@@ -80,11 +66,16 @@ public enum Compactor {
                 case .accountRegistered(let e): zones["a:" + e.accountID] = e.timeZone
                 case .locationRegistered(let e): zones["l:" + e.locationID] = e.timeZone
                 case .connectionCreated(let e):
-                    let zone = zones[e.locationID.map { "l:" + $0 } ?? "a:" + e.accountID] ?? "UTC"
+                    let zone = ZoneRule.zone(locationID: e.locationID, accountID: e.accountID) { id, isLocation in
+                        zones[(isLocation ? "l:" : "a:") + id]
+                    }
                     connections[e.connectionID] = Connection(
                         appID: e.appID, accountID: e.accountID, locationID: e.locationID, zone: zone, lastSeq: seq)
                 case .connectionTombstoned(let e): tombstoned.insert(e.connectionID)
-                default: break
+                case .appRegistered, .connectionReconnected, .connectionBlocked, .connectionUnblocked, .connectionDisconnected,
+                     .requestLogged, .callbackAttempted, .callbackResendRequested, .requestBodiesExpired, .requestsRolledUp,
+                     .retentionApplied, .unknown:
+                    break
                 }
                 if let id = event.connectionID, var c = connections[id] {
                     c.lastSeq = seq
@@ -92,7 +83,10 @@ public enum Compactor {
                     case .connectionDisconnected: c.disconnect = (seq, event.time)
                     case .requestLogged, .requestBodiesExpired: c.requests += 1
                     case .requestsRolledUp(let r): c.requests += r.total
-                    default: break
+                    case .accountRegistered, .locationRegistered, .appRegistered, .connectionCreated, .connectionReconnected,
+                         .connectionBlocked, .connectionUnblocked, .callbackAttempted, .callbackResendRequested,
+                         .connectionTombstoned, .retentionApplied, .unknown:
+                        break
                     }
                     connections[id] = c
                 }
@@ -113,12 +107,8 @@ public enum Compactor {
         }
         newTombstones.sort { $0.0 < $1.0 }
         for part in stride(from: 0, to: newTombstones.count, by: chunk) {
-            let slice = Array(newTombstones[part..<min(part + chunk, newTombstones.count)])
-            try await journal.withMaintenanceTransaction { txn, events in
-                for (seq, event) in slice {
-                    try txn.put(events, key: Journal.sequenceKey(seq), value: BinaryEventCodec.encode(event))
-                }
-            }
+            let slice = newTombstones[part..<min(part + chunk, newTombstones.count)]
+            try await journal.replace(slice.map { (seq: $0.0, record: BinaryEventCodec.encode($0.1)) })
         }
         report.connectionsTombstoned = newTombstones.count
 
@@ -129,8 +119,8 @@ public enum Compactor {
         while start <= limit {
             let end = min(start + UInt64(chunk) - 1, limit)
             let (from, through) = (start, end)
-            let part = try await journal.withMaintenanceTransaction { txn, events -> Report in
-                try compactRange(from: from, through: through, cut: cut, folded: folded, zones: zoneOf, txn: txn, events: events)
+            let part = try await journal.rewrite(from...through) { records in
+                try compactRange(records, cut: cut, folded: folded, zones: zoneOf)
             }
             report.bodiesExpired += part.bodiesExpired
             report.requestsRolledUp += part.requestsRolledUp
@@ -158,41 +148,42 @@ public enum Compactor {
         var day: Int64
     }
 
+    /// The changes that compact one range: what each record becomes, and what was done.
     private static func compactRange(
-        from: UInt64, through: UInt64, cut: RetentionApplied, folded: Set<String>, zones: [String: String],
-        txn: Transaction, events: Database
-    ) throws -> Report {
+        _ journal: borrowing JournalRecords, cut: RetentionApplied, folded: Set<String>, zones: [String: String]
+    ) throws -> (changes: [UInt64: Journal.RecordChange], result: Report) {
         var report = Report()
+        var changes: [UInt64: Journal.RecordChange] = [:]
         var records: [(UInt64, Event)] = []
-        try txn.scan(events, range: KeyRange(lower: Journal.sequenceKey(from), upper: Journal.sequenceKey(through + 1))) { key, value in
-            if let seq = Journal.sequenceNumber(of: key), let event = try? BinaryEventCodec.decode(value, bodies: .skip) {
-                records.append((seq, event))
-            }
+        try journal.forEach { seq, value in
+            if let event = try? BinaryEventCodec.decode(value, bodies: .skip) { records.append((seq, event)) }
             return true
         }
         let clock = ZoneClock()
         var groups: [Group: (rollup: RequestsRolledUp, lastSeq: UInt64)] = [:]
         for (seq, event) in records {
-            let key = Journal.sequenceKey(seq)
             if case .connectionTombstoned(let t) = event.payload {
                 if t.disconnectedAt < cut.tombstonesBefore {
-                    try txn.delete(events, key: key)
+                    changes[seq] = .delete
                     report.tombstonesRemoved += 1
                 }
                 continue
             }
             if let id = event.connectionID, folded.contains(id) {
-                try txn.delete(events, key: key)
+                changes[seq] = .delete
                 report.eventsRemovedWithTombstones += 1
                 continue
             }
             let request: RequestLogged
             switch event.payload {
             case .requestLogged(let r), .requestBodiesExpired(let r): request = r
-            default: continue
+            case .accountRegistered, .locationRegistered, .appRegistered, .connectionCreated, .connectionReconnected,
+                 .connectionBlocked, .connectionUnblocked, .connectionDisconnected, .callbackAttempted,
+                 .callbackResendRequested, .requestsRolledUp, .connectionTombstoned, .retentionApplied, .unknown:
+                continue
             }
             if event.time < cut.logsBefore {
-                let day = clock.day(zones[request.connectionID] ?? "UTC", at: event.time)
+                let day = clock.day(zones[request.connectionID] ?? ZoneRule.fallback, at: event.time)
                 let group = Group(connection: request.connectionID, day: day)
                 var entry = groups[group] ?? (RequestsRolledUp(
                     connectionID: request.connectionID, day: day, total: 0, byClass: [0, 0, 0, 0, 0],
@@ -203,18 +194,18 @@ public enum Compactor {
                 entry.rollup.lastTime = max(entry.rollup.lastTime, event.time)
                 entry.lastSeq = max(entry.lastSeq, seq)
                 groups[group] = entry
-                try txn.delete(events, key: key)
+                changes[seq] = .delete
                 report.requestsRolledUp += 1
             } else if event.time < cut.bodiesBefore, case .requestLogged(let r) = event.payload {
-                try txn.put(events, key: key, value: BinaryEventCodec.encode(Event(time: event.time, .requestBodiesExpired(r.withoutBodies))))
+                changes[seq] = .replace(BinaryEventCodec.encode(Event(time: event.time, .requestBodiesExpired(r.withoutBodies))))
                 report.bodiesExpired += 1
             }
         }
         for (_, entry) in groups {
-            try txn.put(events, key: Journal.sequenceKey(entry.lastSeq),
-                        value: BinaryEventCodec.encode(Event(time: entry.rollup.lastTime, .requestsRolledUp(entry.rollup))))
+            // In place of the group's last request, which this range held.
+            changes[entry.lastSeq] = .replace(BinaryEventCodec.encode(Event(time: entry.rollup.lastTime, .requestsRolledUp(entry.rollup))))
             report.rollupsWritten += 1
         }
-        return report
+        return (changes, report)
     }
 }

@@ -1,24 +1,5 @@
+public import Domain
 public import Events
-
-/// Where a connection stands.
-public enum ConnectionStatus: UInt8, Hashable, Sendable, CaseIterable {
-    case active = 0
-    case blocked = 1
-    case disconnected = 2
-
-    public var name: String {
-        switch self {
-        case .active: "active"
-        case .blocked: "blocked"
-        case .disconnected: "disconnected"
-        }
-    }
-
-    public init?(name: String) {
-        guard let s = Self.allCases.first(where: { $0.name == name }) else { return nil }
-        self = s
-    }
-}
 
 /// One connection as the Connections page lists it.
 public struct ConnectionRecord: Hashable, Sendable {

@@ -1,5 +1,6 @@
 public import Events
 public import LMDB
+internal import Domain
 
 /// The connection list: every connection with its app, place, status and dates, indexed
 /// by account and by location; plus the accounts, locations and apps it refers to.

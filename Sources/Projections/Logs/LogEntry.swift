@@ -114,4 +114,9 @@ public struct LogsPage: Hashable, Sendable {
     public var entries: [LogEntry]
     /// Pass it back to get the next (older) page; nil on the last page.
     public var nextCursor: String?
+
+    public init(entries: [LogEntry], nextCursor: String?) {
+        self.entries = entries
+        self.nextCursor = nextCursor
+    }
 }

@@ -68,7 +68,9 @@ public final class LogsProjection: Projection {
             try index(entry, connectionID: e.connectionID, txn)
         case .retentionApplied(let r):
             try applyRetention(r, txn)
-        default:
+        case .accountRegistered, .locationRegistered, .appRegistered, .connectionReconnected, .connectionBlocked,
+             .connectionUnblocked, .callbackAttempted, .callbackResendRequested, .requestsRolledUp, .connectionTombstoned,
+             .unknown:
             break
         }
     }

@@ -126,16 +126,11 @@ enum LogCursor {
         var bytes: [UInt8] = [1]
         Key.append(&bytes, time: time)
         Key.append(&bytes, seq)
-        return Data(bytes).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        return Base64URL.encode(bytes)
     }
 
     static func decode(_ text: String) -> (time: Int64, seq: UInt64)? {
-        var b64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        while b64.count % 4 != 0 { b64 += "=" }
-        guard let data = Data(base64Encoded: b64), data.count == 17, data.first == 1 else { return nil }
-        let bytes = [UInt8](data)
+        guard let bytes = Base64URL.decode(text), bytes.count == 17, bytes.first == 1 else { return nil }
         return bytes.withUnsafeBytes { raw in
             (Key.time(fromBiased: Key.readUInt64(raw, at: 1)), Key.readUInt64(raw, at: 9))
         }

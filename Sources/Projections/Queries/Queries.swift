@@ -3,6 +3,7 @@ public import Events
 public import Journal
 internal import LMDB
 public import Logging
+public import Domain
 
 /// Read-only answers over the three projections and the journal: what the Connections
 /// page, the activity chart and the logs show. Used by the command line and the daemon.
@@ -37,9 +38,9 @@ public final class Queries: Sendable {
         connectionsStore = try ProjectionStore(ConnectionsProjection.self, at: projections + "/connections", readOnly: true)
         activityStore = try ProjectionStore(ActivityProjection.self, at: projections + "/activity", readOnly: true)
         logsStore = try ProjectionStore(LogsProjection.self, at: projections + "/logs", readOnly: true)
-        connections = try connectionsStore.environment.read { try ConnectionsProjection(opening: $0) }
-        activity = try activityStore.environment.read { try ActivityProjection(opening: $0) }
-        logs = try logsStore.environment.read { try LogsProjection(opening: $0) }
+        connections = try connectionsStore.read { try ConnectionsProjection(opening: $0) }
+        activity = try activityStore.read { try ActivityProjection(opening: $0) }
+        logs = try logsStore.read { try LogsProjection(opening: $0) }
     }
 
     public func close() {
@@ -67,7 +68,7 @@ public final class Queries: Sendable {
         account: String? = nil, location: String? = nil, accountLevelOnly: Bool = false,
         statuses: Set<ConnectionStatus> = [.active, .blocked]
     ) throws -> [ConnectionView] {
-        try connectionsStore.environment.read { txn in
+        try connectionsStore.read { txn in
             var ids: [String] = []
             if let location {
                 try txn.scan(connections.byLocation, range: .prefix(Key.text(location))) { key, _ in
@@ -100,7 +101,7 @@ public final class Queries: Sendable {
 
     /// One connection's general information.
     public func connection(_ id: String) throws -> ConnectionView {
-        guard let view = try connectionsStore.environment.read({ try view(id, $0) }) else {
+        guard let view = try connectionsStore.read({ try view(id, $0) }) else {
             throw ProjectionError.notFound("connection \"\(id)\"")
         }
         return view
@@ -108,7 +109,7 @@ public final class Queries: Sendable {
 
     /// An account or location, if registered.
     public func place(_ id: String) throws -> Place? {
-        try connectionsStore.environment.read { txn in
+        try connectionsStore.read { txn in
             try txn.get(connections.places, key: Array(id.utf8)).map(Place.init(decoding:))
         }
     }
@@ -127,7 +128,7 @@ public final class Queries: Sendable {
     /// The connection's disconnect-callback history, oldest first.
     public func callbacks(_ id: String) throws -> [CallbackRecord] {
         _ = try connection(id)
-        return try connectionsStore.environment.read { txn in
+        return try connectionsStore.read { txn in
             var records: [CallbackRecord] = []
             try txn.scan(connections.callbacks, range: .prefix(Key.text(id))) { _, value in
                 records.append(try CallbackRecord(decoding: value))
@@ -152,7 +153,7 @@ public final class Queries: Sendable {
             throw ProjectionError.invalid("\(days) days up to \(last) start before the year 0001")
         }
         var counts: [LocalDay: DayCounts] = [:]
-        try activityStore.environment.read { txn in
+        try activityStore.read { txn in
             let range = KeyRange(
                 lower: ActivityProjection.key(id, first), upper: ActivityProjection.key(id, LocalDay(last.number + 1)))
             try txn.scan(activity.days, range: range) { key, value in
@@ -170,14 +171,14 @@ public final class Queries: Sendable {
     public func logs(_ id: String, filter: LogFilter = LogFilter(), limit: Int = 50, cursor: String? = nil) throws -> LogsPage {
         _ = try connection(id)
         guard limit <= 1000 else { throw ProjectionError.invalid("limit must be at most 1000") }
-        return try logsStore.environment.read { txn in
+        return try logsStore.read { txn in
             try logs.page(id, filter: filter, limit: limit, cursor: cursor, in: txn)
         }
     }
 
     /// One log entry with its request and response, read from the journal.
     public func log(_ id: String, seq: UInt64) throws -> LogDetail {
-        guard let entry = try logsStore.environment.read({ try logs.entry(id, seq: seq, in: $0) }) else {
+        guard let entry = try logsStore.read({ try logs.entry(id, seq: seq, in: $0) }) else {
             throw ProjectionError.notFound("log entry \(seq) of connection \"\(id)\"")
         }
         let event = try journal.read(seq) { try BinaryEventCodec.decode($0) }
@@ -193,7 +194,7 @@ public final class Queries: Sendable {
 
     /// The resource names seen in any log, for a filter's choices.
     public func knownResources() throws -> [String] {
-        try logsStore.environment.read { try logs.knownResources(in: $0) }
+        try logsStore.read { try logs.knownResources(in: $0) }
     }
 }
 
@@ -206,8 +207,12 @@ public struct ConnectionView: Hashable, Sendable {
     public var account: Place?
 
     public var appName: String { app?.name ?? record.appID }
+    /// The access token as the page shows it: masked but for its last characters.
+    public var maskedToken: String { String(repeating: "*", count: 12) + record.tokenHint }
     /// The zone its days and times are shown in.
-    public var timeZone: String { place?.timeZone ?? account?.timeZone ?? "UTC" }
+    public var timeZone: String {
+        ZoneRule.zone(locationID: record.locationID, accountID: record.accountID) { _, _ in place?.timeZone }
+    }
 }
 
 /// Requests per local day, oldest first.
@@ -215,6 +220,12 @@ public struct ActivitySeries: Hashable, Sendable {
     public var connectionID: String
     public var timeZone: String
     public var days: [(day: LocalDay, counts: DayCounts)]
+
+    public init(connectionID: String, timeZone: String, days: [(day: LocalDay, counts: DayCounts)]) {
+        self.connectionID = connectionID
+        self.timeZone = timeZone
+        self.days = days
+    }
 
     public static func == (a: ActivitySeries, b: ActivitySeries) -> Bool {
         a.connectionID == b.connectionID && a.timeZone == b.timeZone
@@ -235,4 +246,10 @@ public struct LogDetail: Hashable, Sendable {
     public var request: RequestLogged
     /// Compaction dropped the bodies (after the body retention); the entry stays.
     public var bodiesExpired: Bool
+
+    public init(entry: LogEntry, request: RequestLogged, bodiesExpired: Bool) {
+        self.entry = entry
+        self.request = request
+        self.bodiesExpired = bodiesExpired
+    }
 }

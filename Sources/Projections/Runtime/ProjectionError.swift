@@ -1,3 +1,5 @@
+internal import LMDB
+
 /// Why a projection could not be opened, built or queried.
 public struct ProjectionError: Error, Hashable, Sendable, CustomStringConvertible {
     private enum Reason: Hashable, Sendable {
@@ -6,6 +8,7 @@ public struct ProjectionError: Error, Hashable, Sendable, CustomStringConvertibl
         case schemaMismatch(String, Int, Int)
         case notFound(String)
         case invalid(String)
+        case storage(LMDBError)
     }
 
     private let reason: Reason
@@ -23,6 +26,16 @@ public struct ProjectionError: Error, Hashable, Sendable, CustomStringConvertibl
     public static func notFound(_ what: String) -> Self { Self(.notFound(what)) }
     /// A query that cannot be answered as asked (a bad cursor, a bad range).
     public static func invalid(_ what: String) -> Self { Self(.invalid(what)) }
+
+    /// A projection's storage failed.
+    static func storage(_ error: LMDBError) -> Self { Self(.storage(error)) }
+
+    /// Whether every reader slot of the projection's environment is taken by live readers:
+    /// worth a retry shortly.
+    public var isReadersFull: Bool {
+        if case .storage(let e) = reason { return e == .readersFull }
+        return false
+    }
 
     public var isNotFound: Bool {
         if case .notFound = reason { return true }
@@ -44,6 +57,7 @@ public struct ProjectionError: Error, Hashable, Sendable, CustomStringConvertibl
             "the \(name) projection has layout version \(found), this build needs \(expected): rebuild it with `junction-replay rebuild --replace`"
         case .notFound(let what): "\(what) not found"
         case .invalid(let what): what
+        case .storage(let e): "projection storage error: \(e) (code \(e.code))"
         }
     }
 }

@@ -1,5 +1,6 @@
 internal import Foundation
 public import LMDB
+internal import Journal
 
 /// One projection's LMDB environment: its databases plus a `meta` database holding the
 /// checkpoint, the last journal sequence number applied.
@@ -16,10 +17,21 @@ public final class ProjectionStore: Sendable {
     private static let schemaKey = Array("schema".utf8)
     private static let nameKey = Array("projection".utf8)
 
-    /// Opens the store of `type` at `path`, creating it unless `readOnly`.
-    public init(_ type: any Projection.Type, at path: String, readOnly: Bool) throws {
+    /// `<path>/LOCK` of the one process that writes the store, held while it is open.
+    private let lock: DirectoryLock?
+
+    /// Opens the store of `type` at `path`, creating it unless `readOnly`. With
+    /// `lockingFor`, the store's lock is taken first (or the open throws, naming who holds
+    /// it) and held as long as the store is: it keeps a second projector out.
+    public init(_ type: any Projection.Type, at path: String, readOnly: Bool, lockingFor purpose: String? = nil) throws {
         name = type.name
         self.path = path
+        if let purpose {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+            lock = try DirectoryLock(directory: path, purpose: purpose)
+        } else {
+            lock = nil
+        }
         if readOnly {
             guard FileManager.default.fileExists(atPath: path + "/data.mdb") else {
                 throw ProjectionError.notBuilt(type.name, at: path)
@@ -53,9 +65,25 @@ public final class ProjectionStore: Sendable {
         }
     }
 
+    /// Writes a compacted copy of the store into `directory` (which must exist and be
+    /// empty): free pages are left out.
+    public func copy(to directory: String) throws {
+        try environment.copy(to: directory, compacting: true)
+    }
+
     /// The last journal sequence number applied.
     public func checkpoint() throws -> UInt64 {
-        try environment.read { txn in try checkpoint(in: txn) }
+        try read { txn in try checkpoint(in: txn) }
+    }
+
+    /// Runs `body` in a read transaction, LMDB's errors given as ``ProjectionError``s
+    /// (a full reader table is one callers tell apart).
+    func read<R>(_ body: (Transaction) throws -> R) throws -> R {
+        do {
+            return try environment.read(body)
+        } catch let error as LMDBError {
+            throw ProjectionError.storage(error)
+        }
     }
 
     public func checkpoint(in txn: Transaction) throws -> UInt64 {

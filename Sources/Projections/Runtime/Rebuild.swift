@@ -16,17 +16,13 @@ public enum ProjectionBuilder {
         var done: [String] = []
         for name in names {
             guard let type = Projections.type(named: name) else { throw ProjectionError.unknownProjection(name) }
-            let path = data.projectionPath(name)
-            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-            let lock: DirectoryLock
+            let store: ProjectionStore
             do {
-                lock = try DirectoryLock(directory: path, purpose: "catch-up of \(name)")
+                store = try ProjectionStore(type, at: data.projectionPath(name), readOnly: false, lockingFor: "catch-up of \(name)")
             } catch let error as JournalError where error.isLocked {
                 continue  // its projector keeps it current
             }
-            let store = try ProjectionStore(type, at: path, readOnly: false)
             try Projector(journal: journal, store: store, type: type, logger: logger).catchUp()
-            withExtendedLifetime(lock) {}
             done.append(name)
         }
         return done

@@ -6,7 +6,7 @@ internal import Events
 internal import NIOCore
 internal import Crypto
 internal import Journal
-internal import LMDB
+internal import Projections
 
 /// Turns every error into the hub's error body, `{"error_type", "message"}`, with the
 /// right status: errors of the framework (413, 404 for unknown routes, …) included.
@@ -30,8 +30,8 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             default: api = APIError(error.status, "bad_request", error.body ?? error.status.reasonPhrase)
             }
             return try api.response(from: request, context: context)
-        } catch where (error as? LMDBError) == .readersFull || (error as? JournalError)?.isReadersFull == true {
-            // Queries read LMDB directly (LMDBError) and through the journal (JournalError).
+        } catch where (error as? ProjectionError)?.isReadersFull == true || (error as? JournalError)?.isReadersFull == true {
+            // Queries read the projections (ProjectionError) and the journal (JournalError).
             return try APIError.unavailable("too many readers at once (\(error)); retry shortly").response(from: request, context: context)
         } catch {
             logger.error("request failed", metadata: ["http.path": "\(request.uri.path)", "error": "\(error)"])

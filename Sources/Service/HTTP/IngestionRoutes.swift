@@ -1,6 +1,7 @@
 internal import Foundation
 internal import Hummingbird
 internal import HTTPTypes
+internal import Domain
 internal import Events
 internal import Journal
 
@@ -58,12 +59,19 @@ extension Router where Context == BasicRequestContext {
                 } catch {
                     throw APIError.badRequest("line \(line): malformed JSON: \(error)")
                 }
+                let event: Event
                 do throws(NDJSONEventCodec.Error) {
-                    events.append(try NDJSONEventCodec.decode(value))
+                    event = try NDJSONEventCodec.decode(value)
                 } catch {
                     let field = "lines[\(line)]." + (error.field ?? "event")
                     throw APIError.unprocessable("line \(line): \(error)", errors: [.init(field: field, message: error.message)])
                 }
+                do throws(DomainError) {
+                    try ValueRules.validate(event)
+                } catch {
+                    throw APIError(error.prefixed("line \(line): ").withFieldPrefix("lines[\(line)]."))
+                }
+                events.append(event)
             }
             guard !events.isEmpty else { throw APIError.unprocessable("no events") }
             let appended = try await writer.appendEvents(events, key: try request.idempotencyKey(body: bytes))
@@ -120,7 +128,7 @@ enum LogEntryParser {
             members.append((key: "event", value: .string("requestLogged")))
         }
         if !has("time") {
-            let now = Timestamp(microseconds: Int64(Date().timeIntervalSince1970 * 1_000_000))
+            let now = Timestamp.now
             members.append((key: "time", value: .string(now.rfc3339)))
         }
         if !has("resource"), let url = members.first(where: { $0.key == "url" }), case .string(let text) = url.value {

@@ -2,6 +2,7 @@ internal import Foundation
 internal import Hummingbird
 internal import HTTPTypes
 internal import Events
+internal import Answers
 internal import Journal
 internal import Projections
 
@@ -98,7 +99,7 @@ extension Router where Context == BasicRequestContext {
             }
             try f.refuseLeftovers()
             let report = try await c.compaction.compact(now: now, policy: policy)
-            return jsonResponse { report.writeJSON(&$0) }
+            return jsonResponse { CompactionAnswer(report).writeJSON(&$0) }
         }
 
         get("/metrics") { _, _ in

@@ -3,6 +3,8 @@ internal import Hummingbird
 internal import HTTPTypes
 internal import Events
 internal import Projections
+internal import Domain
+internal import Answers
 
 extension Router where Context == BasicRequestContext {
     func addQueryRoutes(_ c: RouteContext) {
@@ -31,26 +33,20 @@ extension Router where Context == BasicRequestContext {
                     account: request.query("account"), location: request.query("location"),
                     accountLevelOnly: accountLevel == "true", statuses: statuses)
             }
-            return jsonResponse { w in
-                w.beginObject()
-                w.beginArray("connections")
-                for v in views { v.writeJSON(&w) }
-                w.endArray()
-                w.endObject()
-            }
+            return jsonResponse { ConnectionsAnswer(views).writeJSON(&$0) }
         }
 
         get("/v1/connections/:id") { request, context in
             try await c.waitForProjections(request, ["connections"])
             let view = try answering { try queries.connection(try context.id()) }
-            return jsonResponse { view.writeJSON(&$0) }
+            return jsonResponse { ConnectionAnswer(view).writeJSON(&$0) }
         }
 
         get("/v1/connections/:id/activity") { request, context in
             try await c.waitForProjections(request, ["connections", "activity"])
-            let now = try request.queryTime("now") ?? Timestamp(microseconds: Int64(Date().timeIntervalSince1970 * 1_000_000))
+            let now = try request.queryTime("now") ?? Timestamp.now
             let series = try answering { try queries.activity(try context.id(), days: try request.queryInt("days") ?? 30, now: now) }
-            return jsonResponse { series.writeJSON(&$0) }
+            return jsonResponse { ActivityAnswer(series).writeJSON(&$0) }
         }
 
         get("/v1/connections/:id/logs") { request, context in
@@ -75,13 +71,13 @@ extension Router where Context == BasicRequestContext {
                 let zone = try queries.connection(id).timeZone
                 return (try queries.logs(id, filter: filter, limit: limit, cursor: request.query("cursor")), zone)
             }
-            return jsonResponse { page.writeJSON(&$0, timeZone: zone) }
+            return jsonResponse { LogsPageAnswer(page, timeZone: zone).writeJSON(&$0) }
         }
 
         get("/v1/connections/:id/logs/:seq") { request, context in
             try await c.waitForProjections(request, ["connections", "logs"])
             let (detail, zone) = try c.logDetail(context)
-            return jsonResponse { detail.writeJSON(&$0, timeZone: zone) }
+            return jsonResponse { LogDetailAnswer(detail, timeZone: zone).writeJSON(&$0) }
         }
 
         get("/v1/connections/:id/callbacks") { request, context in
@@ -144,7 +140,7 @@ extension RouteContext {
         if detail.bodiesExpired {
             throw APIError(.gone, "gone", "the \(part) body of entry \(detail.entry.seq) expired (body retention) and was removed")
         }
-        let body = LogDetail.bodyJSON(part == "request" ? detail.request.requestBody : detail.request.responseBody)
+        let body = LogDetailAnswer.bodyJSON(part == "request" ? detail.request.requestBody : detail.request.responseBody)
         var response = bytesResponse(.ok, body, contentType: "application/json")
         response.headers[.contentDisposition] = "attachment; filename=\"\(detail.request.connectionID)-\(detail.entry.seq)-\(part).json\""
         return response
@@ -163,6 +159,8 @@ func answering<T>(_ body: () throws -> T) throws -> T {
     do {
         return try body()
     } catch let error as ProjectionError {
+        // A full reader table is answered by the error middleware, as for the journal.
+        if error.isReadersFull { throw error }
         if error.isNotFound { throw APIError.notFound(error.description) }
         if error.isInvalid { throw APIError.unprocessable(error.description) }
         throw APIError.unavailable(error.description)

@@ -23,6 +23,15 @@ public enum AddressPolicy {
         return false
     }
 
+    /// ``isPrivate(host:)`` without blocking the caller's thread: name resolution
+    /// (`getaddrinfo`) blocks, so it runs on a thread of its own, not on one of the
+    /// concurrency pool's few.
+    public static func resolvesToPrivate(host: String) async -> Bool {
+        await withCheckedContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(returning: isPrivate(host: host)) }
+        }
+    }
+
     private static func addresses(of host: String) -> [[UInt8]] {
         var hints = addrinfo()
         hints.ai_socktype = Int32(SOCK_STREAM.rawValue)

@@ -10,9 +10,9 @@ internal import NIOCore
 /// stable delivery id, retried with doubling back-off until an answer from 200 to 499 or
 /// the last attempt. Every attempt is reported (and so appended to the journal), which is
 /// where a restarted notifier learns what is left to do: delivery is at least once.
-public final class Notifier: @unchecked Sendable {
-    // @unchecked: all mutable state is touched by `run`'s task only.
-
+///
+/// An actor: its deliveries and what it knows of apps and connections change only on it.
+public actor Notifier {
     public struct Configuration: Sendable {
         /// The wait after the first failed attempt; it doubles after each, up to 32 times.
         public var retryBase: Duration = .seconds(60)
@@ -47,13 +47,19 @@ public final class Notifier: @unchecked Sendable {
     private let configuration: Configuration
     private let logger: Logger
     private let client: HTTPClient
+    /// `<data>/notifier/LOCK`: one notifier per data directory, held while this one lives.
+    private let lock: DirectoryLock
     private var apps: [String: String] = [:]  // app id → callback URL
     private var owners: [String: (appID: String, accountID: String, locationID: String?)] = [:]
     private var deliveries: [String: Delivery] = [:]
     private var next: UInt64 = 1
 
-    public init(journal: Journal, tokens: TokenIssuer, configuration: Configuration, logger: Logger, report: @escaping Report) {
+    public init(
+        journal: Journal, lock: DirectoryLock, tokens: TokenIssuer, configuration: Configuration, logger: Logger,
+        report: @escaping Report
+    ) {
         self.journal = journal
+        self.lock = lock
         self.tokens = tokens
         self.configuration = configuration
         self.logger = logger
@@ -124,7 +130,8 @@ public final class Notifier: @unchecked Sendable {
             d.attempts = max(d.attempts, Int(e.attempt))
             d.due = e.nextAttemptAt
             deliveries[e.deliveryID] = d
-        default:
+        case .accountRegistered, .locationRegistered, .connectionReconnected, .connectionBlocked, .connectionUnblocked,
+             .requestLogged, .requestBodiesExpired, .requestsRolledUp, .connectionTombstoned, .retentionApplied, .unknown:
             break
         }
     }
@@ -151,7 +158,7 @@ public final class Notifier: @unchecked Sendable {
         var status: UInt16?
         var failure: String?
         var final = false
-        if let host = URL(string: d.url)?.host, !configuration.allowPrivateAddresses, AddressPolicy.isPrivate(host: host) {
+        if let host = URL(string: d.url)?.host, !configuration.allowPrivateAddresses, await AddressPolicy.resolvesToPrivate(host: host) {
             failure = "refused: \(host) is a loopback or private address"
             final = true
         } else {
@@ -199,9 +206,3 @@ public final class Notifier: @unchecked Sendable {
     }
 }
 
-extension Timestamp {
-    /// The current time.
-    public static var now: Timestamp {
-        Timestamp(microseconds: Int64(Date().timeIntervalSince1970 * 1_000_000))
-    }
-}

@@ -1,5 +1,6 @@
 internal import Crypto
 internal import Foundation
+internal import Events
 
 /// Access tokens: derived from the connection id with a secret key kept beside the data
 /// (`<data>/token.key`, mode 0600), so the same token can be given again to the app that
@@ -25,9 +26,7 @@ public struct TokenIssuer: Sendable {
     /// The token of a connection: 43 URL-safe characters.
     public func token(for connectionID: String) -> String {
         let mac = HMAC<SHA256>.authenticationCode(for: Data("junction-token:\(connectionID)".utf8), using: key)
-        return Data(mac).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        return Base64URL.encode(mac)
     }
 
     /// What the journal stores: the SHA-256 of the token.

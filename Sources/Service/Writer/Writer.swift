@@ -1,4 +1,5 @@
 internal import Foundation
+public import Domain
 public import Events
 public import Journal
 public import Logging
@@ -25,16 +26,10 @@ public final class Writer: Sendable {
     }
 
     /// Who a valid token belongs to.
-    public struct TokenOwner: Sendable {
-        public var connectionID: String
-        public var appID: String
-        public var accountID: String
-        public var locationID: String?
-        public var scope: String
-    }
+    public typealias TokenOwner = Domain.TokenOwner
 
     public let journal: Journal
-    private let state: Mutex<WriterState>
+    private let state: Mutex<HubState>
     private let gate = AsyncLock()
     private let tokens: TokenIssuer
     private let allowPrivateCallbacks: Bool
@@ -46,7 +41,7 @@ public final class Writer: Sendable {
         self.tokens = tokens
         self.allowPrivateCallbacks = allowPrivateCallbacks
         self.logger = logger
-        var state = WriterState()
+        var state = HubState()
         let requestKind = Event.Kind.requestLogged.rawValue
         try journal.scan { seq, bytes in
             do {
@@ -63,16 +58,12 @@ public final class Writer: Sendable {
         ])
     }
 
-    private func now() -> Timestamp {
-        Timestamp(microseconds: Int64(Date().timeIntervalSince1970 * 1_000_000))
-    }
-
     /// Appends one command's event and applies it, holding the command lock throughout.
     ///
     /// With an idempotency key already used, the command is not decided again (the state
     /// has moved on since): `replay` with the first append's number is the answer.
     private func command(
-        key: IdempotencyKey? = nil, replay: Receipt? = nil, _ decide: @Sendable (WriterState) throws -> (Event, Receipt)
+        key: IdempotencyKey? = nil, replay: Receipt? = nil, _ decide: @Sendable (HubState) throws -> (Event, Receipt)
     ) async throws -> Receipt {
         try await gate.withLock {
             if let key, let earlier = try self.earlier(key) {
@@ -81,7 +72,12 @@ public final class Writer: Sendable {
                 done.replayed = true
                 return done
             }
-            let (event, receipt) = try state.withLock { try decide($0) }
+            let (event, receipt): (Event, Receipt)
+            do {
+                (event, receipt) = try state.withLock { try decide($0) }
+            } catch let refusal as DomainError {
+                throw APIError(refusal)
+            }
             var batch = RecordBatch()
             batch.appendRecord { BinaryEventCodec.encode(event, into: &$0) }
             let appended = try await self.append(batch, key: key)
@@ -130,57 +126,31 @@ public final class Writer: Sendable {
     // MARK: Commands
 
     public func registerAccount(id: String, name: String, timeZone: String, key: IdempotencyKey? = nil) async throws -> Receipt {
-        let time = now()
+        let time = Timestamp.now
         return try await command(key: key, replay: Receipt(seq: 0, created: true)) { s in
-            try Writer.checkZone(timeZone)
-            let event = Event(time: time, .accountRegistered(AccountRegistered(accountID: id, name: name, timeZone: timeZone)))
-            try s.check(event)
-            return (event, Receipt(seq: 0, created: true))
+            (try s.registerAccount(id: id, name: name, timeZone: timeZone, at: time), Receipt(seq: 0, created: true))
         }
     }
 
     public func registerLocation(
         id: String, accountID: String, name: String, timeZone: String, key: IdempotencyKey? = nil
     ) async throws -> Receipt {
-        let time = now()
+        let time = Timestamp.now
         return try await command(key: key, replay: Receipt(seq: 0, created: true)) { s in
-            let suffix = id.dropFirst(accountID.count + 1)
-            guard id.hasPrefix(accountID + "-"), !suffix.isEmpty, suffix.allSatisfy({ $0.isASCII && $0.isNumber }) else {
-                throw APIError.invalid("location_id", "a location id is its account id, a dash and a number (\(accountID)-1)")
-            }
-            try Writer.checkZone(timeZone)
-            let event = Event(time: time, .locationRegistered(LocationRegistered(
-                locationID: id, accountID: accountID, name: name, timeZone: timeZone)))
-            try s.check(event)
-            return (event, Receipt(seq: 0, created: true))
+            (try s.registerLocation(id: id, accountID: accountID, name: name, timeZone: timeZone, at: time), Receipt(seq: 0, created: true))
         }
     }
 
     public func registerApp(_ app: AppRegistered, key: IdempotencyKey? = nil) async throws -> Receipt {
-        let time = now()
+        let time = Timestamp.now
         let allowPrivate = allowPrivateCallbacks
         let secret = app.disconnectCallbackURL.map { _ in tokens.callbackSecret(for: app.appID) }
         return try await command(key: key, replay: Receipt(seq: 0, created: true, callbackSecret: secret)) { s in
+            // Which addresses the notifier may call is this daemon's policy, not the hub's rule.
             if let url = app.disconnectCallbackURL, !allowPrivate, let host = URL(string: url)?.host, AddressPolicy.isPrivateLiteral(host) {
                 throw APIError.invalid("disconnect_callback_url", "\(host) is a loopback or private address (the daemon's --allow-private-callbacks permits it)")
             }
-            let scope: Scope
-            do {
-                scope = try Scope(parsing: app.scope)
-            } catch {
-                throw APIError.invalid("scope", "\(error)")
-            }
-            if app.level != .either, scope.level != app.level {
-                throw APIError.invalid("scope", "an app of level \(app.level.name) asks for a \(app.level.name)[…] scope, not \(scope.level.name)[…]")
-            }
-            for (field, url) in [("open_url", app.openURL), ("disconnect_callback_url", app.disconnectCallbackURL)] {
-                if let url, !Writer.isHTTPURL(url) { throw APIError.invalid(field, "\"\(url)\" is not an http or https URL") }
-            }
-            var registered = app
-            registered.scope = scope.description
-            let event = Event(time: time, .appRegistered(registered))
-            try s.check(event)
-            return (event, Receipt(seq: 0, created: true, callbackSecret: secret))
+            return (try s.registerApp(app, at: time), Receipt(seq: 0, created: true, callbackSecret: secret))
         }
     }
 
@@ -188,29 +158,23 @@ public final class Writer: Sendable {
     private func create(
         appID: String, accountID: String, locationID: String?, deviceID: String?, catalogID: String?, customerListID: String?
     ) async throws -> Receipt {
-        let time = now()
+        let time = Timestamp.now
         let tokens = self.tokens
         return try await command { s in
-            guard let app = s.apps[appID] else { throw APIError.notFound("app \"\(appID)\" is not registered") }
-            if let deviceID, !Identifier.isValidDeviceID(deviceID) {
-                throw APIError.invalid("device_id", "\"\(deviceID)\" is not a device id (letters, digits and _ - . ( ) [ ] { })")
-            }
-            let instance = WriterState.instance(app: appID, account: accountID, location: locationID, device: deviceID)
-            if s.accounts[accountID] != nil, let existing = s.instances[instance], let c = s.connections[existing] {
+            switch try s.planConnect(appID: appID, accountID: accountID, locationID: locationID, deviceID: deviceID) {
+            case .existing(let id, let scope):
                 throw ExistingConnection(receipt: Receipt(
-                    seq: 0, connectionID: existing, accessToken: tokens.token(for: existing), created: false, scope: c.scope))
+                    seq: 0, connectionID: id, accessToken: tokens.token(for: id), created: false, scope: scope))
+            case .new(let scope):
+                var id = Writer.newConnectionID()
+                while s.connections[id] != nil { id = Writer.newConnectionID() }
+                let token = tokens.token(for: id)
+                let event = try s.connect(ConnectionCreated(
+                    connectionID: id, appID: appID, accountID: accountID, locationID: locationID, deviceID: deviceID,
+                    scope: scope, customerListID: customerListID, catalogID: catalogID,
+                    tokenDigest: TokenIssuer.digest(token), tokenHint: TokenIssuer.hint(token)), at: time)
+                return (event, Receipt(seq: 0, connectionID: id, accessToken: token, created: true, scope: scope))
             }
-            var scope = try Scope(parsing: app.scope)
-            scope.level = locationID == nil ? .account : .location
-            var id = Writer.newConnectionID()
-            while s.connections[id] != nil { id = Writer.newConnectionID() }
-            let token = tokens.token(for: id)
-            let event = Event(time: time, .connectionCreated(ConnectionCreated(
-                connectionID: id, appID: appID, accountID: accountID, locationID: locationID, deviceID: deviceID,
-                scope: scope.description, customerListID: customerListID, catalogID: catalogID,
-                tokenDigest: TokenIssuer.digest(token), tokenHint: TokenIssuer.hint(token))))
-            try s.check(event)
-            return (event, Receipt(seq: 0, connectionID: id, accessToken: token, created: true, scope: scope.description))
         }
     }
 
@@ -232,18 +196,10 @@ public final class Writer: Sendable {
     public func reconnect(
         _ id: String, catalogID: String?, customerListID: String?, key: IdempotencyKey? = nil
     ) async throws -> Receipt {
-        let time = now()
+        let time = Timestamp.now
         return try await command(key: key, replay: Receipt(seq: 0, connectionID: id, created: false)) { s in
-            _ = try s.connection(id)
-            guard catalogID != nil || customerListID != nil else {
-                throw APIError.unprocessable("a reconnect names a catalog_id or a customer_list_id", errors: [
-                    .init(field: "catalog_id", message: "missing"), .init(field: "customer_list_id", message: "missing"),
-                ])
-            }
-            let event = Event(time: time, .connectionReconnected(ConnectionReconnected(
-                connectionID: id, customerListID: customerListID, catalogID: catalogID)))
-            try s.check(event)
-            return (event, Receipt(seq: 0, connectionID: id, created: false))
+            (try s.reconnect(id, catalogID: catalogID, customerListID: customerListID, at: time),
+             Receipt(seq: 0, connectionID: id, created: false))
         }
     }
 
@@ -261,22 +217,20 @@ public final class Writer: Sendable {
 
     /// A command on one connection that needs nothing but the state's rules.
     private func appendChecked(_ payload: Event.Payload, _ id: String, _ key: IdempotencyKey?) async throws -> Receipt {
-        let event = Event(time: now(), payload)
+        let time = Timestamp.now
         return try await command(key: key, replay: Receipt(seq: 0, connectionID: id, created: false)) { s in
-            try s.check(event)
-            return (event, Receipt(seq: 0, connectionID: id, created: false))
+            (try s.decide(payload, at: time), Receipt(seq: 0, connectionID: id, created: false))
         }
     }
 
     /// Asks the notifier to deliver a disconnected connection's callback again.
     public func resendCallback(_ id: String, actor: String, key: IdempotencyKey? = nil) async throws -> Receipt {
-        let time = now()
+        let time = Timestamp.now
         let delivery = "resend-" + UUID().uuidString.prefix(8).lowercased()
         return try await command(key: key, replay: Receipt(seq: 0, connectionID: id, created: true)) { s in
-            let event = Event(time: time, .callbackResendRequested(CallbackResendRequested(
-                connectionID: id, deliveryID: String(delivery), actor: actor)))
-            try s.check(event)
-            return (event, Receipt(seq: 0, connectionID: id, created: true))
+            (try s.decide(.callbackResendRequested(CallbackResendRequested(
+                connectionID: id, deliveryID: String(delivery), actor: actor)), at: time),
+             Receipt(seq: 0, connectionID: id, created: true))
         }
     }
 
@@ -294,11 +248,10 @@ public final class Writer: Sendable {
                 return Event(time: e.time, .requestLogged(Redaction.redact(r)))
             }
             for (i, event) in events.enumerated() {
-                do throws(APIError) {
+                do throws(DomainError) {
                     try next.check(event)
                 } catch {
-                    let where_ = events.count > 1 ? "line \(i + 1): " : ""
-                    throw APIError(error.status, error.errorType, where_ + error.message, errors: error.errors)
+                    throw APIError(events.count > 1 ? error.prefixed("line \(i + 1): ") : error)
                 }
                 next.apply(event)
             }
@@ -325,8 +278,7 @@ public final class Writer: Sendable {
         if let key, let earlier = try earlier(key) { return earlier }
         let refused: (Int, String)? = state.withLock { s in
             for (i, r) in requests.enumerated() {
-                guard let c = s.connections[r.request.connectionID] else { return (i, "unknown connection") }
-                if c.status == .disconnected { return (i, "the connection is disconnected: its requests are not logged") }
+                if let reason = s.refusalToLog(connection: r.request.connectionID) { return (i, reason) }
             }
             return nil
         }
@@ -348,12 +300,9 @@ public final class Writer: Sendable {
     /// The owner of an active token, or the hub's 401 answer.
     public func checkToken(_ token: String) throws(APIError) -> TokenOwner {
         let digest = TokenIssuer.digest(token)
-        let found = state.withLock { $0.connection(forDigest: digest) }
-        guard let (id, c) = found, c.status != .disconnected else {
-            throw APIError.unauthorized("The access token is invalid or the connection has been revoked")
-        }
-        guard c.status == .active else { throw APIError.unauthorized("The connection has been blocked") }
-        return TokenOwner(connectionID: id, appID: c.appID, accountID: c.accountID, locationID: c.locationID, scope: c.scope)
+        let verdict = state.withLock { $0.verdict(forDigest: digest) }
+        guard case .valid(let owner) = verdict else { throw APIError.unauthorized(verdict.refusal ?? "") }
+        return owner
     }
 
     /// Whether a connection exists (for queries that wait on projections).
@@ -362,18 +311,6 @@ public final class Writer: Sendable {
     }
 
     // MARK: Helpers
-
-    private static func checkZone(_ zone: String) throws {
-        guard TimeZoneNames.isIANA(zone) else {
-            throw APIError.invalid("time_zone", "\"\(zone)\" is not an IANA time zone (such as Europe/Paris)")
-        }
-    }
-
-    static func isHTTPURL(_ text: String) -> Bool {
-        guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), url.host != nil else { return false }
-        if let port = url.port, !(1...65535).contains(port) { return false }
-        return scheme == "http" || scheme == "https"
-    }
 
     private static func newConnectionID() -> String {
         let alphabet = Array("abcdefghijklmnopqrstuvwxyz0123456789")

@@ -19,7 +19,7 @@ public enum LocalTime {
     /// `2026-11-29 10:14:03` in `zone`.
     public static func format(_ time: Timestamp, in zone: String) -> String {
         let local = time.seconds + Int64(offset(zone, at: time))
-        let days = local >= 0 ? local / 86_400 : (local - 86_399) / 86_400
+        let days = local.floorDiv(86_400)
         let secs = Int(local - days * 86_400)
         let (y, m, d) = CivilDate.fromDays(days)
         return String(format: "%04lld-%02d-%02d %02d:%02d:%02d", y, m, d, secs / 3600, secs / 60 % 60, secs % 60)

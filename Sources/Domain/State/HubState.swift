@@ -1,21 +1,19 @@
-internal import Events
+public import Events
 
-/// What the writer must know to validate commands and answer token checks: accounts,
-/// locations, apps, connections with their status and token digest. Built by replaying
-/// the journal at start, then kept current by applying each event the writer appends.
-struct WriterState: Sendable {
-    struct Connection: Sendable {
-        var appID: String
-        var accountID: String
-        var locationID: String?
-        var deviceID: String?
-        var scope: String
-        var status: Status
-        var tokenDigest: [UInt8]
-    }
-
-    enum Status: Sendable {
-        case active, blocked, disconnected
+/// What the hub knows that its rules depend on: accounts, locations, apps, connections
+/// with their status and token digest. Built by applying the journal's events in order,
+/// then kept current by applying each event the writer appends; ``check(_:)`` says
+/// whether an event fits it.
+public struct HubState: Sendable {
+    /// A connection as the rules see it.
+    public struct Connection: Sendable, Hashable {
+        public var appID: String
+        public var accountID: String
+        public var locationID: String?
+        public var deviceID: String?
+        public var scope: String
+        public var status: ConnectionStatus
+        public var tokenDigest: [UInt8]
     }
 
     /// One app instance on one place: the key under which connecting again finds the
@@ -26,13 +24,17 @@ struct WriterState: Sendable {
         var deviceID: String
     }
 
-    var accounts: [String: String] = [:]  // id → time zone
-    var locations: [String: String] = [:]  // id → account id
-    var apps: [String: AppRegistered] = [:]
-    var connections: [String: Connection] = [:]
-    var instances: [Instance: String] = [:]
+    /// Time zones by account id.
+    public private(set) var accounts: [String: String] = [:]
+    /// Account ids by location id.
+    public private(set) var locations: [String: String] = [:]
+    public private(set) var apps: [String: AppRegistered] = [:]
+    public private(set) var connections: [String: Connection] = [:]
+    private(set) var instances: [Instance: String] = [:]
     /// Connection ids by the first 8 bytes of their token digest.
-    var tokens: [UInt64: [String]] = [:]
+    private var tokens: [UInt64: [String]] = [:]
+
+    public init() {}
 
     static func instance(app: String, account: String, location: String?, device: String?) -> Instance {
         Instance(appID: app, placeID: location ?? account, deviceID: device ?? "")
@@ -42,7 +44,17 @@ struct WriterState: Sendable {
         digest.prefix(8).reduce(0) { $0 << 8 | UInt64($1) }
     }
 
-    mutating func apply(_ event: Event) {
+    /// The live connection of this app instance on this place, if there is one.
+    public func existingConnection(app: String, account: String, location: String?, device: String?) -> String? {
+        guard accounts[account] != nil else { return nil }
+        guard let id = instances[Self.instance(app: app, account: account, location: location, device: device)],
+              connections[id] != nil else { return nil }
+        return id
+    }
+
+    /// Takes `event` into the state. Events that do not fit (which ``check(_:)`` refuses)
+    /// change nothing they cannot, so replaying any journal is safe.
+    public mutating func apply(_ event: Event) {
         switch event.payload {
         case .accountRegistered(let e):
             accounts[e.accountID] = e.timeZone
@@ -78,8 +90,8 @@ struct WriterState: Sendable {
         }
     }
 
-    /// The connection a token belongs to, comparing digests in constant time.
-    func connection(forDigest digest: [UInt8]) -> (String, Connection)? {
+    /// The connection a token's digest belongs to, comparing digests in constant time.
+    public func connection(forDigest digest: [UInt8]) -> (id: String, connection: Connection)? {
         var found: (String, Connection)?
         for id in tokens[Self.digestPrefix(digest)] ?? [] {
             guard let c = connections[id] else { continue }

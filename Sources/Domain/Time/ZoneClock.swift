@@ -16,7 +16,7 @@ public final class ZoneClock {
 
     /// The zone's offset from UTC, in seconds, at `time`.
     public func offset(_ zone: String, at time: Timestamp) -> Int {
-        let quarter = time.seconds.floorDivide(900)
+        let quarter = time.seconds.floorDiv(900)
         if let cached = zones[zone]?.offsets[quarter] { return Int(cached) }
         if zones[zone] == nil {
             zones[zone] = Zone(timeZone: TimeZone(identifier: zone) ?? TimeZone(identifier: "UTC")!)
@@ -29,7 +29,7 @@ public final class ZoneClock {
 
     /// The local day of `time` in `zone`, as days since 1970-01-01.
     public func day(_ zone: String, at time: Timestamp) -> Int64 {
-        (time.seconds + Int64(offset(zone, at: time))).floorDivide(86_400)
+        (time.seconds + Int64(offset(zone, at: time))).floorDiv(86_400)
     }
 }
 
@@ -52,14 +52,6 @@ public struct LocalDay: Hashable, Comparable, Sendable, CustomStringConvertible 
     /// Parses `YYYY-MM-DD`.
     public init?(_ text: String) {
         guard let t = Timestamp(rfc3339: text + "T00:00:00Z") else { return nil }
-        number = t.seconds / 86_400
-    }
-}
-
-extension Int64 {
-    @inline(__always)
-    func floorDivide(_ d: Int64) -> Int64 {
-        let q = self / d
-        return (self % d != 0 && (self < 0) != (d < 0)) ? q - 1 : q
+        number = t.seconds.floorDiv(86_400)
     }
 }

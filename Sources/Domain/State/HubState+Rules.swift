@@ -1,10 +1,10 @@
-internal import Foundation
-internal import Events
+public import Events
 
-extension WriterState {
-    /// Refuses an event that does not fit the current state: the rules every command and
-    /// every imported event obey. Throws the API error a client should see.
-    func check(_ event: Event) throws(APIError) {
+extension HubState {
+    /// Refuses an event that does not fit the current state or whose values the hub does
+    /// not take: the rules every command and every imported event obey.
+    public func check(_ event: Event) throws(DomainError) {
+        try ValueRules.validate(event)
         switch event.payload {
         case .accountRegistered(let e):
             guard accounts[e.accountID] == nil else { throw .conflict("account \"\(e.accountID)\" is already registered") }
@@ -23,11 +23,7 @@ extension WriterState {
                     throw .invalid("location_id", "location \"\(location)\" belongs to account \"\(owner)\"")
                 }
             }
-            switch (app.level, e.locationID) {
-            case (.location, nil): throw .conflict("\(app.name) connects to a location, not to a whole account: give a location_id")
-            case (.account, _?): throw .conflict("\(app.name) connects to a whole account, not to a location")
-            default: break
-            }
+            if let reason = Self.levelMismatch(app, location: e.locationID) { throw .conflict(reason) }
             if let existing = instances[Self.instance(app: e.appID, account: e.accountID, location: e.locationID, device: e.deviceID)] {
                 throw .conflict("\(app.name) is already connected there as \"\(existing)\": give another device_id for another instance")
             }
@@ -70,14 +66,32 @@ extension WriterState {
                 throw .conflict("the app of connection \"\(e.connectionID)\" has no disconnect callback URL")
             }
         case .requestBodiesExpired, .requestsRolledUp, .connectionTombstoned, .retentionApplied:
-            throw .unprocessable("\(Event.Kind(rawValue: event.kindNumber)?.name ?? "this event") is written by compaction only")
+            throw .invalid("\(Event.Kind(rawValue: event.kindNumber)?.name ?? "this event") is written by compaction only", fields: [])
         case .unknown:
             break
         }
     }
 
-    func connection(_ id: String) throws(APIError) -> Connection {
+    /// The connection `id`, or not found.
+    public func connection(_ id: String) throws(DomainError) -> Connection {
         guard let c = connections[id] else { throw .notFound("connection \"\(id)\" not found") }
         return c
+    }
+
+    /// Why `app` cannot be connected at this level (the back office greys Connect), or nil.
+    public static func levelMismatch(_ app: AppRegistered, location: String?) -> String? {
+        switch (app.level, location) {
+        case (.location, nil): "\(app.name) connects to a location, not to a whole account: give a location_id"
+        case (.account, _?): "\(app.name) connects to a whole account, not to a location"
+        default: nil
+        }
+    }
+
+    /// Why a request of this connection cannot be logged, or nil: it must exist and not
+    /// be disconnected.
+    public func refusalToLog(connection id: String) -> String? {
+        guard let c = connections[id] else { return "unknown connection" }
+        if c.status == .disconnected { return "the connection is disconnected: its requests are not logged" }
+        return nil
     }
 }

@@ -1,0 +1,165 @@
+public import Events
+internal import Domain
+public import Projections
+
+/// One log entry as a list shows it.
+public struct LogEntryAnswer: Hashable, Sendable {
+    public var seq: UInt64
+    public var time: Timestamp
+    /// The time in the connection's zone, with its offset.
+    public var localTime: String
+    public var resource: String
+    public var method: String
+    public var url: String
+    public var status: UInt64
+    public var durationMicroseconds: UInt64
+    public var requestID: String?
+    public var requestBytes: UInt64
+    public var responseBytes: UInt64
+    public var bodiesExpired: Bool
+
+    public init(_ e: LogEntry, timeZone: String) {
+        seq = e.seq
+        time = e.time
+        localTime = LocalTime.rfc3339(e.time, in: timeZone)
+        resource = e.resource
+        method = e.method.name
+        url = e.url
+        status = UInt64(e.status)
+        durationMicroseconds = e.durationMicroseconds
+        requestID = e.requestID
+        requestBytes = UInt64(max(e.requestBytes, 0))
+        responseBytes = UInt64(max(e.responseBytes, 0))
+        bodiesExpired = e.bodiesExpired
+    }
+
+    public func writeJSON(_ w: inout JSONWriter) {
+        w.beginObject()
+        w.unsigned("seq", seq)
+        w.timestamp("time", time)
+        w.string("local_time", localTime)
+        w.string("resource", resource)
+        w.string("method", method)
+        w.string("url", url)
+        w.unsigned("status", status)
+        w.unsigned("duration_us", durationMicroseconds)
+        w.string("request_id", ifPresent: requestID)
+        w.unsigned("request_bytes", requestBytes)
+        w.unsigned("response_bytes", responseBytes)
+        if bodiesExpired { w.bool("bodies_expired", true) }
+        w.endObject()
+    }
+
+    init(_ r: AnswerReader) throws(AnswerError) {
+        seq = try r.unsigned("seq")
+        time = try r.time("time")
+        localTime = try r.string("local_time")
+        resource = try r.string("resource")
+        method = try r.string("method")
+        url = try r.string("url")
+        status = try r.unsigned("status")
+        durationMicroseconds = try r.unsigned("duration_us")
+        requestID = try r.optionalString("request_id")
+        requestBytes = try r.unsigned("request_bytes")
+        responseBytes = try r.unsigned("response_bytes")
+        bodiesExpired = try r.bool("bodies_expired")
+    }
+}
+
+/// A page of a connection's log entries, newest first (`GET …/logs`).
+public struct LogsPageAnswer: Hashable, Sendable {
+    public var timeZone: String
+    public var entries: [LogEntryAnswer]
+    public var nextCursor: String?
+
+    public init(_ page: LogsPage, timeZone: String) {
+        self.timeZone = timeZone
+        entries = page.entries.map { LogEntryAnswer($0, timeZone: timeZone) }
+        nextCursor = page.nextCursor
+    }
+
+    public func writeJSON(_ w: inout JSONWriter) {
+        w.beginObject()
+        w.string("time_zone", timeZone)
+        w.beginArray("entries")
+        for e in entries { e.writeJSON(&w) }
+        w.endArray()
+        if let nextCursor { w.string("next_cursor", nextCursor) } else { w.null("next_cursor") }
+        w.endObject()
+    }
+
+    public init(json bytes: [UInt8]) throws(AnswerError) {
+        let r = try AnswerReader.parse(bytes)
+        timeZone = try r.string("time_zone")
+        var entries: [LogEntryAnswer] = []
+        for e in try r.objects("entries") { entries.append(try LogEntryAnswer(e)) }
+        self.entries = entries
+        nextCursor = try r.optionalString("next_cursor")
+    }
+}
+
+/// One log entry with its request and response (`GET …/logs/{seq}`).
+public struct LogDetailAnswer: Hashable, Sendable {
+    public struct Part: Hashable, Sendable {
+        /// Set for the response.
+        public var status: UInt64?
+        public var headers: [Header]
+        /// The body as a JSON document: itself when it is JSON, else a string, null when empty.
+        public var body: [UInt8]
+    }
+
+    public static let expiredNote =
+        "The request and response bodies expired (body retention) and were removed; the entry and its counts remain."
+
+    public var entry: LogEntryAnswer
+    public var bodiesExpired: Bool
+    public var request: Part
+    public var response: Part
+
+    public init(_ detail: LogDetail, timeZone: String) {
+        entry = LogEntryAnswer(detail.entry, timeZone: timeZone)
+        bodiesExpired = detail.bodiesExpired
+        let r = detail.request
+        request = Part(status: nil, headers: r.requestHeaders, body: Self.bodyJSON(r.requestBody))
+        response = Part(status: UInt64(r.status), headers: r.responseHeaders, body: Self.bodyJSON(r.responseBody))
+    }
+
+    public func writeJSON(_ w: inout JSONWriter) {
+        w.beginObject()
+        w.raw("entry", { var e = JSONWriter(); entry.writeJSON(&e); return e.bytes }())
+        if bodiesExpired {
+            w.bool("bodies_expired", true)
+            w.string("note", Self.expiredNote)
+        }
+        for (name, part) in [("request", request), ("response", response)] {
+            w.beginObject(name)
+            if let status = part.status { w.unsigned("status", status) }
+            w.headers("headers", part.headers)
+            w.raw("body", part.body)
+            w.endObject()
+        }
+        w.endObject()
+    }
+
+    public init(json bytes: [UInt8]) throws(AnswerError) {
+        let r = try AnswerReader.parse(bytes)
+        entry = try LogEntryAnswer(try r.object("entry"))
+        bodiesExpired = try r.bool("bodies_expired")
+        func part(_ name: String) throws(AnswerError) -> Part {
+            let p = try r.object(name)
+            return Part(status: try p.optionalUnsigned("status"), headers: try p.headers("headers"), body: p.raw("body"))
+        }
+        request = try part("request")
+        response = try part("response")
+    }
+
+    /// A body as JSON: itself when it is JSON, else a string (or null when empty), so a
+    /// downloaded body is always a valid JSON file.
+    public static func bodyJSON(_ body: [UInt8]) -> [UInt8] {
+        if body.isEmpty { return Array("null".utf8) }
+        if (try? JSONParser.parse(body)) != nil { return body }
+        var out: [UInt8] = []
+        JSONWriter.appendString(String(decoding: body, as: UTF8.self), to: &out)
+        return out
+    }
+}

@@ -1,0 +1,60 @@
+internal import Foundation
+public import Events
+
+/// The grammar of the hub's values beyond their syntax: time zones that are IANA names,
+/// location ids that name their account, URLs an app can be reached at. One rule each,
+/// used by the writer's commands and by every path that takes whole events from outside
+/// (NDJSON appends, imports, the daemon's `/v1/events`).
+public enum ValueRules {
+    /// Refuses a zone that is not an IANA name (Europe/Paris) or UTC.
+    public static func checkTimeZone(_ zone: String, field: String = "time_zone") throws(DomainError) {
+        guard TimeZoneNames.isIANA(zone) else {
+            throw .invalid(field, "\"\(zone)\" is not an IANA time zone (such as Europe/Paris)")
+        }
+    }
+
+    /// Whether `id` is a location id of `accountID`: the account id, a dash and a number.
+    public static func isLocationID(_ id: String, ofAccount accountID: String) -> Bool {
+        let suffix = id.utf8.dropFirst(accountID.utf8.count + 1)
+        return id.hasPrefix(accountID + "-") && !suffix.isEmpty && suffix.allSatisfy { $0 >= 48 && $0 <= 57 }
+    }
+
+    /// Refuses a location id that is not its account id, a dash and a number.
+    public static func checkLocationID(_ id: String, ofAccount accountID: String) throws(DomainError) {
+        guard isLocationID(id, ofAccount: accountID) else {
+            throw .invalid("location_id", "a location id is its account id, a dash and a number (\(accountID)-1), not \"\(id)\"")
+        }
+    }
+
+    /// Whether `text` is an absolute http or https URL with a host (and a port from 1 to
+    /// 65535 if it names one).
+    public static func isHTTPURL(_ text: String) -> Bool {
+        guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), url.host != nil else { return false }
+        if let port = url.port, !(1...65535).contains(port) { return false }
+        return scheme == "http" || scheme == "https"
+    }
+
+    /// Refuses a URL an app cannot be reached at.
+    public static func checkHTTPURL(_ text: String, field: String) throws(DomainError) {
+        guard isHTTPURL(text) else { throw .invalid(field, "\"\(text)\" is not an http or https URL") }
+    }
+
+    /// Refuses an event whose values the hub does not take, whatever the state: the
+    /// rules the NDJSON form does not check, since it checks only syntax.
+    public static func validate(_ event: Event) throws(DomainError) {
+        switch event.payload {
+        case .accountRegistered(let e):
+            try checkTimeZone(e.timeZone)
+        case .locationRegistered(let e):
+            try checkLocationID(e.locationID, ofAccount: e.accountID)
+            try checkTimeZone(e.timeZone)
+        case .appRegistered(let e):
+            if let url = e.openURL { try checkHTTPURL(url, field: "open_url") }
+            if let url = e.disconnectCallbackURL { try checkHTTPURL(url, field: "disconnect_callback_url") }
+        case .connectionCreated, .connectionReconnected, .connectionBlocked, .connectionUnblocked, .connectionDisconnected,
+             .requestLogged, .callbackAttempted, .callbackResendRequested, .requestBodiesExpired, .requestsRolledUp,
+             .connectionTombstoned, .retentionApplied, .unknown:
+            break
+        }
+    }
+}

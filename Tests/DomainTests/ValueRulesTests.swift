@@ -1,0 +1,83 @@
+import Domain
+import Events
+import Testing
+
+@Suite struct ValueRulesTests {
+    /// Lines the NDJSON form reads (its syntax is right) whose values the hub refuses.
+    @Test(arguments: [
+        ("{\"event\":\"appRegistered\",\"time\":\"2026-01-01T00:00:00Z\",\"app_id\":\"a\",\"name\":\"A\",\"level\":\"either\",\"scope\":\"account[]\",\"open_url\":\"ftp://x\"}", "open_url: \"ftp://x\" is not an http or https URL"),
+        ("{\"event\":\"appRegistered\",\"time\":\"2026-01-01T00:00:00Z\",\"app_id\":\"a\",\"name\":\"A\",\"level\":\"either\",\"scope\":\"account[]\",\"disconnect_callback_url\":\"https://example.com:70000/cb\"}", "disconnect_callback_url: \"https://example.com:70000/cb\" is not an http or https URL"),
+        ("{\"event\":\"accountRegistered\",\"time\":\"2026-01-01T00:00:00Z\",\"account_id\":\"a\",\"name\":\"A\",\"time_zone\":\"Mars/Olympus\"}", "time_zone: \"Mars/Olympus\" is not an IANA time zone"),
+        ("{\"event\":\"accountRegistered\",\"time\":\"2026-01-01T00:00:00Z\",\"account_id\":\"a\",\"name\":\"A\",\"time_zone\":\"GMT+5\"}", "time_zone: \"GMT+5\" is not an IANA time zone"),
+        ("{\"event\":\"locationRegistered\",\"time\":\"2026-01-01T00:00:00Z\",\"location_id\":\"b-1\",\"account_id\":\"a\",\"name\":\"A\",\"time_zone\":\"UTC\"}", "location_id: a location id is its account id"),
+        ("{\"event\":\"locationRegistered\",\"time\":\"2026-01-01T00:00:00Z\",\"location_id\":\"a-\",\"account_id\":\"a\",\"name\":\"A\",\"time_zone\":\"UTC\"}", "location_id: a location id is its account id"),
+        ("{\"event\":\"locationRegistered\",\"time\":\"2026-01-01T00:00:00Z\",\"location_id\":\"a-1x\",\"account_id\":\"a\",\"name\":\"A\",\"time_zone\":\"UTC\"}", "location_id: a location id is its account id"),
+    ])
+    func valuesTheHubDoesNotTakeAreRefusedWithTheirField(line: String, message: String) throws {
+        let event = try NDJSONEventCodec.decode(line: line)
+        let error = #expect(throws: DomainError.self) { try ValueRules.validate(event) }
+        #expect(error?.category == .invalid)
+        #expect(error?.description.hasPrefix(message) == true, "\(String(describing: error))")
+        #expect(error?.fields.first?.field == String(message.prefix { $0 != ":" }))
+    }
+
+    @Test func goodValuesPass() throws {
+        #expect(ValueRules.isLocationID("3r4s3-12", ofAccount: "3r4s3"))
+        #expect(!ValueRules.isLocationID("3r4s3-", ofAccount: "3r4s3"))
+        #expect(!ValueRules.isLocationID("3r4s-1", ofAccount: "3r4s3"))
+        #expect(ValueRules.isHTTPURL("https://app.example.com:8443/open"))
+        #expect(ValueRules.isHTTPURL("http://example.com"))
+        #expect(!ValueRules.isHTTPURL("https://example.com:0/"))
+        #expect(!ValueRules.isHTTPURL("mailto:someone@example.com"))
+        #expect(!ValueRules.isHTTPURL("/relative/path"))
+        try ValueRules.checkTimeZone("Europe/Paris")
+        try ValueRules.checkTimeZone("UTC")
+        #expect(throws: DomainError.self) { try ValueRules.checkTimeZone("PST") }
+    }
+}
+
+@Suite struct ZoneRuleTests {
+    @Test func aConnectionsDaysAreCountedInItsPlacesZone() {
+        let zones = ["l:3r4s3-1": "Asia/Kolkata", "a:3r4s3": "Europe/Paris"]
+        func lookup(_ id: String, _ isLocation: Bool) -> String? { zones[(isLocation ? "l:" : "a:") + id] }
+        #expect(ZoneRule.zone(locationID: "3r4s3-1", accountID: "3r4s3", lookup: lookup) == "Asia/Kolkata")
+        #expect(ZoneRule.zone(locationID: nil, accountID: "3r4s3", lookup: lookup) == "Europe/Paris")
+        #expect(ZoneRule.zone(locationID: "3r4s3-2", accountID: "3r4s3", lookup: lookup) == "UTC")
+    }
+
+    @Test func localDaysFollowTheZoneAndItsDaylightSavingChanges() {
+        let clock = ZoneClock()
+        // 23:30 UTC is already the next day in Kolkata (UTC+05:30).
+        let lateUTC = Timestamp(rfc3339: "2026-11-29T23:30:00Z")!
+        #expect(LocalDay(clock.day("Asia/Kolkata", at: lateUTC)).description == "2026-11-30")
+        #expect(LocalDay(clock.day("UTC", at: lateUTC)).description == "2026-11-29")
+        // Before 1970, days are rounded down, not towards zero.
+        #expect(clock.day("UTC", at: Timestamp(seconds: -1)) == -1)
+        // Paris moves from UTC+01:00 to UTC+02:00 on 2026-03-29 at 01:00 UTC.
+        #expect(clock.offset("Europe/Paris", at: Timestamp(rfc3339: "2026-03-29T00:59:59Z")!) == 3600)
+        #expect(clock.offset("Europe/Paris", at: Timestamp(rfc3339: "2026-03-29T01:00:00Z")!) == 7200)
+        #expect(LocalTime.offsetLabel(19_800) == "UTC+05:30")
+        #expect(LocalTime.format(Timestamp(seconds: -1), in: "UTC") == "1969-12-31 23:59:59")
+    }
+}
+
+@Suite struct RedactionTests {
+    @Test func credentialsAreRedactedFromHeadersAndQueries() {
+        let request = RequestLogged(
+            connectionID: "c", requestID: nil, method: .get, resource: "orders",
+            url: "/v1/orders?access_token=secret&page=2&API_KEY=k", status: 200, durationMicroseconds: 1,
+            requestHeaders: [Header("X-Access-Token", "tok"), Header("Accept", "application/json")], requestBody: [],
+            responseHeaders: [Header("Set-Cookie", "s=1")], responseBody: [])
+        let redacted = Redaction.redact(request)
+        #expect(redacted.url == "/v1/orders?access_token=[REDACTED]&page=2&API_KEY=[REDACTED]")
+        #expect(redacted.requestHeaders == [Header("X-Access-Token", "[REDACTED]"), Header("Accept", "application/json")])
+        #expect(redacted.responseHeaders == [Header("Set-Cookie", "[REDACTED]")])
+    }
+
+    @Test func theResourceIsTheLastKnownSegment() {
+        #expect(ResourceName.of(url: "/v1/locations/3r4s3-1/orders?x=1") == "orders")
+        #expect(ResourceName.of(url: "/v1/locations/3r4s3-1") == "locations")
+        #expect(ResourceName.of(url: "/v1/widgets/3") == "widgets")
+        #expect(ResourceName.of(url: "/") == "other")
+    }
+}
