@@ -1,0 +1,82 @@
+import Foundation
+import Testing
+
+/// The floors of docs/architecture.md hold in the sources: no module imports one above
+/// it or one its line does not list, and only the journal and the projections use LMDB.
+struct ArchitectureTests {
+    struct Floor {
+        var level: Int
+        var mayImport: Set<String>
+    }
+
+    /// The table of docs/architecture.md: module → floor and what it may import.
+    static func floors() throws -> [String: Floor] {
+        let text = try String(contentsOfFile: packageRoot + "/docs/architecture.md", encoding: .utf8)
+        var floors: [String: Floor] = [:]
+        for line in text.split(separator: "\n") where line.hasPrefix("| ") {
+            let cells = line.split(separator: "|", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard cells.count >= 4, let level = Int(cells[1]), cells[2].hasPrefix("`") else { continue }
+            let name = cells[2].trimmingCharacters(in: CharacterSet(charactersIn: "`"))
+            let allowed = cells[3].split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            floors[name] = Floor(level: level, mayImport: Set(allowed))
+        }
+        return floors
+    }
+
+    /// Where each module's sources are.
+    static let directories = [
+        "LMDB": "Sources/LMDB", "Journal": "Sources/Journal", "Events": "Sources/Events", "Domain": "Sources/Domain",
+        "Projections": "Sources/Projections", "Answers": "Sources/Answers", "Service": "Sources/Service",
+        "junction": "Sources/junction", "junction-replay": "tools/replay", "junction-chaos": "tools/chaos",
+        "junction-loadgen": "tools/loadgen",
+    ]
+
+    /// The project's modules each Swift file of `directory` imports.
+    static func imports(in directory: String, of modules: Set<String>) throws -> [(file: String, module: String)] {
+        var found: [(String, String)] = []
+        let root = packageRoot + "/" + directory
+        guard let walker = FileManager.default.enumerator(atPath: root) else { return [] }
+        for case let file as String in walker where file.hasSuffix(".swift") {
+            let source = try String(contentsOfFile: root + "/" + file, encoding: .utf8)
+            for line in source.split(separator: "\n") {
+                let words = line.split(separator: " ").map(String.init)
+                guard let k = words.firstIndex(of: "import"), k + 1 < words.count,
+                      words[..<k].allSatisfy({ ["public", "internal", "package", "private", "fileprivate", "@testable"].contains($0) })
+                else { continue }
+                let module = words[k + 1]
+                if modules.contains(module) { found.append((directory + "/" + file, module)) }
+            }
+        }
+        return found
+    }
+
+    @Test func everyModuleImportsOnlyWhatItsFloorAllows() throws {
+        let floors = try Self.floors()
+        #expect(floors.count >= 12, "the table of docs/architecture.md was not read: \(floors.keys.sorted())")
+        let project = Set(floors.keys)
+        var checked = 0
+        for (module, directory) in Self.directories {
+            let floor = try #require(floors[module], "\(module) is not in docs/architecture.md")
+            for (file, imported) in try Self.imports(in: directory, of: project) where imported != module {
+                checked += 1
+                let other = try #require(floors[imported])
+                #expect(other.level < floor.level, "\(file) imports \(imported) (floor \(other.level)) from floor \(floor.level)")
+                #expect(floor.mayImport.contains(imported), "\(file) imports \(imported), which \(module)'s line does not list")
+            }
+        }
+        #expect(checked > 50, "too few imports found: \(checked)")
+    }
+
+    @Test func onlyTheJournalAndTheProjectionsUseLMDBAndTheJournalHidesIt() throws {
+        for (module, directory) in Self.directories where !["LMDB", "Journal", "Projections"].contains(module) {
+            let lmdb = try Self.imports(in: directory, of: ["LMDB", "CLMDB"])
+            #expect(lmdb.isEmpty, "\(lmdb.map(\.file)) import LMDB")
+        }
+        // The journal's public interface shows no LMDB type: nothing above can reach its files.
+        let root = packageRoot + "/Sources/Journal"
+        for file in try FileManager.default.contentsOfDirectory(atPath: root) where file.hasSuffix(".swift") {
+            let source = try String(contentsOfFile: root + "/" + file, encoding: .utf8)
+            #expect(!source.contains("public import LMDB"), "Sources/Journal/\(file) re-exports LMDB")
+        }
+    }
+}
