@@ -13,8 +13,10 @@
 public enum BinaryEventCodec {
     public static let formatVersion: UInt8 = 1
 
-    /// Encodes `event` at the end of `out`, without intermediate buffers.
-    public static func encode(_ event: Event, into out: inout [UInt8]) {
+    /// Encodes `event` at the end of `out`, without intermediate buffers; refuses, writing
+    /// nothing, what the decoder would refuse to read back (``checkRanges(_:)``).
+    public static func encode(_ event: Event, into out: inout [UInt8]) throws(EventEncodingError) {
+        try checkRanges(event)
         out.append(formatVersion)
         out.appendVarint(UInt64(event.kindNumber))
         out.appendInt64LE(event.time.microseconds)
@@ -136,9 +138,9 @@ public enum BinaryEventCodec {
     }
 
     /// The encoded bytes of `event`.
-    public static func encode(_ event: Event) -> [UInt8] {
+    public static func encode(_ event: Event) throws(EventEncodingError) -> [UInt8] {
         var out = [UInt8]()
-        encode(event, into: &out)
+        try encode(event, into: &out)
         return out
     }
 

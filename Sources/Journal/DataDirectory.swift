@@ -26,12 +26,11 @@ public struct DataDirectory: Sendable {
         FileManager.default.fileExists(atPath: journalPath + "/data.mdb")
     }
 
-    /// Creates the directory (mode 0700) and an empty journal; refuses an existing one.
+    /// Creates the directory and an empty journal, every directory 0700 and every file
+    /// 0600 whatever the umask; refuses an existing one.
     public func initialize(options: Journal.Options = Journal.Options(), logger: Logger) throws -> Journal {
         if isInitialized { throw JournalError.alreadyInitialized(root) }
-        try FileManager.default.createDirectory(
-            atPath: projectionsPath, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: root)
+        try PrivateFiles.createDirectory(projectionsPath)
         return try Journal.create(at: journalPath, options: options, logger: logger)
     }
 
@@ -39,6 +38,12 @@ public struct DataDirectory: Sendable {
     public func lockForWriting(purpose: String) throws -> DirectoryLock {
         guard FileManager.default.fileExists(atPath: root) else { throw JournalError.notInitialized(root) }
         return try DirectoryLock(directory: root, purpose: purpose)
+    }
+
+    /// Makes the data directory private again where group or others could read it
+    /// (directories 0700, files 0600); returns what it changed, for the caller to say.
+    public func repairPermissions() throws -> [String] {
+        try PrivateFiles.repair(root)
     }
 
     /// Opens the journal read-only; safe beside a running writer.

@@ -70,7 +70,7 @@ public final class Journal: Sendable {
     public static func create(
         at directory: String, options: Options = Options(), lock: DirectoryLock? = nil, logger: Logger
     ) throws -> Journal {
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try PrivateFiles.createDirectory(directory)
         if FileManager.default.fileExists(atPath: directory + "/data.mdb") {
             throw JournalError.alreadyInitialized(directory)
         }
@@ -444,8 +444,10 @@ public final class Journal: Sendable {
     /// Writes a compacted copy of the journal's environment into `directory` (created,
     /// must be empty): free pages are left out, so the copy is as small as the data.
     public func copy(to directory: String) throws {
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try PrivateFiles.createDirectory(directory)
         try storage { try environment.copy(to: directory, compacting: true) }
+        // mdb_env_copy2 creates its file with the default mode.
+        _ = try PrivateFiles.repair(directory)
     }
 
     // MARK: Keys

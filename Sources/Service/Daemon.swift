@@ -1,5 +1,6 @@
 internal import Foundation
 internal import Hummingbird
+internal import HummingbirdCore
 public import Journal
 public import Logging
 public import Projections
@@ -17,6 +18,8 @@ public struct Daemon: Sendable {
         public var socketMode: UInt16 = 0o600
         public var durability: Durability = .full
         public var maxBodyBytes: Int = 16 << 20
+        /// Connections at once, and how long one may go without a byte from its client.
+        public var connectionLimits = ConnectionLimits()
         public var readYourWritesTimeout: Duration = .seconds(5)
         /// Disconnect callbacks: first retry delay (doubling), attempts, timeout, and
         /// whether loopback and private addresses may be called.
@@ -75,6 +78,11 @@ public struct Daemon: Sendable {
         let journal = try c.data.openJournalForWriting(
             purpose: "junction serve", options: Journal.Options(durability: c.durability), logger: logger)
         defer { journal.close() }
+        // Others must not read the journal or the projections: an open data directory
+        // is made private again, and the log says what was changed.
+        for path in try c.data.repairPermissions() {
+            logger.warning("made private: group or others could read it", metadata: ["file.path": "\(path)"])
+        }
         let writer = try Writer(
             journal: journal, tokens: try TokenIssuer(keyFile: c.data.root + "/token.key"),
             allowPrivateCallbacks: c.allowPrivateCallbacks, logger: logger)
@@ -98,8 +106,14 @@ public struct Daemon: Sendable {
         let socketMode = c.socketMode
         let socketPath = c.socketPath
         let log = logger
+        let open = ConnectionGuard.Count()
+        let limits = c.connectionLimits
+        let idle = limits.idleTimeout.components
         let app = Application(
             router: router,
+            server: .http1(configuration: HTTP1Channel.Configuration(
+                additionalChannelHandlers: [ConnectionGuard(count: open, limit: limits.maxConnections)],
+                idleTimeout: .nanoseconds(idle.seconds * 1_000_000_000 + idle.attoseconds / 1_000_000_000))),
             configuration: .init(address: .unixDomainSocket(path: c.socketPath), serverName: "junction"),
             services: [supervisor, compaction],
             onServerRunning: { _ in
@@ -121,6 +135,7 @@ public struct Daemon: Sendable {
         // Metrics outermost, so they see the answers errors become.
         router.middlewares.add(MetricsMiddleware())
         router.middlewares.add(ErrorMiddleware(logger: logger))
+        router.middlewares.add(HostHeaderMiddleware())
         router.addJunctionRoutes(context)
         return router
     }

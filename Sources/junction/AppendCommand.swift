@@ -116,7 +116,13 @@ enum EventLines {
                         } catch {
                             throw LineError(line: lineNumber, message: error.description)
                         }
-                        batch.appendRecord { BinaryEventCodec.encode(event, into: &$0) }
+                        do throws(EventEncodingError) {
+                            try batch.appendRecord { (out: inout [UInt8]) throws(EventEncodingError) in
+                                try BinaryEventCodec.encode(event, into: &out)
+                            }
+                        } catch {
+                            throw LineError(line: lineNumber, message: error.description)
+                        }
                     }
                     start = end + 1
                 }

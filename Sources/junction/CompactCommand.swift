@@ -98,12 +98,11 @@ struct CompactCommand: AsyncParsableCommand {
     /// A compacted copy of every environment of the data directory, and its key.
     private func copyCompacted(_ data: DataDirectory, journal: Journal, to destination: String) throws {
         let target = DataDirectory(destination)
-        try FileManager.default.createDirectory(atPath: target.projectionsPath, withIntermediateDirectories: true,
-                                                attributes: [.posixPermissions: 0o700])
+        try PrivateFiles.createDirectory(target.projectionsPath)
         try journal.copy(to: target.journalPath)
         for type in Projections.all {
             let store = try ProjectionStore(type, at: data.projectionPath(type.name), readOnly: true)
-            try FileManager.default.createDirectory(atPath: target.projectionPath(type.name), withIntermediateDirectories: true)
+            try PrivateFiles.createDirectory(target.projectionPath(type.name))
             try store.copy(to: target.projectionPath(type.name))
         }
         // mdb_env_copy2 creates files with the default mode: keep the copy as private as the original.

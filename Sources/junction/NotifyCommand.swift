@@ -60,7 +60,7 @@ struct NotifyCommand: AsyncParsableCommand {
         do {
             journal = try data.openJournalForReading(logger: logger)
             tokens = try TokenIssuer(keyFile: data.root + "/token.key")
-            try FileManager.default.createDirectory(atPath: data.root + "/notifier", withIntermediateDirectories: true)
+            try PrivateFiles.createDirectory(data.root + "/notifier")
             lock = try DirectoryLock(directory: data.root + "/notifier", purpose: "junction notify")
         } catch let error as JournalError {
             throw CommandFailure(error.description)

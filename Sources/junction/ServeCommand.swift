@@ -29,6 +29,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Largest request body accepted, in bytes (413 past it).")
     var maxBodyBytes: Int = 16 << 20
 
+    @Option(help: "Connections open at once; past it a new one is answered 503 and closed.")
+    var maxConnections: Int = 512
+
+    @Option(help: "Seconds a connection may go without a byte from its client (idle, or a request sent in part) before it is closed.")
+    var idleTimeoutSeconds: Int = 60
+
     @Option(help: "Milliseconds before a failed disconnect callback is tried again (doubling, up to 32 times).")
     var callbackRetryBaseMs: Int = 60_000
 
@@ -52,6 +58,8 @@ struct ServeCommand: AsyncParsableCommand {
         }
         _ = mode
         guard maxBodyBytes >= 1024 else { throw ValidationError("--max-body-bytes must be at least 1024") }
+        guard maxConnections >= 1 else { throw ValidationError("--max-connections must be at least 1") }
+        guard (1...86_400).contains(idleTimeoutSeconds) else { throw ValidationError("--idle-timeout-seconds must be from 1 to 86400") }
     }
 
     func run() async throws {
@@ -78,6 +86,8 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.socketMode = UInt16(socketMode, radix: 8)!
         configuration.durability = durability
         configuration.maxBodyBytes = maxBodyBytes
+        configuration.connectionLimits.maxConnections = maxConnections
+        configuration.connectionLimits.idleTimeout = .seconds(idleTimeoutSeconds)
         configuration.callbackRetryBase = .milliseconds(callbackRetryBaseMs)
         configuration.callbackMaxAttempts = callbackMaxAttempts
         configuration.callbackTimeout = .milliseconds(callbackTimeoutMs)

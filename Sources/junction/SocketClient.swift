@@ -22,6 +22,8 @@ struct SocketClient {
     ) async throws -> Reply {
         let host = socketPath.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? socketPath
         var request = HTTPClientRequest(url: "http+unix://\(host)\(path)")
+        // A Unix socket has no host for the client to name; HTTP/1.1 still needs the header.
+        request.headers.add(name: "Host", value: "localhost")
         request.method = .init(rawValue: method.name)
         if let body {
             request.headers.add(name: "Content-Type", value: contentType)

@@ -17,7 +17,7 @@ struct BinaryCodecTests {
     @Test(arguments: GoldenVectors.cases.map(\.name))
     func goldenBytesEncodeAndDecode(name: String) throws {
         let golden = GoldenVectors.cases.first { $0.name == name }!
-        #expect(hex(BinaryEventCodec.encode(golden.event)) == golden.hex)
+        #expect(hex(try BinaryEventCodec.encode(golden.event)) == golden.hex)
         #expect(try BinaryEventCodec.decode(unhex(golden.hex)) == golden.event)
     }
 
@@ -30,7 +30,7 @@ struct BinaryCodecTests {
         var gen = RandomEvents(seed: 42, maxBodyBytes: 2 << 20)
         for _ in 0..<3000 {
             let event = gen.event()
-            let bytes = BinaryEventCodec.encode(event)
+            let bytes = try BinaryEventCodec.encode(event)
             #expect(try BinaryEventCodec.decode(bytes) == event)
         }
     }
@@ -40,13 +40,13 @@ struct BinaryCodecTests {
         let event = Event(time: Timestamp(seconds: 0), .requestLogged(RequestLogged(
             connectionID: "c", method: .post, resource: "catalogs", url: "/catalogs/x", status: 200,
             durationMicroseconds: 0, requestBody: big, responseBody: [])))
-        #expect(try BinaryEventCodec.decode(BinaryEventCodec.encode(event)) == event)
+        #expect(try BinaryEventCodec.decode(try BinaryEventCodec.encode(event)) == event)
     }
 
     @Test func everyTruncationThrows() throws {
         var gen = RandomEvents(seed: 7, maxBodyBytes: 300)
         for _ in 0..<300 {
-            let bytes = BinaryEventCodec.encode(gen.event())
+            let bytes = try BinaryEventCodec.encode(gen.event())
             for cut in 0..<bytes.count {
                 #expect(throws: EventDecodingError.self) { _ = try BinaryEventCodec.decode(Array(bytes[..<cut])) }
             }
@@ -71,11 +71,11 @@ struct BinaryCodecTests {
         #expect(decoded < 200_000)
     }
 
-    @Test func mutatedRecordsNeverCrash() {
+    @Test func mutatedRecordsNeverCrash() throws {
         var gen = RandomEvents(seed: 5, maxBodyBytes: 200)
         var rng = SeededGenerator(seed: 6)
         for _ in 0..<20_000 {
-            var bytes = BinaryEventCodec.encode(gen.event())
+            var bytes = try BinaryEventCodec.encode(gen.event())
             for _ in 0..<Int.random(in: 1...4, using: &rng) {
                 let i = Int.random(in: 0..<bytes.count, using: &rng)
                 bytes[i] = UInt8.random(in: 0...255, using: &rng)
@@ -90,21 +90,55 @@ struct BinaryCodecTests {
         bytes += [9, 8, 7]
         let event = try BinaryEventCodec.decode(bytes)
         #expect(event.payload == .unknown(kind: 1000, payload: [9, 8, 7]))
-        #expect(BinaryEventCodec.encode(event) == bytes)
+        #expect(try BinaryEventCodec.encode(event) == bytes)
         #expect(try BinaryEventCodec.header(of: bytes.withUnsafeBytes { $0 }).kind == 1000)
     }
 
-    @Test func otherFormatVersionsAreRefused() {
-        var bytes = BinaryEventCodec.encode(GoldenVectors.cases[0].event)
+    @Test func otherFormatVersionsAreRefused() throws {
+        var bytes = try BinaryEventCodec.encode(GoldenVectors.cases[0].event)
         bytes[0] = 2
         let error = #expect(throws: EventDecodingError.self) { _ = try BinaryEventCodec.decode(bytes) }
         #expect(error?.description.contains("version 2") == true)
     }
 
-    @Test func invalidUTF8InTextIsRefused() {
-        var bytes = BinaryEventCodec.encode(GoldenVectors.cases[0].event)
+    @Test func invalidUTF8InTextIsRefused() throws {
+        var bytes = try BinaryEventCodec.encode(GoldenVectors.cases[0].event)
         // The connection id "k2x9q" starts after version, kind and time (1 + 1 + 8) and its length byte.
         bytes[11] = 0xFF
         #expect(throws: EventDecodingError.self) { _ = try BinaryEventCodec.decode(bytes) }
+    }
+}
+
+/// The encoder writes nothing the decoder refuses: one range check serves both.
+struct EncodableRangeTests {
+    static let earliest = Timestamp(rfc3339: "0001-01-02T00:00:00Z")!
+
+    func blocked(at time: Timestamp) -> Event {
+        Event(time: time, .connectionBlocked(ConnectionStatusChanged(connectionID: "c1", actor: "owner")))
+    }
+
+    @Test func theEdgeOfTheRangeEncodesAndOnePastItDoesNotEitherWay() throws {
+        let edge = try BinaryEventCodec.encode(blocked(at: Self.earliest))
+        #expect(try BinaryEventCodec.decode(edge) == blocked(at: Self.earliest))
+        let past = Timestamp(microseconds: Self.earliest.microseconds - 1)
+        let error = #expect(throws: EventEncodingError.self) { _ = try BinaryEventCodec.encode(blocked(at: past)) }
+        #expect(error?.field == "time")
+        // The same time written by hand (bytes 2…9 hold it) is refused by the decoder.
+        var forged = edge
+        withUnsafeBytes(of: past.microseconds.littleEndian) { forged.replaceSubrange(2..<10, with: $0) }
+        #expect(throws: EventDecodingError.self) { _ = try BinaryEventCodec.decode(forged) }
+    }
+
+    @Test func aRetentionRecordWithACutoffBeforeTheYear0001IsNotWritten() {
+        let now = Timestamp(rfc3339: "0002-02-28T00:01:00Z")!
+        let cut = RetentionApplied(
+            bodiesBefore: now, logsBefore: Timestamp(microseconds: now.microseconds - 3049 * 86_400_000_000),
+            disconnectedBefore: now, tombstonesBefore: now)
+        var out: [UInt8] = []
+        let error = #expect(throws: EventEncodingError.self) {
+            try BinaryEventCodec.encode(Event(time: now, .retentionApplied(cut)), into: &out)
+        }
+        #expect(error?.field == "logs_before")
+        #expect(out.isEmpty, "nothing is written for a refused event")
     }
 }

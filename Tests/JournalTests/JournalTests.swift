@@ -199,7 +199,7 @@ struct JournalTests {
         var gen = RandomEvents(seed: 21, maxBodyBytes: 1 << 20)
         let events = (0..<500).map { _ in gen.event() }
         var batch = RecordBatch()
-        for e in events { batch.appendRecord { BinaryEventCodec.encode(e, into: &$0) } }
+        for e in events { try batch.appendRecord { try BinaryEventCodec.encode(e, into: &$0) } }
         _ = try await journal.append(batch)
         var decoded: [Event] = []
         try journal.scan { _, bytes in

@@ -90,6 +90,8 @@ final class RunningDaemon: @unchecked Sendable {
                  headers: [(String, String)] = []) async throws -> Reply {
         let host = socket.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
         var request = HTTPClientRequest(url: "http+unix://\(host)\(path)")
+        // A Unix socket has no host for the client to name; HTTP/1.1 still needs the header.
+        request.headers.add(name: "Host", value: "localhost")
         request.method = .init(rawValue: method)
         for (k, v) in headers { request.headers.add(name: k, value: v) }
         if let body {

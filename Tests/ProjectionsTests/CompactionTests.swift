@@ -38,12 +38,19 @@ func generatedJournal(seed: UInt64, days: Int64, requests: Int, start: Timestamp
         }
     }
     let statuses: [UInt16] = [200, 201, 304, 404, 422, 500]
+    // Resources of the hub, and some outside its list: one only a connection that goes
+    // logs, one only the oldest days see, so compaction can remove every entry of them.
+    func resource(for c: (id: String, created: Int64, gone: Int64?), day: Int64) -> String {
+        if c.gone != nil, Int.random(in: 0..<4, using: &rng) == 0 { return "catalog" }
+        if day < days / 5, Int.random(in: 0..<6, using: &rng) == 0 { return "legacy_widgets" }
+        return ["orders", "catalogs", "customers", "x-unknown"].randomElement(using: &rng)!
+    }
     for _ in 0..<requests {
         let c = connections.randomElement(using: &rng)!
         let last = c.gone ?? days
         let day = Int64.random(in: c.created...max(c.created, last - 1), using: &rng)
         var e = request(c.id, at: at(day, Int64.random(in: 10_000_000..<86_000_000_000, using: &rng)),
-                        resource: ["orders", "catalogs", "customers"].randomElement(using: &rng)!,
+                        resource: resource(for: c, day: day),
                         method: [.get, .post, .patch].randomElement(using: &rng)!, status: statuses.randomElement(using: &rng)!)
         if case .requestLogged(var r) = e.payload {
             r.requestBody = Array(repeating: UInt8(ascii: "b"), count: Int.random(in: 0...800, using: &rng))
@@ -103,9 +110,16 @@ struct CompactionTests {
         var lastCut: RetentionApplied?
         for run in 0..<3 {
             let now = Timestamp(microseconds: Self.start.microseconds + Int64.random(in: 120...260, using: &rng) * 86_400_000_000)
-            let policy = RetentionPolicy(bodyDays: Int.random(in: 5...40, using: &rng), logDays: Int.random(in: 20...90, using: &rng),
-                                         disconnectedDays: Int.random(in: 10...60, using: &rng),
-                                         tombstoneDays: Int.random(in: 30...120, using: &rng))
+            // Each retention sometimes at its edge: nothing kept (0 days) or everything (36,500).
+            func days(_ range: ClosedRange<Int>) -> Int {
+                switch Int.random(in: 0..<8, using: &rng) {
+                case 0: 0
+                case 1: 36_500
+                default: Int.random(in: range, using: &rng)
+                }
+            }
+            let policy = RetentionPolicy(bodyDays: days(5...40), logDays: days(20...90), disconnectedDays: days(10...60),
+                                         tombstoneDays: days(30...120))
             _ = try await twins.compact(policy: policy, now: now)
             lastCut = policy.cutoffs(at: now)
             if run == 1 {

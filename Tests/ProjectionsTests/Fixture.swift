@@ -26,7 +26,7 @@ final class Fixture {
     @discardableResult
     func append(_ events: [Event]) throws -> ClosedRange<UInt64> {
         var batch = RecordBatch()
-        for e in events { batch.appendRecord { BinaryEventCodec.encode(e, into: &$0) } }
+        for e in events { try batch.appendRecord { try BinaryEventCodec.encode(e, into: &$0) } }
         return try journal.appendAndWait(batch)
     }
 

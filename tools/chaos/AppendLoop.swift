@@ -57,7 +57,7 @@ struct AppendLoop: ParsableCommand {
                     .requestLogged(RequestLogged(
                         connectionID: "chaos", requestID: "\(tag)/\(i)", method: .post, resource: "orders",
                         url: "/orders", status: 201, durationMicroseconds: UInt64(i), requestBody: body)))
-                records.appendRecord { BinaryEventCodec.encode(event, into: &$0) }
+                try records.appendRecord { try BinaryEventCodec.encode(event, into: &$0) }
             }
             let range = try journal.appendAndWait(records)
             let line = Array("ack \(range.lowerBound) \(range.upperBound) \(tag)\n".utf8)

@@ -49,7 +49,7 @@ struct ImportCommand: ParsableCommand {
                 throw ReplayFailure("line \(lineNumber): \(error); nothing was imported")
             }
             if batches[batches.count - 1].count == batch { batches.append(RecordBatch()) }
-            batches[batches.count - 1].appendRecord { BinaryEventCodec.encode(event, into: &$0) }
+            try batches[batches.count - 1].appendRecord { try BinaryEventCodec.encode(event, into: &$0) }
         }
         guard !batches[0].isEmpty else { throw ReplayFailure("no events to import") }
         let data = options.dataDirectory

@@ -54,7 +54,7 @@ struct RebuildCommand: ParsableCommand {
         for type in choice.types {
             if replace {
                 let live = data.projectionPath(type.name)
-                try FileManager.default.createDirectory(atPath: live, withIntermediateDirectories: true)
+                try PrivateFiles.createDirectory(live)
                 locks.append(try reporting { try DirectoryLock(directory: live, purpose: "junction-replay rebuild --replace") })
                 jobs.append((type, data.projectionsPath + "/.\(type.name).rebuild"))
             } else {

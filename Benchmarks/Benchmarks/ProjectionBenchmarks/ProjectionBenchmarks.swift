@@ -45,7 +45,7 @@ private func makeFixture() throws -> Fixture {
             tokenDigest: [UInt8](repeating: 1, count: 32), tokenHint: "abcd"))))
     }
     var batch = RecordBatch()
-    for e in setup { batch.appendRecord { BinaryEventCodec.encode(e, into: &$0) } }
+    for e in setup { try batch.appendRecord { try BinaryEventCodec.encode(e, into: &$0) } }
     _ = try journal.appendAndWait(batch)
     let methods: [HTTPMethod] = [.get, .post, .patch, .get]
     let resources = ["orders", "catalogs", "customers", "locations"]
@@ -60,7 +60,7 @@ private func makeFixture() throws -> Fixture {
                 connectionID: connection, requestID: "r\(i)", method: methods[i % 4], resource: resources[i % 4],
                 url: "/locations/3r4s3-1/\(resources[i % 4])/\(i)", status: i % 13 == 0 ? 422 : 200,
                 durationMicroseconds: 9_000, requestBody: body)))
-        batch.appendRecord { BinaryEventCodec.encode(event, into: &$0) }
+        try batch.appendRecord { try BinaryEventCodec.encode(event, into: &$0) }
         if batch.count == 5_000 {
             _ = try journal.appendAndWait(batch)
             batch.removeAll()

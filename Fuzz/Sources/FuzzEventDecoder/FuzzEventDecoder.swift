@@ -6,7 +6,10 @@ import Events
 public func fuzzEventDecoder(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = UnsafeRawBufferPointer(start: data, count: size)
     guard let event = try? BinaryEventCodec.decode(bytes) else { return 0 }
-    let encoded = BinaryEventCodec.encode(event)
+    // What the decoder read, the encoder must write: their range checks are one.
+    guard let encoded = try? BinaryEventCodec.encode(event) else {
+        fatalError("an event decoded from \(size) bytes cannot be encoded: \(event)")
+    }
     guard let again = try? BinaryEventCodec.decode(encoded) else {
         fatalError("an event decoded from \(size) bytes does not decode after encoding: \(event)")
     }

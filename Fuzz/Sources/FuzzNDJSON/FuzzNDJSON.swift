@@ -16,7 +16,7 @@ public func fuzzNDJSON(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let line = NDJSONEventCodec.encode(event)
     guard let again = try? NDJSONEventCodec.decode(line: line) else { fatalError("the NDJSON form does not decode: \(line)") }
     precondition(again == event, "NDJSON round trip changed the event: \(line)")
-    guard let fromBinary = try? BinaryEventCodec.decode(BinaryEventCodec.encode(event)) else {
+    guard let fromBinary = try? BinaryEventCodec.decode(try BinaryEventCodec.encode(event)) else {
         fatalError("the binary form does not decode: \(line)")
     }
     precondition(fromBinary == event, "binary round trip changed the event: \(line)")

@@ -47,6 +47,12 @@ public enum Compactor {
         journal: Journal, policy: RetentionPolicy, now: Timestamp, limit: UInt64, chunk: Int = 2000, logger: Logger
     ) async throws -> Report {
         let cut = policy.cutoffs(at: now)
+        // Its record must be one the journal can read back: refused before anything is changed.
+        do {
+            try BinaryEventCodec.checkRanges(Event(time: now, .retentionApplied(cut)))
+        } catch {
+            throw ProjectionError.invalid("compaction at \(now.rfc3339) with these retentions cannot be recorded: \(error)")
+        }
         var report = Report()
         report.limit = limit
         report.cutoffs = cut
@@ -108,7 +114,7 @@ public enum Compactor {
         newTombstones.sort { $0.0 < $1.0 }
         for part in stride(from: 0, to: newTombstones.count, by: chunk) {
             let slice = newTombstones[part..<min(part + chunk, newTombstones.count)]
-            try await journal.replace(slice.map { (seq: $0.0, record: BinaryEventCodec.encode($0.1)) })
+            try await journal.replace(slice.map { (seq: $0.0, record: try BinaryEventCodec.encode($0.1)) })
         }
         report.connectionsTombstoned = newTombstones.count
 
@@ -132,7 +138,7 @@ public enum Compactor {
 
         // The cutoffs, for the projections.
         var marker = RecordBatch()
-        marker.appendRecord { BinaryEventCodec.encode(Event(time: now, .retentionApplied(cut)), into: &$0) }
+        try marker.appendRecord { try BinaryEventCodec.encode(Event(time: now, .retentionApplied(cut)), into: &$0) }
         report.markerSeq = try await journal.append(marker).lowerBound
         report.bytesAfter = try journal.statistics().eventBytes
         logger.notice("compaction done", metadata: [
@@ -197,13 +203,13 @@ public enum Compactor {
                 changes[seq] = .delete
                 report.requestsRolledUp += 1
             } else if event.time < cut.bodiesBefore, case .requestLogged(let r) = event.payload {
-                changes[seq] = .replace(BinaryEventCodec.encode(Event(time: event.time, .requestBodiesExpired(r.withoutBodies))))
+                changes[seq] = .replace(try BinaryEventCodec.encode(Event(time: event.time, .requestBodiesExpired(r.withoutBodies))))
                 report.bodiesExpired += 1
             }
         }
         for (_, entry) in groups {
             // In place of the group's last request, which this range held.
-            changes[entry.lastSeq] = .replace(BinaryEventCodec.encode(Event(time: entry.rollup.lastTime, .requestsRolledUp(entry.rollup))))
+            changes[entry.lastSeq] = .replace(try BinaryEventCodec.encode(Event(time: entry.rollup.lastTime, .requestsRolledUp(entry.rollup))))
             report.rollupsWritten += 1
         }
         return (changes, report)

@@ -129,17 +129,30 @@ public final class LogsProjection: Projection {
         }
         var removals: [(UInt64, LogEntry)] = []
         var expiries: [(UInt64, LogEntry)] = []
+        var kept = Set<String>()
         try txn.scan(entries) { key, value in
             let connection = Key.readUInt64(key, at: 0)
             var entry = try LogEntry(seq: Key.readUInt64(key, at: 8), decoding: value)
             if gone.contains(connection) || entry.time < r.logsBefore {
                 removals.append((connection, entry))
-            } else if entry.time < r.bodiesBefore, !entry.bodiesExpired {
+                return true
+            }
+            kept.insert(entry.resource)
+            if entry.time < r.bodiesBefore, !entry.bodiesExpired {
                 entry.bodiesExpired = true
                 expiries.append((connection, entry))
             }
             return true
         }
+        // The resources a filter offers are those of the entries that remain, as a replay
+        // of the compacted journal would find them.
+        var forgotten: [[UInt8]] = []
+        try txn.scan(resources) { key, _ in
+            if !kept.contains(String(decoding: key, as: UTF8.self)) { forgotten.append(Array(key)) }
+            return true
+        }
+        for key in forgotten { try txn.delete(resources, key: key) }
+        knownResources.removeAll(keepingCapacity: true)
         for (connection, entry) in removals {
             for key in LogsProjection.indexKeys(entry, connection: connection) { try txn.delete(index, key: key) }
             try txn.delete(entries, key: LogsProjection.entryKey(connection, entry.seq))

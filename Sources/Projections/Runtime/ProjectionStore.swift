@@ -27,7 +27,7 @@ public final class ProjectionStore: Sendable {
         name = type.name
         self.path = path
         if let purpose {
-            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+            try PrivateFiles.createDirectory(path)
             lock = try DirectoryLock(directory: path, purpose: purpose)
         } else {
             lock = nil
@@ -37,7 +37,7 @@ public final class ProjectionStore: Sendable {
                 throw ProjectionError.notBuilt(type.name, at: path)
             }
         } else {
-            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+            try PrivateFiles.createDirectory(path)
         }
         environment = try Environment(
             path: path,
@@ -69,6 +69,8 @@ public final class ProjectionStore: Sendable {
     /// empty): free pages are left out.
     public func copy(to directory: String) throws {
         try environment.copy(to: directory, compacting: true)
+        // mdb_env_copy2 creates its file with the default mode.
+        _ = try PrivateFiles.repair(directory)
     }
 
     /// The last journal sequence number applied.

@@ -4,6 +4,7 @@ internal import HTTPTypes
 internal import Logging
 internal import Events
 internal import NIOCore
+internal import NIOHTTP1
 internal import Crypto
 internal import Journal
 internal import Projections
@@ -18,6 +19,9 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return try await next(request, context)
         } catch let error as APIError {
             return try error.response(from: request, context: context)
+        } catch let error as HTTPParserError {
+            // A body whose framing cannot be read (chunk sizes, chunk lines): the client's fault.
+            return try APIError.badRequest("malformed HTTP request: \(error)").response(from: request, context: context)
         } catch let error as NIOTooManyBytesError {
             _ = error
             return try APIError.tooLarge("the request body is larger than the limit").response(from: request, context: context)
@@ -37,6 +41,19 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             logger.error("request failed", metadata: ["http.path": "\(request.uri.path)", "error": "\(error)"])
             return try APIError.internalError("\(error)").response(from: request, context: context)
         }
+    }
+}
+
+/// Refuses a request without exactly one `Host` header (RFC 9112 §3.2: 400). HTTP/1.0
+/// requests are held to it too: every client of this API sends one.
+struct HostHeaderMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        // The first Host becomes the request's authority; any further one stays a field.
+        guard request.head.authority != nil else { throw APIError.badRequest("the request has no Host header") }
+        guard request.headers[values: HTTPField.Name("Host")!].isEmpty else {
+            throw APIError.badRequest("the request has more than one Host header")
+        }
+        return try await next(request, context)
     }
 }
 
@@ -68,14 +85,25 @@ extension Request {
         }
     }
 
-    /// The media type of the body, without parameters, lowercased.
-    var mediaType: String? {
-        headers[.contentType].map { $0.split(separator: ";").first.map(String.init)?.trimmingCharacters(in: .whitespaces).lowercased() ?? "" }
+    /// The media type of the body, without parameters, lowercased; 415 for a charset
+    /// other than UTF-8, which is all the API reads (a body is never read as another).
+    func mediaType() throws -> String? {
+        guard let field = headers[.contentType] else { return nil }
+        let parts = field.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
+        for parameter in parts.dropFirst() {
+            let pair = parameter.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard pair.count == 2, pair[0].lowercased() == "charset" else { continue }
+            let charset = pair[1].trimmingCharacters(in: CharacterSet(charactersIn: "\"")).lowercased()
+            guard charset == "utf-8" || charset == "utf8" else {
+                throw APIError.unsupportedMediaType("bodies are read as UTF-8 only, not charset=\(pair[1])")
+            }
+        }
+        return parts.first?.lowercased() ?? ""
     }
 
     /// Refuses bodies that are not JSON (415); a missing Content-Type is taken as JSON.
     func requireJSON() throws {
-        if let type = mediaType, type != "application/json" {
+        if let type = try mediaType(), type != "application/json" {
             throw APIError.unsupportedMediaType("expected Content-Type: application/json, not \(type)")
         }
     }
@@ -84,6 +112,12 @@ extension Request {
 
     func queryAll(_ name: String) -> [String] {
         uri.queryParameters.getAll(name).flatMap { $0.split(separator: ",").map(String.init) }
+    }
+
+    /// A sequence number as the API writes them: decimal digits only (no sign, no `-0`).
+    static func sequenceNumber(_ text: String) -> UInt64? {
+        guard !text.isEmpty, text.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return nil }
+        return UInt64(text)
     }
 
     func queryInt(_ name: String) throws -> Int? {

@@ -13,7 +13,7 @@ extension Router where Context == BasicRequestContext {
         // One entry as application/json, or a batch as application/x-ndjson (one entry a
         // line), all-or-nothing.
         post("/v1/logs") { request, _ in
-            let type = request.mediaType ?? "application/json"
+            let type = try request.mediaType() ?? "application/json"
             let entries: [(time: Timestamp, request: RequestLogged)]
             var lines: [Int]?
             let bytes: [UInt8]
@@ -46,7 +46,7 @@ extension Router where Context == BasicRequestContext {
         // Whole events in the canonical NDJSON form (a sample, an export), checked one by
         // one against the state, appended all-or-nothing.
         post("/v1/events") { request, _ in
-            let type = request.mediaType ?? "application/x-ndjson"
+            let type = try request.mediaType() ?? "application/x-ndjson"
             guard ["application/x-ndjson", "application/ndjson", "application/jsonl"].contains(type) else {
                 throw APIError.unsupportedMediaType("send events as application/x-ndjson, not \(type)")
             }

@@ -98,7 +98,12 @@ extension Router where Context == BasicRequestContext {
                 policy[keyPath: path] = Int(days)
             }
             try f.refuseLeftovers()
-            let report = try await c.compaction.compact(now: now, policy: policy)
+            let report: Compactor.Report
+            do {
+                report = try await c.compaction.compact(now: now, policy: policy)
+            } catch let error as ProjectionError where error.isInvalid {
+                throw APIError.unprocessable(error.description)
+            }
             return jsonResponse { CompactionAnswer(report).writeJSON(&$0) }
         }
 

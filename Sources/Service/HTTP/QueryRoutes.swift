@@ -114,7 +114,7 @@ extension RouteContext {
     func waitForProjections(_ request: Request, _ names: [String]) async throws {
         guard let text = request.query("after") else { return }
         // `after=head`: whatever the journal holds when the query arrives.
-        guard let after = text == "head" ? try writer.journal.head : UInt64(text) else {
+        guard let after = text == "head" ? try writer.journal.head : Request.sequenceNumber(text) else {
             throw APIError.invalid("after", "\"\(text)\" is not a sequence number (or head)")
         }
         let head = try writer.journal.head
@@ -149,7 +149,7 @@ extension RouteContext {
     func logDetail(_ context: some RequestContext) throws -> (LogDetail, String) {
         let id = try context.id()
         let seqText = try context.id("seq")
-        guard let seq = UInt64(seqText) else { throw APIError.invalid("seq", "\"\(seqText)\" is not a sequence number") }
+        guard let seq = Request.sequenceNumber(seqText) else { throw APIError.invalid("seq", "\"\(seqText)\" is not a sequence number") }
         return try answering { (try queries.log(id, seq: seq), try queries.connection(id).timeZone) }
     }
 }

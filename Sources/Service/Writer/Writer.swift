@@ -79,7 +79,7 @@ public final class Writer: Sendable {
                 throw APIError(refusal)
             }
             var batch = RecordBatch()
-            batch.appendRecord { BinaryEventCodec.encode(event, into: &$0) }
+            try batch.appendRecord { try BinaryEventCodec.encode(event, into: &$0) }
             let appended = try await self.append(batch, key: key)
             // Under the command lock no one else appends this key, so this is new.
             if !appended.replayed { state.withLock { $0.apply(event) } }
@@ -256,7 +256,7 @@ public final class Writer: Sendable {
                 next.apply(event)
             }
             var batch = RecordBatch()
-            for e in events { batch.appendRecord { BinaryEventCodec.encode(e, into: &$0) } }
+            for e in events { try batch.appendRecord { try BinaryEventCodec.encode(e, into: &$0) } }
             let appended = try await self.append(batch, key: key)
             let final = next
             if !appended.replayed { state.withLock { $0 = final } }
@@ -290,7 +290,7 @@ public final class Writer: Sendable {
         var batch = RecordBatch(reservingBytes: requests.count * 512, records: requests.count)
         for (time, request) in requests {
             let event = Event(time: time, .requestLogged(Redaction.redact(request)))
-            batch.appendRecord { BinaryEventCodec.encode(event, into: &$0) }
+            try batch.appendRecord { try BinaryEventCodec.encode(event, into: &$0) }
         }
         return try await append(batch, key: key)
     }
