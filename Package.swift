@@ -136,7 +136,7 @@ let package = Package(
         .testTarget(
             name: "JunctionTests",
             dependencies: [
-                "Journal", "Events", "Domain", "TestSupport", "Projections", "Service", "junction", "junction-loadgen", "junction-chaos", "junction-replay",
+                "Journal", "Events", "Domain", "LMDB", "TestSupport", "Projections", "Service", "junction", "junction-loadgen", "junction-chaos", "junction-replay",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),

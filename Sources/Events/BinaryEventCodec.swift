@@ -156,6 +156,11 @@ public enum BinaryEventCodec {
         let kindOffset = reader.offset
         let kind = try reader.readVarint()
         guard kind <= UInt64(UInt32.max) else { throw .invalidValue("event kind", at: kindOffset) }
+        // A kind this build does not know is skipped whatever its header holds (the
+        // format's rule for readers): its time is range-checked only for known kinds.
+        guard Event.Kind(rawValue: UInt32(kind)) != nil else {
+            return (UInt32(kind), Timestamp(microseconds: try reader.readInt64LE()))
+        }
         return (UInt32(kind), try reader.readTimestamp())
     }
 

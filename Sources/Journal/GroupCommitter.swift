@@ -153,6 +153,13 @@ final class GroupCommitter: @unchecked Sendable {
     }
 
     private func commit(_ group: [Pending]) {
+        // Numbers are never reused: a journal whose head is near 2^64 (one Junction did not
+        // write) takes nothing more rather than wrap.
+        let records = group.reduce(UInt64(0)) { $0 + UInt64($1.batch.count) }
+        guard head < UInt64.max - records else {
+            for pending in group { pending.done(.failure(JournalError.numbersExhausted(head: head))) }
+            return
+        }
         let first = head + 1
         do {
             let (last, outcomes) = try write(group, first: first)

@@ -116,15 +116,21 @@ public final class Journal: Sendable {
 
     private init(environment env: Environment, options: Options, lock: DirectoryLock?, logger: Logger) throws {
         do {
-            let (events, meta, format, id, storedHead, lastKey) = try env.read { txn in
+            let (events, meta, format, id, storedHead, lastKey, foreignLast) = try env.read { txn in
                 let events = try txn.openDatabase(named: "events")
                 let meta = try txn.openDatabase(named: "meta")
                 let format = try txn.get(meta, key: Array("format".utf8)).map { String(decoding: $0, as: UTF8.self) }
                 let id = try txn.get(meta, key: Array("journal-id".utf8)).map { String(decoding: $0, as: UTF8.self) }
                 let head = try txn.get(meta, key: Array("head".utf8)).flatMap(Journal.sequenceNumber(of:))
-                let last = try txn.withCursor(events) { c in try c.last().flatMap { Journal.sequenceNumber(of: $0.key) } }
-                return (events, meta, format, id, head, last)
+                let (last, foreign) = try txn.withCursor(events) { c -> (UInt64?, String?) in
+                    guard let entry = try c.last() else { return (nil, nil) }
+                    guard let seq = Journal.sequenceNumber(of: entry.key) else { return (nil, Journal.hex(entry.key)) }
+                    return (seq, nil)
+                }
+                return (events, meta, format, id, head, last, foreign)
             }
+            // Appends go after the last key: one the journal did not give would refuse them all.
+            if let foreignLast, !env.isReadOnly { throw JournalError.foreignRecord(key: foreignLast) }
             guard format == Journal.formatVersion else { throw JournalError.unsupportedFormat(format ?? "none") }
             // Journals from before idempotency keys get the database on their first
             // writable open.
@@ -380,8 +386,15 @@ public final class Journal: Sendable {
         try storage {
             try environment.read { txn in
                 try txn.scan(events, range: range) { key, value in
+                    // A key that is not 8 bytes is not one the journal gave: skipped, and named.
+                    guard let seq = Journal.sequenceNumber(of: key) else {
+                        logger.warning("skipped a record that is not the journal's", metadata: [
+                            "journal.key": "\(Journal.hex(key))", "journal.key_bytes": "\(key.count)",
+                        ])
+                        return true
+                    }
                     do {
-                        return try body(Journal.sequenceNumber(of: key) ?? 0, value)
+                        return try body(seq, value)
                     } catch {
                         bodyError = error
                         return false
@@ -455,6 +468,10 @@ public final class Journal: Sendable {
     /// The 8-byte big-endian key of a sequence number.
     public static func sequenceKey(_ seq: UInt64) -> [UInt8] {
         withUnsafeBytes(of: seq.bigEndian) { Array($0) }
+    }
+
+    static func hex(_ bytes: UnsafeRawBufferPointer) -> String {
+        bytes.prefix(32).map { String(format: "%02x", $0) }.joined() + (bytes.count > 32 ? "…" : "")
     }
 
     /// The sequence number of an 8-byte big-endian key.

@@ -15,6 +15,8 @@ public struct JournalError: Error, Hashable, Sendable, CustomStringConvertible {
         case idempotencyKeyReused(UInt64)
         case idempotencyKeyTooLong(Int)
         case noSuchRecord(UInt64)
+        case foreignRecord(String)
+        case numbersExhausted(UInt64)
     }
 
     private let reason: Reason
@@ -34,6 +36,8 @@ public struct JournalError: Error, Hashable, Sendable, CustomStringConvertible {
     static func idempotencyKeyReused(firstSeq: UInt64) -> Self { Self(.idempotencyKeyReused(firstSeq)) }
     static func idempotencyKeyTooLong(_ count: Int) -> Self { Self(.idempotencyKeyTooLong(count)) }
     static func noSuchRecord(_ seq: UInt64) -> Self { Self(.noSuchRecord(seq)) }
+    static func foreignRecord(key: String) -> Self { Self(.foreignRecord(key)) }
+    static func numbersExhausted(head: UInt64) -> Self { Self(.numbersExhausted(head)) }
 
     /// Whether the idempotency key was already used for a different batch.
     public var isIdempotencyKeyReused: Bool {
@@ -80,6 +84,10 @@ public struct JournalError: Error, Hashable, Sendable, CustomStringConvertible {
         case .idempotencyKeyReused(let seq):
             "the idempotency key was already used for a different batch (appended from sequence number \(seq))"
         case .idempotencyKeyTooLong(let n): "an idempotency key has at most \(IdempotencyKey.maxBytes) bytes, not \(n)"
+        case .foreignRecord(let key):
+            "the journal's last record is under a key the journal did not give (\(key): not 8 bytes); new records cannot follow it. Remove it (mdb_dump, edit, mdb_load) before writing; readers skip it"
+        case .numbersExhausted(let head):
+            "the journal's head is \(head): its sequence numbers are used up, nothing more can be appended"
         case .noSuchRecord(let seq): "a rewrite can change only existing records of its range, and there is no record \(seq) there"
         }
     }

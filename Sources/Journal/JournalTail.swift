@@ -18,17 +18,25 @@ public struct JournalTail: AsyncSequence, Sendable {
         let follow: Bool
         let maxRecords: Int
         let maxBytes: Int
+        var ended = false
 
         public mutating func next() async throws -> JournalChunk? {
             while true {
                 try Task.checkCancellation()
+                if ended { return nil }
                 let generation = journal.notifier.generation
                 let chunk = try journal.readChunk(from: next, maxRecords: maxRecords, maxBytes: maxBytes)
                 if let last = chunk.lastSequenceNumber {
+                    // Past the last number there can be, there is nothing to wait for.
+                    guard last < .max else {
+                        next = .max
+                        ended = true
+                        return chunk
+                    }
                     next = last + 1
                     return chunk
                 }
-                guard follow else { return nil }
+                guard follow, !ended else { return nil }
                 await journal.notifier.wait(after: generation)
             }
         }

@@ -72,8 +72,9 @@ func printJSON(_ write: (inout JSONWriter) -> Void) {
     print(String(decoding: w.bytes, as: UTF8.self))
 }
 
-/// Pads or cuts `text` to `width` characters.
+/// Pads or cuts `text` to `width` characters, the last always a space so a cut value
+/// (ending in `…`) never runs into the next column.
 func column(_ text: String, _ width: Int) -> String {
-    if text.count > width { return String(text.prefix(width - 1)) + "…" }
+    if text.count >= width { return String(text.prefix(max(width - 2, 0))) + "… " }
     return text + String(repeating: " ", count: width - text.count)
 }

@@ -1,5 +1,7 @@
 import Domain
 import Events
+import Foundation
+import TestSupport
 import Testing
 
 @Suite struct ValueRulesTests {
@@ -79,5 +81,90 @@ import Testing
         #expect(ResourceName.of(url: "/v1/locations/3r4s3-1") == "locations")
         #expect(ResourceName.of(url: "/v1/widgets/3") == "widgets")
         #expect(ResourceName.of(url: "/") == "other")
+    }
+}
+
+/// Credentials spelt any way a server or a framework would still read as the same name,
+/// and token-shaped values under any name, never survive redaction. Randomized: the seed
+/// is printed, JUNCTION_TEST_SEED replays it.
+@Suite struct RedactionPropertyTests {
+    static let names = ["access_token", "token", "api_key", "apikey", "password", "client_secret", "secret", "key", "auth_token", "session"]
+
+    /// One spelling of `name`: case changed, some characters percent-encoded (once or
+    /// twice), `_` as `-`, `+` or `%20` around it, an array suffix.
+    static func spelling(_ name: String, _ rng: inout SeededGenerator) -> String {
+        var out = ""
+        for c in name {
+            var piece = String(c)
+            if Bool.random(using: &rng) { piece = piece.uppercased() }
+            if c == "_", Int.random(in: 0..<3, using: &rng) == 0 { piece = "-" }
+            switch Int.random(in: 0..<6, using: &rng) {
+            case 0: piece = piece.utf8.map { String(format: "%%%02X", $0) }.joined()
+            case 1: piece = piece.utf8.map { String(format: "%%25%02x", $0) }.joined()
+            default: break
+            }
+            out += piece
+        }
+        switch Int.random(in: 0..<6, using: &rng) {
+        case 0: out += "[]"
+        case 1: out += "%5B%5D"
+        case 2: out = "+" + out
+        case 3: out = "user[" + out + "]"
+        default: break
+        }
+        return out
+    }
+
+    static func token(_ rng: inout SeededGenerator) -> String {
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+        return String((0..<43).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &rng)] })
+    }
+
+    @Test func noSpellingOfACredentialNameKeepsItsValue() {
+        let seed = TestSeed.make()
+        var rng = SeededGenerator(seed: seed)
+        for _ in 0..<3000 {
+            let secret = "s3cr3t" + String(Int.random(in: 100_000...999_999, using: &rng))
+            let name = Self.spelling(Self.names.randomElement(using: &rng)!, &rng)
+            let other = "page=\(Int.random(in: 1...9, using: &rng))"
+            let separator = Bool.random(using: &rng) ? "&" : ";"
+            let url: String
+            switch Int.random(in: 0..<3, using: &rng) {
+            case 0: url = "/v1/orders?\(other)\(separator)\(name)=\(secret)"
+            case 1: url = "/v1/orders?\(name)=\(secret)\(separator)\(other)"
+            default: url = "/v1/orders?\(other)#\(name)=\(secret)"
+            }
+            let stored = Redaction.redact(url: url)
+            #expect(!stored.contains(secret), "seed \(seed): \(url) was stored as \(stored)")
+            #expect(stored.contains("page="), "seed \(seed): \(url) lost what is not a credential: \(stored)")
+            var header = Self.names.randomElement(using: &rng)!.replacingOccurrences(of: "_", with: ["-", "_", ""].randomElement(using: &rng)!)
+            header = (Bool.random(using: &rng) ? "X-" : "") + header
+            if Bool.random(using: &rng) { header = header.uppercased() }
+            if Bool.random(using: &rng) { header = " " + header + "\t" }
+            let headers = Redaction.redact([Header(header, secret), Header("Accept", "application/json")])
+            #expect(headers[0].value == Redaction.marker, "seed \(seed): header \"\(header)\" kept its value")
+            #expect(headers[1].value == "application/json")
+        }
+    }
+
+    @Test func tokenShapedValuesAreRemovedWhateverTheyAreCalled() {
+        let seed = TestSeed.make()
+        var rng = SeededGenerator(seed: seed)
+        for _ in 0..<2000 {
+            let token = Self.token(&rng)
+            let escaped = token.utf8.map { Bool.random(using: &rng) ? String(format: "%%%02X", $0) : String(UnicodeScalar($0)) }.joined()
+            let url = [
+                "/v1/orders?q=\(token)", "/v1/tokens/\(token)/orders", "/v1/orders?ref=\(escaped)", "/v1/orders#\(token)",
+                "/v1/orders;jsessionid=x?note=\(token)&page=1",
+            ].randomElement(using: &rng)!
+            let stored = Redaction.redact(url: url)
+            #expect(!stored.contains(token) && !stored.contains(escaped), "seed \(seed): \(url) was stored as \(stored)")
+            let header = Redaction.redact([Header("X-Whatever-\(Int.random(in: 1...99, using: &rng))", "v=\(token)")])
+            #expect(header[0].value == Redaction.marker, "seed \(seed): a token-shaped header value was kept")
+        }
+        // Not every long value is a token: 42 or 44 characters, or a 64-digit digest, stay.
+        #expect(Redaction.redact(url: "/v1/x?d=" + String(repeating: "a", count: 64)) == "/v1/x?d=" + String(repeating: "a", count: 64))
+        #expect(!Redaction.containsTokenShape(String(repeating: "a", count: 42)))
+        #expect(!Redaction.containsTokenShape(String(repeating: "a", count: 44)))
     }
 }

@@ -57,7 +57,7 @@ struct CallbackTests {
         defer { receiver.stop() }
         let d = try RunningDaemon(Self.fast)
         let (_, id) = try await appWithCallback(d, url: "http://127.0.0.1:\(receiver.port)/cb")
-        #expect(try await d.post("/v1/connections/\(id)/disconnect", "{}").status == 200)
+        #expect(try await d.post("/v1/connections/\(id)/disconnect", #"{"reason":"moving on"}"#).status == 200)
         #expect(eventually(within: 15) { receiver.requests.count == 3 })
         let deliveries = Set(receiver.requests.compactMap { $0.headers["x-junction-delivery"] })
         #expect(deliveries.count == 1, "one delivery, three attempts")
@@ -75,6 +75,11 @@ struct CallbackTests {
         let resend = try await d.post("/v1/connections/\(id)/callbacks/resend", "{}")
         #expect(resend.status == 202, "\(resend.text)")
         #expect(eventually(within: 10) { receiver.requests.count == 4 })
+        // It tells the same news: the disconnection's time and reason, not the resend's.
+        let first = try JSONParser.parse(receiver.requests[0].body)
+        let again = try JSONParser.parse(try #require(receiver.requests.last).body)
+        #expect(first["reason"] == .string("moving on") && again["reason"] == first["reason"], "\(again)")
+        #expect(again["disconnected_at"] == first["disconnected_at"] && again["disconnected_at"] != nil, "\(again)")
         #expect(d.stop() == 0)
     }
 

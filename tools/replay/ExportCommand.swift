@@ -42,12 +42,19 @@ struct ExportCommand: ParsableCommand {
                 } catch {
                     throw ReplayFailure("event \(seq) cannot be decoded: \(error)")
                 }
+                // An unknown kind whose time the text form cannot write cannot be exported
+                // verbatim: it is skipped, and said.
+                if case .unknown(let kind, _) = event.payload, !event.time.isWithinTextRange {
+                    FileHandle.standardError.write(Data("skipped event \(seq): unknown kind \(kind) with a time outside 0001-9999\n".utf8))
+                    return
+                }
                 NDJSONEventCodec.encode(event, seq: seq, into: &buffer)
                 buffer.append(10)
                 count += 1
             }
             handle.write(Data(buffer))
             buffer.removeAll(keepingCapacity: true)
+            guard last < .max else { break }  // the last number there can be
             next = last + 1
         }
         if out != nil {

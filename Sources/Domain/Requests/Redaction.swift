@@ -1,29 +1,20 @@
 public import Events
 
-/// Removes credentials from a logged request before it is stored: the values of headers
-/// that carry them, and of query parameters that usually do.
+/// Removes credentials from a logged request before it is stored, erring on the side of
+/// redacting: names are read as a server would decode them (percent-encoding, `+`, case,
+/// stray whitespace, `_` or `-`, the array forms `token[]` and `a[token]`), queries are
+/// split on `&` and `;`, the fragment is read like a query, and any value shaped like one
+/// of this hub's access tokens (43 URL-safe characters) is removed wherever it stands and
+/// whatever it is called.
 public enum Redaction {
     public static let marker = "[REDACTED]"
-    public static let headers: Set<String> = [
-        "x-access-token", "authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key",
-    ]
-    public static let parameters: Set<String> = ["access_token", "token", "api_key", "apikey", "key", "password", "secret", "client_secret"]
-
-    public static func redact(_ headers: [Header]) -> [Header] {
-        headers.map { h in Self.headers.contains(h.name.lowercased()) ? Header(h.name, marker) : h }
-    }
-
-    /// The URL with sensitive query parameter values replaced.
-    public static func redact(url: String) -> String {
-        guard let q = url.firstIndex(of: "?") else { return url }
-        let query = url[url.index(after: q)...]
-        let parts = query.split(separator: "&", omittingEmptySubsequences: false).map { pair -> String in
-            guard let eq = pair.firstIndex(of: "=") else { return String(pair) }
-            let name = pair[..<eq].lowercased()
-            return parameters.contains(name) ? "\(pair[..<eq])=\(marker)" : String(pair)
-        }
-        return url[..<q] + "?" + parts.joined(separator: "&")
-    }
+    /// Header names that carry credentials, in the form ``compact(_:)`` gives.
+    static let headerNames: Set<String> = ["authorization", "proxyauthorization", "cookie", "setcookie", "xaccesstoken", "xapikey"]
+    /// Parts of a name (in compact form) that make it a credential's.
+    static let sensitiveParts = ["token", "secret", "password", "passwd", "apikey", "auth", "signature", "session", "credential",
+                                 "cookie", "bearer", "jwt", "otp"]
+    /// The length of this hub's access tokens: base64url of 32 bytes.
+    static let tokenLength = 43
 
     public static func redact(_ request: RequestLogged) -> RequestLogged {
         var r = request
@@ -31,6 +22,136 @@ public enum Redaction {
         r.responseHeaders = redact(r.responseHeaders)
         r.url = redact(url: r.url)
         return r
+    }
+
+    public static func redact(_ headers: [Header]) -> [Header] {
+        headers.map { h in
+            isSensitive(headerName: h.name) || containsTokenShape(h.value) ? Header(h.name, marker) : h
+        }
+    }
+
+    /// Whether a header of this name carries a credential.
+    public static func isSensitive(headerName name: String) -> Bool {
+        let c = compact(name)
+        return headerNames.contains(c) || isSensitive(compactName: c)
+    }
+
+    /// Whether a query or fragment parameter of this name (as sent) carries a credential.
+    public static func isSensitive(parameterName name: String) -> Bool {
+        // Decoded until it no longer changes (a server decodes once; a name encoded twice
+        // is still a credential's).
+        var decoded = name
+        for _ in 0..<4 {
+            let next = percentDecoded(decoded, plusIsSpace: true)
+            if next == decoded { break }
+            decoded = next
+        }
+        return isSensitive(compactName: compact(decoded))
+    }
+
+    private static func isSensitive(compactName c: String) -> Bool {
+        c == "key" || c.hasSuffix("key") || c == "pass" || c == "pwd" || sensitiveParts.contains { c.contains($0) }
+    }
+
+    /// A name lowercased with everything but letters and digits dropped: `X_Api-Key ` and
+    /// `x-api-key` are the same name, `access_token[]` is `accesstoken`.
+    static func compact(_ name: String) -> String {
+        String(String.UnicodeScalarView(name.lowercased().unicodeScalars.filter {
+            ("a"..."z").contains($0) || ("0"..."9").contains($0)
+        }))
+    }
+
+    /// The URL with credentials replaced: sensitive parameters' values in the query and
+    /// the fragment, and every token-shaped value, in the path too.
+    public static func redact(url: String) -> String {
+        // Most URLs have nothing to redact: leave them as they came, without a copy.
+        let bytes = Array(url.utf8)
+        if !bytes.contains(where: { $0 == 63 || $0 == 35 || $0 == 59 || $0 == 37 }), !containsTokenShape(url) { return url }
+        let fragmentStart = url.firstIndex(of: "#")
+        let beforeFragment = fragmentStart.map { url[..<$0] } ?? url[...]
+        let queryStart = beforeFragment.firstIndex(of: "?")
+        let path = queryStart.map { beforeFragment[..<$0] } ?? beforeFragment
+        var out = path.split(separator: "/", omittingEmptySubsequences: false).map { segment -> String in
+            containsTokenShape(percentDecoded(String(segment), plusIsSpace: false)) || containsTokenShape(String(segment))
+                ? marker : String(segment)
+        }.joined(separator: "/")
+        if let queryStart {
+            out += "?" + redact(parameters: beforeFragment[beforeFragment.index(after: queryStart)...])
+        }
+        if let fragmentStart {
+            out += "#" + redact(parameters: url[url.index(after: fragmentStart)...])
+        }
+        return out
+    }
+
+    /// `a=1&token=x;b=2` with the values of sensitive or token-shaped parameters replaced;
+    /// separators are kept as they were.
+    private static func redact(parameters: Substring) -> String {
+        var out = ""
+        var part = ""
+        func flush() {
+            if let eq = part.firstIndex(of: "=") {
+                let name = String(part[..<eq])
+                let value = String(part[part.index(after: eq)...])
+                out += isSensitive(parameterName: name) || containsTokenShape(value)
+                    || containsTokenShape(percentDecoded(value, plusIsSpace: true)) ? "\(name)=\(marker)" : part
+            } else {
+                out += containsTokenShape(part) || containsTokenShape(percentDecoded(part, plusIsSpace: true)) ? marker : part
+            }
+            part = ""
+        }
+        for c in parameters {
+            if c == "&" || c == ";" {
+                flush()
+                out.append(c)
+            } else {
+                part.append(c)
+            }
+        }
+        flush()
+        return out
+    }
+
+    /// Whether `text` holds a run of exactly 43 URL-safe base64 characters: what this
+    /// hub's access tokens look like.
+    public static func containsTokenShape(_ text: String) -> Bool {
+        var run = 0
+        for b in text.utf8 {
+            let urlSafe = (b >= 48 && b <= 57) || (b >= 65 && b <= 90) || (b >= 97 && b <= 122) || b == 45 || b == 95
+            if urlSafe {
+                run += 1
+            } else {
+                if run == tokenLength { return true }
+                run = 0
+            }
+        }
+        return run == tokenLength
+    }
+
+    /// `text` with `%XX` escapes (and `+`, in queries) decoded; invalid escapes are left.
+    static func percentDecoded(_ text: String, plusIsSpace: Bool) -> String {
+        guard text.utf8.contains(where: { $0 == 37 || (plusIsSpace && $0 == 43) }) else { return text }
+        var out: [UInt8] = []
+        let b = Array(text.utf8)
+        var i = 0
+        func hex(_ c: UInt8) -> UInt8? {
+            switch c {
+            case 48...57: c - 48
+            case 65...70: c - 55
+            case 97...102: c - 87
+            default: nil
+            }
+        }
+        while i < b.count {
+            if b[i] == 37, i + 2 < b.count, let h = hex(b[i + 1]), let l = hex(b[i + 2]) {
+                out.append(h << 4 | l)
+                i += 3
+            } else {
+                out.append(plusIsSpace && b[i] == 43 ? 32 : b[i])
+                i += 1
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 }
 

@@ -52,6 +52,8 @@ public actor Notifier {
     private var apps: [String: String] = [:]  // app id → callback URL
     private var owners: [String: (appID: String, accountID: String, locationID: String?)] = [:]
     private var deliveries: [String: Delivery] = [:]
+    /// When and why each connection was disconnected: a resend repeats them.
+    private var disconnections: [String: (time: Timestamp, reason: String?)] = [:]
     private var next: UInt64 = 1
 
     public init(
@@ -110,6 +112,7 @@ public actor Notifier {
                       let event = try? BinaryEventCodec.decode(bytes) else { return }
                 apply(event, seq: seq)
             }
+            guard last < .max else { return }
             next = last + 1
         }
     }
@@ -121,10 +124,13 @@ public actor Notifier {
         case .connectionCreated(let e):
             owners[e.connectionID] = (e.appID, e.accountID, e.locationID)
         case .connectionDisconnected(let e):
+            disconnections[e.connectionID] = (event.time, e.reason)
             schedule("disconnect-\(seq)", connection: e.connectionID, at: event.time, reason: e.reason, disconnectedAt: event.time)
         case .callbackResendRequested(let e):
-            let disconnectedAt = deliveries.values.first { $0.connectionID == e.connectionID }.map { _ in event.time } ?? event.time
-            schedule(e.deliveryID, connection: e.connectionID, at: event.time, reason: nil, disconnectedAt: disconnectedAt)
+            // The same news again: when and why the connection went, not when the resend was asked.
+            let gone = disconnections[e.connectionID]
+            schedule(e.deliveryID, connection: e.connectionID, at: event.time, reason: gone?.reason,
+                     disconnectedAt: gone?.time ?? event.time)
         case .callbackAttempted(let e):
             guard var d = deliveries[e.deliveryID] else { return }
             d.attempts = max(d.attempts, Int(e.attempt))
