@@ -14,6 +14,9 @@ public struct JSONParser {
     private let bytes: UnsafeBufferPointer<UInt8>
     private var i = 0
     private var depth = 0
+    /// Members of the outermost object whose values' byte ranges are wanted, and those found.
+    private var wanted: Set<String> = []
+    private var ranges: [String: Range<Int>] = [:]
     /// Where strings with escapes are decoded; allocated at the first such string, the
     /// size of the input, and released by `parse`.
     private var scratch: UnsafeMutablePointer<UInt8>?
@@ -31,6 +34,21 @@ public struct JSONParser {
         parser.skipWhitespace()
         guard parser.i == bytes.count else { throw parser.fail("unexpected text after the JSON value") }
         return value
+    }
+
+    /// Parses like ``parse(_:)``, also giving where the values of the outermost object's
+    /// members named in `members` lie in `bytes`: their text exactly as it was sent.
+    public static func parse(
+        _ bytes: UnsafeBufferPointer<UInt8>, recordingRangesOf members: Set<String>
+    ) throws(Error) -> (value: JSONValue, ranges: [String: Range<Int>]) {
+        var parser = JSONParser(bytes)
+        parser.wanted = members
+        defer { parser.scratch?.deallocate() }
+        parser.skipWhitespace()
+        let value = try parser.parseValue()
+        parser.skipWhitespace()
+        guard parser.i == bytes.count else { throw parser.fail("unexpected text after the JSON value") }
+        return (value, parser.ranges)
     }
 
     public static func parse(_ bytes: [UInt8]) throws(Error) -> JSONValue {
@@ -97,7 +115,9 @@ public struct JSONParser {
             guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { throw fail("expected ':'") }
             i += 1
             skipWhitespace()
+            let start = i
             members.append((key, try parseValue()))
+            if depth == 1, !wanted.isEmpty, wanted.contains(key) { ranges[key] = start..<i }
             skipWhitespace()
             guard i < bytes.count else { throw fail("unexpected end of input in an object") }
             if bytes[i] == UInt8(ascii: ",") { i += 1; continue }

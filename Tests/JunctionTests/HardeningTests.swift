@@ -186,4 +186,28 @@ struct HardeningTests {
         #expect(refused.contains("too many connections"))
         #expect(d.stop() == 0)
     }
+
+    /// Item 7: a body sent as a JSON value is kept as its own text, byte for byte: big
+    /// integers, exponents, spacing and unicode come back the same in the detail and the
+    /// download.
+    @Test func bodiesSentAsJSONValuesComeBackAsSent() async throws {
+        let d = try RunningDaemon()
+        try await registerSeed(d)
+        let c = try await d.post("/v1/connections", #"{"app_id":"ubereats","account_id":"3r4s3","location_id":"3r4s3-1"}"#)
+        let id = try #require(c.json["connection_id"]?.stringValue, "\(c.text)")
+        let request = #"{ "total" : 1e2,  "id":12345678901234567890123 , "name":"Zoë 🍕", "n":[1.50, -0, 2E-3] }"#
+        let response = #"[1,  2,{"ok" :true}]"#
+        let entry = #"{"connection_id":"\#(id)","method":"POST","url":"/v1/orders","status":201,"request_body":\#(request),"response_body":\#(response)}"#
+        let logged = try await d.post("/v1/logs", entry)
+        #expect(logged.status == 201, "\(logged.text)")
+        let seq = try #require(logged.json["first_seq"]?.integerValue)
+        let detail = try await d.get("/v1/connections/\(id)/logs/\(seq)?after=\(seq)")
+        #expect(detail.text.contains(request), "\(detail.text)")
+        #expect(detail.text.contains(response), "\(detail.text)")
+        let downloaded = try await d.get("/v1/connections/\(id)/logs/\(seq)/request")
+        #expect(downloaded.body == Array(request.utf8), "\(downloaded.text)")
+        let downloadedResponse = try await d.get("/v1/connections/\(id)/logs/\(seq)/response")
+        #expect(downloadedResponse.body == Array(response.utf8), "\(downloadedResponse.text)")
+        #expect(d.stop() == 0)
+    }
 }

@@ -92,6 +92,8 @@ extension Router where Context == BasicRequestContext {
 /// where `event` may be left out, `time` defaults to now, `resource` to the one the URL
 /// names, and bodies may be JSON values as well as strings.
 enum LogEntryParser {
+    static let bodyMembers: Set<String> = ["request_body", "response_body"]
+
     /// The entries of an NDJSON batch with the line each came from (blank lines skipped).
     static func parseLines(_ bytes: [UInt8]) throws -> [(time: Timestamp, request: RequestLogged, line: Int)] {
         var out: [(time: Timestamp, request: RequestLogged, line: Int)] = []
@@ -109,8 +111,9 @@ enum LogEntryParser {
         let where_ = line.map { "line \($0): " } ?? ""
         let prefix = line.map { "lines[\($0)]." } ?? ""
         let value: JSONValue
+        let ranges: [String: Range<Int>]
         do {
-            value = try JSONParser.parse(bytes)
+            (value, ranges) = try JSONParser.parse(bytes, recordingRangesOf: LogEntryParser.bodyMembers)
         } catch {
             throw APIError.badRequest("\(where_)malformed JSON: \(error)")
         }
@@ -134,10 +137,13 @@ enum LogEntryParser {
         if !has("resource"), let url = members.first(where: { $0.key == "url" }), case .string(let text) = url.value {
             members.append((key: "resource", value: .string(ResourceName.of(url: text))))
         }
-        for k in members.indices where members[k].key == "request_body" || members[k].key == "response_body" {
+        // A body sent as a JSON value is kept as its own text, byte for byte: a log is
+        // evidence, and re-serialising would change numbers (1e2, 64-bit overflows) and spacing.
+        for k in members.indices where LogEntryParser.bodyMembers.contains(members[k].key) {
             switch members[k].value {
             case .object, .array, .integer, .number, .bool:
-                members[k].value = .string(String(decoding: members[k].value.serialized, as: UTF8.self))
+                guard let range = ranges[members[k].key] else { continue }
+                members[k].value = .string(String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self))
             default:
                 break
             }
