@@ -12,11 +12,14 @@ public struct EventEncodingError: Error, Hashable, Sendable, CustomStringConvert
 
 extension BinaryEventCodec {
     /// Refuses an event with a time or a day the decoder would refuse: the one range check
-    /// both sides share (``Timestamp/isWithinTextRange``).
+    /// both sides share (``Timestamp/isWithinTextRange``), applied, like the decoder's, to
+    /// known kinds only.
     public static func checkRanges(_ event: Event) throws(EventEncodingError) {
         func time(_ field: String, _ t: Timestamp) throws(EventEncodingError) {
             guard t.isWithinTextRange else { throw EventEncodingError(field: field, value: "\(t.microseconds) µs since 1970") }
         }
+        // An unknown kind is carried verbatim, as the decoder reads it: its time unchecked.
+        if case .unknown = event.payload { return }
         try time("time", event.time)
         switch event.payload {
         case .callbackAttempted(let e):
