@@ -111,17 +111,3 @@ struct AnswerReader {
         }
     }
 }
-
-extension JSONWriter {
-    /// `[[name, value], …]` under `key`.
-    mutating func headers(_ key: String, _ headers: [Header]) {
-        beginArray(key)
-        for h in headers {
-            beginArray()
-            string(nil, h.name)
-            string(nil, h.value)
-            endArray()
-        }
-        endArray()
-    }
-}

@@ -147,4 +147,16 @@ public struct JSONWriter {
             out.append(UInt8(ascii: "}"))
         }
     }
+
+    /// `[[name, value], …]` under `key`: headers as the NDJSON form and the API write them.
+    public mutating func headers(_ key: String, _ headers: [Header]) {
+        beginArray(key)
+        for h in headers {
+            beginArray()
+            string(nil, h.name)
+            string(nil, h.value)
+            endArray()
+        }
+        endArray()
+    }
 }

@@ -92,7 +92,7 @@ public enum NDJSONEventCodec {
         case .requestLogged(let e):
             writeRequestHead(&w, e)
             writeBody(&w, "request_body", e.requestBody)
-            writeHeaders(&w, "response_headers", e.responseHeaders)
+            w.headers("response_headers", e.responseHeaders)
             writeBody(&w, "response_body", e.responseBody)
         case .callbackAttempted(let e):
             w.string("connection_id", e.connectionID)
@@ -109,7 +109,7 @@ public enum NDJSONEventCodec {
         case .requestBodiesExpired(let e):
             writeRequestHead(&w, e)
             w.unsigned("request_body_length", UInt64(e.requestBodyLength))
-            writeHeaders(&w, "response_headers", e.responseHeaders)
+            w.headers("response_headers", e.responseHeaders)
             w.unsigned("response_body_length", UInt64(e.responseBodyLength))
         case .requestsRolledUp(let e):
             w.string("connection_id", e.connectionID)
@@ -155,18 +155,7 @@ public enum NDJSONEventCodec {
         w.string("url", e.url)
         w.unsigned("status", UInt64(e.status))
         w.unsigned("duration_us", e.durationMicroseconds)
-        writeHeaders(&w, "request_headers", e.requestHeaders)
-    }
-
-    private static func writeHeaders(_ w: inout JSONWriter, _ key: String, _ headers: [Header]) {
-        w.beginArray(key)
-        for h in headers {
-            w.beginArray()
-            w.string(nil, h.name)
-            w.string(nil, h.value)
-            w.endArray()
-        }
-        w.endArray()
+        w.headers("request_headers", e.requestHeaders)
     }
 
     private static func writeBody(_ w: inout JSONWriter, _ key: String, _ body: [UInt8]) {

@@ -65,8 +65,7 @@ public enum Redaction {
     /// the fragment, and every token-shaped value, in the path too.
     public static func redact(url: String) -> String {
         // Most URLs have nothing to redact: leave them as they came, without a copy.
-        let bytes = Array(url.utf8)
-        if !bytes.contains(where: { $0 == 63 || $0 == 35 || $0 == 59 || $0 == 37 }), !containsTokenShape(url) { return url }
+        if !url.utf8.contains(where: { $0 == 63 || $0 == 35 || $0 == 59 || $0 == 37 }), !containsTokenShape(url) { return url }
         let fragmentStart = url.firstIndex(of: "#")
         let beforeFragment = fragmentStart.map { url[..<$0] } ?? url[...]
         let queryStart = beforeFragment.firstIndex(of: "?")
