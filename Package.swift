@@ -31,6 +31,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        // The back office: bcrypt for passwords, Mustache for its pages.
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         // Tests only: reads docs/openapi.yaml.
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
@@ -59,13 +62,21 @@ let package = Package(
         // Typed query answers: the daemon writes them as JSON, the command line renders
         // them as tables, whether it read the projections itself or asked a daemon.
         .target(name: "Answers", dependencies: ["Events", "Domain", "Projections"], swiftSettings: strict),
+        // The back office's pages: view models built from the answers, their templates,
+        // the two languages, the stylesheet and script. Knows no HTTP and no storage.
+        .target(
+            name: "Pages",
+            dependencies: ["Events", "Domain", "Projections", "Answers", .product(name: "Mustache", package: "swift-mustache")],
+            swiftSettings: strict
+        ),
         // The daemon: the journal's single writer, serving HTTP on a Unix socket.
         .target(
             name: "Service",
             dependencies: [
-                "Events", "Journal", "Domain", "Projections", "Answers",
+                "Events", "Journal", "Domain", "Projections", "Answers", "Pages",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -122,6 +133,7 @@ let package = Package(
         .testTarget(name: "LMDBTests", dependencies: ["LMDB", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "EventsTests", dependencies: ["Events", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "DomainTests", dependencies: ["Domain", "Events", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "PagesTests", dependencies: ["Pages", "Answers", "Projections", "Domain", "Events"], swiftSettings: strict),
         .testTarget(name: "AnswersTests", dependencies: ["Answers", "Projections", "Domain", "Events", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "JournalTests",

@@ -38,7 +38,12 @@ KIND_NAMES = {
     13: "requestsRolledUp",
     14: "connectionTombstoned",
     15: "retentionApplied",
+    16: "userRegistered",
+    17: "userPasswordChanged",
+    18: "userRemoved",
 }
+
+USER_ROLES = {1: "owner", 2: "operator"}
 
 CONNECTION_LEVELS = {0: "account", 1: "location", 2: "either"}
 HTTP_METHODS = {1: "GET", 2: "POST", 3: "PUT", 4: "PATCH", 5: "DELETE", 6: "HEAD", 7: "OPTIONS"}
@@ -352,6 +357,22 @@ def decode_record(seq: int, value: bytes, show_unknown: bool):
     elif kind == 15:  # retentionApplied
         for name in ("bodies_before", "logs_before", "disconnected_before", "tombstones_before"):
             o.string(name, rfc3339(r.int64le()))
+    elif kind == 16:  # userRegistered
+        o.string("email", r.string())
+        o.string("account_id", r.optional_string())
+        role = r.byte()
+        if role not in USER_ROLES:
+            raise DecodeError(f"invalid user role {role}")
+        o.string("role", USER_ROLES[role])
+        o.string("password_hash", r.string())
+        o.string("actor", r.string())
+    elif kind == 17:  # userPasswordChanged
+        o.string("email", r.string())
+        o.string("password_hash", r.string())
+        o.string("actor", r.string())
+    elif kind == 18:  # userRemoved
+        o.string("email", r.string())
+        o.string("actor", r.string())
     # Bytes left after the known fields were appended by a later minor revision: ignored.
     return o.text()
 

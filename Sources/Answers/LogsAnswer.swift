@@ -1,4 +1,5 @@
 public import Events
+import Foundation
 internal import Domain
 public import Projections
 
@@ -104,8 +105,24 @@ public struct LogDetailAnswer: Hashable, Sendable {
         /// Set for the response.
         public var status: UInt64?
         public var headers: [Header]
-        /// The body as a JSON document: itself when it is JSON, else a string, null when empty.
+        /// The body as a JSON document: itself when it is JSON, else a string; null when
+        /// empty or when it is not UTF-8 text.
         public var body: [UInt8]
+        /// The body's bytes in base64 when they are not UTF-8 text (a JSON string could not
+        /// carry them unchanged); nil otherwise.
+        public var bodyBase64: String?
+
+        public init(status: UInt64?, headers: [Header], body: [UInt8], bodyBase64: String? = nil) {
+            self.status = status
+            self.headers = headers
+            self.body = body
+            self.bodyBase64 = bodyBase64
+        }
+
+        init(status: UInt64?, headers: [Header], stored: [UInt8]) {
+            self.init(status: status, headers: headers, body: LogDetailAnswer.bodyJSON(stored) ?? Array("null".utf8),
+                      bodyBase64: LogDetailAnswer.isText(stored) ? nil : Data(stored).base64EncodedString())
+        }
     }
 
     public static let expiredNote =
@@ -120,8 +137,8 @@ public struct LogDetailAnswer: Hashable, Sendable {
         entry = LogEntryAnswer(detail.entry, timeZone: timeZone)
         bodiesExpired = detail.bodiesExpired
         let r = detail.request
-        request = Part(status: nil, headers: r.requestHeaders, body: Self.bodyJSON(r.requestBody))
-        response = Part(status: UInt64(r.status), headers: r.responseHeaders, body: Self.bodyJSON(r.responseBody))
+        request = Part(status: nil, headers: r.requestHeaders, stored: r.requestBody)
+        response = Part(status: UInt64(r.status), headers: r.responseHeaders, stored: r.responseBody)
     }
 
     public func writeJSON(_ w: inout JSONWriter) {
@@ -136,6 +153,7 @@ public struct LogDetailAnswer: Hashable, Sendable {
             if let status = part.status { w.unsigned("status", status) }
             w.headers("headers", part.headers)
             w.raw("body", part.body)
+            if let base64 = part.bodyBase64 { w.string("body_base64", base64) }
             w.endObject()
         }
         w.endObject()
@@ -147,19 +165,27 @@ public struct LogDetailAnswer: Hashable, Sendable {
         bodiesExpired = try r.bool("bodies_expired")
         func part(_ name: String) throws(AnswerError) -> Part {
             let p = try r.object(name)
-            return Part(status: try p.optionalUnsigned("status"), headers: try p.headers("headers"), body: p.raw("body"))
+            return Part(status: try p.optionalUnsigned("status"), headers: try p.headers("headers"), body: p.raw("body"),
+                        bodyBase64: try p.optionalString("body_base64"))
         }
         request = try part("request")
         response = try part("response")
     }
 
-    /// A body as JSON: itself when it is JSON, else a string (or null when empty), so a
-    /// downloaded body is always a valid JSON file.
-    public static func bodyJSON(_ body: [UInt8]) -> [UInt8] {
+    /// A body as JSON: itself when it is JSON, else a string (null when empty), so a
+    /// downloaded text body is always a valid JSON file; nil when the bytes are not UTF-8
+    /// text, which no JSON document carries unchanged (they are served as they are).
+    public static func bodyJSON(_ body: [UInt8]) -> [UInt8]? {
         if body.isEmpty { return Array("null".utf8) }
+        guard isText(body) else { return nil }
         if (try? JSONParser.parse(body)) != nil { return body }
         var out: [UInt8] = []
         JSONWriter.appendString(String(decoding: body, as: UTF8.self), to: &out)
         return out
+    }
+
+    /// Whether the bytes are valid UTF-8, so a JSON string holds them exactly.
+    public static func isText(_ body: [UInt8]) -> Bool {
+        String(validating: body, as: UTF8.self) != nil
     }
 }

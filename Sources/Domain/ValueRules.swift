@@ -34,6 +34,29 @@ public enum ValueRules {
         return scheme == "http" || scheme == "https"
     }
 
+    /// Whether `text` is a login: an e-mail address in lower case, `local@domain`, with no
+    /// spaces or control characters, at most 254 bytes.
+    public static func isEmail(_ text: String) -> Bool {
+        let bytes = Array(text.utf8)
+        guard bytes.count <= 254, let at = bytes.firstIndex(of: 64), at > 0, at < bytes.count - 1,
+              bytes.lastIndex(of: 64) == at else { return false }
+        return bytes.allSatisfy { $0 > 32 && $0 != 127 && !(65...90).contains($0) }
+    }
+
+    /// Refuses a login that is not an e-mail address in lower case.
+    public static func checkEmail(_ text: String) throws(DomainError) {
+        guard isEmail(text) else { throw .invalid("email", "\"\(text)\" is not an e-mail address in lower case") }
+    }
+
+    /// Refuses a password hash that is not a bcrypt hash (`$2a$`, `$2b$` or `$2y$`, a cost,
+    /// 53 characters of salt and hash): the journal holds no password in another form.
+    public static func checkPasswordHash(_ hash: String) throws(DomainError) {
+        let b = Array(hash.utf8)
+        let shaped = b.count == 60 && b[0] == 36 && b[1] == 50 && [97, 98, 121].contains(b[2]) && b[3] == 36
+            && (48...57).contains(b[4]) && (48...57).contains(b[5]) && b[6] == 36
+        guard shaped else { throw .invalid("password_hash", "not a bcrypt hash") }
+    }
+
     /// Refuses a URL an app cannot be reached at.
     public static func checkHTTPURL(_ text: String, field: String) throws(DomainError) {
         guard isHTTPURL(text) else { throw .invalid(field, "\"\(text)\" is not an http or https URL") }
@@ -53,8 +76,18 @@ public enum ValueRules {
             if let url = e.disconnectCallbackURL { try checkHTTPURL(url, field: "disconnect_callback_url") }
         case .connectionCreated, .connectionReconnected, .connectionBlocked, .connectionUnblocked, .connectionDisconnected,
              .requestLogged, .callbackAttempted, .callbackResendRequested, .requestBodiesExpired, .requestsRolledUp,
-             .connectionTombstoned, .retentionApplied, .unknown:
+             .connectionTombstoned, .retentionApplied, .userRemoved, .unknown:
             break
+        case .userRegistered(let e):
+            try checkEmail(e.email)
+            try checkPasswordHash(e.passwordHash)
+            switch (e.role, e.accountID) {
+            case (.owner, nil): throw .invalid("account_id", "an account owner sees one account: give its id")
+            case (.operator, _?): throw .invalid("account_id", "an operator sees every account: give no account id")
+            case (.owner, _?), (.operator, nil): break
+            }
+        case .userPasswordChanged(let e):
+            try checkPasswordHash(e.passwordHash)
         }
     }
 }

@@ -105,6 +105,19 @@ public enum BinaryEventCodec {
             out.appendVarint(e.requestCount)
         case .retentionApplied(let e):
             for t in [e.bodiesBefore, e.logsBefore, e.disconnectedBefore, e.tombstonesBefore] { out.appendInt64LE(t.microseconds) }
+        case .userRegistered(let e):
+            out.appendString(e.email)
+            out.appendOptionalString(e.accountID)
+            out.append(e.role.rawValue)
+            out.appendString(e.passwordHash)
+            out.appendString(e.actor)
+        case .userPasswordChanged(let e):
+            out.appendString(e.email)
+            out.appendString(e.passwordHash)
+            out.appendString(e.actor)
+        case .userRemoved(let e):
+            out.appendString(e.email)
+            out.appendString(e.actor)
         case .unknown(_, let payload):
             out.append(contentsOf: payload)
         }
@@ -248,10 +261,18 @@ public enum BinaryEventCodec {
                 connectionID: try r.readString(), deliveryID: try r.readString(), actor: try r.readString()))
         case .requestBodiesExpired:
             var request = try readRequestHead(&r)
-            let requestLength = try r.readVarint()
+            // A length is a uvarint held to the text form's range (0 to 2^63 − 1): a larger
+            // one is named, not clamped.
+            func length(_ r: inout ByteReader, _ name: String) throws(EventDecodingError) -> Int {
+                let offset = r.offset
+                let value = try r.readVarint()
+                guard value <= UInt64(Int64.max) else { throw .invalidValue(name, at: offset) }
+                return Int(value)
+            }
+            let requestLength = try length(&r, "request body length")
             request.responseHeaders = try r.readHeaders()
-            let responseLength = try r.readVarint()
-            request.skippedBodyLengths = .init(request: Int(clamping: requestLength), response: Int(clamping: responseLength))
+            let responseLength = try length(&r, "response body length")
+            request.skippedBodyLengths = .init(request: requestLength, response: responseLength)
             payload = .requestBodiesExpired(request)
         case .requestsRolledUp:
             let connectionID = try r.readString()
@@ -276,6 +297,18 @@ public enum BinaryEventCodec {
                 bodiesBefore: try r.readTimestamp(), logsBefore: try r.readTimestamp(),
                 disconnectedBefore: try r.readTimestamp(),
                 tombstonesBefore: try r.readTimestamp()))
+        case .userRegistered:
+            let email = try r.readString()
+            let accountID = try r.readOptionalString()
+            let roleOffset = r.offset
+            guard let role = UserRole(rawValue: try r.readByte()) else { throw .invalidValue("user role", at: roleOffset) }
+            payload = .userRegistered(UserRegistered(
+                email: email, accountID: accountID, role: role, passwordHash: try r.readString(), actor: try r.readString()))
+        case .userPasswordChanged:
+            payload = .userPasswordChanged(UserPasswordChanged(
+                email: try r.readString(), passwordHash: try r.readString(), actor: try r.readString()))
+        case .userRemoved:
+            payload = .userRemoved(UserRemoved(email: try r.readString(), actor: try r.readString()))
         }
         return Event(time: time, payload)
     }

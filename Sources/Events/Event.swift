@@ -29,6 +29,10 @@ public struct Event: Hashable, Sendable {
         case connectionTombstoned(ConnectionTombstoned)
         /// Appended at the head after a compaction run: projections apply the same cutoffs.
         case retentionApplied(RetentionApplied)
+        /// Back-office users.
+        case userRegistered(UserRegistered)
+        case userPasswordChanged(UserPasswordChanged)
+        case userRemoved(UserRemoved)
         /// A kind this build does not know: its payload bytes are kept as they were, so
         /// the event can be copied on without being understood.
         case unknown(kind: UInt32, payload: [UInt8])
@@ -51,6 +55,9 @@ public struct Event: Hashable, Sendable {
         case requestsRolledUp = 13
         case connectionTombstoned = 14
         case retentionApplied = 15
+        case userRegistered = 16
+        case userPasswordChanged = 17
+        case userRemoved = 18
 
         public var name: String {
             switch self {
@@ -69,6 +76,9 @@ public struct Event: Hashable, Sendable {
             case .requestsRolledUp: "requestsRolledUp"
             case .connectionTombstoned: "connectionTombstoned"
             case .retentionApplied: "retentionApplied"
+            case .userRegistered: "userRegistered"
+            case .userPasswordChanged: "userPasswordChanged"
+            case .userRemoved: "userRemoved"
             }
         }
 
@@ -96,6 +106,9 @@ public struct Event: Hashable, Sendable {
         case .requestsRolledUp: Kind.requestsRolledUp.rawValue
         case .connectionTombstoned: Kind.connectionTombstoned.rawValue
         case .retentionApplied: Kind.retentionApplied.rawValue
+        case .userRegistered: Kind.userRegistered.rawValue
+        case .userPasswordChanged: Kind.userPasswordChanged.rawValue
+        case .userRemoved: Kind.userRemoved.rawValue
         case .unknown(let kind, _): kind
         }
     }
@@ -114,6 +127,7 @@ public struct Event: Hashable, Sendable {
         case .connectionTombstoned(let e): e.connectionID
         case .retentionApplied: nil
         case .accountRegistered, .locationRegistered, .appRegistered, .unknown: nil
+        case .userRegistered, .userPasswordChanged, .userRemoved: nil
         }
     }
 }

@@ -37,7 +37,7 @@ extension BinaryEventCodec {
             try time("tombstones_before", e.tombstonesBefore)
         case .accountRegistered, .locationRegistered, .appRegistered, .connectionCreated, .connectionReconnected,
              .connectionBlocked, .connectionUnblocked, .connectionDisconnected, .requestLogged, .callbackResendRequested,
-             .requestBodiesExpired, .unknown:
+             .requestBodiesExpired, .userRegistered, .userPasswordChanged, .userRemoved, .unknown:
             break
         }
     }

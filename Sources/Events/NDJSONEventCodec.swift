@@ -132,6 +132,19 @@ public enum NDJSONEventCodec {
             w.timestamp("logs_before", e.logsBefore)
             w.timestamp("disconnected_before", e.disconnectedBefore)
             w.timestamp("tombstones_before", e.tombstonesBefore)
+        case .userRegistered(let e):
+            w.string("email", e.email)
+            w.string("account_id", ifPresent: e.accountID)
+            w.string("role", e.role.name)
+            w.string("password_hash", e.passwordHash)
+            w.string("actor", e.actor)
+        case .userPasswordChanged(let e):
+            w.string("email", e.email)
+            w.string("password_hash", e.passwordHash)
+            w.string("actor", e.actor)
+        case .userRemoved(let e):
+            w.string("email", e.email)
+            w.string("actor", e.actor)
         case .unknown:
             break
         }
@@ -284,7 +297,9 @@ public enum NDJSONEventCodec {
             let connectionID = try f.id("connection_id")
             let deliveryID = try f.nonEmpty("delivery_id")
             let attempt = try f.integer("attempt")
-            guard attempt >= 1, attempt <= Int64(UInt32.max) else { throw Error(field: "attempt", message: "must be 1 or more") }
+            guard attempt >= 1, attempt <= Int64(UInt32.max) else {
+                throw Error(field: "attempt", message: "must be from 1 to \(UInt32.max), not \(attempt)")
+            }
             let url = try f.nonEmpty("url")
             let status = try f.optionalInteger("status")
             if let status, !(100...599).contains(status) {
@@ -347,6 +362,21 @@ public enum NDJSONEventCodec {
             payload = .retentionApplied(RetentionApplied(
                 bodiesBefore: try f.timestamp("bodies_before"), logsBefore: try f.timestamp("logs_before"),
                 disconnectedBefore: try f.timestamp("disconnected_before"), tombstonesBefore: try f.timestamp("tombstones_before")))
+        case .userRegistered:
+            let email = try f.nonEmpty("email")
+            let accountID = try f.optionalID("account_id")
+            let roleName = try f.string("role")
+            guard let role = UserRole(name: roleName) else {
+                throw Error(field: "role", message: "expected \"owner\" or \"operator\", not \"\(roleName)\"")
+            }
+            payload = .userRegistered(UserRegistered(
+                email: email, accountID: accountID, role: role, passwordHash: try f.nonEmpty("password_hash"),
+                actor: try f.nonEmpty("actor")))
+        case .userPasswordChanged:
+            payload = .userPasswordChanged(UserPasswordChanged(
+                email: try f.nonEmpty("email"), passwordHash: try f.nonEmpty("password_hash"), actor: try f.nonEmpty("actor")))
+        case .userRemoved:
+            payload = .userRemoved(UserRemoved(email: try f.nonEmpty("email"), actor: try f.nonEmpty("actor")))
         }
         try f.refuseLeftovers()
         return Event(time: time, payload)

@@ -30,6 +30,8 @@ public struct Daemon: Sendable {
         /// Retention, and how often compaction runs on its own (nil: only on request).
         public var retention = RetentionPolicy()
         public var compactionInterval: Duration? = .seconds(24 * 3600)
+        /// The back office's listener for people (host and port); nil: no back office.
+        public var web: (host: String, port: Int)?
         /// The program that runs the children (the `junction` binary), and the arguments of
         /// each: the command line that starts the daemon knows how its own commands are
         /// spelled, the daemon does not.
@@ -97,9 +99,10 @@ public struct Daemon: Sendable {
         let compaction = CompactionRunner(
             journal: journal, queries: queries, policy: c.retention, interval: c.compactionInterval, logger: logger)
         try Daemon.prepareSocket(c.socketPath)
-        let router = Daemon.router(RouteContext(
+        let routeContext = RouteContext(
             writer: writer, queries: queries, supervisor: supervisor, compaction: compaction, metrics: metrics,
-            maxBodyBytes: c.maxBodyBytes, readYourWritesTimeout: c.readYourWritesTimeout), logger: logger)
+            maxBodyBytes: c.maxBodyBytes, readYourWritesTimeout: c.readYourWritesTimeout)
+        let router = Daemon.router(routeContext, logger: logger)
         // The socket takes the process's umask: make it private from birth, then widen it
         // if asked, so no other user ever sees it open.
         umask(0o077)
@@ -121,8 +124,24 @@ public struct Daemon: Sendable {
                 log.notice("listening", metadata: ["socket.path": "\(socketPath)", "socket.mode": "\(String(socketMode, radix: 8))"])
             },
             logger: logger)
+        var services: [any Service] = [app]
+        if let web = c.web {
+            // The back office: the same state as the socket, on a TCP listener of its own.
+            let office = BackOffice(api: routeContext)
+            let webOpen = ConnectionGuard.Count()
+            services.append(Application(
+                router: office.router(),
+                server: .http1(configuration: HTTP1Channel.Configuration(
+                    additionalChannelHandlers: [ConnectionGuard(count: webOpen, limit: limits.maxConnections)],
+                    idleTimeout: .nanoseconds(idle.seconds * 1_000_000_000 + idle.attoseconds / 1_000_000_000))),
+                configuration: .init(address: .hostname(web.host, port: web.port), serverName: "junction"),
+                onServerRunning: { channel in
+                    log.notice("back office listening", metadata: ["web.address": "\(channel.localAddress.map { "\($0)" } ?? "")"])
+                },
+                logger: logger))
+        }
         let group = ServiceGroup(
-            configuration: .init(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
         try? FileManager.default.removeItem(atPath: c.socketPath)
         let head = try journal.head

@@ -81,7 +81,8 @@ enum QuerySource {
         case .local(let q):
             let detail = try answer { try q.log(id, seq: seq) }
             if detail.bodiesExpired { throw CommandFailure("the bodies of entry \(seq) expired (body retention) and were removed") }
-            return LogDetailAnswer.bodyJSON(request ? detail.request.requestBody : detail.request.responseBody)
+            let stored = request ? detail.request.requestBody : detail.request.responseBody
+            return LogDetailAnswer.bodyJSON(stored) ?? stored
         case .socket(let s):
             return try await s.send(.get, "/v1/connections/\(escape(id))/logs/\(seq)/\(request ? "request" : "response")?after=head").body
         }

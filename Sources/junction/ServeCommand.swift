@@ -52,6 +52,14 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Hours between compactions (0: only on request, POST /v1/compact).")
     var compactEveryHours: Int = 24
 
+    @Option(help: ArgumentHelp(
+        "Serve the back office (the Connections page) over HTTP at this address, such as 127.0.0.1:8080 (off unless given; an address other than loopback needs --web-any-address).",
+        valueName: "HOST:PORT"))
+    var web: String?
+
+    @Flag(help: "Let --web listen on an address other than loopback (put it behind TLS).")
+    var webAnyAddress = false
+
     func validate() throws {
         guard let mode = UInt16(socketMode, radix: 8), mode <= 0o777 else {
             throw ValidationError("--socket-mode: \"\(socketMode)\" is not an octal file mode such as 600 or 660")
@@ -60,6 +68,24 @@ struct ServeCommand: AsyncParsableCommand {
         guard maxBodyBytes >= 1024 else { throw ValidationError("--max-body-bytes must be at least 1024") }
         guard maxConnections >= 1 else { throw ValidationError("--max-connections must be at least 1") }
         guard (1...86_400).contains(idleTimeoutSeconds) else { throw ValidationError("--idle-timeout-seconds must be from 1 to 86400") }
+        if let web {
+            let (host, _) = try Self.webAddress(web)
+            let loopback = host == "localhost" || host == "::1" || host.hasPrefix("127.")
+            guard loopback || webAnyAddress else {
+                throw ValidationError("--web \(web) is not a loopback address: add --web-any-address to serve the back office there")
+            }
+        }
+    }
+
+    /// `HOST:PORT` (`[::1]:8080` for IPv6).
+    static func webAddress(_ text: String) throws -> (String, Int) {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port) else {
+            throw ValidationError("--web: \"\(text)\" is not HOST:PORT (such as 127.0.0.1:8080)")
+        }
+        var host = String(text[..<colon])
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        guard !host.isEmpty else { throw ValidationError("--web: \"\(text)\" names no host") }
+        return (host, port)
     }
 
     func run() async throws {
@@ -94,6 +120,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.allowPrivateCallbacks = allowPrivateCallbacks
         configuration.retention = retention.policy
         configuration.compactionInterval = compactEveryHours > 0 ? .seconds(compactEveryHours * 3600) : nil
+        if let web { configuration.web = try Self.webAddress(web) }
         if durability != .full { logger.warning("weaker durability chosen", metadata: ["journal.durability": "\(durability.rawValue): \(durability.risk)"]) }
         do {
             try await Daemon(configuration: configuration, metrics: DaemonMetrics(registry: registry), logger: logger).run()

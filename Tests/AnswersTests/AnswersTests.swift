@@ -1,3 +1,4 @@
+import Foundation
 import Answers
 import Domain
 import Events
@@ -44,6 +45,24 @@ import Testing
         let again = try LogDetailAnswer(json: w.bytes)
         #expect(again == answer)
         #expect(LogDetailAnswer.bodyJSON([]) == Array("null".utf8))
+    }
+
+    @Test func bodiesThatAreNotTextTravelAsBase64() throws {
+        let t = Timestamp(rfc3339: "2026-11-20T10:00:00Z")!
+        let binary: [UInt8] = [0x00, 0xff, 0xfe, 0x80, 0x41, 0xc3]
+        let request = RequestLogged(
+            connectionID: "c1", requestID: nil, method: .post, resource: "orders", url: "/v1/orders", status: 201,
+            durationMicroseconds: 10, requestHeaders: [], requestBody: binary, responseHeaders: [], responseBody: [])
+        let entry = LogEntry(seq: 5, time: t, method: .post, resource: "orders", url: request.url, status: 201,
+                             durationMicroseconds: 10, requestID: nil, requestBytes: 6, responseBytes: 0)
+        let answer = LogDetailAnswer(LogDetail(entry: entry, request: request, bodiesExpired: false), timeZone: "UTC")
+        #expect(answer.request.body == Array("null".utf8))
+        #expect(answer.request.bodyBase64.flatMap { Data(base64Encoded: $0) }.map(Array.init) == binary)
+        #expect(answer.response.bodyBase64 == nil)
+        #expect(LogDetailAnswer.bodyJSON(binary) == nil)
+        var w = JSONWriter()
+        answer.writeJSON(&w)
+        #expect(try LogDetailAnswer(json: w.bytes) == answer)
     }
 
     @Test func activityAndCompactionRoundTrip() throws {

@@ -115,5 +115,24 @@ enum GoldenVectors {
             "010fc0ace0b66661060000101558b95e060000c0db302d5a060000c0db302d5a06000040624159440600",
             #"{"event":"retentionApplied","time":"2026-11-29T09:14:03.000000Z","bodies_before":"2026-10-26T07:33:20.000000Z","logs_before":"2026-08-29T10:40:00.000000Z","disconnected_before":"2026-08-29T10:40:00.000000Z","tombstones_before":"2025-11-24T16:00:00.000000Z"}"#
         ),
+        (
+            "userRegistered",
+            Event(time: time, .userRegistered(UserRegistered(
+                email: "owner@example.com", accountID: "3r4s3", role: .owner, passwordHash: "$2b$11$abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0", actor: "operator"))),
+            "0110c0ace0b666610600116f776e6572406578616d706c652e636f6d01053372347333013c243262243131246162636465666768696a6b6c6d6e6f707172737475767778797a4142434445464748494a4b4c4d4e4f505152535455565758595a30086f70657261746f72",
+            #"{"event":"userRegistered","time":"2026-11-29T09:14:03.000000Z","email":"owner@example.com","account_id":"3r4s3","role":"owner","password_hash":"$2b$11$abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0","actor":"operator"}"#
+        ),
+        (
+            "userPasswordChanged",
+            Event(time: time, .userPasswordChanged(UserPasswordChanged(email: "owner@example.com", passwordHash: "$2b$11$abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0", actor: "owner@example.com"))),
+            "0111c0ace0b666610600116f776e6572406578616d706c652e636f6d3c243262243131246162636465666768696a6b6c6d6e6f707172737475767778797a4142434445464748494a4b4c4d4e4f505152535455565758595a30116f776e6572406578616d706c652e636f6d",
+            #"{"event":"userPasswordChanged","time":"2026-11-29T09:14:03.000000Z","email":"owner@example.com","password_hash":"$2b$11$abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0","actor":"owner@example.com"}"#
+        ),
+        (
+            "userRemoved",
+            Event(time: time, .userRemoved(UserRemoved(email: "owner@example.com", actor: "operator"))),
+            "0112c0ace0b666610600116f776e6572406578616d706c652e636f6d086f70657261746f72",
+            #"{"event":"userRemoved","time":"2026-11-29T09:14:03.000000Z","email":"owner@example.com","actor":"operator"}"#
+        ),
     ]
 }

@@ -103,4 +103,39 @@ struct ForeignJournalTests {
         Self.expectNamedOutcome(try Self.reader(Executables.junction, ["connections", "--data", data]), "projectors' catch-up")
         Self.expectNamedOutcome(try Self.reader(Executables.path("junction-replay"), ["verify", "--data", data]), "verify")
     }
+
+    /// Extreme uvarints: an `attempt` past 32 bits, a body length past the text form's 2^63 − 1,
+    /// a varint of eleven bytes. Each is named with its offset by every reader; none traps,
+    /// clamps or hangs.
+    @Test(arguments: [
+        ("attempt", "invalid attempt number"),
+        ("length", "invalid request body length"),
+        ("eleven", "longer than 10 bytes"),
+    ])
+    func extremeVarintsAreNamed(_ shape: String, _ named: String) throws {
+        func varint(_ v: UInt64) -> [UInt8] {
+            var v = v, out: [UInt8] = []
+            while v >= 0x80 { out.append(UInt8(v & 0x7f) | 0x80); v >>= 7 }
+            return out + [UInt8(v)]
+        }
+        func string(_ s: String) -> [UInt8] { varint(UInt64(s.utf8.count)) + Array(s.utf8) }
+        func header(_ kind: UInt8) -> [UInt8] {
+            [1, kind] + withUnsafeBytes(of: Self.t.microseconds.littleEndian) { Array($0) }
+        }
+        let requestHead = string("c1") + [0, 1] + string("orders") + string("/v1/orders") + [200, 0]
+        let record: [UInt8] = switch shape {
+        case "attempt": header(10) + string("c1") + string("disconnect-9") + varint(1 << 32) + string("http://a.test/") + [0, 0, 0]
+        case "length": header(12) + requestHead + varint(0) + [0] + varint(1 << 63) + [0] + varint(0)
+        default: header(9) + requestHead + Array(repeating: 0x80, count: 10) + [0] + [0, 0, 0, 0]
+        }
+        let (dir, data) = try Self.journal([(Self.key(10), record), (Self.key(11), try Self.blocked())])
+        defer { withExtendedLifetime(dir) {} }
+        let tail = try Self.reader(Executables.junction, ["tail", "--data", data])
+        Self.expectNamedOutcome(tail, "tail")
+        #expect(tail?.status == 1 && tail?.stderr.contains("event 10") == true && tail?.stderr.contains(named) == true,
+                "\(tail?.status ?? -1) \(tail?.stderr ?? "")")
+        Self.expectNamedOutcome(try Self.reader(Executables.path("junction-replay"), ["export", "--data", data]), "export")
+        Self.expectNamedOutcome(try Self.reader(Executables.junction, ["connections", "--data", data]), "projectors' catch-up")
+        Self.expectNamedOutcome(try Self.reader(Executables.path("junction-replay"), ["verify", "--data", data]), "verify")
+    }
 }

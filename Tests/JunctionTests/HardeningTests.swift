@@ -210,4 +210,27 @@ struct HardeningTests {
         #expect(downloadedResponse.body == Array(response.utf8), "\(downloadedResponse.text)")
         #expect(d.stop() == 0)
     }
+
+    /// Item 7: a body sent in base64 because it is not UTF-8 is kept as its decoded bytes
+    /// and served as them: the detail carries them in `body_base64`, the download as they are.
+    @Test func binaryBodiesComeBackAsTheirBytes() async throws {
+        let d = try RunningDaemon()
+        try await registerSeed(d)
+        let c = try await d.post("/v1/connections", #"{"app_id":"ubereats","account_id":"3r4s3","location_id":"3r4s3-1"}"#)
+        let id = try #require(c.json["connection_id"]?.stringValue, "\(c.text)")
+        let binary: [UInt8] = [0x89, 0x50, 0x4e, 0x47, 0x00, 0xff, 0xfe, 0xc3, 0x28, 0x0a]
+        let base64 = Data(binary).base64EncodedString()
+        let entry = #"{"connection_id":"\#(id)","method":"PUT","url":"/v1/menu/image","status":200,"request_body_base64":"\#(base64)","response_body":"ok"}"#
+        let logged = try await d.post("/v1/logs", entry)
+        #expect(logged.status == 201, "\(logged.text)")
+        let seq = try #require(logged.json["first_seq"]?.integerValue)
+        let detail = try await d.get("/v1/connections/\(id)/logs/\(seq)?after=\(seq)")
+        #expect(detail.json["request"]?["body_base64"]?.stringValue == base64, "\(detail.text)")
+        #expect(detail.json["request"]?["body"] == .null, "\(detail.text)")
+        #expect(detail.json["response"]?["body"]?.stringValue == "ok", "\(detail.text)")
+        let downloaded = try await d.get("/v1/connections/\(id)/logs/\(seq)/request")
+        #expect(downloaded.body == binary, "\(downloaded.body)")
+        #expect(downloaded.header("Content-Type") == "application/octet-stream")
+        #expect(d.stop() == 0)
+    }
 }

@@ -67,6 +67,13 @@ extension HubState {
             }
         case .requestBodiesExpired, .requestsRolledUp, .connectionTombstoned, .retentionApplied:
             throw .invalid("\(Event.Kind(rawValue: event.kindNumber)?.name ?? "this event") is written by compaction only", fields: [])
+        case .userRegistered(let e):
+            guard users[e.email] == nil else { throw .conflict("user \"\(e.email)\" is already registered") }
+            if let account = e.accountID, accounts[account] == nil { throw .notFound("account \"\(account)\" is not registered") }
+        case .userPasswordChanged(let e):
+            guard users[e.email] != nil else { throw .notFound("user \"\(e.email)\" is not registered") }
+        case .userRemoved(let e):
+            guard users[e.email] != nil else { throw .notFound("user \"\(e.email)\" is not registered") }
         case .unknown:
             break
         }

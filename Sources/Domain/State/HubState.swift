@@ -24,6 +24,16 @@ public struct HubState: Sendable {
         var deviceID: String
     }
 
+    /// A back-office user as the rules and the login see it.
+    public struct User: Sendable, Hashable {
+        /// The account an owner sees; nil for an operator, who sees every account.
+        public var accountID: String?
+        public var role: UserRole
+        public var passwordHash: String
+    }
+
+    /// Back-office users by login.
+    public private(set) var users: [String: User] = [:]
     /// Time zones by account id.
     public private(set) var accounts: [String: String] = [:]
     /// Account ids by location id.
@@ -87,6 +97,12 @@ public struct HubState: Sendable {
         case .connectionReconnected, .requestLogged, .callbackAttempted, .callbackResendRequested, .unknown,
              .requestBodiesExpired, .requestsRolledUp, .retentionApplied:
             break
+        case .userRegistered(let e):
+            users[e.email] = User(accountID: e.accountID, role: e.role, passwordHash: e.passwordHash)
+        case .userPasswordChanged(let e):
+            users[e.email]?.passwordHash = e.passwordHash
+        case .userRemoved(let e):
+            users[e.email] = nil
         }
     }
 

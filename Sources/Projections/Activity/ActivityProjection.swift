@@ -67,7 +67,7 @@ public final class ActivityProjection: Projection {
             try finishBatch(in: txn)
             try forgetDisconnected(before: r.disconnectedBefore, txn)
         case .appRegistered, .connectionReconnected, .connectionBlocked, .connectionUnblocked, .callbackAttempted,
-             .callbackResendRequested, .connectionTombstoned, .unknown:
+             .callbackResendRequested, .connectionTombstoned, .userRegistered, .userPasswordChanged, .userRemoved, .unknown:
             break
         }
     }

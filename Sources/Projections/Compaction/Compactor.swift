@@ -80,7 +80,7 @@ public enum Compactor {
                 case .connectionTombstoned(let e): tombstoned.insert(e.connectionID)
                 case .appRegistered, .connectionReconnected, .connectionBlocked, .connectionUnblocked, .connectionDisconnected,
                      .requestLogged, .callbackAttempted, .callbackResendRequested, .requestBodiesExpired, .requestsRolledUp,
-                     .retentionApplied, .unknown:
+                     .retentionApplied, .userRegistered, .userPasswordChanged, .userRemoved, .unknown:
                     break
                 }
                 if let id = event.connectionID, var c = connections[id] {
@@ -91,7 +91,7 @@ public enum Compactor {
                     case .requestsRolledUp(let r): c.requests += r.total
                     case .accountRegistered, .locationRegistered, .appRegistered, .connectionCreated, .connectionReconnected,
                          .connectionBlocked, .connectionUnblocked, .callbackAttempted, .callbackResendRequested,
-                         .connectionTombstoned, .retentionApplied, .unknown:
+                         .connectionTombstoned, .retentionApplied, .userRegistered, .userPasswordChanged, .userRemoved, .unknown:
                         break
                     }
                     connections[id] = c
@@ -185,7 +185,8 @@ public enum Compactor {
             case .requestLogged(let r), .requestBodiesExpired(let r): request = r
             case .accountRegistered, .locationRegistered, .appRegistered, .connectionCreated, .connectionReconnected,
                  .connectionBlocked, .connectionUnblocked, .connectionDisconnected, .callbackAttempted,
-                 .callbackResendRequested, .requestsRolledUp, .connectionTombstoned, .retentionApplied, .unknown:
+                 .callbackResendRequested, .requestsRolledUp, .connectionTombstoned, .retentionApplied,
+                 .userRegistered, .userPasswordChanged, .userRemoved, .unknown:
                 continue
             }
             if event.time < cut.logsBefore {

@@ -95,7 +95,7 @@ public final class ConnectionsProjection: Projection {
             try recordCallback(e.connectionID, seq: seq, CallbackRecord(time: event.time, attempt: e), txn)
         case .callbackResendRequested(let e):
             try recordCallback(e.connectionID, seq: seq, CallbackRecord(time: event.time, resend: e), txn)
-        case .unknown:
+        case .userRegistered, .userPasswordChanged, .userRemoved, .unknown:
             break
         }
     }

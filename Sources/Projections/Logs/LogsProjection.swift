@@ -70,7 +70,7 @@ public final class LogsProjection: Projection {
             try applyRetention(r, txn)
         case .accountRegistered, .locationRegistered, .appRegistered, .connectionReconnected, .connectionBlocked,
              .connectionUnblocked, .callbackAttempted, .callbackResendRequested, .requestsRolledUp, .connectionTombstoned,
-             .unknown:
+             .userRegistered, .userPasswordChanged, .userRemoved, .unknown:
             break
         }
     }

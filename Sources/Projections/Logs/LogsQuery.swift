@@ -120,9 +120,9 @@ extension LogsProjection {
     }
 }
 
-/// The opaque paging cursor: the position of the last entry shown.
-enum LogCursor {
-    static func encode(time: Int64, seq: UInt64) -> String {
+/// The position after one entry in a newest-first page: what `next_cursor` holds.
+public enum LogCursor {
+    public static func encode(time: Int64, seq: UInt64) -> String {
         var bytes: [UInt8] = [1]
         Key.append(&bytes, time: time)
         Key.append(&bytes, seq)

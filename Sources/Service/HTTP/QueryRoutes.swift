@@ -121,6 +121,11 @@ extension RouteContext {
         guard after <= head else {
             throw APIError.invalid("after", "event \(after) does not exist: the journal's head is \(head)")
         }
+        try await waitForProjections(reaching: after, names)
+    }
+
+    /// Waits, within a bound, until the projections `names` have applied event `after`.
+    func waitForProjections(reaching after: UInt64, _ names: [String]) async throws {
         let deadline = ContinuousClock.now + readYourWritesTimeout
         while true {
             let checkpoints = try queries.checkpoints()
@@ -140,9 +145,18 @@ extension RouteContext {
         if detail.bodiesExpired {
             throw APIError(.gone, "gone", "the \(part) body of entry \(detail.entry.seq) expired (body retention) and was removed")
         }
-        let body = LogDetailAnswer.bodyJSON(part == "request" ? detail.request.requestBody : detail.request.responseBody)
-        var response = bytesResponse(.ok, body, contentType: "application/json")
-        response.headers[.contentDisposition] = "attachment; filename=\"\(detail.request.connectionID)-\(detail.entry.seq)-\(part).json\""
+        let stored = part == "request" ? detail.request.requestBody : detail.request.responseBody
+        let name = "\(detail.request.connectionID)-\(detail.entry.seq)-\(part)"
+        // Text is served as a JSON file; bytes that are not UTF-8 as they were logged, since
+        // no JSON document carries them unchanged.
+        var response: Response
+        if let json = LogDetailAnswer.bodyJSON(stored) {
+            response = bytesResponse(.ok, json, contentType: "application/json")
+            response.headers[.contentDisposition] = "attachment; filename=\"\(name).json\""
+        } else {
+            response = bytesResponse(.ok, stored, contentType: "application/octet-stream")
+            response.headers[.contentDisposition] = "attachment; filename=\"\(name).bin\""
+        }
         return response
     }
 

@@ -22,6 +22,7 @@ extension Router where Context == BasicRequestContext {
     /// Every endpoint of docs/openapi.yaml.
     func addJunctionRoutes(_ c: RouteContext) {
         addCommandRoutes(c)
+        addUserRoutes(c)
         addIngestionRoutes(c)
         addQueryRoutes(c)
         addOperationsRoutes(c)

@@ -137,7 +137,8 @@ public actor Notifier {
             d.due = e.nextAttemptAt
             deliveries[e.deliveryID] = d
         case .accountRegistered, .locationRegistered, .connectionReconnected, .connectionBlocked, .connectionUnblocked,
-             .requestLogged, .requestBodiesExpired, .requestsRolledUp, .connectionTombstoned, .retentionApplied, .unknown:
+             .requestLogged, .requestBodiesExpired, .requestsRolledUp, .connectionTombstoned, .retentionApplied,
+             .userRegistered, .userPasswordChanged, .userRemoved, .unknown:
             break
         }
     }

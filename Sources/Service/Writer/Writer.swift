@@ -29,7 +29,7 @@ public final class Writer: Sendable {
     public typealias TokenOwner = Domain.TokenOwner
 
     public let journal: Journal
-    private let state: Mutex<HubState>
+    let state: Mutex<HubState>
     private let gate = AsyncLock()
     private let tokens: TokenIssuer
     private let allowPrivateCallbacks: Bool
@@ -62,7 +62,7 @@ public final class Writer: Sendable {
     ///
     /// With an idempotency key already used, the command is not decided again (the state
     /// has moved on since): `replay` with the first append's number is the answer.
-    private func command(
+    func command(
         key: IdempotencyKey? = nil, replay: Receipt? = nil, _ decide: @Sendable (HubState) throws -> (Event, Receipt)
     ) async throws -> Receipt {
         try await gate.withLock {

@@ -1,0 +1,97 @@
+/// The stylesheet and the script, served by the daemon itself (no CDN: the page works
+/// with no internet). The pages run without the script; it only saves clicks.
+public enum Assets {
+    public static let stylesheet = #"""
+    :root { --ink: #1d2330; --muted: #5d6677; --line: #dfe3ea; --accent: #0b6bcb; --bg: #f5f7fa;
+            --ok: #1f8a4c; --warn: #b26a00; --bad: #c0392b; font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
+    * { box-sizing: border-box; }
+    body { margin: 0; color: var(--ink); background: var(--bg); font-size: 15px; }
+    header.top { display: flex; align-items: center; gap: 24px; padding: 10px 24px; background: #fff; border-bottom: 1px solid var(--line); }
+    .brand { font-weight: 700; font-size: 18px; color: var(--ink); text-decoration: none; }
+    nav.main { display: flex; gap: 16px; }
+    nav.main a { color: var(--muted); text-decoration: none; font-weight: 600; letter-spacing: .02em; padding: 6px 0; }
+    nav.main a[aria-current="page"] { color: var(--accent); border-bottom: 2px solid var(--accent); }
+    .who { margin-left: auto; display: flex; align-items: center; gap: 12px; color: var(--muted); }
+    main { max-width: 1200px; margin: 0 auto; padding: 20px 24px 48px; }
+    h1 { font-size: 24px; margin: 8px 0 16px; }
+    h2 { font-size: 18px; margin: 0 0 8px; }
+    h3 { font-size: 14px; margin: 14px 0 6px; color: var(--muted); text-transform: uppercase; }
+    a { color: var(--accent); }
+    button, .button { font: inherit; padding: 6px 14px; border-radius: 6px; border: 1px solid var(--accent); background: var(--accent); color: #fff; cursor: pointer; text-decoration: none; display: inline-block; }
+    button[disabled] { background: #c9ced8; border-color: #c9ced8; color: #fff; cursor: not-allowed; }
+    button.danger { background: var(--bad); border-color: var(--bad); }
+    .inline { display: inline; }
+    .who button { background: transparent; color: var(--accent); border-color: var(--line); }
+    .toolbar { display: flex; align-items: center; gap: 16px; margin-bottom: 16px; flex-wrap: wrap; }
+    select, input { font: inherit; padding: 5px 8px; border: 1px solid var(--line); border-radius: 6px; background: #fff; }
+    table { width: 100%; border-collapse: collapse; background: #fff; border: 1px solid var(--line); border-radius: 8px; }
+    th, td { text-align: left; padding: 9px 12px; border-bottom: 1px solid var(--line); vertical-align: top; }
+    thead th { font-size: 12px; letter-spacing: .04em; color: var(--muted); text-transform: uppercase; background: #fafbfc; }
+    td.number, th.number { text-align: right; }
+    td.url code { word-break: break-all; }
+    .status { font-size: 12px; font-weight: 600; padding: 2px 8px; border-radius: 10px; }
+    .status-active { background: #e3f4ea; color: var(--ok); }
+    .status-blocked { background: #fff1dc; color: var(--warn); }
+    .status-disconnected { background: #eceef2; color: var(--muted); }
+    .code-2xx { color: var(--ok); } .code-3xx { color: var(--muted); } .code-4xx { color: var(--warn); } .code-5xx { color: var(--bad); }
+    details.menu { position: relative; }
+    details.menu summary { list-style: none; cursor: pointer; border: 1px solid var(--line); border-radius: 6px; padding: 4px 10px; background: #fff; }
+    details.menu summary::-webkit-details-marker { display: none; }
+    details.menu ul { position: absolute; right: 0; z-index: 5; margin: 4px 0 0; padding: 6px 0; list-style: none; background: #fff; border: 1px solid var(--line); border-radius: 8px; box-shadow: 0 6px 18px rgba(0,0,0,.12); min-width: 200px; }
+    details.menu li a, details.menu li button { display: block; width: 100%; text-align: left; padding: 7px 14px; color: var(--ink); text-decoration: none; background: none; border: 0; border-radius: 0; }
+    details.menu li a:hover, details.menu li button:hover { background: var(--bg); }
+    .general { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 14px 18px; margin-bottom: 16px; }
+    dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 6px 18px; margin: 8px 0; }
+    dl.facts dt { color: var(--muted); }
+    dl.facts dd { margin: 0; }
+    nav.tabs { display: flex; gap: 16px; margin-top: 8px; }
+    details.filter { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 10px 16px; margin-bottom: 16px; }
+    details.filter summary { cursor: pointer; color: var(--accent); font-weight: 600; }
+    details.filter fieldset { border: 0; padding: 6px 0; margin: 0; display: flex; flex-wrap: wrap; gap: 12px; }
+    details.filter legend { font-size: 12px; color: var(--muted); text-transform: uppercase; padding: 0; margin-bottom: 4px; }
+    .parts { display: grid; grid-template-columns: 1fr 1fr; gap: 16px; }
+    .part { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 14px; min-width: 0; }
+    pre.body { background: #f7f8fa; border: 1px solid var(--line); border-radius: 6px; padding: 10px; overflow: auto; max-height: 480px; font-size: 13px; }
+    .download { font-size: 13px; margin-left: 8px; }
+    .chart { background: #fff; border: 1px solid var(--line); border-radius: 8px; max-width: 100%; height: auto; }
+    .chart .bar { fill: var(--accent); }
+    .chart .errors { fill: var(--bad); }
+    .chart .hover { fill: transparent; }
+    .chart .day:hover .hover { fill: #eef4fb; }
+    .chart .axis { stroke: var(--line); }
+    .chart .date { font-size: 10px; fill: var(--muted); text-anchor: middle; }
+    .legend .swatch { display: inline-block; width: 10px; height: 10px; border-radius: 2px; }
+    .legend .swatch.bar { background: var(--accent); } .legend .swatch.errors { background: var(--bad); }
+    .error { color: var(--bad); font-weight: 600; }
+    .advice { background: #fff8e6; border-left: 3px solid var(--warn); padding: 8px 12px; }
+    .reason { color: var(--muted); font-size: 13px; margin-left: 8px; }
+    .login, .confirm, .form-page, .error-page { max-width: 560px; background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 20px 24px; }
+    .login label, .form-page label { display: block; margin: 10px 0; }
+    .login input, .form-page input { display: block; width: 100%; margin-top: 4px; }
+    .empty { color: var(--muted); }
+    .js .js-hidden { display: none; }
+    @media (max-width: 800px) { .parts { grid-template-columns: 1fr; } }
+    """#
+
+    public static let script = #"""
+    "use strict";
+    document.documentElement.classList.add("js");
+    document.addEventListener("DOMContentLoaded", function () {
+      // A choice of place or account shows its page at once.
+      document.querySelectorAll("select.autosubmit").forEach(function (select) {
+        select.addEventListener("change", function () { select.form.submit(); });
+      });
+      // One Actions menu open at a time; a click elsewhere closes it.
+      var menus = document.querySelectorAll("details.menu");
+      menus.forEach(function (menu) {
+        menu.addEventListener("toggle", function () {
+          if (!menu.open) return;
+          menus.forEach(function (other) { if (other !== menu) other.open = false; });
+        });
+      });
+      document.addEventListener("click", function (event) {
+        menus.forEach(function (menu) { if (!menu.contains(event.target)) menu.open = false; });
+      });
+    });
+    """#
+}

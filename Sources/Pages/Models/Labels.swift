@@ -1,0 +1,202 @@
+/// A language the back office speaks.
+public enum Language: String, Sendable, CaseIterable {
+    case fr, en
+
+    /// The first language of an `Accept-Language` header this page speaks, French otherwise
+    /// (the hub's own language).
+    public static func preferred(acceptLanguage: String?) -> Language {
+        guard let header = acceptLanguage else { return .fr }
+        var best: (Language, Double)?
+        for item in header.split(separator: ",") {
+            let parts = item.split(separator: ";").map { $0.trimmingSpaces() }
+            guard let tag = parts.first?.lowercased() else { continue }
+            let quality = parts.dropFirst().first { $0.hasPrefix("q=") }.flatMap { Double($0.dropFirst(2)) } ?? 1
+            guard quality > 0, let language = Language.allCases.first(where: { tag == $0.rawValue || tag.hasPrefix($0.rawValue + "-") }) else { continue }
+            if best == nil || quality > best!.1 { best = (language, quality) }
+        }
+        return best?.0 ?? .fr
+    }
+
+    public var labels: Labels { self == .fr ? .fr : .en }
+}
+
+extension Substring {
+    func trimmingSpaces() -> String {
+        String(drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
+    }
+}
+
+/// Every word the pages show, in one language. The French ones are the seed page's own.
+public struct Labels: Sendable {
+    public var lang: String
+    public var product = "Junction"
+    public var connections: String
+    public var connectionsTitle: String
+    public var seeApps: String
+    public var allLocations: String
+    public var connect: String
+    public var open: String
+    public var actions: String
+    public var showActivity: String
+    public var seeLogs: String
+    public var block: String
+    public var unblock: String
+    public var disconnect: String
+    public var reconnect: String
+    public var confirm: String
+    public var cancel: String
+    public var edit: String
+    public var reset: String
+    public var apply: String
+    public var time: String
+    public var resource: String
+    public var method: String
+    public var url: String
+    public var response: String
+    public var accessToken: String
+    public var scope: String
+    public var customerList: String
+    public var catalog: String
+    public var app: String
+    public var instance: String
+    public var level: String
+    public var status: String
+    public var lastRequest: String
+    public var requests: String
+    public var levelAccount: String
+    public var levelLocation: String
+    public var levelEither: String
+    public var statusActive: String
+    public var statusBlocked: String
+    public var statusDisconnected: String
+    public var showDisconnected: String
+    public var hideDisconnected: String
+    public var noConnections: String
+    public var availableApps: String
+    public var activity: String
+    public var activityIntro: String
+    public var total: String
+    public var errors: String
+    public var logs: String
+    public var generalInformation: String
+    public var filter: String
+    public var statusClass: String
+    public var since: String
+    public var until: String
+    public var search: String
+    public var searchHint: String
+    public var noLogs: String
+    public var nextPage: String
+    public var request: String
+    public var headers: String
+    public var body: String
+    public var download: String
+    public var bodiesExpired: String
+    public var binaryBody: String
+    public var callbacks: String
+    public var resend: String
+    public var attempt: String
+    public var answer: String
+    public var noCallbacks: String
+    public var login: String
+    public var logout: String
+    public var email: String
+    public var password: String
+    public var loginFailed: String
+    public var blockQuestion: String
+    public var blockExplanation: String
+    public var disconnectQuestion: String
+    public var disconnectExplanation: String
+    public var adviceBlockRather: String
+    public var grantTitle: String
+    public var grantExplanation: String
+    public var deviceID: String
+    public var optional: String
+    public var tokenShownOnce: String
+    public var connectionCreated: String
+    public var alreadyConnected: String
+    public var reconnectExplanation: String
+    public var back: String
+    public var account: String
+    public var language: String
+    public var none: String
+    public var errorTitle: String
+    public var notFound: String
+    public var forbiddenForm: String
+    public var duration: String
+    public var requestID: String
+    public var location: String
+}
+
+extension Labels {
+    public static let fr = Labels(
+        lang: "fr", connections: "CONNEXIONS", connectionsTitle: "Connexions", seeApps: "Voir les apps disponibles",
+        allLocations: "Tous les points de vente", connect: "Connecter", open: "Ouvrir", actions: "Actions",
+        showActivity: "Afficher l'activité", seeLogs: "Voir les logs", block: "Bloquer", unblock: "Débloquer",
+        disconnect: "Déconnecter", reconnect: "Reconnecter", confirm: "Confirmer", cancel: "Annuler", edit: "Éditer",
+        reset: "Réinitialiser", apply: "Appliquer", time: "HEURE", resource: "RESSOURCE", method: "MÉTHODE", url: "URL",
+        response: "RÉPONSE", accessToken: "Jeton d'accès", scope: "Portée", customerList: "Liste de clients",
+        catalog: "Catalogue", app: "App", instance: "Instance", level: "Niveau", status: "Statut",
+        lastRequest: "Dernière requête", requests: "Requêtes", levelAccount: "Compte", levelLocation: "Point de vente",
+        levelEither: "Compte ou point de vente", statusActive: "Active", statusBlocked: "Bloquée",
+        statusDisconnected: "Déconnectée", showDisconnected: "Afficher les connexions déconnectées",
+        hideDisconnected: "Masquer les connexions déconnectées", noConnections: "Aucune connexion ici.",
+        availableApps: "Apps disponibles", activity: "Activité",
+        activityIntro: "Nombre de transactions enregistrées au cours des 30 derniers jours", total: "Total",
+        errors: "erreurs", logs: "Logs de connexion", generalInformation: "Informations générales", filter: "Filtre",
+        statusClass: "Classe de réponse", since: "Depuis", until: "Jusqu'à", search: "Recherche",
+        searchHint: "URL ou identifiant de requête", noLogs: "Aucun log ne correspond.", nextPage: "Page suivante",
+        request: "Requête", headers: "En-têtes", body: "Contenu", download: "Télécharger",
+        bodiesExpired: "Les contenus de la requête et de la réponse ont expiré (durée de conservation) et ont été supprimés ; l'entrée et ses comptes restent.",
+        binaryBody: "Contenu binaire (pas du texte UTF-8) : téléchargez-le pour le lire.", callbacks: "Rappels",
+        resend: "Renvoyer", attempt: "Tentative", answer: "Réponse", noCallbacks: "Aucun rappel.",
+        login: "Connexion", logout: "Déconnexion", email: "E-mail", password: "Mot de passe",
+        loginFailed: "E-mail ou mot de passe incorrect.", blockQuestion: "Bloquer cette application ?",
+        blockExplanation: "Bloquer une application l'empêche temporairement d'accéder à l'API. Vous pouvez la débloquer à tout moment afin de rétablir l'accès.",
+        disconnectQuestion: "Déconnecter cette application ?",
+        disconnectExplanation: "Déconnecter une application supprime la connexion. L'application est informée de la déconnexion, ce qui peut entraîner la réinitialisation ou la suppression de votre compte dans l'application.",
+        adviceBlockRather: "Si vous êtes susceptible de réutiliser l'application, il convient de la bloquer plutôt que de la déconnecter.",
+        grantTitle: "Octroyer l'accès", grantExplanation: "L'application demande l'accès suivant à votre compte :",
+        deviceID: "Identifiant d'appareil", optional: "facultatif",
+        tokenShownOnce: "Copiez ce jeton maintenant : il ne sera plus affiché.", connectionCreated: "Application connectée.",
+        alreadyConnected: "Cette application était déjà connectée ici ; voici son jeton.",
+        reconnectExplanation: "Changer le catalogue ou la liste de clients de la connexion.", back: "Retour",
+        account: "Compte", language: "Langue", none: "—", errorTitle: "Erreur", notFound: "Cette page n'existe pas.",
+        forbiddenForm: "Ce formulaire a expiré ou ne vient pas de cette page ; rechargez la page et recommencez.",
+        duration: "Durée", requestID: "Identifiant de requête", location: "Point de vente")
+
+    public static let en = Labels(
+        lang: "en", connections: "CONNECTIONS", connectionsTitle: "Connections", seeApps: "See available apps",
+        allLocations: "All locations", connect: "Connect", open: "Open", actions: "Actions",
+        showActivity: "Show activity", seeLogs: "See logs", block: "Block", unblock: "Unblock",
+        disconnect: "Disconnect", reconnect: "Reconnect", confirm: "Confirm", cancel: "Cancel", edit: "Edit",
+        reset: "Reset", apply: "Apply", time: "TIME", resource: "RESOURCE", method: "METHOD", url: "URL",
+        response: "RESPONSE", accessToken: "Access token", scope: "Scope", customerList: "Customer list",
+        catalog: "Catalog", app: "App", instance: "Instance", level: "Level", status: "Status",
+        lastRequest: "Last request", requests: "Requests", levelAccount: "Account", levelLocation: "Location",
+        levelEither: "Account or location", statusActive: "Active", statusBlocked: "Blocked",
+        statusDisconnected: "Disconnected", showDisconnected: "Show disconnected connections",
+        hideDisconnected: "Hide disconnected connections", noConnections: "No connections here.",
+        availableApps: "Available apps", activity: "Activity",
+        activityIntro: "Transactions recorded over the last 30 days", total: "Total", errors: "errors",
+        logs: "Connection logs", generalInformation: "General information", filter: "Filter",
+        statusClass: "Response class", since: "Since", until: "Until", search: "Search",
+        searchHint: "URL or request id", noLogs: "No logs match.", nextPage: "Next page", request: "Request",
+        headers: "Headers", body: "Body", download: "Download",
+        bodiesExpired: "The request and response bodies expired (body retention) and were removed; the entry and its counts remain.",
+        binaryBody: "Binary body (not UTF-8 text): download it to read it.", callbacks: "Callbacks",
+        resend: "Resend", attempt: "Attempt", answer: "Answer", noCallbacks: "No callbacks.", login: "Log in",
+        logout: "Log out", email: "E-mail", password: "Password", loginFailed: "Wrong e-mail or password.",
+        blockQuestion: "Block this app?",
+        blockExplanation: "Blocking an app stops it from using the API for now. You can unblock it at any time to give its access back.",
+        disconnectQuestion: "Disconnect this app?",
+        disconnectExplanation: "Disconnecting an app removes the connection. The app is told, which may reset or delete your account in the app.",
+        adviceBlockRather: "If you may use the app again, block it rather than disconnect it.",
+        grantTitle: "Grant access", grantExplanation: "The app asks for this access to your account:",
+        deviceID: "Device id", optional: "optional", tokenShownOnce: "Copy this token now: it will not be shown again.",
+        connectionCreated: "App connected.", alreadyConnected: "This app was already connected here; here is its token.",
+        reconnectExplanation: "Switch the connection's catalog or customer list.", back: "Back", account: "Account",
+        language: "Language", none: "—", errorTitle: "Error", notFound: "This page does not exist.",
+        forbiddenForm: "This form expired or does not come from this page; reload the page and try again.",
+        duration: "Duration", requestID: "Request id", location: "Location")
+}

@@ -1,0 +1,109 @@
+public import Answers
+public import Events
+
+/// **Voir les logs**: the general information, the filter (**Éditer**, **Réinitialiser**)
+/// and the entries newest first, with the zone's offset in the time column's header.
+public struct LogListPage: Sendable {
+    public struct Row: Sendable {
+        public var seq: UInt64
+        public var time: String
+        public var resource: String
+        public var method: String
+        public var url: String
+        public var status: UInt64
+        /// `2xx` … `5xx`, for the stylesheet.
+        public var statusKey: String
+        public var detailURL: String
+        public var bodiesExpired: Bool
+    }
+
+    /// What the filter holds, as the form sent it.
+    public struct Filter: Sendable {
+        public var resources: Set<String>
+        public var methods: Set<String>
+        public var statusClasses: Set<String>
+        public var since: String
+        public var until: String
+        public var search: String
+
+        public init(
+            resources: Set<String> = [], methods: Set<String> = [], statusClasses: Set<String> = [],
+            since: String = "", until: String = "", search: String = ""
+        ) {
+            self.resources = resources
+            self.methods = methods
+            self.statusClasses = statusClasses
+            self.since = since
+            self.until = until
+            self.search = search
+        }
+
+        public var isEmpty: Bool {
+            resources.isEmpty && methods.isEmpty && statusClasses.isEmpty && since.isEmpty && until.isEmpty && search.isEmpty
+        }
+
+        /// The filter as a query string (`resource=orders&method=GET…`), without the cursor.
+        public var query: String {
+            var items: [String] = []
+            for r in resources.sorted() { items.append("resource=" + URLText.query(r)) }
+            for m in methods.sorted() { items.append("method=" + URLText.query(m)) }
+            for s in statusClasses.sorted() { items.append("status=" + URLText.query(s)) }
+            if !since.isEmpty { items.append("since=" + URLText.query(since)) }
+            if !until.isEmpty { items.append("until=" + URLText.query(until)) }
+            if !search.isEmpty { items.append("q=" + URLText.query(search)) }
+            return items.joined(separator: "&")
+        }
+    }
+
+    public var chrome: Chrome
+    public var connection: ConnectionHeader
+    public var filterOpen: Bool
+    public var action: String
+    public var resetURL: String
+    public var resources: [Option]
+    public var methods: [Option]
+    public var statusClasses: [Option]
+    public var since: String
+    public var until: String
+    public var search: String
+    public var timeHeader: String
+    public var rows: [Row]
+    /// Stored, not computed: the templates read values through reflection.
+    public private(set) var hasRows = false
+    public var nextURL: String?
+    /// Set when the search stopped before a full page (it reads a bounded number of entries
+    /// per page); the next page goes on from there.
+    public var searchedPart: Bool
+
+    public init(
+        chrome: Chrome, connection: ConnectionHeader, entries: [LogEntryAnswer], nextCursor: String?,
+        filter: Filter, knownResources: [String], offsetLabel: String, editing: Bool, searchedPart: Bool = false
+    ) {
+        self.chrome = chrome
+        self.connection = connection
+        let base = "/connections/\(URLText.path(connection.id))/logs"
+        action = base
+        resetURL = base
+        filterOpen = editing || !filter.isEmpty
+        resources = Set(knownResources).union(filter.resources).sorted().map {
+            Option(value: $0, label: $0, selected: filter.resources.contains($0))
+        }
+        methods = HTTPMethod.allCases.map { Option(value: $0.name, label: $0.name, selected: filter.methods.contains($0.name)) }
+        statusClasses = StatusClass.allCases.filter { $0 != .informational }.map {
+            Option(value: $0.name, label: $0.name, selected: filter.statusClasses.contains($0.name))
+        }
+        since = filter.since
+        until = filter.until
+        search = filter.search
+        timeHeader = "\(chrome.t.time) (\(offsetLabel))"
+        rows = entries.map { e in
+            Row(seq: e.seq, time: LocalDisplay.time(e.time, zone: connection.timeZone), resource: e.resource, method: e.method,
+                url: e.url, status: e.status, statusKey: StatusClass(status: Int(e.status))?.name ?? "other",
+                detailURL: "\(base)/\(e.seq)", bodiesExpired: e.bodiesExpired)
+        }
+        let query = filter.query
+        nextURL = nextCursor.map { "\(base)?\(query.isEmpty ? "" : query + "&")cursor=\(URLText.query($0))" }
+        self.searchedPart = searchedPart
+        hasRows = !rows.isEmpty
+    }
+}

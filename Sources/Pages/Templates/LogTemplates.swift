@@ -1,0 +1,156 @@
+extension Templates {
+    static let connectionHeader = #"""
+    {{#connection}}
+    <section class="general" id="general-information">
+      <h2>{{app}} <span class="status status-{{statusKey}}" id="connection-status">{{status}}</span></h2>
+      <p class="place">{{place}}</p>
+      <dl class="facts">
+        <dt>{{chrome.t.accessToken}}</dt><dd><code id="masked-token">{{accessToken}}</code></dd>
+        <dt>{{chrome.t.scope}}</dt><dd><code id="scope">{{scope}}</code></dd>
+        {{#customerList}}<dt>{{chrome.t.customerList}}</dt><dd id="customer-list">{{.}}</dd>{{/customerList}}
+        {{#catalog}}<dt>{{chrome.t.catalog}}</dt><dd id="catalog">{{.}}</dd>{{/catalog}}
+      </dl>
+      <nav class="tabs">
+        <a href="{{activityURL}}" id="tab-activity">{{chrome.t.activity}}</a>
+        <a href="{{logsURL}}" id="tab-logs">{{chrome.t.logs}}</a>
+        {{#isDisconnected}}<a href="{{callbacksURL}}" id="tab-callbacks">{{chrome.t.callbacks}}</a>{{/isDisconnected}}
+      </nav>
+    </section>
+    {{/connection}}
+    """#
+
+    static let activity = #"""
+    {{> head}}
+    <h1>{{chrome.t.activity}}</h1>
+    {{> connectionHeader}}
+    <section class="activity">
+      <p>{{chrome.t.activityIntro}} · {{chrome.t.total}} : <strong id="activity-total">{{total}}</strong></p>
+      <svg class="chart" id="activity-chart" viewBox="0 0 {{chartWidth}} {{chartHeight}}" width="{{chartWidth}}" height="{{chartHeight}}" role="img" aria-label="{{chrome.t.activity}}">
+        <line x1="0" y1="{{baseline}}" x2="{{chartWidth}}" y2="{{baseline}}" class="axis"/>
+        {{#bars}}
+        <g class="day" data-date="{{date}}" data-total="{{total}}" data-errors="{{errors}}">
+          <title>{{title}}</title>
+          <rect class="hover" x="{{x}}" y="0" width="{{width}}" height="{{baseline}}"/>
+          <rect class="bar" x="{{x}}" y="{{y}}" width="{{width}}" height="{{height}}"/>
+          {{#hasErrors}}<rect class="errors" x="{{x}}" y="{{errorY}}" width="{{width}}" height="{{errorHeight}}"/>{{/hasErrors}}
+          {{#label}}<text x="{{labelX}}" y="{{labelY}}" class="date">{{.}}</text>{{/label}}
+        </g>
+        {{/bars}}
+      </svg>
+      <p class="legend"><span class="swatch bar"></span> {{chrome.t.requests}} <span class="swatch errors"></span> {{chrome.t.errors}} (4xx, 5xx)</p>
+    </section>
+    {{> foot}}
+    """#
+
+    static let logs = #"""
+    {{> head}}
+    <h1>{{chrome.t.logs}}</h1>
+    {{> connectionHeader}}
+    <details class="filter" id="filter" {{#filterOpen}}open{{/filterOpen}}>
+      <summary id="edit-filter">{{chrome.t.edit}}</summary>
+      <form method="get" action="{{action}}" id="filter-form">
+        <fieldset><legend>{{chrome.t.resource}}</legend>
+          {{#resources}}<label><input type="checkbox" name="resource" value="{{value}}" {{#selected}}checked{{/selected}}> {{label}}</label>{{/resources}}
+        </fieldset>
+        <fieldset><legend>{{chrome.t.method}}</legend>
+          {{#methods}}<label><input type="checkbox" name="method" value="{{value}}" {{#selected}}checked{{/selected}}> {{label}}</label>{{/methods}}
+        </fieldset>
+        <fieldset><legend>{{chrome.t.statusClass}}</legend>
+          {{#statusClasses}}<label><input type="checkbox" name="status" value="{{value}}" {{#selected}}checked{{/selected}}> {{label}}</label>{{/statusClasses}}
+        </fieldset>
+        <fieldset><legend>{{timeHeader}}</legend>
+          <label>{{chrome.t.since}} <input type="datetime-local" name="since" value="{{since}}" step="1"></label>
+          <label>{{chrome.t.until}} <input type="datetime-local" name="until" value="{{until}}" step="1"></label>
+        </fieldset>
+        <fieldset><legend>{{chrome.t.search}}</legend>
+          <input type="search" name="q" value="{{search}}" placeholder="{{chrome.t.searchHint}}" id="search">
+        </fieldset>
+        <button type="submit" id="apply-filter">{{chrome.t.apply}}</button>
+        <a href="{{resetURL}}" id="reset-filter">{{chrome.t.reset}}</a>
+      </form>
+    </details>
+    {{#hasRows}}
+    <table class="logs" id="logs">
+      <thead><tr><th>{{timeHeader}}</th><th>{{chrome.t.resource}}</th><th>{{chrome.t.method}}</th><th>{{chrome.t.url}}</th><th>{{chrome.t.response}}</th></tr></thead>
+      <tbody>
+      {{#rows}}
+      <tr class="entry" data-seq="{{seq}}">
+        <td><a href="{{detailURL}}" class="open-entry">{{time}}</a></td>
+        <td class="resource">{{resource}}</td>
+        <td class="method">{{method}}</td>
+        <td class="url"><code>{{url}}</code></td>
+        <td class="status-code code-{{statusKey}}">{{status}}</td>
+      </tr>
+      {{/rows}}
+      </tbody>
+    </table>
+    {{/hasRows}}
+    {{^hasRows}}<p class="empty" id="no-logs">{{chrome.t.noLogs}}</p>{{/hasRows}}
+    {{#nextURL}}<p class="pager"><a href="{{.}}" id="next-page" rel="next">{{chrome.t.nextPage}}</a></p>{{/nextURL}}
+    {{> foot}}
+    """#
+
+    static let logDetail = #"""
+    {{> head}}
+    <h1>{{chrome.t.logs}}</h1>
+    {{> connectionHeader}}
+    <section class="entry-detail" id="entry-detail" data-seq="{{seq}}">
+      <p><a href="{{backURL}}" id="back-to-logs">{{chrome.t.back}}</a></p>
+      <dl class="facts">
+        <dt>{{timeHeader}}</dt><dd>{{time}}</dd>
+        <dt>{{chrome.t.resource}}</dt><dd>{{resource}}</dd>
+        <dt>{{chrome.t.method}}</dt><dd id="entry-method">{{method}}</dd>
+        <dt>{{chrome.t.url}}</dt><dd><code id="entry-url">{{url}}</code></dd>
+        <dt>{{chrome.t.response}}</dt><dd id="entry-status">{{status}}</dd>
+        <dt>{{chrome.t.duration}}</dt><dd>{{duration}}</dd>
+        {{#requestID}}<dt>{{chrome.t.requestID}}</dt><dd><code>{{.}}</code></dd>{{/requestID}}
+      </dl>
+      {{#bodiesExpired}}<p class="advice" id="bodies-expired">{{chrome.t.bodiesExpired}}</p>{{/bodiesExpired}}
+      <div class="parts">
+      {{#request}}
+      <section class="part" id="request-part">
+        <h2>{{title}} {{^bodiesExpired}}<a href="{{downloadURL}}" class="download" id="download-request" download title="{{chrome.t.download}}" aria-label="{{chrome.t.download}}">⤓ JSON</a>{{/bodiesExpired}}</h2>
+        <h3>{{chrome.t.headers}}</h3>
+        {{#hasHeaders}}<table class="headers">{{#headers}}<tr><th>{{name}}</th><td><code>{{value}}</code></td></tr>{{/headers}}</table>{{/hasHeaders}}
+        <h3>{{chrome.t.body}}</h3>
+        {{#isBinary}}<p>{{chrome.t.binaryBody}}</p>{{/isBinary}}
+        {{#body}}<pre class="body" id="request-body">{{.}}</pre>{{/body}}
+      </section>
+      {{/request}}
+      {{#response}}
+      <section class="part" id="response-part">
+        <h2>{{title}} {{status}} {{^bodiesExpired}}<a href="{{downloadURL}}" class="download" id="download-response" download title="{{chrome.t.download}}" aria-label="{{chrome.t.download}}">⤓ JSON</a>{{/bodiesExpired}}</h2>
+        <h3>{{chrome.t.headers}}</h3>
+        {{#hasHeaders}}<table class="headers">{{#headers}}<tr><th>{{name}}</th><td><code>{{value}}</code></td></tr>{{/headers}}</table>{{/hasHeaders}}
+        <h3>{{chrome.t.body}}</h3>
+        {{#isBinary}}<p>{{chrome.t.binaryBody}}</p>{{/isBinary}}
+        {{#body}}<pre class="body" id="response-body">{{.}}</pre>{{/body}}
+      </section>
+      {{/response}}
+      </div>
+    </section>
+    {{> foot}}
+    """#
+
+    static let callbacks = #"""
+    {{> head}}
+    <h1>{{chrome.t.callbacks}}</h1>
+    {{> connectionHeader}}
+    {{#canResend}}
+    <form method="post" action="{{resendAction}}" id="resend-form">
+      <input type="hidden" name="csrf" value="{{chrome.csrf}}">
+      <button type="submit" id="resend">{{chrome.t.resend}}</button>
+    </form>
+    {{/canResend}}
+    {{#hasRows}}
+    <table class="callbacks" id="callbacks">
+      <thead><tr><th>{{chrome.t.time}}</th><th>{{chrome.t.attempt}}</th><th>{{chrome.t.url}}</th><th>{{chrome.t.answer}}</th></tr></thead>
+      <tbody>
+      {{#rows}}<tr class="{{#delivered}}delivered{{/delivered}}"><td>{{time}}</td><td>{{attempt}}</td><td><code>{{url}}</code></td><td>{{answer}}{{#next}} → {{.}}{{/next}}</td></tr>{{/rows}}
+      </tbody>
+    </table>
+    {{/hasRows}}
+    {{^hasRows}}<p class="empty">{{chrome.t.noCallbacks}}</p>{{/hasRows}}
+    {{> foot}}
+    """#
+}

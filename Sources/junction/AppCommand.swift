@@ -1,0 +1,56 @@
+import ArgumentParser
+import Events
+import Foundation
+
+/// `junction app add`: registers an app of the hub (through the daemon).
+struct AppCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "app", abstract: "Register apps (through the daemon).",
+        subcommands: [AppAddCommand.self])
+}
+
+/// The level an app connects at.
+enum AppLevelArgument: String, CaseIterable, ExpressibleByArgument {
+    case account, location, either
+}
+
+struct AppAddCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "add", abstract: "Register an app: its level, the scope it asks for, its URLs.",
+        discussion: """
+            An app of level account asks for an account[…] scope, one of level location for a
+            location[…] scope, one of level either for either, e.g. 'location[orders.write,catalog.read]'.
+            With --callback-url the answer holds the secret its disconnect callbacks are signed
+            with; it is shown only once.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var socket: SocketOption
+    @Option(help: "The app id (1 to 64 letters, digits, - or _).") var id: String
+    @Option(help: "The app's name.") var name: String
+    @Option(help: "The level it connects at.") var level: AppLevelArgument
+    @Option(help: "The scope it asks for.") var scope: String
+    @Option(name: .customLong("open-url"), help: ArgumentHelp("Where the app is opened from the back office (http or https).", valueName: "URL"))
+    var openURL: String?
+    @Option(name: .customLong("callback-url"), help: ArgumentHelp("Where a disconnect is announced to the app (http or https).", valueName: "URL"))
+    var callbackURL: String?
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() async throws {
+        let body = SocketClient.body([("app_id", id), ("name", name), ("level", level.rawValue), ("scope", scope),
+                                      ("open_url", openURL), ("disconnect_callback_url", callbackURL)])
+        let reply = try await socket.client(global).send(.post, "/v1/apps", body: body)
+        let secret = reply.json?["callback_secret"]?.stringValue
+        if json, secret != nil {
+            FileHandle.standardError.write(Data("the callback_secret is shown only once: keep it\n".utf8))
+        }
+        printReceipt(reply, json: json) { v in
+            var text = "registered app \(id) (event \(v["seq"]?.integerValue ?? 0))"
+            if let secret {
+                text += "\ncallback secret  \(secret)"
+                text += "\n(shown only once: keep it to check the X-Junction-Signature of the app's disconnect callbacks)"
+            }
+            return text
+        }
+    }
+}

@@ -1,0 +1,89 @@
+import Answers
+import Domain
+import Events
+import Foundation
+@testable import Pages
+@testable import Projections
+import Testing
+
+struct PagesTests {
+    static let t = Timestamp(rfc3339: "2026-11-29T09:14:03Z")!
+
+    @Test func theLanguageComesFromAcceptLanguageAndFrenchIsTheDefault() {
+        #expect(Language.preferred(acceptLanguage: nil) == .fr)
+        #expect(Language.preferred(acceptLanguage: "en-GB,en;q=0.9") == .en)
+        #expect(Language.preferred(acceptLanguage: "de-DE, en;q=0.5, fr;q=0.8") == .fr)
+        #expect(Language.preferred(acceptLanguage: "de, fr;q=0") == .fr)
+        #expect(Language.preferred(acceptLanguage: "es") == .fr)
+        // The seed's own words.
+        #expect(Labels.fr.connections == "CONNEXIONS" && Labels.fr.seeApps == "Voir les apps disponibles")
+        #expect(Labels.fr.showActivity == "Afficher l'activité" && Labels.fr.reset == "Réinitialiser")
+    }
+
+    /// Indenting changes whitespace only: every token keeps its text (big integers,
+    /// exponents, strings with brackets and escapes).
+    @Test func indentingABodyKeepsEveryToken() throws {
+        let body = #"{"id":12345678901234567890123, "total" : 1e2,"s":"a,{b}:[c] \"q\"","e":{},"l":[ ],"n":[1.50,-0]}"#
+        let pretty = JSONIndenter.indent(Array(body.utf8))
+        func tokens(_ s: String) -> String {
+            var out = "", inString = false, escaped = false
+            for c in s {
+                if inString {
+                    out.append(c)
+                    if escaped { escaped = false } else if c == "\\" { escaped = true } else if c == "\"" { inString = false }
+                } else if c == "\"" {
+                    inString = true
+                    out.append(c)
+                } else if !c.isWhitespace {
+                    out.append(c)
+                }
+            }
+            return out
+        }
+        #expect(tokens(pretty) == tokens(body))
+        #expect(pretty.contains("\n  \"id\": 12345678901234567890123,"))
+        #expect(pretty.contains("\"e\": {}"))
+        #expect(try JSONParser.parse(Array(pretty.utf8)) == JSONParser.parse(Array(body.utf8)))
+    }
+
+    /// What a request carries is shown as text, never as markup.
+    @Test func loggedValuesAreEscaped() {
+        let chrome = Chrome(language: .en, title: "Logs", userEmail: "o@example.com", csrf: "tok", switchLanguageURL: "/language?lang=fr")
+        let entry = LogEntry(seq: 7, time: Self.t, method: .get, resource: "orders<b>", url: "/v1/x?<script>alert(1)</script>",
+                             status: 200, durationMicroseconds: 5, requestID: nil, requestBytes: 0, responseBytes: 0)
+        let answer = LogEntryAnswer(entry, timeZone: "Europe/Paris")
+        let page = LogListPage(
+            chrome: chrome, connection: header(), entries: [answer], nextCursor: "abc", filter: .init(resources: ["orders<b>"]),
+            knownResources: ["orders<b>"], offsetLabel: "UTC+01:00", editing: false)
+        let html = PageRenderer().render(page)
+        #expect(!html.contains("<script>alert(1)</script>") && html.contains("&lt;script&gt;"))
+        #expect(!html.contains("orders<b>"))
+        #expect(html.contains("TIME (UTC+01:00)"))
+        #expect(html.contains("data-seq=\"7\""))
+        #expect(html.contains("cursor=abc"))
+        #expect(html.contains("<details class=\"filter\" id=\"filter\" open>"))
+    }
+
+    /// Every bar of the chart is a day of the answer, in order, with its count.
+    @Test func theChartHasABarADayWithItsCount() {
+        var counts = DayCounts()
+        counts.add(status: 200)
+        counts.add(status: 500)
+        let series = ActivitySeries(connectionID: "c1", timeZone: "UTC", days: (0..<30).map { (LocalDay(20_400 + $0), $0 == 29 ? counts : DayCounts()) })
+        let page = ActivityPage(chrome: Chrome(language: .fr, title: "A", userEmail: "o@e.x", csrf: "", switchLanguageURL: ""),
+                                connection: header(), activity: ActivityAnswer(series))
+        #expect(page.bars.count == 30)
+        #expect(page.bars.last?.total == 2 && page.bars.last?.errors == 1 && page.bars.last?.hasErrors == true)
+        #expect(page.bars.dropLast().allSatisfy { $0.height == 0 })
+        let html = PageRenderer().render(page)
+        #expect(html.components(separatedBy: "<g class=\"day\"").count == 31)
+    }
+
+    func header() -> ConnectionHeader {
+        let record = ConnectionRecord(created: ConnectionCreated(
+            connectionID: "c1", appID: "ubereats", accountID: "3r4s3", locationID: "3r4s3-1", deviceID: nil,
+            scope: "location[orders.read]", customerListID: nil, catalogID: nil, tokenDigest: [], tokenHint: "abcd"), at: Self.t, seq: 4)
+        let view = ConnectionView(record: record, app: nil, place: nil, account: nil)
+        return ConnectionHeader(ConnectionAnswer(view), Labels.en)
+    }
+}
