@@ -296,6 +296,10 @@ def decode_record(seq: int, value: bytes, show_unknown: bool):
         o.string("scope", r.string())
         o.string("open_url", r.optional_string())
         o.string("disconnect_callback_url", r.optional_string())
+        if r.offset < len(r.data):  # field 7, added by a minor revision
+            uris = [r.string() for _ in range(r.uvarint())]
+            if uris:
+                o.raw("redirect_uris", "[" + ",".join(json_string(u) for u in uris) + "]")
     elif kind == 4:  # connectionCreated
         o.string("connection_id", r.string())
         o.string("app_id", r.string())

@@ -74,6 +74,12 @@ public enum ValueRules {
         case .appRegistered(let e):
             if let url = e.openURL { try checkHTTPURL(url, field: "open_url") }
             if let url = e.disconnectCallbackURL { try checkHTTPURL(url, field: "disconnect_callback_url") }
+            for uri in e.redirectURIs {
+                // RFC 6749 §3.1.2: absolute, without a fragment.
+                guard isHTTPURL(uri), !uri.contains("#") else {
+                    throw .invalid("redirect_uris", "\"\(uri)\" is not an http or https URL without a fragment")
+                }
+            }
         case .connectionCreated, .connectionReconnected, .connectionBlocked, .connectionUnblocked, .connectionDisconnected,
              .requestLogged, .callbackAttempted, .callbackResendRequested, .requestBodiesExpired, .requestsRolledUp,
              .connectionTombstoned, .retentionApplied, .userRemoved, .unknown:

@@ -37,6 +37,12 @@ public enum BinaryEventCodec {
             out.appendString(e.scope)
             out.appendOptionalString(e.openURL)
             out.appendOptionalString(e.disconnectCallbackURL)
+            // Field 7, added by a minor revision: written only when there is one, so records
+            // without redirect URIs keep their bytes.
+            if !e.redirectURIs.isEmpty {
+                out.appendVarint(UInt64(e.redirectURIs.count))
+                for uri in e.redirectURIs { out.appendString(uri) }
+            }
         case .connectionCreated(let e):
             out.appendString(e.connectionID)
             out.appendString(e.appID)
@@ -212,9 +218,15 @@ public enum BinaryEventCodec {
             guard let level = ConnectionLevel(rawValue: try r.readByte()) else {
                 throw .invalidValue("connection level", at: levelOffset)
             }
-            payload = .appRegistered(AppRegistered(
+            var app = AppRegistered(
                 appID: appID, name: name, level: level, scope: try r.readString(),
-                openURL: try r.readOptionalString(), disconnectCallbackURL: try r.readOptionalString()))
+                openURL: try r.readOptionalString(), disconnectCallbackURL: try r.readOptionalString())
+            if !r.isAtEnd {
+                let count = try r.readVarint()
+                guard count <= UInt64(r.bytesLeft) else { throw .truncated(at: r.offset) }
+                for _ in 0..<count { app.redirectURIs.append(try r.readString()) }
+            }
+            payload = .appRegistered(app)
         case .connectionCreated:
             payload = .connectionCreated(ConnectionCreated(
                 connectionID: try r.readString(), appID: try r.readString(), accountID: try r.readString(),
@@ -382,6 +394,8 @@ extension [UInt8] {
 public struct ByteReader {
     private let bytes: UnsafeRawBufferPointer
     public private(set) var offset = 0
+
+    public var bytesLeft: Int { bytes.count - offset }
 
     public init(_ bytes: UnsafeRawBufferPointer) {
         self.bytes = bytes

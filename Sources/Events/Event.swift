@@ -173,11 +173,15 @@ public struct AppRegistered: Hashable, Sendable {
     public var openURL: String?
     /// Called with the app instance id when a connection is disconnected.
     public var disconnectCallbackURL: String?
+    /// Where the OAuth authorization-code grant may send the owner back with a code; an
+    /// app with none is connected from the back office only.
+    public var redirectURIs: [String]
 
     public init(
         appID: String, name: String, level: ConnectionLevel, scope: String,
-        openURL: String? = nil, disconnectCallbackURL: String? = nil
+        openURL: String? = nil, disconnectCallbackURL: String? = nil, redirectURIs: [String] = []
     ) {
+        self.redirectURIs = redirectURIs
         self.appID = appID
         self.name = name
         self.level = level

@@ -70,6 +70,11 @@ public enum NDJSONEventCodec {
             w.string("scope", e.scope)
             w.string("open_url", ifPresent: e.openURL)
             w.string("disconnect_callback_url", ifPresent: e.disconnectCallbackURL)
+            if !e.redirectURIs.isEmpty {
+                w.beginArray("redirect_uris")
+                for uri in e.redirectURIs { w.string(nil, uri) }
+                w.endArray()
+            }
         case .connectionCreated(let e):
             w.string("connection_id", e.connectionID)
             w.string("app_id", e.appID)
@@ -247,9 +252,21 @@ public enum NDJSONEventCodec {
             guard let level = ConnectionLevel(name: levelName) else {
                 throw Error(field: "level", message: "must be account, location or either, not \"\(levelName)\"")
             }
-            payload = .appRegistered(AppRegistered(
+            var app = AppRegistered(
                 appID: appID, name: name, level: level, scope: try f.scope("scope"),
-                openURL: try f.optionalURL("open_url"), disconnectCallbackURL: try f.optionalURL("disconnect_callback_url")))
+                openURL: try f.optionalURL("open_url"), disconnectCallbackURL: try f.optionalURL("disconnect_callback_url"))
+            switch f.take("redirect_uris") {
+            case nil, .null?: break
+            case .array(let items)?:
+                for item in items {
+                    guard case .string(let uri) = item, !uri.isEmpty else {
+                        throw Error(field: "redirect_uris", message: "expected an array of URLs")
+                    }
+                    app.redirectURIs.append(uri)
+                }
+            case let other?: throw Error(field: "redirect_uris", message: "expected an array of URLs, found \(other.typeName)")
+            }
+            payload = .appRegistered(app)
         case .connectionCreated:
             let digestHex = try f.string("token_digest")
             guard let digest = unhex(digestHex), digest.count == 32 else {

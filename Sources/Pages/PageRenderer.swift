@@ -27,6 +27,7 @@ public struct PageRenderer: Sendable {
     public func render(_ page: AppsPage) -> String { render(page, "apps") }
     public func render(_ page: GrantPage) -> String { render(page, "grant") }
     public func render(_ page: TokenPage) -> String { render(page, "token") }
+    public func render(_ page: AuthorizePage) -> String { render(page, "authorize") }
     public func render(_ page: ActivityPage) -> String { render(page, "activity") }
     public func render(_ page: LogListPage) -> String { render(page, "logs") }
     public func render(_ page: LogDetailPage) -> String { render(page, "logDetail") }

@@ -1,7 +1,8 @@
-internal import Foundation
+public import Foundation
 internal import Hummingbird
 internal import HummingbirdCore
 public import Journal
+public import Domain
 public import Logging
 public import Projections
 internal import ServiceLifecycle
@@ -32,6 +33,13 @@ public struct Daemon: Sendable {
         public var compactionInterval: Duration? = .seconds(24 * 3600)
         /// The back office's listener for people (host and port); nil: no back office.
         public var web: (host: String, port: Int)?
+        /// The gateway apps call (host and port) and the hub's API it forwards to; nil: none.
+        public var gateway: (host: String, port: Int)?
+        public var upstream: URL?
+        public var rateLimits = RateLimits.Limits()
+        public var gatewayMaxLoggedBodyBytes = 64 << 10
+        public var gatewayUpstreamTimeout: Duration = .seconds(30)
+        public var gatewaySendFirst = false
         /// The program that runs the children (the `junction` binary), and the arguments of
         /// each: the command line that starts the daemon knows how its own commands are
         /// spelled, the daemon does not.
@@ -140,9 +148,41 @@ public struct Daemon: Sendable {
                 },
                 logger: logger))
         }
+        var gateway: Gateway?
+        if let address = c.gateway, let upstream = c.upstream {
+            var g = Gateway.Configuration(upstream: upstream)
+            g.limits = c.rateLimits
+            g.maxLoggedBodyBytes = c.gatewayMaxLoggedBodyBytes
+            g.maxBodyBytes = c.maxBodyBytes
+            g.upstreamTimeout = c.gatewayUpstreamTimeout
+            g.sendFirst = c.gatewaySendFirst
+            let front = try Gateway(configuration: g, writer: writer, logger: logger)
+            gateway = front
+            let router = Router(context: BasicRequestContext.self)
+            router.middlewares.add(GatewayMiddleware(gateway: front))
+            let gatewayOpen = ConnectionGuard.Count()
+            services.append(Application(
+                router: router,
+                server: .http1(configuration: HTTP1Channel.Configuration(
+                    additionalChannelHandlers: [ConnectionGuard(count: gatewayOpen, limit: limits.maxConnections)],
+                    idleTimeout: .nanoseconds(idle.seconds * 1_000_000_000 + idle.attoseconds / 1_000_000_000))),
+                configuration: .init(address: .hostname(address.host, port: address.port), serverName: "junction-gateway"),
+                onServerRunning: { channel in
+                    log.notice("gateway listening", metadata: [
+                        "gateway.address": "\(channel.localAddress.map { "\($0)" } ?? "")", "gateway.upstream": "\(upstream)",
+                    ])
+                },
+                logger: logger))
+        }
         let group = ServiceGroup(
             configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        try await group.run()
+        do {
+            try await group.run()
+        } catch {
+            await gateway?.shutdown()
+            throw error
+        }
+        await gateway?.shutdown()
         try? FileManager.default.removeItem(atPath: c.socketPath)
         let head = try journal.head
         logger.notice("stopped", metadata: ["journal.head": "\(head)"])

@@ -34,11 +34,24 @@ struct AppAddCommand: AsyncParsableCommand {
     var openURL: String?
     @Option(name: .customLong("callback-url"), help: ArgumentHelp("Where a disconnect is announced to the app (http or https).", valueName: "URL"))
     var callbackURL: String?
+    @Option(name: .customLong("redirect-uri"), help: ArgumentHelp(
+        "Where the OAuth grant may send the owner back with a code (repeat for several); the answer then holds the app's client id and secret.",
+        valueName: "URL"))
+    var redirectURIs: [String] = []
     @Flag(help: "Print JSON.") var json = false
 
     func run() async throws {
-        let body = SocketClient.body([("app_id", id), ("name", name), ("level", level.rawValue), ("scope", scope),
-                                      ("open_url", openURL), ("disconnect_callback_url", callbackURL)])
+        var w = JSONWriter()
+        w.beginObject()
+        for (k, v) in [("app_id", id), ("name", name), ("level", level.rawValue), ("scope", scope),
+                       ("open_url", openURL), ("disconnect_callback_url", callbackURL)] { w.string(k, ifPresent: v) }
+        if !redirectURIs.isEmpty {
+            w.beginArray("redirect_uris")
+            for uri in redirectURIs { w.string(nil, uri) }
+            w.endArray()
+        }
+        w.endObject()
+        let body = w.bytes
         let reply = try await socket.client(global).send(.post, "/v1/apps", body: body)
         let secret = reply.json?["callback_secret"]?.stringValue
         if json, secret != nil {
@@ -49,6 +62,10 @@ struct AppAddCommand: AsyncParsableCommand {
             if let secret {
                 text += "\ncallback secret  \(secret)"
                 text += "\n(shown only once: keep it to check the X-Junction-Signature of the app's disconnect callbacks)"
+            }
+            if let client = v["client_id"]?.stringValue, let clientSecret = v["client_secret"]?.stringValue {
+                text += "\nclient id      \(client)\nclient secret  \(clientSecret)"
+                text += "\n(the OAuth client credentials for POST /oauth2/v1/token; keep the secret)"
             }
             return text
         }

@@ -60,6 +60,32 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "Let --web listen on an address other than loopback (put it behind TLS).")
     var webAnyAddress = false
 
+    @Option(help: ArgumentHelp(
+        "Serve the gateway apps call at this address, such as 127.0.0.1:8081: each call's token checked, its scope and rate limits enforced, forwarded to --upstream and journaled (off unless given).",
+        valueName: "HOST:PORT"))
+    var gateway: String?
+
+    @Option(help: ArgumentHelp("The hub's API the gateway forwards to, such as http://127.0.0.1:9000.", valueName: "URL"))
+    var upstream: String?
+
+    @Option(help: "Calls a connection may make per round minute through the gateway (429 past it).")
+    var rateLimitPerMinute: Int = 500
+
+    @Option(help: "Calls a connection may make per round hour.")
+    var rateLimitPerHour: Int = 2_500
+
+    @Option(help: "Calls a connection may make per day (UTC).")
+    var rateLimitPerDay: Int = 10_000
+
+    @Option(help: "Request and response bodies past this many bytes are logged cut (and marked so in an X-Junction-Logged-Body header).")
+    var gatewayMaxLoggedBodyBytes: Int = 64 << 10
+
+    @Option(help: "Milliseconds the hub's API may take to answer a call (504 past it).")
+    var gatewayUpstreamTimeoutMs: Int = 30_000
+
+    @Flag(help: "Answer each call before its log entry is durable. Faster under load, but a crash (of the daemon or the machine) can lose the log entries of the calls answered in the last moments before it, and their counts toward the rate limits. By default an app is answered once its call is journaled (fsync'd group commit).")
+    var gatewaySendFirst = false
+
     func validate() throws {
         guard let mode = UInt16(socketMode, radix: 8), mode <= 0o777 else {
             throw ValidationError("--socket-mode: \"\(socketMode)\" is not an octal file mode such as 600 or 660")
@@ -68,6 +94,15 @@ struct ServeCommand: AsyncParsableCommand {
         guard maxBodyBytes >= 1024 else { throw ValidationError("--max-body-bytes must be at least 1024") }
         guard maxConnections >= 1 else { throw ValidationError("--max-connections must be at least 1") }
         guard (1...86_400).contains(idleTimeoutSeconds) else { throw ValidationError("--idle-timeout-seconds must be from 1 to 86400") }
+        if gateway != nil {
+            guard let upstream, let url = URL(string: upstream), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
+                throw ValidationError("--gateway needs --upstream http://HOST:PORT (the hub's API it forwards to)")
+            }
+        }
+        guard rateLimitPerMinute >= 1, rateLimitPerHour >= 1, rateLimitPerDay >= 1 else {
+            throw ValidationError("rate limits must be at least 1")
+        }
+        if let gateway { _ = try Self.webAddress(gateway, option: "--gateway") }
         if let web {
             let (host, _) = try Self.webAddress(web)
             let loopback = host == "localhost" || host == "::1" || host.hasPrefix("127.")
@@ -78,13 +113,13 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     /// `HOST:PORT` (`[::1]:8080` for IPv6).
-    static func webAddress(_ text: String) throws -> (String, Int) {
+    static func webAddress(_ text: String, option: String = "--web") throws -> (String, Int) {
         guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port) else {
-            throw ValidationError("--web: \"\(text)\" is not HOST:PORT (such as 127.0.0.1:8080)")
+            throw ValidationError("\(option): \"\(text)\" is not HOST:PORT (such as 127.0.0.1:8080)")
         }
         var host = String(text[..<colon])
         if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
-        guard !host.isEmpty else { throw ValidationError("--web: \"\(text)\" names no host") }
+        guard !host.isEmpty else { throw ValidationError("\(option): \"\(text)\" names no host") }
         return (host, port)
     }
 
@@ -121,6 +156,14 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.retention = retention.policy
         configuration.compactionInterval = compactEveryHours > 0 ? .seconds(compactEveryHours * 3600) : nil
         if let web { configuration.web = try Self.webAddress(web) }
+        if let gateway, let upstream {
+            configuration.gateway = try Self.webAddress(gateway, option: "--gateway")
+            configuration.upstream = URL(string: upstream)
+            configuration.rateLimits = .init(perMinute: rateLimitPerMinute, perHour: rateLimitPerHour, perDay: rateLimitPerDay)
+            configuration.gatewayMaxLoggedBodyBytes = gatewayMaxLoggedBodyBytes
+            configuration.gatewayUpstreamTimeout = .milliseconds(gatewayUpstreamTimeoutMs)
+            configuration.gatewaySendFirst = gatewaySendFirst
+        }
         if durability != .full { logger.warning("weaker durability chosen", metadata: ["journal.durability": "\(durability.rawValue): \(durability.risk)"]) }
         do {
             try await Daemon(configuration: configuration, metrics: DaemonMetrics(registry: registry), logger: logger).run()

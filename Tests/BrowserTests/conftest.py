@@ -22,6 +22,16 @@ PASSWORD = "correct horse battery"
 OTHER_PASSWORD = "another long secret"
 
 
+def free_ports(n):
+    sockets = [socket.socket() for _ in range(n)]
+    for s in sockets:
+        s.bind(("127.0.0.1", 0))
+    ports = [s.getsockname()[1] for s in sockets]
+    for s in sockets:
+        s.close()
+    return ports
+
+
 class UnixHTTPConnection(http.client.HTTPConnection):
     def __init__(self, path):
         super().__init__("localhost", timeout=30)
@@ -39,14 +49,17 @@ class Daemon:
         self.dir = tempfile.mkdtemp(prefix="junction-browser-")
         self.data = os.path.join(self.dir, "data")
         self.socket = os.path.join(self.data, "junction.sock")
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            self.port = s.getsockname()[1]
+        self.port, self.gateway_port, self.upstream_port = free_ports(3)
         self.base = f"http://127.0.0.1:{self.port}"
+        self.gateway = f"http://127.0.0.1:{self.gateway_port}"
+        # The hub's API behind the gateway: tools/upstream.py, which says what reached it.
+        self.upstream = subprocess.Popen(
+            ["python3", os.path.join(ROOT, "tools", "upstream.py"), str(self.upstream_port)], stdout=subprocess.DEVNULL)
         subprocess.run([JUNCTION, "init", "--data", self.data], check=True, capture_output=True)
         self.log = open(os.path.join(self.dir, "daemon.log"), "w")
         self.process = subprocess.Popen(
-            [JUNCTION, "serve", "--data", self.data, "--web", f"127.0.0.1:{self.port}"],
+            [JUNCTION, "serve", "--data", self.data, "--web", f"127.0.0.1:{self.port}",
+             "--gateway", f"127.0.0.1:{self.gateway_port}", "--upstream", f"http://127.0.0.1:{self.upstream_port}"],
             stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.time() + 30
         while time.time() < deadline:
@@ -80,6 +93,7 @@ class Daemon:
         return status, json.loads(data) if data else None
 
     def stop(self):
+        self.upstream.terminate()
         self.process.terminate()
         try:
             self.process.wait(timeout=20)
@@ -103,6 +117,12 @@ def daemon():
     d.cli("app", "add", "--id", "pos", "--name", "Caisse Pro", "--level", "location",
           "--scope", "location[orders.read,catalog.write,customer_list.write]")
     d.cli("user", "add", "--account", "3r4s3", "--email", "owner@example.com", input=PASSWORD + "\n")
+    # An app that is granted through OAuth, its redirect URI on the upstream (which answers
+    # anything, so the browser lands somewhere real).
+    d.redirect_uri = f"http://127.0.0.1:{d.upstream_port}/oauth/callback"
+    out = d.cli("app", "add", "--id", "deliveroo", "--name", "Deliveroo", "--level", "location",
+                "--scope", "location[orders.write,catalog.read]", "--redirect-uri", d.redirect_uri, "--json")
+    d.client_secret = json.loads(out)["client_secret"]
     d.cli("account", "add", "--id", "9x8y7", "--name", "Burger Barn", "--time-zone", "America/New_York")
     d.cli("user", "add", "--account", "9x8y7", "--email", "other@example.com", input=OTHER_PASSWORD + "\n")
     yield d

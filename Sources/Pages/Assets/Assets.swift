@@ -20,6 +20,9 @@ public enum Assets {
     button, .button { font: inherit; padding: 6px 14px; border-radius: 6px; border: 1px solid var(--accent); background: var(--accent); color: #fff; cursor: pointer; text-decoration: none; display: inline-block; }
     button[disabled] { background: #c9ced8; border-color: #c9ced8; color: #fff; cursor: not-allowed; }
     button.danger { background: var(--bad); border-color: var(--bad); }
+    button.secondary { background: #fff; color: var(--ink); border-color: var(--line); }
+    fieldset.places { border: 0; padding: 0; margin: 12px 0; }
+    label.place-choice { display: block; margin: 6px 0; }
     .inline { display: inline; }
     .who button { background: transparent; color: var(--accent); border-color: var(--line); }
     .toolbar { display: flex; align-items: center; gap: 16px; margin-bottom: 16px; flex-wrap: wrap; }

@@ -126,6 +126,8 @@ public struct Labels: Sendable {
     public var duration: String
     public var requestID: String
     public var location: String
+    public var authorize: String
+    public var deny: String
 }
 
 extension Labels {
@@ -163,7 +165,8 @@ extension Labels {
         reconnectExplanation: "Changer le catalogue ou la liste de clients de la connexion.", back: "Retour",
         account: "Compte", language: "Langue", none: "—", errorTitle: "Erreur", notFound: "Cette page n'existe pas.",
         forbiddenForm: "Ce formulaire a expiré ou ne vient pas de cette page ; rechargez la page et recommencez.",
-        duration: "Durée", requestID: "Identifiant de requête", location: "Point de vente")
+        duration: "Durée", requestID: "Identifiant de requête", location: "Point de vente",
+        authorize: "Autoriser", deny: "Refuser")
 
     public static let en = Labels(
         lang: "en", connections: "CONNECTIONS", connectionsTitle: "Connections", seeApps: "See available apps",
@@ -198,5 +201,6 @@ extension Labels {
         reconnectExplanation: "Switch the connection's catalog or customer list.", back: "Back", account: "Account",
         language: "Language", none: "—", errorTitle: "Error", notFound: "This page does not exist.",
         forbiddenForm: "This form expired or does not come from this page; reload the page and try again.",
-        duration: "Duration", requestID: "Request id", location: "Location")
+        duration: "Duration", requestID: "Request id", location: "Location",
+        authorize: "Authorize", deny: "Deny")
 }

@@ -141,6 +141,33 @@ extension Templates {
     {{> foot}}
     """#
 
+    static let authorize = #"""
+    {{> head}}
+    <section class="form-page grant">
+      <h1>{{chrome.t.grantTitle}} · {{app}}</h1>
+      <p>{{chrome.t.grantExplanation}}</p>
+      <dl class="facts">
+        <dt>{{chrome.t.scope}}</dt><dd><ul class="scope" id="grant-scope">{{#scope}}<li><code>{{.}}</code></li>{{/scope}}</ul></dd>
+      </dl>
+      <form method="post" action="{{action}}" id="authorize-form">
+        <input type="hidden" name="csrf" value="{{chrome.csrf}}">
+        <input type="hidden" name="client_id" value="{{clientID}}">
+        <input type="hidden" name="redirect_uri" value="{{redirectURI}}">
+        <input type="hidden" name="state" value="{{state}}">
+        <input type="hidden" name="device_id" value="{{deviceID}}">
+        <fieldset class="places"><legend>{{chrome.t.location}}</legend>
+          {{#places}}
+          <label class="place-choice"><input type="radio" name="place" value="{{value}}" {{#selected}}checked{{/selected}} {{^enabled}}disabled{{/enabled}}> {{label}}
+          {{#reason}}<span class="reason">{{.}}</span>{{/reason}}</label>
+          {{/places}}
+        </fieldset>
+        {{#canApprove}}<button type="submit" name="decision" value="approve" id="approve">{{chrome.t.authorize}}</button>{{/canApprove}}
+        <button type="submit" name="decision" value="deny" id="deny" class="secondary">{{chrome.t.deny}}</button>
+      </form>
+    </section>
+    {{> foot}}
+    """#
+
     static let token = #"""
     {{> head}}
     <section class="form-page token">

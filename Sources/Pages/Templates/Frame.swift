@@ -83,7 +83,7 @@ public enum Templates {
     static var all: [String: String] {
         [
             "head": head, "foot": foot, "login": login, "error": error, "connections": connections,
-            "confirm": confirm, "reconnect": reconnect, "apps": apps, "grant": grant, "token": token,
+            "confirm": confirm, "authorize": authorize, "reconnect": reconnect, "apps": apps, "grant": grant, "token": token,
             "connectionHeader": connectionHeader, "activity": activity, "logs": logs, "logDetail": logDetail,
             "callbacks": callbacks,
         ]

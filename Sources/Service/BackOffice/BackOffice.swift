@@ -13,6 +13,7 @@ struct BackOffice: Sendable {
     let api: RouteContext
     let renderer = PageRenderer()
     let sessions = WebSessions()
+    let codes = AuthorizationCodes()
 
     /// Who is asking, in which language, and what they may see.
     struct Viewer: Sendable {

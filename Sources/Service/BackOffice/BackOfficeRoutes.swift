@@ -17,6 +17,7 @@ extension BackOffice {
         addConnectionRoutes(router)
         addLogRoutes(router)
         addAppRoutes(router)
+        addOAuthRoutes(router)
         return router
     }
 
@@ -230,10 +231,17 @@ extension BackOffice {
 /// Headers every page carries: no script but the daemon's own file, no framing, no
 /// sniffing, no referrer sent elsewhere.
 struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
+    static func policy(formAction: String) -> String {
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; form-action \(formAction); frame-ancestors 'none'; base-uri 'none'"
+    }
+
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var response = try await next(request, context)
-        response.headers[.contentSecurityPolicy] =
-            "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+        // A page may widen form-action for itself (the OAuth grant, whose form ends in a
+        // redirect to the app).
+        if response.headers[.contentSecurityPolicy] == nil {
+            response.headers[.contentSecurityPolicy] = Self.policy(formAction: "'self'")
+        }
         response.headers[HTTPField.Name("X-Frame-Options")!] = "DENY"
         response.headers[.xContentTypeOptions] = "nosniff"
         response.headers[HTTPField.Name("Referrer-Policy")!] = "same-origin"

@@ -47,9 +47,18 @@ extension Router where Context == BasicRequestContext {
             guard let level = ConnectionLevel(name: levelName) else {
                 throw APIError.invalid("level", "must be account, location or either, not \"\(levelName)\"")
             }
-            let app = AppRegistered(
+            var app = AppRegistered(
                 appID: id, name: name, level: level, scope: try f.string("scope"),
                 openURL: try f.optionalString("open_url"), disconnectCallbackURL: try f.optionalString("disconnect_callback_url"))
+            switch f.take("redirect_uris") {
+            case nil, .null?: break
+            case .array(let items)?:
+                for item in items {
+                    guard case .string(let uri) = item else { throw APIError.invalid("redirect_uris", "expected an array of URLs") }
+                    app.redirectURIs.append(uri)
+                }
+            case .some: throw APIError.invalid("redirect_uris", "expected an array of URLs")
+            }
             try f.refuseLeftovers()
             let receipt = try await writer.registerApp(app, key: try request.idempotencyKey(body: bytes))
             c.metrics.command("register_app")

@@ -42,6 +42,8 @@ extension Writer.Receipt {
         w.string("access_token", ifPresent: accessToken)
         w.string("scope", ifPresent: scope)
         w.string("callback_secret", ifPresent: callbackSecret)
+        w.string("client_id", ifPresent: clientID)
+        w.string("client_secret", ifPresent: clientSecret)
         w.bool("created", created)
         if replayed { w.bool("replayed", true) }
         w.endObject()

@@ -46,6 +46,22 @@ extension TokenIssuer {
         return mac.map { String(format: "%02x", $0) }.joined()
     }
 
+    /// The secret an OAuth client proves itself with at the token endpoint, derived like
+    /// tokens so it is never stored: 64 hex digits.
+    public func clientSecret(for appID: String) -> String {
+        let mac = HMAC<SHA256>.authenticationCode(for: Data("junction-oauth-client:\(appID)".utf8), using: key)
+        return mac.map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// Whether `secret` is the app's client secret, compared in constant time.
+    public func isClientSecret(_ secret: String, for appID: String) -> Bool {
+        let expected = Array(clientSecret(for: appID).utf8), given = Array(secret.utf8)
+        guard expected.count == given.count else { return false }
+        var d: UInt8 = 0
+        for i in expected.indices { d |= expected[i] ^ given[i] }
+        return d == 0
+    }
+
     /// `sha256=<hex>` of `body` under the app's secret: the signature header's value.
     public func signature(of body: [UInt8], for appID: String) -> String {
         let key = SymmetricKey(data: Data(callbackSecret(for: appID).utf8))

@@ -20,6 +20,10 @@ public final class Writer: Sendable {
         /// Set by app registration when the app has a disconnect callback URL: the secret
         /// its callbacks are signed with (HMAC-SHA256 of the body).
         public var callbackSecret: String?
+        /// Set by app registration when the app has redirect URIs: its OAuth client
+        /// credentials (the client id is the app id).
+        public var clientID: String?
+        public var clientSecret: String?
         /// Whether this answers a retry: the command was appended earlier under the same
         /// idempotency key, and nothing was appended now.
         public var replayed = false
@@ -31,7 +35,7 @@ public final class Writer: Sendable {
     public let journal: Journal
     let state: Mutex<HubState>
     private let gate = AsyncLock()
-    private let tokens: TokenIssuer
+    let tokens: TokenIssuer
     private let allowPrivateCallbacks: Bool
     private let logger: Logger
 
@@ -145,12 +149,18 @@ public final class Writer: Sendable {
         let time = Timestamp.now
         let allowPrivate = allowPrivateCallbacks
         let secret = app.disconnectCallbackURL.map { _ in tokens.callbackSecret(for: app.appID) }
-        return try await command(key: key, replay: Receipt(seq: 0, created: true, callbackSecret: secret)) { s in
+        var done = Receipt(seq: 0, created: true, callbackSecret: secret)
+        if !app.redirectURIs.isEmpty {
+            done.clientID = app.appID
+            done.clientSecret = tokens.clientSecret(for: app.appID)
+        }
+        let receipt = done
+        return try await command(key: key, replay: receipt) { s in
             // Which addresses the notifier may call is this daemon's policy, not the hub's rule.
             if let url = app.disconnectCallbackURL, !allowPrivate, let host = URL(string: url)?.host, AddressPolicy.isPrivateLiteral(host) {
                 throw APIError.invalid("disconnect_callback_url", "\(host) is a loopback or private address (the daemon's --allow-private-callbacks permits it)")
             }
-            return (try s.registerApp(app, at: time), Receipt(seq: 0, created: true, callbackSecret: secret))
+            return (try s.registerApp(app, at: time), receipt)
         }
     }
 
@@ -303,6 +313,17 @@ public final class Writer: Sendable {
         let verdict = state.withLock { $0.verdict(forDigest: digest) }
         guard case .valid(let owner) = verdict else { throw APIError.unauthorized(verdict.refusal ?? "") }
         return owner
+    }
+
+    /// The verdict on a token, with the connection it belongs to when there is one (a
+    /// blocked connection's calls are still logged).
+    public func tokenHolder(_ token: String) -> (TokenVerdict, connectionID: String?) {
+        let digest = TokenIssuer.digest(token)
+        return state.withLock { s in
+            let verdict = s.verdict(forDigest: digest)
+            let id = verdict == .revoked ? nil : s.connection(forDigest: digest)?.id
+            return (verdict, id)
+        }
     }
 
     /// Whether a connection exists (for queries that wait on projections).

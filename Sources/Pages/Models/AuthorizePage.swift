@@ -1,0 +1,51 @@
+public import Events
+
+/// The OAuth grant as the owner sees it: which app asks, for which scope, at which place
+/// (the levels that do not fit the app greyed), with **Autoriser** and **Refuser**.
+public struct AuthorizePage: Sendable {
+    public struct Place: Sendable {
+        public var value: String
+        public var label: String
+        public var enabled: Bool
+        public var reason: String?
+        public var selected: Bool
+
+        public init(value: String, label: String, enabled: Bool, reason: String?, selected: Bool) {
+            self.value = value
+            self.label = label
+            self.enabled = enabled
+            self.reason = reason
+            self.selected = selected
+        }
+    }
+
+    public var chrome: Chrome
+    public var app: String
+    public var scope: [String]
+    public var places: [Place]
+    public var clientID: String
+    public var redirectURI: String
+    public var state: String
+    public var deviceID: String
+    public var action = "/oauth2/v1/authorize"
+    /// Stored, not computed: the templates read values through reflection.
+    public var canApprove: Bool
+
+    public init(
+        chrome: Chrome, app: AppRegistered, places: [Place], redirectURI: String, state: String, deviceID: String
+    ) {
+        self.chrome = chrome
+        self.app = app.name
+        scope = app.scope.split(separator: ",").map(String.init)
+        var places = places
+        if !places.contains(where: { $0.selected && $0.enabled }), let first = places.firstIndex(where: \.enabled) {
+            for i in places.indices { places[i].selected = i == first }
+        }
+        self.places = places
+        clientID = app.appID
+        self.redirectURI = redirectURI
+        self.state = state
+        self.deviceID = deviceID
+        canApprove = places.contains(where: \.enabled)
+    }
+}

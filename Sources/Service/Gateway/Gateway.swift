@@ -1,0 +1,266 @@
+internal import AsyncHTTPClient
+internal import Foundation
+internal import Hummingbird
+internal import HTTPTypes
+internal import NIOCore
+internal import NIOHTTP1
+internal import Synchronization
+public import Domain
+internal import Events
+internal import Journal
+internal import Logging
+
+/// The front door apps call: checks each call's token against the writer's state, holds it
+/// to its scope and to the hub's rate limits, forwards it to the hub's API with headers
+/// the API can trust, and journals request and response as a log entry.
+final class Gateway: Sendable {
+    struct Configuration: Sendable {
+        var upstream: URL
+        var limits = RateLimits.Limits()
+        /// Bodies past this many bytes are logged cut, and marked so.
+        var maxLoggedBodyBytes = 64 << 10
+        var maxBodyBytes = 16 << 20
+        var upstreamTimeout: Duration = .seconds(30)
+        /// Answer the app before its log entry is durable (a crash may lose the entries of
+        /// the calls answered in the last group commit, about a millisecond of traffic).
+        var sendFirst = false
+    }
+
+    let configuration: Configuration
+    private let writer: Writer
+    private let client: HTTPClient
+    private let limits: Mutex<RateLimits>
+    private let logger: Logger
+
+    /// Headers that are the connection's, not the request's (RFC 9110 §7.6.1), and those
+    /// the gateway sets itself.
+    static let hopByHop: Set<String> = [
+        "connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade", "host",
+        "content-length", "x-access-token",
+    ]
+    static let trustedPrefix = "x-junction-"
+    /// On every answer the rate limiter counted, and how a restart tells those calls apart.
+    static let limitHeader = "X-RateLimit-Limit"
+
+    init(configuration: Configuration, writer: Writer, logger: Logger) throws {
+        self.configuration = configuration
+        self.writer = writer
+        self.logger = logger
+        var clientConfiguration = HTTPClient.Configuration()
+        clientConfiguration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)
+        clientConfiguration.redirectConfiguration = .disallow
+        clientConfiguration.decompression = .disabled
+        // A refused connection is retried until the connect timeout: keep it short, so an
+        // upstream that is down answers 502 at once rather than after 10 s.
+        clientConfiguration.timeout.connect = .seconds(2)
+        client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration)
+        // The counts survive a restart: the calls of the current day are read back from
+        // the journal. The gateway counted the calls it answered with rate-limit headers
+        // (those that passed the token check, the refused 429s included); blocked calls,
+        // logged without those headers, and requests posted to /v1/logs are not counted.
+        var counts = RateLimits(limits: configuration.limits)
+        let since = Timestamp.now.microseconds - 86_400_000_000
+        let requestKind = Event.Kind.requestLogged.rawValue
+        try writer.journal.scan { _, bytes in
+            guard let header = try? BinaryEventCodec.header(of: bytes), header.kind == requestKind,
+                  header.time.microseconds >= since,
+                  case .requestLogged(let r)? = try? BinaryEventCodec.decode(bytes, bodies: .skip).payload,
+                  r.responseHeaders.contains(where: { $0.name == Gateway.limitHeader }) else { return true }
+            counts.record(r.connectionID, at: header.time)
+            return true
+        }
+        limits = Mutex(counts)
+    }
+
+    func shutdown() async {
+        try? await client.shutdown()
+    }
+
+    /// The hub's error body.
+    static func refusal(_ status: HTTPResponse.Status, _ type: String, _ message: String, headers: HTTPFields = [:]) -> (HTTPResponse.Status, HTTPFields, [UInt8]) {
+        var w = JSONWriter()
+        w.beginObject()
+        w.string("error_type", type)
+        w.string("message", message)
+        w.endObject()
+        var h = headers
+        h[.contentType] = "application/json"
+        return (status, h, w.bytes)
+    }
+
+    /// Answers one call.
+    func handle(_ request: Request) async throws -> Response {
+        let started = ContinuousClock.now
+        let time = Timestamp.now
+        let requestBytes = try await request.bytes(limit: configuration.maxBodyBytes)
+        let method = Events.HTTPMethod(name: request.method.rawValue)
+        let target = request.uri.path + (request.uri.query.map { "?" + $0 } ?? "")
+        let token = request.headers[values: HTTPField.Name("X-Access-Token")!].first ?? ""
+        let (verdict, connectionID) = writer.tokenHolder(token)
+
+        let status: HTTPResponse.Status
+        let headers: HTTPFields
+        let body: [UInt8]
+        switch verdict {
+        case .revoked:
+            // No live connection to log the call under.
+            (status, headers, body) = Self.refusal(.unauthorized, "unauthorized", verdict.refusal ?? "")
+            return Self.response(status, headers, body)
+        case .blocked:
+            (status, headers, body) = Self.refusal(.unauthorized, "unauthorized", verdict.refusal ?? "")
+        case .valid(let owner):
+            (status, headers, body) = await decide(request, owner: owner, method: method, target: target, requestBytes: requestBytes, time: time)
+        }
+        guard let connectionID, let method else { return Self.response(status, headers, body) }
+        // The caller's own token is known here: wherever it stands in a body (an upstream
+        // that echoes its query, say), it is not stored.
+        let logged = logEntry(
+            request, connectionID: connectionID, method: method, target: target,
+            requestBody: Self.removing(token, from: requestBytes), status: status, responseHeaders: headers,
+            responseBody: Self.removing(token, from: body), duration: ContinuousClock.now - started)
+        if configuration.sendFirst {
+            let writer = self.writer, logger = self.logger
+            Task {
+                do { _ = try await writer.ingest([(time, logged)]) } catch {
+                    logger.error("a gateway call could not be logged", metadata: ["connection.id": "\(connectionID)", "error": "\(error)"])
+                }
+            }
+        } else {
+            do {
+                _ = try await writer.ingest([(time, logged)])
+            } catch let error as APIError where error.status == .unprocessableContent {
+                // Disconnected while the call was under way: nothing left to log it under.
+                logger.notice("a gateway call was not logged", metadata: ["connection.id": "\(connectionID)", "error": "\(error.message)"])
+            }
+        }
+        return Self.response(status, headers, body)
+    }
+
+    /// Scope, rate limit, then the upstream.
+    private func decide(
+        _ request: Request, owner: TokenOwner, method: Events.HTTPMethod?, target: String, requestBytes: [UInt8], time: Timestamp
+    ) async -> (HTTPResponse.Status, HTTPFields, [UInt8]) {
+        guard let method else {
+            return Self.refusal(.methodNotAllowed, "method_not_allowed", "the hub's API takes GET, POST, PUT, PATCH and DELETE")
+        }
+        let decision = limits.withLock { $0.admit(owner.connectionID, at: time) }
+        var rateHeaders = HTTPFields()
+        rateHeaders[HTTPField.Name(Self.limitHeader)!] = "\(decision.limit)"
+        rateHeaders[HTTPField.Name("X-RateLimit-Remaining")!] = "\(decision.remaining)"
+        rateHeaders[HTTPField.Name("X-RateLimit-Reset")!] = "\(decision.reset.microseconds / 1_000_000)"
+        guard decision.admitted else {
+            let wait = max((decision.reset.microseconds - time.microseconds + 999_999) / 1_000_000, 1)
+            rateHeaders[.retryAfter] = "\(wait)"
+            return Self.refusal(.tooManyRequests, "too_many_requests",
+                                "rate limit of \(decision.limit) calls reached; retry in \(wait) s", headers: rateHeaders)
+        }
+        let path = String(target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? "")
+        let rule = AccessRule(method: method, path: path)
+        let scope = (try? Scope(parsing: owner.scope)) ?? Scope(level: owner.locationID == nil ? .account : .location, permissions: [])
+        let accounts = writer.withState { $0.locations }
+        if let reason = rule.refusal(scope: scope, connectionAccount: owner.accountID, connectionLocation: owner.locationID,
+                                     accountOf: { accounts[$0] }) {
+            return Self.refusal(.forbidden, "forbidden", reason, headers: rateHeaders)
+        }
+        var (status, headers, body) = await forward(request, owner: owner, target: target, requestBytes: requestBytes)
+        for field in rateHeaders where headers[field.name] == nil { headers.append(field) }
+        return (status, headers, body)
+    }
+
+    /// Sends the call to the hub's API with the app's token replaced by trusted headers.
+    private func forward(
+        _ request: Request, owner: TokenOwner, target: String, requestBytes: [UInt8]
+    ) async -> (HTTPResponse.Status, HTTPFields, [UInt8]) {
+        var upstream = HTTPClientRequest(url: configuration.upstream.absoluteString.trimmingSuffix("/") + target)
+        upstream.method = .RAW(value: request.method.rawValue)
+        for field in request.headers {
+            let name = field.name.canonicalName
+            if Self.hopByHop.contains(name) || name.hasPrefix(Self.trustedPrefix) { continue }
+            upstream.headers.add(name: field.name.rawName, value: field.value)
+        }
+        upstream.headers.add(name: "X-Junction-Connection", value: owner.connectionID)
+        upstream.headers.add(name: "X-Junction-App", value: owner.appID)
+        upstream.headers.add(name: "X-Junction-Account", value: owner.accountID)
+        if let location = owner.locationID { upstream.headers.add(name: "X-Junction-Location", value: location) }
+        upstream.headers.add(name: "X-Junction-Scope", value: owner.scope)
+        if !requestBytes.isEmpty { upstream.body = .bytes(ByteBuffer(bytes: requestBytes)) }
+        let limit = configuration.upstreamTimeout.components
+        let timeout = TimeAmount.nanoseconds(limit.seconds * 1_000_000_000 + limit.attoseconds / 1_000_000_000)
+        do {
+            let answer = try await client.execute(upstream, timeout: timeout)
+            var buffer = try await answer.body.collect(upTo: configuration.maxBodyBytes)
+            var headers = HTTPFields()
+            for (name, value) in answer.headers {
+                let lower = name.lowercased()
+                guard !Self.hopByHop.contains(lower), let field = HTTPField.Name(name) else { continue }
+                headers.append(HTTPField(name: field, value: value))
+            }
+            return (HTTPResponse.Status(code: Int(answer.status.code)), headers, buffer.readBytes(length: buffer.readableBytes) ?? [])
+        } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout {
+            return Self.refusal(.gatewayTimeout, "gateway_timeout", "the hub's API did not answer in time")
+        } catch {
+            logger.warning("upstream unreachable", metadata: ["error": "\(error)"])
+            return Self.refusal(.badGateway, "bad_gateway", "the hub's API cannot be reached")
+        }
+    }
+
+    /// The log entry of a call: bodies past the limit cut and marked in a header.
+    private func logEntry(
+        _ request: Request, connectionID: String, method: Events.HTTPMethod, target: String, requestBody: [UInt8],
+        status: HTTPResponse.Status, responseHeaders: HTTPFields, responseBody: [UInt8], duration: Duration
+    ) -> RequestLogged {
+        let limit = configuration.maxLoggedBodyBytes
+        var requestHeaders = request.headers.map { Header($0.name.rawName, $0.value) }
+        var answerHeaders = responseHeaders.map { Header($0.name.rawName, $0.value) }
+        if requestBody.count > limit { requestHeaders.append(Header("X-Junction-Logged-Body", "cut at \(limit) of \(requestBody.count) bytes")) }
+        if responseBody.count > limit { answerHeaders.append(Header("X-Junction-Logged-Body", "cut at \(limit) of \(responseBody.count) bytes")) }
+        let micros = duration.components.seconds * 1_000_000 + duration.components.attoseconds / 1_000_000_000_000
+        return RequestLogged(
+            connectionID: connectionID, requestID: request.headers[values: HTTPField.Name("X-Request-Id")!].first,
+            method: method, resource: ResourceName.of(url: target), url: target, status: UInt16(clamping: status.code),
+            durationMicroseconds: UInt64(max(micros, 0)), requestHeaders: requestHeaders, requestBody: Array(requestBody.prefix(limit)),
+            responseHeaders: answerHeaders, responseBody: Array(responseBody.prefix(limit)))
+    }
+
+    /// `bytes` with every occurrence of `secret` replaced by the redaction marker.
+    static func removing(_ secret: String, from bytes: [UInt8]) -> [UInt8] {
+        let needle = Array(secret.utf8)
+        guard needle.count >= 16, bytes.count >= needle.count else { return bytes }
+        var out: [UInt8] = []
+        var i = 0
+        var found = false
+        while i < bytes.count {
+            if bytes[i] == needle[0], i + needle.count <= bytes.count, bytes[i..<(i + needle.count)].elementsEqual(needle) {
+                if !found { out.reserveCapacity(bytes.count); out.append(contentsOf: bytes[..<i]); found = true }
+                out.append(contentsOf: Redaction.marker.utf8)
+                i += needle.count
+                continue
+            }
+            if found { out.append(bytes[i]) }
+            i += 1
+        }
+        return found ? out : bytes
+    }
+
+    static func response(_ status: HTTPResponse.Status, _ headers: HTTPFields, _ body: [UInt8]) -> Response {
+        Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+}
+
+extension String {
+    func trimmingSuffix(_ suffix: String) -> String { hasSuffix(suffix) ? String(dropLast(suffix.count)) : self }
+}
+
+/// Hands every request to the gateway: it has no routes of its own.
+struct GatewayMiddleware<Context: RequestContext>: RouterMiddleware {
+    let gateway: Gateway
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await gateway.handle(request)
+        } catch let error as APIError {
+            let (s, h, b) = Gateway.refusal(error.status, error.errorType, error.message)
+            return Gateway.response(s, h, b)
+        }
+    }
+}
