@@ -20,6 +20,8 @@ let package = Package(
         // For Benchmarks/, a package of its own that builds on these.
         .library(name: "Projections", targets: ["Projections"]),
         .library(name: "Service", targets: ["Service"]),
+        .library(name: "Answers", targets: ["Answers"]),
+        .library(name: "Pages", targets: ["Pages"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

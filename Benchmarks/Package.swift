@@ -40,6 +40,8 @@ let package = Package(
                 .product(name: "Journal", package: "junction"),
                 .product(name: "Events", package: "junction"),
                 .product(name: "Projections", package: "junction"),
+                .product(name: "Answers", package: "junction"),
+                .product(name: "Pages", package: "junction"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -3,6 +3,8 @@ import Events
 import Foundation
 import Journal
 import Logging
+import Answers
+import Pages
 import Projections
 
 /// Times logs pages (and the activity chart) read in process through `Queries`, the code
@@ -49,6 +51,31 @@ struct PageCommand: ParsableCommand {
             _ = try queries.activity(connection, days: 30, now: now)
             activity.add(clock.now - t)
         }
+        // The back office's logs page: the same query, then its HTML rendered (view model
+        // and Mustache template), as the daemon answers GET /connections/{id}/logs.
+        let renderer = PageRenderer()
+        let view = try queries.connection(connection)
+        let answer = ConnectionAnswer(view)
+        var html = Latencies(), htmlFiltered = Latencies()
+        var pageBytes = 0
+        let chrome = Chrome(language: .fr, title: "Logs", userEmail: "owner@example.com", csrf: "x", switchLanguageURL: "/language?lang=en")
+        func render(_ filter: LogFilter, _ asked: LogListPage.Filter) throws -> Int {
+            let page = try queries.logs(connection, filter: filter, limit: limit)
+            let entries = LogsPageAnswer(page, timeZone: answer.timeZone).entries
+            let model = LogListPage(
+                chrome: chrome, connection: ConnectionHeader(answer, chrome.t), entries: entries, nextCursor: page.nextCursor,
+                filter: asked, knownResources: ["orders", "catalogs", "customers", "locations", "callback"],
+                offsetLabel: "UTC+01:00", editing: false)
+            return renderer.render(model).utf8.count
+        }
+        for _ in 0..<iterations {
+            var t = clock.now
+            pageBytes = max(pageBytes, try render(LogFilter(), LogListPage.Filter()))
+            html.add(clock.now - t)
+            t = clock.now
+            pageBytes = max(pageBytes, try render(filter, LogListPage.Filter(methods: ["GET", "POST"], statusClasses: ["2xx"])))
+            htmlFiltered.add(clock.now - t)
+        }
         let entries = try queries.connection(connection).record.requestCount
         printJSON { w in
             w.integer("entries", Int64(entries))
@@ -60,6 +87,9 @@ struct PageCommand: ParsableCommand {
             filtered.write(&w, key: "filtered_ms")
             deep.write(&w, key: "page_21_ms")
             activity.write(&w, key: "activity_ms")
+            html.write(&w, key: "html_page_ms")
+            htmlFiltered.write(&w, key: "html_filtered_page_ms")
+            w.integer("html_page_bytes", Int64(pageBytes))
         }
     }
 }

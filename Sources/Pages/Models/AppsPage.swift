@@ -15,7 +15,7 @@ public struct AppsPage: Sendable {
     }
 
     public var chrome: Chrome
-    public var places: [Option]
+    public var places: [Choice]
     public var place: String
     public var rows: [Row]
     /// Stored, not computed: the templates read values through reflection.
@@ -23,7 +23,7 @@ public struct AppsPage: Sendable {
 
     /// `levelMismatch` says, for an app, why it cannot be connected at this place (nil: it can).
     public init(
-        chrome: Chrome, apps: [AppRegistered], places: [Option], place: String, accountQuery: String,
+        chrome: Chrome, apps: [AppRegistered], places: [Choice], place: String, accountQuery: String,
         levelMismatch: (AppRegistered) -> String?
     ) {
         self.chrome = chrome

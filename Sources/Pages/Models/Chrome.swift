@@ -10,7 +10,7 @@ public struct Chrome: Sendable {
     public var switchLanguageURL: String
     public var otherLanguage: String
     /// For operators, who see every account: the accounts to pick from. Empty for owners.
-    public var accounts: [Option]
+    public var accounts: [Choice]
     /// Stored, not computed: the templates read values through reflection.
     public var hasAccounts: Bool
     public var connectionsURL: String
@@ -21,7 +21,7 @@ public struct Chrome: Sendable {
 
     public init(
         language: Language, title: String, userEmail: String?, csrf: String, switchLanguageURL: String,
-        accounts: [Option] = [], connectionsURL: String = "/connections", appsURL: String = "/apps",
+        accounts: [Choice] = [], connectionsURL: String = "/connections", appsURL: String = "/apps",
         onApps: Bool = false
     ) {
         t = language.labels
@@ -40,7 +40,7 @@ public struct Chrome: Sendable {
 }
 
 /// One choice of a list (a place, an account, a filter's box).
-public struct Option: Sendable, Hashable {
+public struct Choice: Sendable, Hashable {
     public var value: String
     public var label: String
     public var selected: Bool

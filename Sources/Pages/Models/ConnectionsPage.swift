@@ -35,7 +35,7 @@ public struct ConnectionsPage: Sendable {
 
     public var chrome: Chrome
     /// "Tous les points de vente" and each location.
-    public var places: [Option]
+    public var places: [Choice]
     public var place: String
     public var showDisconnected: Bool
     public var toggleDisconnectedURL: String
@@ -45,7 +45,7 @@ public struct ConnectionsPage: Sendable {
 
     /// The page for `connections` seen from `place` ("all" or a location id).
     public init(
-        chrome: Chrome, connections: [ConnectionAnswer], places: [Option], place: String, showDisconnected: Bool,
+        chrome: Chrome, connections: [ConnectionAnswer], places: [Choice], place: String, showDisconnected: Bool,
         accountQuery: String
     ) {
         self.chrome = chrome

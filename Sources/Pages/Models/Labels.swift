@@ -1,3 +1,4 @@
+public import Mustache
 /// A language the back office speaks.
 public enum Language: String, Sendable, CaseIterable {
     case fr, en
@@ -203,4 +204,24 @@ extension Labels {
         forbiddenForm: "This form expired or does not come from this page; reload the page and try again.",
         duration: "Duration", requestID: "Request id", location: "Location",
         authorize: "Authorize", deny: "Deny")
+}
+
+/// The templates look each label up by name: a table built once per language answers
+/// that, instead of reflecting over every label at each lookup (the page's largest cost).
+extension Labels: MustacheParent {
+    static let tables: [String: [String: String]] = {
+        var tables: [String: [String: String]] = [:]
+        for labels in [Labels.fr, Labels.en] {
+            var table: [String: String] = [:]
+            for child in Mirror(reflecting: labels).children {
+                if let name = child.label, let text = child.value as? String { table[name] = text }
+            }
+            tables[labels.lang] = table
+        }
+        return tables
+    }()
+
+    public func child(named name: String) -> Any? {
+        Labels.tables[lang]?[name]
+    }
 }

@@ -60,9 +60,9 @@ public struct LogListPage: Sendable {
     public var filterOpen: Bool
     public var action: String
     public var resetURL: String
-    public var resources: [Option]
-    public var methods: [Option]
-    public var statusClasses: [Option]
+    public var resources: [Choice]
+    public var methods: [Choice]
+    public var statusClasses: [Choice]
     public var since: String
     public var until: String
     public var search: String
@@ -86,11 +86,11 @@ public struct LogListPage: Sendable {
         resetURL = base
         filterOpen = editing || !filter.isEmpty
         resources = Set(knownResources).union(filter.resources).sorted().map {
-            Option(value: $0, label: $0, selected: filter.resources.contains($0))
+            Choice(value: $0, label: $0, selected: filter.resources.contains($0))
         }
-        methods = HTTPMethod.allCases.map { Option(value: $0.name, label: $0.name, selected: filter.methods.contains($0.name)) }
+        methods = HTTPMethod.allCases.map { Choice(value: $0.name, label: $0.name, selected: filter.methods.contains($0.name)) }
         statusClasses = StatusClass.allCases.filter { $0 != .informational }.map {
-            Option(value: $0.name, label: $0.name, selected: filter.statusClasses.contains($0.name))
+            Choice(value: $0.name, label: $0.name, selected: filter.statusClasses.contains($0.name))
         }
         since = filter.since
         until = filter.until

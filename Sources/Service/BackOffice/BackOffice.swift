@@ -72,12 +72,12 @@ struct BackOffice: Sendable {
         let path = request.uri.path
         let next = path + (request.uri.query.map { "?" + $0 } ?? "")
         let switchURL = "/language?lang=\(other.rawValue)&next=" + (next.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/")
-        var accounts: [Option] = []
+        var accounts: [Choice] = []
         if let v, v.user.role == .operator {
             accounts = v.accounts.map { id in
                 let found: Place? = (try? api.queries.place(id)) ?? nil
                 let name: String? = found?.name
-                return Option(value: id, label: name.map { "\($0) (\(id))" } ?? id, selected: id == v.account)
+                return Choice(value: id, label: name.map { "\($0) (\(id))" } ?? id, selected: id == v.account)
             }
         }
         let accountQuery = v?.accountQuery.replacingOccurrences(of: "&", with: "?") ?? ""
@@ -144,13 +144,13 @@ struct BackOffice: Sendable {
     // MARK: Places
 
     /// "All locations" and each of the account's locations.
-    func places(_ v: Viewer, selected: String) -> [Option] {
+    func places(_ v: Viewer, selected: String) -> [Choice] {
         let ids = api.writer.withState { s in s.locations.filter { $0.value == v.account }.map(\.key) }.sorted()
         let t = v.language.labels
-        return [Option(value: "all", label: t.allLocations, selected: selected == "all")] + ids.map { id in
+        return [Choice(value: "all", label: t.allLocations, selected: selected == "all")] + ids.map { id in
             let found: Place? = (try? api.queries.place(id)) ?? nil
             let name: String? = found?.name
-            return Option(value: id, label: name.map { "\($0) (\(id))" } ?? id, selected: id == selected)
+            return Choice(value: id, label: name.map { "\($0) (\(id))" } ?? id, selected: id == selected)
         }
     }
 
