@@ -117,8 +117,9 @@ public struct HubState: Sendable {
     }
 }
 
-/// Compares two byte strings without stopping at the first difference.
-func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+/// Compares two byte strings without stopping at the first difference (token digests,
+/// secrets, form tokens).
+public func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
     guard a.count == b.count else { return false }
     var difference: UInt8 = 0
     for i in 0..<a.count { difference |= a[i] ^ b[i] }

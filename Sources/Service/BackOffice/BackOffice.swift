@@ -167,16 +167,14 @@ struct BackOffice: Sendable {
         return ConnectionAnswer(view)
     }
 
+    /// The domain's level rule (``HubState/levelMismatch(_:location:)``), said in the page's language.
     func levelReason(_ app: AppRegistered, place: String, _ t: Labels) -> String? {
-        switch (app.level, place) {
-        case (.location, "all"):
-            t.lang == "fr" ? "\(app.name) se connecte à un point de vente : choisissez-en un."
-                : "\(app.name) connects to one location: choose one."
-        case (.account, let p) where p != "all":
-            t.lang == "fr" ? "\(app.name) se connecte au compte entier : choisissez \(t.allLocations)."
-                : "\(app.name) connects to the whole account: choose \(t.allLocations)."
-        default: nil
-        }
+        guard HubState.levelMismatch(app, location: place == "all" ? nil : place) != nil else { return nil }
+        return app.level == .location
+            ? (t.lang == "fr" ? "\(app.name) se connecte à un point de vente : choisissez-en un."
+                : "\(app.name) connects to one location: choose one.")
+            : (t.lang == "fr" ? "\(app.name) se connecte au compte entier : choisissez \(t.allLocations)."
+                : "\(app.name) connects to the whole account: choose \(t.allLocations).")
     }
 
     /// Where to go back to after an action on `c`: its place's connections.

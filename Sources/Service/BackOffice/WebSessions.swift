@@ -1,4 +1,5 @@
 internal import Foundation
+internal import Domain
 
 /// The back office's sessions and its memory of failed logins. Sessions live in memory
 /// only: a restarted daemon asks everyone to log in again, which loses nothing journaled.
@@ -71,11 +72,7 @@ actor WebSessions {
 
     /// Compares two tokens without stopping at the first difference.
     static func same(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8), y = Array(b.utf8)
-        guard x.count == y.count else { return false }
-        var d: UInt8 = 0
-        for i in x.indices { d |= x[i] ^ y[i] }
-        return d == 0
+        constantTimeEqual(Array(a.utf8), Array(b.utf8))
     }
 
     private func sweep() {

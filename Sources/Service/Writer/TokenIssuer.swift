@@ -1,5 +1,6 @@
 internal import Crypto
 internal import Foundation
+internal import Domain
 internal import Events
 
 /// Access tokens: derived from the connection id with a secret key kept beside the data
@@ -55,11 +56,7 @@ extension TokenIssuer {
 
     /// Whether `secret` is the app's client secret, compared in constant time.
     public func isClientSecret(_ secret: String, for appID: String) -> Bool {
-        let expected = Array(clientSecret(for: appID).utf8), given = Array(secret.utf8)
-        guard expected.count == given.count else { return false }
-        var d: UInt8 = 0
-        for i in expected.indices { d |= expected[i] ^ given[i] }
-        return d == 0
+        constantTimeEqual(Array(clientSecret(for: appID).utf8), Array(secret.utf8))
     }
 
     /// `sha256=<hex>` of `body` under the app's secret: the signature header's value.
