@@ -5,7 +5,7 @@ Every call is answered with JSON saying what arrived: method, path, query, the h
 gateway added (X-Junction-*), and the body. It also keeps a count of calls per connection,
 which GET /_upstream/calls answers (that path is not the API's). Paths:
   /status/NNN/...   answer with status NNN
-  /slow/MS/...      wait MS milliseconds first
+  /slow/MS/...      wait MS milliseconds before reading the call (and counting it)
 Usage: upstream.py PORT"""
 import json
 import os
@@ -26,9 +26,13 @@ class Handler(BaseHTTPRequestHandler):
         pass
 
     def answer(self):
+        path, _, query = self.path.partition("?")
+        parts = [p for p in path.split("/") if p]
+        if len(parts) >= 2 and parts[0] == "slow" and parts[1].isdigit():
+            # Before reading the call: it counts as received only once the wait is over.
+            time.sleep(int(parts[1]) / 1000)
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
-        path, _, query = self.path.partition("?")
         if path == "/_upstream/calls":
             with lock:
                 data = json.dumps(calls).encode()
@@ -36,12 +40,9 @@ class Handler(BaseHTTPRequestHandler):
         connection = self.headers.get("X-Junction-Connection", "")
         with lock:
             calls[connection] = calls.get(connection, 0) + 1
-        parts = [p for p in path.split("/") if p]
         status = 200 if self.command == "GET" else 201
         if len(parts) >= 2 and parts[0] == "status" and parts[1].isdigit():
             status = int(parts[1])
-        if len(parts) >= 2 and parts[0] == "slow" and parts[1].isdigit():
-            time.sleep(int(parts[1]) / 1000)
         trusted = {k: v for k, v in self.headers.items() if k.lower().startswith("x-junction-")}
         data = json.dumps({
             "method": self.command, "path": path, "query": query, "trusted": trusted,

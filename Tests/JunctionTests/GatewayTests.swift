@@ -3,6 +3,7 @@ import Events
 import Foundation
 import NIOCore
 import NIOHTTP1
+import Synchronization
 import TestSupport
 import Testing
 
@@ -169,6 +170,98 @@ struct GatewayTests {
         let after = try await Self.call(base + "/v1/locations/3r4s3-1/orders", token: token)
         #expect(after.status == 429, "the counts must come back from the journal: \(after.text)")
         #expect(try await upstream.calls(id) == 12)
+        #expect(d.stop() == 0)
+    }
+
+
+    /// What the load's clients saw: each call's phase when it started (0 before the block
+    /// was acknowledged, 1 after, 2 after the unblock; 3 stops the clients, 4 pauses them)
+    /// and its status.
+    final class LoadRecord: Sendable {
+        let phase = Atomic<Int>(0)
+        let calls = Mutex<[(phase: Int, status: Int, message: String?)]>([])
+        func record(_ phase: Int, _ answer: Answer) {
+            calls.withLock { $0.append((phase, answer.status, answer.json["message"]?.stringValue)) }
+        }
+    }
+
+    /// Every entry of a connection's logs with this status class, all pages.
+    static func loggedStatuses(_ d: RunningDaemon, _ id: String, _ statusClass: String) async throws -> [Int] {
+        var statuses: [Int] = []
+        var cursor: String? = nil
+        repeat {
+            let page = try await d.get("/v1/connections/\(id)/logs?after=head&limit=1000&status=\(statusClass)" + (cursor.map { "&cursor=" + $0 } ?? ""))
+            #expect(page.status == 200, "\(page.text)")
+            statuses += (page.json["entries"]?.arrayValue ?? []).compactMap { $0["status"]?.integerValue.map(Int.init) }
+            cursor = page.json["next_cursor"]?.stringValue
+        } while cursor != nil
+        return statuses
+    }
+
+    @Test func underLoadABlockHoldsFromItsAcknowledgement() async throws {
+        let upstream = try Upstream()
+        let unlimited = ["--rate-limit-per-minute", "1000000", "--rate-limit-per-hour", "1000000", "--rate-limit-per-day", "1000000"]
+        let (d, base, id, token) = try await Self.gateway(upstream: "http://127.0.0.1:\(upstream.port)", unlimited)
+        let record = LoadRecord()
+        let clients = 6
+        let calls = Task {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<clients {
+                    group.addTask {
+                        while !Task.isCancelled {
+                            let phase = record.phase.load(ordering: .sequentiallyConsistent)
+                            if phase == 3 { return }
+                            if phase == 4 {
+                                try await Task.sleep(for: .milliseconds(5))
+                                continue
+                            }
+                            // The upstream waits before it reads a call and counts it: the
+                            // gateway has calls under way, checked but not yet received,
+                            // when the block lands.
+                            let answer = try await Self.call(
+                                base + "/slow/30/v1/locations/3r4s3-1/orders", method: "POST", token: token, body: #"{"total":1}"#)
+                            record.record(phase, answer)
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+        }
+        try await Task.sleep(for: .milliseconds(1500))
+        #expect(try await d.post("/v1/connections/\(id)/block", "{}").status == 200)
+        record.phase.store(1, ordering: .sequentiallyConsistent)
+        let atBlock = try await upstream.calls(id)
+        try await Task.sleep(for: .milliseconds(1500))
+        // The clients pause, so that every call counted as made while blocked has been
+        // answered before the unblock is sent.
+        record.phase.store(4, ordering: .sequentiallyConsistent)
+        try await Task.sleep(for: .milliseconds(300))
+        let beforeUnblock = try await upstream.calls(id)
+        #expect(try await d.post("/v1/connections/\(id)/unblock", "{}").status == 200)
+        record.phase.store(2, ordering: .sequentiallyConsistent)
+        try await Task.sleep(for: .milliseconds(1000))
+        record.phase.store(3, ordering: .sequentiallyConsistent)
+        try await calls.value
+
+        let seen = record.calls.withLock { $0 }
+        let byPhase = Dictionary(grouping: seen, by: \.phase)
+        #expect((byPhase[0]?.filter { $0.status == 201 }.count ?? 0) > 20, "too little load before the block to show anything")
+        #expect(atBlock == beforeUnblock, "the upstream received \(beforeUnblock - atBlock) calls after the block was acknowledged")
+        #expect(atBlock > 0)
+        let afterBlock = byPhase[1] ?? []
+        #expect(afterBlock.count > 20)
+        #expect(afterBlock.allSatisfy { $0.status == 401 && $0.message == "The connection has been blocked" },
+                "\(Set(afterBlock.map(\.status)))")
+        let afterUnblock = byPhase[2] ?? []
+        #expect(!afterUnblock.isEmpty && afterUnblock.allSatisfy { $0.status == 201 }, "\(Set(afterUnblock.map(\.status)))")
+        // What went through is what the upstream counted; every refusal is a 401 log entry.
+        let passed = seen.filter { $0.status == 201 }.count
+        #expect(try await upstream.calls(id) == passed)
+        let refused = seen.filter { $0.status == 401 }.count
+        #expect(seen.allSatisfy { $0.status == 201 || $0.status == 401 }, "\(Set(seen.map(\.status)))")
+        let logged = try await Self.loggedStatuses(d, id, "4xx")
+        #expect(logged.count == refused && logged.allSatisfy { $0 == 401 }, "\(logged.count) 4xx entries for \(refused) refusals")
+        #expect(try await Self.loggedStatuses(d, id, "2xx").count == passed)
         #expect(d.stop() == 0)
     }
 

@@ -96,7 +96,7 @@ final class Gateway: Sendable {
         let method = Events.HTTPMethod(name: request.method.rawValue)
         let target = request.uri.path + (request.uri.query.map { "?" + $0 } ?? "")
         let token = request.headers[values: HTTPField.Name("X-Access-Token")!].first ?? ""
-        let (verdict, connectionID) = writer.tokenHolder(token)
+        let (verdict, connectionID) = writer.admitCall(token: token)
 
         let status: HTTPResponse.Status
         let headers: HTTPFields
@@ -110,6 +110,7 @@ final class Gateway: Sendable {
             (status, headers, body) = Self.refusal(.unauthorized, "unauthorized", verdict.refusal ?? "")
         case .valid(let owner):
             (status, headers, body) = await decide(request, owner: owner, method: method, target: target, requestBytes: requestBytes, time: time)
+            writer.callAnswered(owner.connectionID)
         }
         guard let connectionID, let method else { return Self.response(status, headers, body) }
         // The caller's own token is known here: wherever it stands in a body (an upstream

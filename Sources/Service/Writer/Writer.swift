@@ -36,6 +36,8 @@ public final class Writer: Sendable {
     let state: Mutex<HubState>
     private let gate = AsyncLock()
     let tokens: TokenIssuer
+    /// The gateway's calls let through and not answered yet: a block waits for them.
+    private let callsInFlight = CallsInFlight()
     private let allowPrivateCallbacks: Bool
     private let logger: Logger
 
@@ -213,16 +215,25 @@ public final class Writer: Sendable {
         }
     }
 
+    /// Blocks a connection. It returns once the gateway's calls on it that were let through
+    /// before have been answered by the hub's API (at most the gateway's upstream timeout),
+    /// so from the acknowledgement on, the API receives no call made with its token.
     public func block(_ id: String, actor: String, reason: String?, key: IdempotencyKey? = nil) async throws -> Receipt {
-        try await appendChecked(.connectionBlocked(ConnectionStatusChanged(connectionID: id, actor: actor, reason: reason)), id, key)
+        let receipt = try await appendChecked(.connectionBlocked(ConnectionStatusChanged(connectionID: id, actor: actor, reason: reason)), id, key)
+        await callsInFlight.drained(id)
+        return receipt
     }
 
     public func unblock(_ id: String, actor: String, reason: String?, key: IdempotencyKey? = nil) async throws -> Receipt {
         try await appendChecked(.connectionUnblocked(ConnectionStatusChanged(connectionID: id, actor: actor, reason: reason)), id, key)
     }
 
+    /// Disconnects a connection; like ``block(_:actor:reason:key:)``, it returns once the
+    /// calls let through before it have been answered.
     public func disconnect(_ id: String, actor: String, reason: String?, key: IdempotencyKey? = nil) async throws -> Receipt {
-        try await appendChecked(.connectionDisconnected(ConnectionStatusChanged(connectionID: id, actor: actor, reason: reason)), id, key)
+        let receipt = try await appendChecked(.connectionDisconnected(ConnectionStatusChanged(connectionID: id, actor: actor, reason: reason)), id, key)
+        await callsInFlight.drained(id)
+        return receipt
     }
 
     /// A command on one connection that needs nothing but the state's rules.
@@ -315,15 +326,22 @@ public final class Writer: Sendable {
         return owner
     }
 
-    /// The verdict on a token, with the connection it belongs to when there is one (a
-    /// blocked connection's calls are still logged).
-    public func tokenHolder(_ token: String) -> (TokenVerdict, connectionID: String?) {
+    /// The verdict on a gateway call's token, with the connection it belongs to when there
+    /// is one (a blocked connection's calls are still logged). A valid call is counted as
+    /// under way, in the same critical section as the check, until ``callAnswered(_:)``.
+    func admitCall(token: String) -> (TokenVerdict, connectionID: String?) {
         let digest = TokenIssuer.digest(token)
         return state.withLock { s in
             let verdict = s.verdict(forDigest: digest)
             let id = verdict == .revoked ? nil : s.connection(forDigest: digest)?.id
+            if case .valid = verdict, let id { callsInFlight.enter(id) }
             return (verdict, id)
         }
+    }
+
+    /// Ends a call ``admitCall(token:)`` let through.
+    func callAnswered(_ connectionID: String) {
+        callsInFlight.leave(connectionID)
     }
 
     /// Whether a connection exists (for queries that wait on projections).
