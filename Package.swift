@@ -14,6 +14,7 @@ let package = Package(
         .executable(name: "junction-chaos", targets: ["junction-chaos"]),
         .executable(name: "junction-replay", targets: ["junction-replay"]),
         .library(name: "LMDB", targets: ["LMDB"]),
+        .library(name: "NATS", targets: ["NATS"]),
         .library(name: "Events", targets: ["Events"]),
         .library(name: "Journal", targets: ["Journal"]),
         .library(name: "Domain", targets: ["Domain"]),
@@ -47,6 +48,13 @@ let package = Package(
             providers: [.apt(["liblmdb-dev"])]
         ),
         .target(name: "LMDB", dependencies: ["CLMDB"], swiftSettings: strict),
+        // libnats (the NATS C client, with JetStream) from Debian's libnats-dev.
+        .systemLibrary(
+            name: "CNATS",
+            pkgConfig: "libnats",
+            providers: [.apt(["libnats-dev"])]
+        ),
+        .target(name: "NATS", dependencies: ["CNATS"], swiftSettings: strict),
         .target(name: "Events", swiftSettings: strict),
         .target(
             name: "Journal",
@@ -75,7 +83,7 @@ let package = Package(
         .target(
             name: "Service",
             dependencies: [
-                "Events", "Journal", "Domain", "Projections", "Answers", "Pages",
+                "Events", "Journal", "Domain", "Projections", "Answers", "Pages", "NATS",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),

@@ -27,11 +27,12 @@ public struct DataDirectory: Sendable {
     }
 
     /// Creates the directory and an empty journal, every directory 0700 and every file
-    /// 0600 whatever the umask; refuses an existing one.
-    public func initialize(options: Journal.Options = Journal.Options(), logger: Logger) throws -> Journal {
+    /// 0600 whatever the umask; refuses an existing one. A replica passes the id of the
+    /// journal it copies.
+    public func initialize(options: Journal.Options = Journal.Options(), journalID: String? = nil, logger: Logger) throws -> Journal {
         if isInitialized { throw JournalError.alreadyInitialized(root) }
         try PrivateFiles.createDirectory(projectionsPath)
-        return try Journal.create(at: journalPath, options: options, logger: logger)
+        return try Journal.create(at: journalPath, options: options, id: journalID, logger: logger)
     }
 
     /// Takes the writer's lock, or throws naming its holder.

@@ -31,6 +31,8 @@ final class GroupCommitter: @unchecked Sendable {
     private var stopping = false
     private var running = true
     private let lastCommitted: Atomic<UInt64>
+    /// Told of each commit's batches (``Journal/observeCommits(_:)``).
+    let observer = Mutex<(@Sendable ([CommittedBatch]) -> Void)?>(nil)
     private var lastSync = ContinuousClock.now
     /// Whether a nosync commit has not been flushed yet (writer thread only).
     private var unsynced = false
@@ -163,7 +165,18 @@ final class GroupCommitter: @unchecked Sendable {
         let first = head + 1
         do {
             let (last, outcomes) = try write(group, first: first)
-            if last >= first { publish(last) }
+            if last >= first {
+                publish(last)
+                if let observer = observer.withLock({ $0 }) {
+                    var batches: [CommittedBatch] = []
+                    for (pending, outcome) in zip(group, outcomes) {
+                        if case .success(let appended) = outcome, !appended.replayed {
+                            batches.append(CommittedBatch(range: appended.range, key: pending.key))
+                        }
+                    }
+                    observer(batches)
+                }
+            }
             for (pending, outcome) in zip(group, outcomes) { pending.done(outcome) }
         } catch {
             guard group.count > 1 else {

@@ -32,6 +32,17 @@ public struct Appended: Sendable, Hashable {
     }
 }
 
+/// One batch of a commit, as the journal's commit observer sees it.
+public struct CommittedBatch: Sendable, Hashable {
+    public var range: ClosedRange<UInt64>
+    public var key: IdempotencyKey?
+
+    public init(range: ClosedRange<UInt64>, key: IdempotencyKey?) {
+        self.range = range
+        self.key = key
+    }
+}
+
 /// The stored form of a key's batch: first and last sequence numbers and the wall-clock
 /// time of the commit (big-endian, 8 bytes each), then the fingerprint.
 struct IdempotencyRecord {

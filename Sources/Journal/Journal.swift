@@ -67,8 +67,11 @@ public final class Journal: Sendable {
 
     /// Creates an empty journal in `directory` (created if missing).
     @discardableResult
+    ///
+    /// - Parameter id: the journal id to give it; a new random one when nil. A replica
+    ///   of another journal takes that journal's id.
     public static func create(
-        at directory: String, options: Options = Options(), lock: DirectoryLock? = nil, logger: Logger
+        at directory: String, options: Options = Options(), lock: DirectoryLock? = nil, id: String? = nil, logger: Logger
     ) throws -> Journal {
         try PrivateFiles.createDirectory(directory)
         if FileManager.default.fileExists(atPath: directory + "/data.mdb") {
@@ -79,7 +82,7 @@ public final class Journal: Sendable {
             _ = try txn.openDatabase(named: "events", options: .create)
             let meta = try txn.openDatabase(named: "meta", options: .create)
             try txn.put(meta, key: Array("format".utf8), value: Array(formatVersion.utf8))
-            try txn.put(meta, key: Array("journal-id".utf8), value: Array(UUID().uuidString.lowercased().utf8))
+            try txn.put(meta, key: Array("journal-id".utf8), value: Array((id ?? UUID().uuidString.lowercased()).utf8))
             try txn.put(meta, key: Array("head".utf8), value: sequenceKey(0))
         }
         return try Journal(environment: env, options: options, lock: lock, logger: logger)
@@ -243,6 +246,32 @@ public final class Journal: Sendable {
             for key in expired { _ = try txn.delete(idempotency, key: key) }
             return expired.count
         }
+    }
+
+    /// The stored idempotency keys whose batch starts within `range`, by first number.
+    public func idempotencyKeys(startingIn range: ClosedRange<UInt64>) throws -> [(key: IdempotencyKey, range: ClosedRange<UInt64>)] {
+        guard let idempotency else { return [] }
+        return try storage {
+            try environment.read { txn in
+                var found: [(key: IdempotencyKey, range: ClosedRange<UInt64>)] = []
+                try txn.scan(idempotency, range: KeyRange()) { key, value in
+                    if let record = IdempotencyRecord(value), range.contains(record.range.lowerBound) {
+                        var k = IdempotencyKey("", fingerprint: record.fingerprint)
+                        k.key = Array(key)
+                        found.append((k, record.range))
+                    }
+                    return true
+                }
+                return found.sorted { $0.range.lowerBound < $1.range.lowerBound }
+            }
+        }
+    }
+
+    /// Calls `observer` on the journal's writer thread after each commit, before any
+    /// appender is answered, with the batches it appended in order (those answered as
+    /// replays are not). Set once, before the first append; it must return quickly.
+    public func observeCommits(_ observer: @escaping @Sendable ([CommittedBatch]) -> Void) {
+        committer?.observer.withLock { $0 = observer }
     }
 
     /// Idempotency keys stored.

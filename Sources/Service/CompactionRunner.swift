@@ -14,9 +14,17 @@ public final class CompactionRunner: Service, Sendable {
     private let interval: Duration?
     private let logger: Logger
     private let gate = AsyncLock()
+    private let shippedThrough: (@Sendable () -> UInt64)?
 
-    /// - Parameter interval: how often to compact on its own; nil for never.
-    public init(journal: Journal, queries: Queries, policy: RetentionPolicy, interval: Duration?, logger: Logger) {
+    /// - Parameters:
+    ///   - interval: how often to compact on its own; nil for never.
+    ///   - shippedThrough: with replication, the last event the stream holds: nothing
+    ///     past it is compacted, so the stream gets every event as it was appended.
+    public init(
+        journal: Journal, queries: Queries, policy: RetentionPolicy, interval: Duration?,
+        shippedThrough: (@Sendable () -> UInt64)? = nil, logger: Logger
+    ) {
+        self.shippedThrough = shippedThrough
         self.journal = journal
         self.queries = queries
         self.policy = policy
@@ -29,10 +37,13 @@ public final class CompactionRunner: Service, Sendable {
     public func compact(now: Timestamp? = nil, policy: RetentionPolicy? = nil) async throws -> Compactor.Report {
         try await gate.withLock {
             let queries = self.queries
+            let shipped = self.shippedThrough
             // Projectors get a few seconds to reach what the journal holds now.
             return try await Compaction.run(
                 journal: self.journal,
-                projectors: .running(slowestCheckpoint: { try queries.checkpoints().values.min() ?? 0 }, patience: .seconds(5)),
+                projectors: .running(slowestCheckpoint: {
+                    min(try queries.checkpoints().values.min() ?? 0, shipped?() ?? .max)
+                }, patience: .seconds(5)),
                 policy: policy ?? self.policy, now: now ?? .now, logger: self.logger)
         }
     }

@@ -40,6 +40,10 @@ public struct Daemon: Sendable {
         public var gatewayMaxLoggedBodyBytes = 64 << 10
         public var gatewayUpstreamTimeout: Duration = .seconds(30)
         public var gatewaySendFirst = false
+        /// Replicate the journal to a JetStream stream (a writer); nil: this disk only.
+        public var replication: ReplicationSettings?
+        /// Follow a writer's stream instead of taking writes (a follower); nil: a writer.
+        public var follow: ReplicationSettings?
         /// The program that runs the children (the `junction` binary), and the arguments of
         /// each: the command line that starts the daemon knows how its own commands are
         /// spelled, the daemon does not.
@@ -85,6 +89,13 @@ public struct Daemon: Sendable {
         // the daemon mid-commit; ignored, the write fails with EFBIG and is refused like a
         // full disk, and reads go on.
         signal(SIGXFSZ, SIG_IGN)
+        if let settings = c.follow, !c.data.isInitialized {
+            do {
+                try Follower.initialize(c.data, from: settings, logger: logger)
+            } catch let error as ReplicationError {
+                throw DaemonError(error.message)
+            }
+        }
         let journal = try c.data.openJournalForWriting(
             purpose: "junction serve", options: Journal.Options(durability: c.durability), logger: logger)
         defer { journal.close() }
@@ -96,20 +107,42 @@ public struct Daemon: Sendable {
         let writer = try Writer(
             journal: journal, tokens: try TokenIssuer(keyFile: c.data.root + "/token.key"),
             allowPrivateCallbacks: c.allowPrivateCallbacks, logger: logger)
+        var follower: Follower?
+        do {
+            if let settings = c.follow {
+                let f = try Follower(configuration: settings, writer: writer, logger: logger)
+                writer.follower.withLock { $0 = f }
+                follower = f
+            } else if let settings = c.replication {
+                let r = try Replicator(configuration: settings, journal: journal, dataDirectory: c.data.root, logger: logger)
+                writer.replicator.withLock { $0 = r }
+            }
+        } catch let error as ReplicationError {
+            throw DaemonError(error.message)
+        }
+        defer { writer.replicator.withLock { $0 }?.stop() }
         // Create the projection stores before the projectors and the queries open them.
         for type in Projections.all {
             _ = try ProjectionStore(type, at: c.data.projectionPath(type.name), readOnly: false)
         }
         let queries = try Queries(data: c.data, journal: journal)
         let supervisor = ProjectorSupervisor(
-            executable: c.childExecutable, names: Projections.names + ["notifier"], logger: logger
+            // A follower delivers no callbacks: the writer's notifier does.
+            executable: c.childExecutable, names: Projections.names + (follower == nil ? ["notifier"] : []), logger: logger
         ) { name in c.childArguments(Child(name: name), c) }
+        // Compaction rewrites only what the stream holds, and a follower's journal changes
+        // only through the stream.
+        var shipped: (@Sendable () -> UInt64)?
+        if let replicator = writer.replicator.withLock({ $0 }) { shipped = { replicator.status.shipped } }
         let compaction = CompactionRunner(
-            journal: journal, queries: queries, policy: c.retention, interval: c.compactionInterval, logger: logger)
+            journal: journal, queries: queries, policy: c.retention, interval: follower == nil ? c.compactionInterval : nil,
+            shippedThrough: shipped, logger: logger)
         try Daemon.prepareSocket(c.socketPath)
-        let routeContext = RouteContext(
+        var routeContext = RouteContext(
             writer: writer, queries: queries, supervisor: supervisor, compaction: compaction, metrics: metrics,
             maxBodyBytes: c.maxBodyBytes, readYourWritesTimeout: c.readYourWritesTimeout)
+        routeContext.dataDirectory = c.data.root
+        routeContext.writerName = c.replication?.writerName ?? (ProcessInfo.processInfo.hostName + ":" + c.socketPath)
         let router = Daemon.router(routeContext, logger: logger)
         // The socket takes the process's umask: make it private from birth, then widen it
         // if asked, so no other user ever sees it open.
@@ -126,7 +159,7 @@ public struct Daemon: Sendable {
                 additionalChannelHandlers: [ConnectionGuard(count: open, limit: limits.maxConnections)],
                 idleTimeout: .nanoseconds(idle.seconds * 1_000_000_000 + idle.attoseconds / 1_000_000_000))),
             configuration: .init(address: .unixDomainSocket(path: c.socketPath), serverName: "junction"),
-            services: [supervisor, compaction],
+            services: [supervisor, compaction] + (follower.map { [FollowerService(follower: $0)] } ?? []),
             onServerRunning: { _ in
                 chmod(socketPath, mode_t(socketMode))
                 log.notice("listening", metadata: ["socket.path": "\(socketPath)", "socket.mode": "\(String(socketMode, radix: 8))"])

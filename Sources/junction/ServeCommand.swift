@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Journal
+import Logging
 import Metrics
 import Prometheus
 import Service
@@ -86,7 +87,23 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "Answer each call before its log entry is durable. Faster under load, but a crash (of the daemon or the machine) can lose the log entries of the calls answered in the last moments before it, and their counts toward the rate limits. By default an app is answered once its call is journaled (fsync'd group commit).")
     var gatewaySendFirst = false
 
+    @OptionGroup var replication: ReplicationOptions
+
+    @Option(help: "With --replicate: sync acknowledges an append once JetStream has stored it on a quorum of the stream's replicas (losing this disk loses nothing acknowledged); async once it is committed here, shipped right after (losing this disk loses what was not shipped yet: the lag in /v1/status and /metrics).")
+    var replicateMode: ReplicationMode = .sync
+
+    @Option(help: "With --replicate: replicas of the stream, when the writer creates it.")
+    var replicateReplicas = 3
+
+    @Option(help: "With --replicate sync: milliseconds an append waits for JetStream before it is answered 503 (it is committed here, and a retry with its Idempotency-Key is answered once it is replicated).")
+    var replicateTimeoutMs = 10_000
+
+    @Option(help: ArgumentHelp("With --replicate: how followers name this writer in the 503s they answer writes with (default: HOST:SOCKET).", valueName: "NAME"))
+    var advertise: String?
+
     func validate() throws {
+        guard (1...5).contains(replicateReplicas) else { throw ValidationError("--replicate-replicas must be from 1 to 5") }
+        guard replicateTimeoutMs >= 1 else { throw ValidationError("--replicate-timeout-ms must be at least 1") }
         guard let mode = UInt16(socketMode, radix: 8), mode <= 0o777 else {
             throw ValidationError("--socket-mode: \"\(socketMode)\" is not an octal file mode such as 600 or 660")
         }
@@ -128,22 +145,7 @@ struct ServeCommand: AsyncParsableCommand {
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         let data = global.dataDirectory
-        let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
-        let logLevel = global.logLevel
-        let parent = getpid()
-        var configuration = Daemon.Configuration(
-            data: data, socketPath: socket ?? data.root + "/junction.sock", childExecutable: executable
-        ) { child, c in
-            switch child {
-            case .projector(let name):
-                ProjectCommand.arguments(name, data: c.data.root, logLevel: logLevel, parentPID: parent)
-            case .notifier:
-                NotifyCommand.arguments(
-                    data: c.data.root, socket: c.socketPath, logLevel: logLevel, retryBase: c.callbackRetryBase,
-                    maxAttempts: c.callbackMaxAttempts, timeout: c.callbackTimeout, allowPrivate: c.allowPrivateCallbacks,
-                    parentPID: parent)
-            }
-        }
+        var configuration = Self.daemonConfiguration(data: data, socket: socket ?? data.root + "/junction.sock", logLevel: global.logLevel)
         configuration.socketMode = UInt16(socketMode, radix: 8)!
         configuration.durability = durability
         configuration.maxBodyBytes = maxBodyBytes
@@ -164,13 +166,43 @@ struct ServeCommand: AsyncParsableCommand {
             configuration.gatewayUpstreamTimeout = .milliseconds(gatewayUpstreamTimeoutMs)
             configuration.gatewaySendFirst = gatewaySendFirst
         }
+        if replication.replicate != nil {
+            var settings = replication.settings(writerName: advertise ?? (ProcessInfo.processInfo.hostName + ":" + configuration.socketPath))
+            settings.mode = replicateMode
+            settings.replicas = replicateReplicas
+            settings.acknowledgeTimeout = .milliseconds(replicateTimeoutMs)
+            configuration.replication = settings
+        }
         if durability != .full { logger.warning("weaker durability chosen", metadata: ["journal.durability": "\(durability.rawValue): \(durability.risk)"]) }
+        try await ServeCommand.runDaemon(configuration, registry: registry, logger: logger)
+    }
+
+    /// Runs the daemon until it stops; its failures to start become the command's message.
+    static func runDaemon(_ configuration: Daemon.Configuration, registry: PrometheusCollectorRegistry, logger: Logger) async throws {
         do {
             try await Daemon(configuration: configuration, metrics: DaemonMetrics(registry: registry), logger: logger).run()
         } catch let error as JournalError {
             throw CommandFailure(error.description)
         } catch let error as DaemonError {
             throw CommandFailure(error.description)
+        }
+    }
+
+    /// The daemon's configuration with its defaults, and how it starts its children (this
+    /// binary's `project` and `notify`).
+    static func daemonConfiguration(data: DataDirectory, socket: String, logLevel: String) -> Daemon.Configuration {
+        let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
+        let parent = getpid()
+        return Daemon.Configuration(data: data, socketPath: socket, childExecutable: executable) { child, c in
+            switch child {
+            case .projector(let name):
+                ProjectCommand.arguments(name, data: c.data.root, logLevel: logLevel, parentPID: parent)
+            case .notifier:
+                NotifyCommand.arguments(
+                    data: c.data.root, socket: c.socketPath, logLevel: logLevel, retryBase: c.callbackRetryBase,
+                    maxAttempts: c.callbackMaxAttempts, timeout: c.callbackTimeout, allowPrivate: c.allowPrivateCallbacks,
+                    parentPID: parent)
+            }
         }
     }
 }

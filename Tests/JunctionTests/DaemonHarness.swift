@@ -15,6 +15,8 @@ final class RunningDaemon: @unchecked Sendable {
     let socket: String
     private(set) var process: Process
     let log: String
+    /// `serve`, or `follow` for a replication follower.
+    let command: String
 
     struct Reply: Sendable {
         let status: Int
@@ -25,7 +27,8 @@ final class RunningDaemon: @unchecked Sendable {
         func header(_ name: String) -> String? { headers.first { $0.0.lowercased() == name.lowercased() }?.1 }
     }
 
-    init(_ arguments: [String] = [], initialize: Bool = true, socket: String? = nil) throws {
+    init(_ arguments: [String] = [], initialize: Bool = true, socket: String? = nil, command: String = "serve") throws {
+        self.command = command
         dir = TemporaryDirectory("daemon")
         data = dir.path + "/data"
         self.socket = socket ?? data + "/junction.sock"
@@ -34,15 +37,15 @@ final class RunningDaemon: @unchecked Sendable {
             let result = try run(Executables.junction, ["init", "--data", data])
             #expect(result.status == 0, "\(result.stderr)")
         }
-        process = try RunningDaemon.start(data: data, log: log, arguments)
+        process = try RunningDaemon.start(command, data: data, log: log, arguments)
         try waitUntilServing()
     }
 
-    private static func start(data: String, log: String, _ arguments: [String]) throws -> Process {
+    private static func start(_ command: String, data: String, log: String, _ arguments: [String]) throws -> Process {
         _ = FileManager.default.createFile(atPath: log, contents: nil)
         let p = Process()
         p.executableURL = URL(fileURLWithPath: Executables.junction)
-        p.arguments = ["serve", "--data", data, "--log-level", "info"] + arguments
+        p.arguments = [command, "--data", data, "--log-level", "info"] + arguments
         p.standardOutput = FileHandle(forWritingAtPath: log)
         p.standardError = FileHandle(forWritingAtPath: log)
         try p.run()
@@ -51,7 +54,7 @@ final class RunningDaemon: @unchecked Sendable {
 
     /// Restarts the daemon (after `stop` or a kill) on the same data.
     func restart(_ arguments: [String] = []) throws {
-        process = try RunningDaemon.start(data: data, log: log, arguments)
+        process = try RunningDaemon.start(command, data: data, log: log, arguments)
         try waitUntilServing()
     }
 

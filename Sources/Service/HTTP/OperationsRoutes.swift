@@ -66,6 +66,7 @@ extension Router where Context == BasicRequestContext {
                     w.endObject()
                 }
                 w.endArray()
+                writeReplicationStatus(&w, writer: writer)
                 if let n = projectors.first(where: { $0.name == "notifier" }) {
                     w.beginObject("notifier")
                     w.integer("restarts", Int64(n.restarts))
@@ -80,6 +81,8 @@ extension Router where Context == BasicRequestContext {
         // Compaction on request: `{"now"?, "body_days"?, "log_days"?, "disconnected_days"?,
         // "tombstone_days"?}`; answers what it removed and freed.
         post("/v1/compact") { request, _ in
+            // A follower's journal changes only through the stream.
+            try writer.checkTakesWrites()
             try request.requireJSON()
             let bytes = try await request.bytes(limit: c.maxBodyBytes)
             var f = try JSONFields(bytes.isEmpty ? Array("{}".utf8) : bytes)

@@ -16,6 +16,10 @@ struct RouteContext: Sendable {
     let maxBodyBytes: Int
     /// How long `?after=SEQ` waits for the projections.
     let readYourWritesTimeout: Duration
+    /// The data directory's root (where a promoted follower keeps its replication epoch).
+    var dataDirectory = ""
+    /// How a follower promoted here names itself to the others, unless told otherwise.
+    var writerName = ""
 }
 
 extension Router where Context == BasicRequestContext {
@@ -26,6 +30,7 @@ extension Router where Context == BasicRequestContext {
         addIngestionRoutes(c)
         addQueryRoutes(c)
         addOperationsRoutes(c)
+        addReplicationRoutes(c)
     }
 }
 

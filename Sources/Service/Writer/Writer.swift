@@ -38,6 +38,12 @@ public final class Writer: Sendable {
     let tokens: TokenIssuer
     /// The gateway's calls let through and not answered yet: a block waits for them.
     private let callsInFlight = CallsInFlight()
+    /// Set on a follower: why it takes no writes.
+    let writesRefused = Mutex<String?>(nil)
+    /// The stream the journal is replicated to, when there is one.
+    let replicator = Mutex<Replicator?>(nil)
+    /// On a follower: what builds its journal from the stream.
+    let follower = Mutex<Follower?>(nil)
     private let allowPrivateCallbacks: Bool
     private let logger: Logger
 
@@ -71,8 +77,9 @@ public final class Writer: Sendable {
     func command(
         key: IdempotencyKey? = nil, replay: Receipt? = nil, _ decide: @Sendable (HubState) throws -> (Event, Receipt)
     ) async throws -> Receipt {
-        try await gate.withLock {
-            if let key, let earlier = try self.earlier(key) {
+        try checkTakesWrites()
+        return try await gate.withLock {
+            if let key, let earlier = try await self.earlier(key) {
                 var done = replay ?? Receipt(seq: 0, created: false)
                 done.seq = earlier.range.lowerBound
                 done.replayed = true
@@ -97,9 +104,10 @@ public final class Writer: Sendable {
     }
 
     /// The batch appended earlier under `key`, or nil; 422 if the key named another batch.
-    private func earlier(_ key: IdempotencyKey) throws -> Appended? {
+    private func earlier(_ key: IdempotencyKey) async throws -> Appended? {
         do {
-            return try journal.appended(underKey: key)
+            guard let earlier = try journal.appended(underKey: key) else { return nil }
+            return try await replicated(earlier)
         } catch let error as JournalError {
             throw Writer.refusal(error, logger: logger, writing: false)
         }
@@ -107,9 +115,10 @@ public final class Writer: Sendable {
 
     /// Appends `batch`, under `key` if there is one (see ``Journal/append(_:idempotencyKey:)``).
     private func append(_ batch: RecordBatch, key: IdempotencyKey?) async throws -> Appended {
+        try checkTakesWrites()
         do {
-            guard let key else { return Appended(range: try await journal.append(batch), replayed: false) }
-            return try await journal.append(batch, idempotencyKey: key)
+            guard let key else { return try await replicated(Appended(range: try await journal.append(batch), replayed: false)) }
+            return try await replicated(try await journal.append(batch, idempotencyKey: key))
         } catch let error as JournalError {
             throw Writer.refusal(error, logger: logger, writing: true)
         }
@@ -260,8 +269,9 @@ public final class Writer: Sendable {
     /// Appends events given whole (a loadgen sample, an export) as one all-or-nothing
     /// batch, each checked against the state the ones before it leave.
     public func appendEvents(_ events: [Event], key: IdempotencyKey? = nil) async throws -> Appended {
-        try await gate.withLock {
-            if let key, let earlier = try self.earlier(key) { return earlier }
+        try checkTakesWrites()
+        return try await gate.withLock {
+            if let key, let earlier = try await self.earlier(key) { return earlier }
             var next = state.withLock { $0 }
             // Credentials are redacted whichever way a request log arrives.
             let events = events.map { e -> Event in
@@ -295,8 +305,9 @@ public final class Writer: Sendable {
     public func ingest(
         _ requests: [(time: Timestamp, request: RequestLogged)], lines: [Int]? = nil, key: IdempotencyKey? = nil
     ) async throws -> Appended {
+        try checkTakesWrites()
         // A retry is answered before the checks: the connection may have changed since.
-        if let key, let earlier = try earlier(key) { return earlier }
+        if let key, let earlier = try await earlier(key) { return earlier }
         let refused: (Int, String)? = state.withLock { s in
             for (i, r) in requests.enumerated() {
                 if let reason = s.refusalToLog(connection: r.request.connectionID) { return (i, reason) }

@@ -1,0 +1,37 @@
+internal import Hummingbird
+internal import HTTPTypes
+internal import Events
+
+extension Router where Context == BasicRequestContext {
+    func addReplicationRoutes(_ c: RouteContext) {
+        // Failover: `{"mode"?: "sync"|"async", "writer_name"?}` makes a follower that holds
+        // everything its stream holds the stream's writer.
+        post("/v1/replication/promote") { request, _ in
+            let bytes = try await request.bytes(limit: c.maxBodyBytes)
+            var f = try JSONFields(bytes.isEmpty ? Array("{}".utf8) : bytes)
+            var mode = ReplicationMode.sync
+            if let text = try f.optionalString("mode") {
+                guard let m = ReplicationMode(rawValue: text) else { throw APIError.invalid("mode", "\"\(text)\" is not sync or async") }
+                mode = m
+            }
+            let name = try f.optionalString("writer_name")
+            try f.refuseLeftovers()
+            guard let follower = c.writer.follower.withLock({ $0 }) else {
+                throw APIError.conflict("this daemon is not a follower: there is nothing to promote")
+            }
+            var settings = follower.configuration
+            settings.mode = mode
+            settings.writerName = name ?? c.writerName
+            let replicator = try await follower.promote(settings: settings, dataDirectory: c.dataDirectory)
+            let head = try c.writer.journal.head
+            return jsonResponse { w in
+                w.beginObject()
+                w.string("role", "writer")
+                w.string("epoch", replicator.epoch)
+                w.unsigned("head", head)
+                w.string("mode", mode.rawValue)
+                w.endObject()
+            }
+        }
+    }
+}

@@ -1,0 +1,283 @@
+internal import Foundation
+internal import Journal
+internal import Logging
+internal import NATS
+internal import Synchronization
+
+/// Builds a replica of the writer's journal from the stream: each batch appended at the
+/// writer's numbers, with the writer's bytes and idempotency key, and applied to the
+/// state the read-only API answers from. Writes sent to it answer 503 naming the writer.
+///
+/// A thread of its own reads the stream (libnats calls block); the batches are appended
+/// by a task, a few at most waiting between the two.
+final class Follower: Sendable {
+    typealias Configuration = ReplicationSettings
+
+    struct Status: Sendable {
+        var stream: String
+        var writer: String?
+        var applied: UInt64
+        var streamLast: UInt64
+        var failure: String?
+    }
+
+    private struct State {
+        var writer: String?
+        var streamLast: UInt64 = 0
+        var failure: String?
+        var stopping = false
+    }
+
+    let configuration: Configuration
+    private let writer: Writer
+    private let jetStream: JetStream
+    private let state = Mutex(State())
+    private let batches: AsyncStream<Batch>
+    private let batchContinuation: AsyncStream<Batch>.Continuation
+    /// Batches read and not yet appended, at most.
+    private let window = DispatchSemaphore(value: 16)
+    /// Batches handed to the task and not appended yet.
+    private let handedOver = Atomic<Int>(0)
+    /// Set by the reading thread when it returns.
+    private let readerDone = Atomic<Bool>(false)
+    /// Whether ``promote(settings:dataDirectory:patience:)`` made this the writer.
+    let promoted = Atomic<Bool>(false)
+    private let logger: Logger
+
+    struct Batch: Sendable {
+        var range: ClosedRange<UInt64>
+        var records: [[UInt8]]
+        var key: IdempotencyKey?
+    }
+
+    init(configuration: Configuration, writer: Writer, logger: Logger) throws {
+        self.configuration = configuration
+        self.writer = writer
+        self.logger = logger
+        do {
+            let connection = try NATSConnection(servers: configuration.servers, name: "junction follower")
+            jetStream = try connection.jetStream()
+        } catch {
+            throw ReplicationError("cannot reach NATS at \(configuration.servers.joined(separator: ",")): \(error)")
+        }
+        (batches, batchContinuation) = AsyncStream.makeStream(of: Batch.self)
+        writer.refuseWrites("this is a follower of stream \(configuration.stream): it takes no writes; send them to the writer")
+    }
+
+    /// Creates `data` as a replica of the stream's journal: empty, with its id. Waits for
+    /// the stream and its first event when the writer has not written yet.
+    static func initialize(_ data: DataDirectory, from settings: ReplicationSettings, logger: Logger) throws {
+        let jetStream: JetStream
+        do {
+            jetStream = try NATSConnection(servers: settings.servers, name: "junction follower").jetStream()
+        } catch {
+            throw ReplicationError("cannot reach NATS at \(settings.servers.joined(separator: ",")): \(error)")
+        }
+        var waiting = false
+        while true {
+            let stream: JetStream.StreamState?
+            do {
+                stream = try jetStream.streamState(settings.stream)
+            } catch where error.isStreamNotFound {
+                stream = nil
+            } catch {
+                throw ReplicationError("cannot read stream \(settings.stream): \(error)")
+            }
+            if let stream, stream.lastSequence > 0 {
+                guard stream.firstSequence == 1 else {
+                    throw ReplicationError("stream \(settings.stream) starts at \(stream.firstSequence), not 1: start this follower from a backup of the writer")
+                }
+                let first: NATSMessage?
+                do {
+                    first = try jetStream.message(stream: settings.stream, sequence: 1)
+                } catch {
+                    throw ReplicationError("cannot read stream \(settings.stream): \(error)")
+                }
+                guard let id = first?.headers[Replicator.Header.journal] else {
+                    throw ReplicationError("stream \(settings.stream) was not written by Junction: its first message names no journal")
+                }
+                try data.initialize(journalID: id, logger: logger).close()
+                logger.notice("follower: initialized a replica", metadata: ["journal.id": "\(id)", "data.path": "\(data.root)"])
+                return
+            }
+            if !waiting {
+                logger.notice("follower: waiting for the writer's first event", metadata: ["replication.stream": "\(settings.stream)"])
+                waiting = true
+            }
+            Thread.sleep(forTimeInterval: 0.2)
+        }
+    }
+
+    var status: Status {
+        let applied = (try? writer.journal.head) ?? 0
+        return state.withLock { s in
+            Status(stream: configuration.stream, writer: s.writer, applied: applied, streamLast: s.streamLast, failure: s.failure)
+        }
+    }
+
+    /// Follows the stream until `stop()`; throws when the replica cannot go on.
+    func run() async throws {
+        let thread = Thread { [self] in read() }
+        thread.name = "follower"
+        thread.start()
+        for await batch in batches {
+            do {
+                try await writer.applyReplicated(batch.records, range: batch.range, key: batch.key)
+                handedOver.subtract(1, ordering: .releasing)
+            } catch {
+                fail("\(error)")
+                throw error
+            }
+            window.signal()
+        }
+        if let failure = state.withLock({ $0.failure }) { throw ReplicationError(failure) }
+    }
+
+    func stop() {
+        state.withLock { $0.stopping = true }
+        batchContinuation.finish()
+    }
+
+    private func fail(_ reason: String) {
+        logger.critical("follower: \(reason)")
+        state.withLock { $0.failure = $0.failure ?? reason; $0.stopping = true }
+        batchContinuation.finish()
+    }
+
+    /// Turns this follower into the stream's writer, once it holds everything the stream
+    /// holds (it waits up to `patience` for that); refuses otherwise, following on.
+    ///
+    /// The reading stops, the head is checked against the stream again, and a replicator
+    /// with a new epoch takes over: from its first publish on, the old writer is fenced.
+    func promote(settings: ReplicationSettings, dataDirectory: String, patience: Duration = .seconds(10)) async throws -> Replicator {
+        let deadline = ContinuousClock.now + patience
+        var last: UInt64 = 0
+        while true {
+            do {
+                last = try jetStream.streamState(configuration.stream).lastSequence
+            } catch {
+                throw APIError.unavailable("cannot read stream \(configuration.stream): \(error); not promoted")
+            }
+            if try writer.journal.head >= last { break }
+            guard ContinuousClock.now < deadline else {
+                throw APIError.conflict("this follower holds \(try writer.journal.head) of the stream's \(last) events; not promoted")
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        state.withLock { $0.stopping = true }
+        while !readerDone.load(ordering: .acquiring) || handedOver.load(ordering: .acquiring) > 0 {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        let replicator: Replicator
+        do {
+            replicator = try Replicator(configuration: settings, journal: writer.journal, dataDirectory: dataDirectory,
+                                        takingOver: true, logger: logger)
+        } catch let error as ReplicationError {
+            fail("promotion failed, and this follower stopped following: \(error.message)")
+            throw APIError.conflict("\(error.message); this follower stopped following (restart it)")
+        }
+        writer.replicator.withLock { $0 = replicator }
+        writer.follower.withLock { $0 = nil }
+        writer.refuseWrites(nil)
+        promoted.store(true, ordering: .releasing)
+        batchContinuation.finish()
+        let head = try writer.journal.head
+        logger.notice("promoted: this is the stream's writer now", metadata: [
+            "journal.head": "\(head)", "replication.epoch": "\(replicator.epoch)",
+        ])
+        return replicator
+    }
+
+    /// The reading thread.
+    private func read() {
+        defer {
+            readerDone.store(true, ordering: .releasing)
+            batchContinuation.finish()
+        }
+        var subscription: OrderedSubscription?
+        var next: UInt64 = 0
+        var pending: Batch?
+        while !state.withLock({ $0.stopping }) {
+            do {
+                if subscription == nil {
+                    // Batches handed over must be appended before the head is read.
+                    while handedOver.load(ordering: .acquiring) > 0, !state.withLock({ $0.stopping }) {
+                        Thread.sleep(forTimeInterval: 0.01)
+                    }
+                    next = try writer.journal.head + 1
+                    pending = nil
+                    if let s = try? jetStream.streamState(configuration.stream) {
+                        state.withLock { $0.streamLast = s.lastSequence }
+                    }
+                    subscription = try jetStream.subscribeOrdered(subject: configuration.subject, from: next)
+                    logger.info("follower: reading the stream", metadata: ["replication.from": "\(next)"])
+                }
+                guard let message = try subscription!.next(timeout: .seconds(1)) else { continue }
+                let seq = message.streamSequence
+                guard message.headers[Replicator.Header.journal] == writer.journal.id else {
+                    fail("stream \(configuration.stream) holds journal \(message.headers[Replicator.Header.journal] ?? "?"), not this replica's (\(writer.journal.id))")
+                    return
+                }
+                guard seq == next else {
+                    fail("the stream gave event \(seq) where \(next) was due")
+                    return
+                }
+                guard let range = Self.batchRange(message.headers[Replicator.Header.batch]), range.contains(seq) else {
+                    fail("event \(seq) has no valid \(Replicator.Header.batch) header")
+                    return
+                }
+                if seq == range.lowerBound {
+                    var key: IdempotencyKey?
+                    if let name = message.headers[Replicator.Header.idempotencyKey],
+                       let fingerprint = message.headers[Replicator.Header.idempotencyFingerprint].flatMap(Self.bytes(hex:)) {
+                        key = IdempotencyKey(name, fingerprint: fingerprint)
+                    }
+                    pending = Batch(range: range, records: [], key: key)
+                }
+                guard pending?.range == range else {
+                    fail("event \(seq) continues batch \(range), which did not start in this stream")
+                    return
+                }
+                pending!.records.append(message.data)
+                next = seq + 1
+                let name = message.headers[Replicator.Header.writer]
+                let changed = state.withLock { s in
+                    defer { s.writer = name; s.streamLast = max(s.streamLast, seq) }
+                    return s.writer != name
+                }
+                if changed, let name {
+                    writer.refuseWrites("this is a follower of stream \(configuration.stream): it takes no writes; send them to the writer, \(name)")
+                }
+                if seq == range.upperBound {
+                    window.wait()
+                    handedOver.add(1, ordering: .releasing)
+                    batchContinuation.yield(pending!)
+                    pending = nil
+                }
+            } catch {
+                logger.warning("follower: reading the stream failed, retrying", metadata: ["error": "\(error)"])
+                subscription = nil
+                Thread.sleep(forTimeInterval: 0.5)
+            }
+        }
+    }
+
+    static func batchRange(_ header: String?) -> ClosedRange<UInt64>? {
+        guard let parts = header?.split(separator: "-"), parts.count == 2,
+              let first = UInt64(parts[0]), let last = UInt64(parts[1]), first <= last else { return nil }
+        return first...last
+    }
+
+    static func bytes(hex: String) -> [UInt8]? {
+        guard hex.count % 2 == 0 else { return nil }
+        var out: [UInt8] = []
+        var i = hex.startIndex
+        while i < hex.endIndex {
+            let j = hex.index(i, offsetBy: 2)
+            guard let b = UInt8(hex[i..<j], radix: 16) else { return nil }
+            out.append(b)
+            i = j
+        }
+        return out
+    }
+}

@@ -1,0 +1,53 @@
+import ArgumentParser
+import Foundation
+import Journal
+import Metrics
+import Prometheus
+import Service
+
+struct FollowCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "follow",
+        abstract: "Run a follower: a replica of the writer's journal built from its JetStream stream, with its projectors and the read-only API.",
+        discussion: """
+            Appends each batch of the stream at the writer's numbers, with its bytes and
+            idempotency key, and serves queries, logs, downloads and status on its own
+            socket (and the back office with --web). Writes answer 503 and name the writer.
+            A data directory that does not exist yet is created as a replica of the
+            stream's journal. Copy the writer's <data>/token.key here before promoting it:
+            that is how an app's existing token is given again.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: ArgumentHelp("The Unix socket to listen on (default: <data>/junction.sock).", valueName: "PATH"))
+    var socket: String?
+
+    @OptionGroup var replication: ReplicationOptions
+
+    @Option(help: ArgumentHelp("Serve the back office, read-only, at this loopback address, such as 127.0.0.1:8080.", valueName: "HOST:PORT"))
+    var web: String?
+
+    func validate() throws {
+        guard replication.replicate != nil else { throw ValidationError("follow needs --replicate nats://HOST:PORT,… (the writer's cluster)") }
+        if let web {
+            let (host, _) = try ServeCommand.webAddress(web)
+            guard host == "localhost" || host == "::1" || host.hasPrefix("127.") else {
+                throw ValidationError("--web \(web) is not a loopback address")
+            }
+        }
+    }
+
+    func run() async throws {
+        let logger = global.makeLogger("junction.follow")
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        let data = global.dataDirectory
+        var configuration = ServeCommand.daemonConfiguration(
+            data: data, socket: socket ?? data.root + "/junction.sock", logLevel: global.logLevel)
+        configuration.follow = replication.settings(writerName: "")
+        configuration.compactionInterval = nil
+        if let web { configuration.web = try ServeCommand.webAddress(web) }
+        try await ServeCommand.runDaemon(configuration, registry: registry, logger: logger)
+    }
+}

@@ -1,0 +1,184 @@
+import AsyncHTTPClient
+import Events
+import Foundation
+import NIOCore
+import Synchronization
+import TestSupport
+import Testing
+
+/// The journal replicated through a real three-node NATS JetStream cluster: a follower
+/// that is the writer's journal byte for byte, node and writer failures in sync mode, and
+/// failover with fencing of the old writer.
+@Suite(.serialized)
+struct ReplicationTests {
+    /// `junction tail` of a data directory: the journal as NDJSON, one event a line.
+    static func tail(_ data: String) throws -> String {
+        let r = try run(Executables.junction, ["tail", "--data", data])
+        #expect(r.status == 0, "\(r.stderr)")
+        return r.output
+    }
+
+    /// The last lines of a daemon's log that are not the projectors' progress.
+    static func tailOfLog(_ path: String) -> String {
+        let lines = ((try? String(contentsOfFile: path, encoding: .utf8)) ?? "").split(separator: "\n").filter { !$0.contains("caught up") }
+        return lines.suffix(15).joined(separator: "\n")
+    }
+
+    static func verify(_ data: String) throws {
+        let r = try run(Executables.path("junction-replay"), ["verify", "--data", data])
+        #expect(r.status == 0, "\(r.output)\(r.stderr)")
+    }
+
+    /// Waits until the follower has applied `head`.
+    static func caughtUp(_ follower: RunningDaemon, to head: Int) async throws {
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline {
+            let status = try await follower.get("/v1/status")
+            if let applied = status.json["replication"]?["applied"]?.integerValue, applied >= head { return }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        Issue.record("the follower did not reach \(head): \(try await follower.get("/v1/status").text)")
+    }
+
+    static func head(_ d: RunningDaemon) async throws -> Int {
+        Int(try await d.get("/v1/status").json["journal"]?["head"]?.integerValue ?? -1)
+    }
+
+    /// POSTs one batch of log lines under an idempotency key.
+    static func post(_ d: RunningDaemon, lines: [String], key: String) async throws -> RunningDaemon.Reply {
+        try await d.request("POST", "/v1/logs", body: Array(lines.joined(separator: "\n").utf8), contentType: "application/x-ndjson",
+                            headers: [("Idempotency-Key", key)])
+    }
+
+    static func lines(_ connection: String, batch: String, count: Int) -> [String] {
+        (0..<count).map { #"{"connection_id":"\#(connection)","method":"GET","url":"/orders/\#(batch)-\#($0)","status":200}"# }
+    }
+
+    @Test func aFollowerHoldsTheWritersJournalByteForByte() async throws {
+        let cluster = try NATSCluster()
+        let writer = try RunningDaemon(["--replicate", cluster.urls, "--compact-every-hours", "0"])
+        let sample = try run(Executables.loadgen, ["--seed", "3", "--events", "2000", "--days", "30"])
+        let imported = try await writer.request("POST", "/v1/events", body: sample.stdout, contentType: "application/x-ndjson")
+        #expect(imported.status == 201, "\(imported.text)")
+        let follower = try RunningDaemon(["--replicate", cluster.urls], initialize: false, command: "follow")
+        try await registerSeed(writer)
+        let c = try await writer.post("/v1/connections", #"{"app_id":"ubereats","account_id":"3r4s3","location_id":"3r4s3-1"}"#)
+        let id = try #require(c.json["connection_id"]?.stringValue, "\(c.text)")
+        // Concurrent ingestion, four clients.
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for client in 0..<4 {
+                group.addTask {
+                    for batch in 0..<15 {
+                        let reply = try await Self.post(writer, lines: Self.lines(id, batch: "\(client)-\(batch)", count: 25), key: "c\(client)-\(batch)")
+                        #expect(reply.status == 201, "\(reply.text)")
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let head = try await Self.head(writer)
+        #expect(head == 2000 + 5 + 4 * 15 * 25, "head \(head)")
+        let shipping = try await writer.get("/v1/status")
+        #expect(shipping.json["replication"]?["mode"]?.stringValue == "sync")
+        #expect(shipping.json["replication"]?["shipped"]?.integerValue == Int64(head), "\(shipping.text)")
+        try await Self.caughtUp(follower, to: head)
+
+        // Writes to the follower are refused, naming the writer; reads are answered.
+        let refused = try await follower.post("/v1/accounts", #"{"account_id":"zz","name":"Z","time_zone":"UTC"}"#)
+        #expect(refused.status == 503 && refused.text.contains(writer.socket), "\(refused.text)")
+        let logs = try await follower.get("/v1/connections/\(id)/logs?after=\(head)&limit=5")
+        #expect(logs.status == 200 && logs.json["entries"]?.arrayValue?.count == 5, "\(logs.text)")
+
+        let writerTail = try Self.tail(writer.data)
+        #expect(writerTail.split(separator: "\n").count == head)
+        #expect(try Self.tail(follower.data) == writerTail, "the follower's journal is not the writer's")
+
+        // Compaction on the writer: the follower's projections still equal a replay of
+        // its journal, and answer what the writer's answer.
+        let compacted = try await writer.post("/v1/compact", #"{"now":"2027-01-15T00:00:00Z","body_days":15,"log_days":40}"#)
+        #expect(compacted.status == 200, "\(compacted.text)")
+        let after = try await Self.head(writer)
+        try await Self.caughtUp(follower, to: after)
+        for path in ["/v1/connections?status=all", "/v1/connections/\(id)/activity", "/v1/connections/\(id)/logs?limit=20"] {
+            let mine = try await writer.get(path + (path.contains("?") ? "&" : "?") + "after=\(after)")
+            let theirs = try await follower.get(path + (path.contains("?") ? "&" : "?") + "after=\(after)")
+            #expect(mine.status == 200 && mine.text == theirs.text, "\(path): \(mine.text.prefix(300)) vs \(theirs.text.prefix(300))")
+        }
+        #expect(writer.stop() == 0)
+        #expect(follower.stop() == 0)
+        try Self.verify(writer.data)
+        try Self.verify(follower.data)
+    }
+
+    /// What the ingesting client saw: the batches acknowledged, by key.
+    final class Acknowledged: Sendable {
+        let keys = Mutex<[String]>([])
+    }
+
+    @Test func syncReplicationLosesNothingAcknowledgedThroughANodeKillAndAFailover() async throws {
+        let cluster = try NATSCluster()
+        let writer = try RunningDaemon(["--replicate", cluster.urls, "--compact-every-hours", "0"])
+        try await registerSeed(writer)
+        let follower = try RunningDaemon(["--replicate", cluster.urls], initialize: false, command: "follow")
+        let c = try await writer.post("/v1/connections", #"{"app_id":"ubereats","account_id":"3r4s3","location_id":"3r4s3-1"}"#)
+        let id = try #require(c.json["connection_id"]?.stringValue, "\(c.text)")
+        let acknowledged = Acknowledged()
+        let target = Atomic<Int>(0)  // 0: the writer, 1: the follower (once promoted)
+        let batches = 120
+        let ingestion = Task {
+            let deadline = Date().addingTimeInterval(120)
+            for batch in 0..<batches {
+                let key = "b\(batch)"
+                // Retried with the same key until acknowledged, against whoever writes.
+                while Date() < deadline {
+                    let d = target.load(ordering: .sequentiallyConsistent) == 0 ? writer : follower
+                    if let reply = try? await Self.post(d, lines: Self.lines(id, batch: key, count: 20), key: key), reply.status == 201 {
+                        acknowledged.keys.withLock { $0.append(key) }
+                        break
+                    }
+                    try? await Task.sleep(for: .milliseconds(50))
+                    if Task.isCancelled { return }
+                }
+            }
+        }
+        while acknowledged.keys.withLock({ $0.count }) < 30 { try await Task.sleep(for: .milliseconds(20)) }
+        // One node of three dies: the stream keeps its quorum, ingestion goes on.
+        cluster.kill(2)
+        let atKill = acknowledged.keys.withLock { $0.count }
+        let deadline = Date().addingTimeInterval(30)
+        while acknowledged.keys.withLock({ $0.count }) < atKill + 30, Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(acknowledged.keys.withLock { $0.count } >= atKill + 30, "ingestion stalled after a NATS node was killed: \(Self.tailOfLog(writer.log))")
+        // The writer dies mid-ingestion; the follower is promoted and the client goes on there.
+        kill(writer.process.processIdentifier, SIGKILL)
+        writer.process.waitUntilExit()
+        let promoted = try run(Executables.junction, ["promote", "--data", follower.data])
+        #expect(promoted.status == 0, "\(promoted.output)\(promoted.stderr)")
+        if promoted.status != 0 { ingestion.cancel() }
+        target.store(1, ordering: .sequentiallyConsistent)
+        await ingestion.value
+        #expect(acknowledged.keys.withLock { $0.count } == batches)
+
+        // Every acknowledged batch is there exactly once, and the journal is gapless.
+        let events = try Self.tail(follower.data).split(separator: "\n").map { try JSONParser.parse(Array($0.utf8)) }
+        let seqs = events.compactMap { $0["seq"]?.integerValue }
+        #expect(seqs == Array(1...Int64(seqs.count)), "the journal has gaps or is out of order")
+        var perBatch: [String: Int] = [:]
+        for e in events where e["event"]?.stringValue == "requestLogged" {
+            let url = e["url"]?.stringValue ?? ""
+            let batch = url.dropFirst("/orders/".count).split(separator: "-").first.map(String.init) ?? ""
+            perBatch[batch, default: 0] += 1
+        }
+        for key in acknowledged.keys.withLock({ $0 }) {
+            #expect(perBatch[key] == 20, "batch \(key): \(perBatch[key] ?? 0) of its 20 entries")
+        }
+        let status = try await follower.get("/v1/status")
+        #expect(status.json["replication"]?["role"]?.stringValue == "writer", "\(status.text)")
+
+        // The old writer, started again, finds it was replaced and refuses to write.
+        let old = try run(Executables.junction, ["serve", "--data", writer.data, "--replicate", cluster.urls, "--compact-every-hours", "0"])
+        #expect(old.status != 0)
+        #expect(old.stderr.contains("another writer"), "\(old.stderr)")
+        #expect(follower.stop() == 0)
+        try Self.verify(follower.data)
+    }
+}
