@@ -361,6 +361,9 @@ def decode_record(seq: int, value: bytes, show_unknown: bool):
     elif kind == 15:  # retentionApplied
         for name in ("bodies_before", "logs_before", "disconnected_before", "tombstones_before"):
             o.string(name, rfc3339(r.int64le()))
+        if r.offset < len(r.data):  # fields 5 and 6, added by a minor revision
+            o.integer("limit", r.uvarint())
+            o.integer("scanned_through", r.uvarint())
     elif kind == 16:  # userRegistered
         o.string("email", r.string())
         o.string("account_id", r.optional_string())

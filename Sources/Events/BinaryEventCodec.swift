@@ -111,6 +111,10 @@ public enum BinaryEventCodec {
             out.appendVarint(e.requestCount)
         case .retentionApplied(let e):
             for t in [e.bodiesBefore, e.logsBefore, e.disconnectedBefore, e.tombstonesBefore] { out.appendInt64LE(t.microseconds) }
+            if let limit = e.limit, let scanned = e.scannedThrough {
+                out.appendVarint(limit)
+                out.appendVarint(scanned)
+            }
         case .userRegistered(let e):
             out.appendString(e.email)
             out.appendOptionalString(e.accountID)
@@ -305,10 +309,15 @@ public enum BinaryEventCodec {
                 locationID: try r.readOptionalString(), disconnectedAt: try r.readTimestamp(),
                 requestCount: try r.readVarint()))
         case .retentionApplied:
-            payload = .retentionApplied(RetentionApplied(
+            var applied = RetentionApplied(
                 bodiesBefore: try r.readTimestamp(), logsBefore: try r.readTimestamp(),
                 disconnectedBefore: try r.readTimestamp(),
-                tombstonesBefore: try r.readTimestamp()))
+                tombstonesBefore: try r.readTimestamp())
+            if !r.isAtEnd {
+                applied.limit = try r.readVarint()
+                applied.scannedThrough = try r.readVarint()
+            }
+            payload = .retentionApplied(applied)
         case .userRegistered:
             let email = try r.readString()
             let accountID = try r.readOptionalString()

@@ -418,11 +418,21 @@ public struct RetentionApplied: Hashable, Sendable {
     public var disconnectedBefore: Timestamp
     /// Tombstones of connections disconnected before this are removed.
     public var tombstonesBefore: Timestamp
+    /// The run's bounds, so a replica of the journal can repeat it exactly: events were
+    /// rewritten up to `limit`, with what the journal held through `scannedThrough`
+    /// (both nil in markers written before replication).
+    public var limit: UInt64?
+    public var scannedThrough: UInt64?
 
-    public init(bodiesBefore: Timestamp, logsBefore: Timestamp, disconnectedBefore: Timestamp, tombstonesBefore: Timestamp) {
+    public init(
+        bodiesBefore: Timestamp, logsBefore: Timestamp, disconnectedBefore: Timestamp, tombstonesBefore: Timestamp,
+        limit: UInt64? = nil, scannedThrough: UInt64? = nil
+    ) {
         self.bodiesBefore = bodiesBefore
         self.logsBefore = logsBefore
         self.disconnectedBefore = disconnectedBefore
         self.tombstonesBefore = tombstonesBefore
+        self.limit = limit
+        self.scannedThrough = scannedThrough
     }
 }

@@ -137,6 +137,10 @@ public enum NDJSONEventCodec {
             w.timestamp("logs_before", e.logsBefore)
             w.timestamp("disconnected_before", e.disconnectedBefore)
             w.timestamp("tombstones_before", e.tombstonesBefore)
+            if let limit = e.limit, let scanned = e.scannedThrough {
+                w.unsigned("limit", limit)
+                w.unsigned("scanned_through", scanned)
+            }
         case .userRegistered(let e):
             w.string("email", e.email)
             w.string("account_id", ifPresent: e.accountID)
@@ -376,9 +380,16 @@ public enum NDJSONEventCodec {
                 locationID: try f.optionalID("location_id"), disconnectedAt: try f.timestamp("disconnected_at"),
                 requestCount: try f.count("request_count")))
         case .retentionApplied:
-            payload = .retentionApplied(RetentionApplied(
+            var applied = RetentionApplied(
                 bodiesBefore: try f.timestamp("bodies_before"), logsBefore: try f.timestamp("logs_before"),
-                disconnectedBefore: try f.timestamp("disconnected_before"), tombstonesBefore: try f.timestamp("tombstones_before")))
+                disconnectedBefore: try f.timestamp("disconnected_before"), tombstonesBefore: try f.timestamp("tombstones_before"))
+            if let limit = try f.optionalInteger("limit") {
+                guard limit >= 0 else { throw Error(field: "limit", message: "must be a sequence number, not \(limit)") }
+                let scanned = try f.count("scanned_through")
+                applied.limit = UInt64(limit)
+                applied.scannedThrough = scanned
+            }
+            payload = .retentionApplied(applied)
         case .userRegistered:
             let email = try f.nonEmpty("email")
             let accountID = try f.optionalID("account_id")

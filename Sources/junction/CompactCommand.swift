@@ -97,22 +97,9 @@ struct CompactCommand: AsyncParsableCommand {
 
     /// A compacted copy of every environment of the data directory, and its key.
     private func copyCompacted(_ data: DataDirectory, journal: Journal, to destination: String) throws {
-        let target = DataDirectory(destination)
-        try PrivateFiles.createDirectory(target.projectionsPath)
-        try journal.copy(to: target.journalPath)
-        for type in Projections.all {
-            let store = try ProjectionStore(type, at: data.projectionPath(type.name), readOnly: true)
-            try PrivateFiles.createDirectory(target.projectionPath(type.name))
-            try store.copy(to: target.projectionPath(type.name))
-        }
-        // mdb_env_copy2 creates files with the default mode: keep the copy as private as the original.
-        for path in [target.journalPath] + Projections.names.map(target.projectionPath) {
-            try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path + "/data.mdb")
-        }
-        if FileManager.default.fileExists(atPath: data.root + "/token.key") {
-            try FileManager.default.copyItem(atPath: data.root + "/token.key", toPath: destination + "/token.key")
-        }
+        _ = try DataDirectoryCopy.write(from: data, journal: journal, to: destination, projections: true)
         let size = { (path: String) in ((try? FileManager.default.attributesOfItem(atPath: path)[.size]) as? NSNumber)?.intValue ?? 0 }
+        let target = DataDirectory(destination)
         print("copied to \(destination): journal \(size(data.journalPath + "/data.mdb")) → \(size(target.journalPath + "/data.mdb")) bytes")
     }
 }

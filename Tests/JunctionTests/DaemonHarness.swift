@@ -27,7 +27,12 @@ final class RunningDaemon: @unchecked Sendable {
         func header(_ name: String) -> String? { headers.first { $0.0.lowercased() == name.lowercased() }?.1 }
     }
 
-    init(_ arguments: [String] = [], initialize: Bool = true, socket: String? = nil, command: String = "serve") throws {
+    /// - Parameter prepare: given the data directory's path before the daemon starts (to
+    ///   restore a backup there, say).
+    init(
+        _ arguments: [String] = [], initialize: Bool = true, socket: String? = nil, command: String = "serve",
+        prepare: (String) throws -> Void = { _ in }
+    ) throws {
         self.command = command
         dir = TemporaryDirectory("daemon")
         data = dir.path + "/data"
@@ -37,6 +42,7 @@ final class RunningDaemon: @unchecked Sendable {
             let result = try run(Executables.junction, ["init", "--data", data])
             #expect(result.status == 0, "\(result.stderr)")
         }
+        try prepare(data)
         process = try RunningDaemon.start(command, data: data, log: log, arguments)
         try waitUntilServing()
     }

@@ -14,7 +14,9 @@
  *   after the ack, at which every projection's checkpoint is >= last_seq, minus the ack time.
  *   Prints one JSON line: entries, requests, errors, seconds, per_second, bytes,
  *   latency_ms {p50,p90,p99,max,mean}, schedule_late_ms {p99,max} (with --rate),
- *   lag_ms {p50,p99,max,resolved,unresolved,polls} (with --lag).
+ *   lag_ms {p50,p99,max,resolved,unresolved,polls} (with --lag). --lag-socket PATH polls
+ *   another daemon's status instead (a follower's: the lag until the follower's projections
+ *   show what the writer acknowledged).
  *
  * GET mode:
  *   http_load --socket PATH --get PATH_AND_QUERY [--iterations N] [--warmup W] [--expect 200]
@@ -36,6 +38,7 @@
 
 typedef struct {
     int fd;
+    const char *path; /* the socket, when not --socket's */
     char *buf; /* received bytes not yet consumed */
     size_t len, cap;
 } conn_t;
@@ -56,8 +59,9 @@ static int conn_open(conn_t *c) {
     struct sockaddr_un addr;
     memset(&addr, 0, sizeof addr);
     addr.sun_family = AF_UNIX;
-    if (strlen(g_socket_path) >= sizeof addr.sun_path) { errno = ENAMETOOLONG; return -1; }
-    strcpy(addr.sun_path, g_socket_path);
+    const char *path = c->path ? c->path : g_socket_path;
+    if (strlen(path) >= sizeof addr.sun_path) { errno = ENAMETOOLONG; return -1; }
+    strcpy(addr.sun_path, path);
     int rc;
     do rc = connect(c->fd, (struct sockaddr *)&addr, sizeof addr);
     while (rc != 0 && errno == EINTR);
@@ -272,6 +276,7 @@ static const char *g_path = "/v1/logs", *g_content_type = "application/x-ndjson"
 static int g_expect = 201;
 static double g_rate = 0, g_start;
 static int g_lag = 0;
+static const char *g_lag_socket; /* --lag-socket: poll another daemon's status (a follower's) */
 static double g_poll_ms = 5;
 static atomic_size_t g_next;
 static atomic_size_t g_errors, g_printed, g_bytes_sent;
@@ -359,7 +364,7 @@ static uint64_t last_min_cp(void) {
 
 static void *poller_main(void *arg) {
     (void)arg;
-    conn_t c = {.fd = -1};
+    conn_t c = {.fd = -1, .path = g_lag_socket};
     char req[512];
     int rl = snprintf(req, sizeof req, "GET %s HTTP/1.1\r\nHost: localhost\r\n\r\n", g_status_path);
     while (!atomic_load(&g_stop_polling)) {
@@ -554,6 +559,7 @@ int main(int argc, char **argv) {
         else if (strcmp(a, "--lag") == 0) g_lag = 1;
         else if (ARG("--poll-ms")) g_poll_ms = strtod(v, NULL);
         else if (ARG("--status-path")) g_status_path = v;
+        else if (ARG("--lag-socket")) g_lag_socket = v;
         else if (ARG("--content-type")) g_content_type = v;
         else if (ARG("--expect")) { g_expect = atoi(v); expect_given = 1; }
         else if (ARG("--lines")) max_lines = (size_t)strtoull(v, NULL, 10);

@@ -53,6 +53,46 @@ public enum Compactor {
         } catch {
             throw ProjectionError.invalid("compaction at \(now.rfc3339) with these retentions cannot be recorded: \(error)")
         }
+        let head = try journal.head
+        var report = try await rewrite(journal: journal, cut: cut, limit: limit, scannedThrough: head, chunk: chunk)
+
+        // The cutoffs, for the projections, with the bounds a replica repeats the run with.
+        var marker = RecordBatch()
+        var recorded = cut
+        recorded.limit = limit
+        recorded.scannedThrough = head
+        try marker.appendRecord { try BinaryEventCodec.encode(Event(time: now, .retentionApplied(recorded)), into: &$0) }
+        report.markerSeq = try await journal.append(marker).lowerBound
+        report.bytesAfter = try journal.statistics().eventBytes
+        logger.notice("compaction done", metadata: [
+            "compaction.limit": "\(limit)", "compaction.bodies_expired": "\(report.bodiesExpired)",
+            "compaction.requests_rolled_up": "\(report.requestsRolledUp)",
+            "compaction.tombstoned": "\(report.connectionsTombstoned)", "compaction.bytes_freed": "\(report.bytesFreed)",
+        ])
+        return report
+    }
+
+    /// Repeats on a replica of the journal the run that wrote `marker` on the original
+    /// (the `retentionApplied` it appended, which the replica holds already): the same
+    /// cutoffs and bounds over the same events give the same bytes. A marker without
+    /// bounds (written before replication) changes nothing.
+    public static func repeatRun(journal: Journal, marker: RetentionApplied, chunk: Int = 2000, logger: Logger) async throws {
+        guard let limit = marker.limit, let scanned = marker.scannedThrough else { return }
+        var cut = marker
+        cut.limit = nil
+        cut.scannedThrough = nil
+        let report = try await rewrite(journal: journal, cut: cut, limit: limit, scannedThrough: scanned, chunk: chunk)
+        logger.notice("compaction repeated from the stream", metadata: [
+            "compaction.limit": "\(limit)", "compaction.bodies_expired": "\(report.bodiesExpired)",
+            "compaction.requests_rolled_up": "\(report.requestsRolledUp)",
+        ])
+    }
+
+    /// Tombstones, then the rewrite of the events up to `limit`, reading what the journal
+    /// holds through `scannedThrough` to know who is who.
+    private static func rewrite(
+        journal: Journal, cut: RetentionApplied, limit: UInt64, scannedThrough head: UInt64, chunk: Int
+    ) async throws -> Report {
         var report = Report()
         report.limit = limit
         report.cutoffs = cut
@@ -62,7 +102,6 @@ public enum Compactor {
         var zones: [String: String] = [:]
         var connections: [String: Connection] = [:]
         var tombstoned = Set<String>()
-        let head = try journal.head
         var start: UInt64 = 1
         while start <= head {
             let end = start + UInt64(chunk) - 1
@@ -135,17 +174,6 @@ public enum Compactor {
             report.tombstonesRemoved += part.tombstonesRemoved
             start = end + 1
         }
-
-        // The cutoffs, for the projections.
-        var marker = RecordBatch()
-        try marker.appendRecord { try BinaryEventCodec.encode(Event(time: now, .retentionApplied(cut)), into: &$0) }
-        report.markerSeq = try await journal.append(marker).lowerBound
-        report.bytesAfter = try journal.statistics().eventBytes
-        logger.notice("compaction done", metadata: [
-            "compaction.limit": "\(limit)", "compaction.bodies_expired": "\(report.bodiesExpired)",
-            "compaction.requests_rolled_up": "\(report.requestsRolledUp)",
-            "compaction.tombstoned": "\(report.connectionsTombstoned)", "compaction.bytes_freed": "\(report.bytesFreed)",
-        ])
         return report
     }
 

@@ -31,6 +31,7 @@ extension Router where Context == BasicRequestContext {
         addQueryRoutes(c)
         addOperationsRoutes(c)
         addReplicationRoutes(c)
+        addBackupRoutes(c)
     }
 }
 

@@ -197,6 +197,7 @@ final class Follower: Sendable {
         var subscription: OrderedSubscription?
         var next: UInt64 = 0
         var pending: Batch?
+        var lastMessage = ContinuousClock.now
         while !state.withLock({ $0.stopping }) {
             do {
                 if subscription == nil {
@@ -212,7 +213,22 @@ final class Follower: Sendable {
                     subscription = try jetStream.subscribeOrdered(subject: configuration.subject, from: next)
                     logger.info("follower: reading the stream", metadata: ["replication.from": "\(next)"])
                 }
-                guard let message = try subscription!.next(timeout: .seconds(1)) else { continue }
+                guard let message = try subscription!.next(timeout: .seconds(1)) else {
+                    // Quiet: either nothing new, or the consumer was lost with a server (its
+                    // node killed) and delivers nothing more. The stream tells which.
+                    if ContinuousClock.now - lastMessage > .seconds(2) {
+                        lastMessage = .now
+                        let last = try jetStream.streamState(configuration.stream).lastSequence
+                        state.withLock { $0.streamLast = max($0.streamLast, last) }
+                        if last >= next {
+                            logger.warning("follower: the stream has events its consumer does not deliver; reading it again",
+                                           metadata: ["replication.from": "\(next)", "replication.stream_last": "\(last)"])
+                            subscription = nil
+                        }
+                    }
+                    continue
+                }
+                lastMessage = .now
                 let seq = message.streamSequence
                 guard message.headers[Replicator.Header.journal] == writer.journal.id else {
                     fail("stream \(configuration.stream) holds journal \(message.headers[Replicator.Header.journal] ?? "?"), not this replica's (\(writer.journal.id))")

@@ -1,5 +1,6 @@
 internal import Events
 internal import Journal
+internal import Projections
 
 extension Writer {
     /// Makes this writer refuse every write with `reason` (a follower's: writes go to
@@ -22,7 +23,9 @@ extension Writer {
     }
 
     /// Appends one batch of the writer's journal, as the stream gave it, and applies it:
-    /// it must land at the same numbers (`range`), under the same idempotency key.
+    /// it must land at the same numbers (`range`), under the same idempotency key. A
+    /// compaction's marker makes the replica repeat that compaction, so its events stay
+    /// the writer's byte for byte.
     func applyReplicated(_ records: [[UInt8]], range: ClosedRange<UInt64>, key: IdempotencyKey?) async throws {
         var batch = RecordBatch()
         for record in records { batch.append(record) }
@@ -40,6 +43,9 @@ extension Writer {
             guard record.withUnsafeBytes({ (try? BinaryEventCodec.header(of: $0))?.kind }) != requestKind,
                   let event = try? BinaryEventCodec.decode(record) else { continue }
             state.withLock { $0.apply(event) }
+            if case .retentionApplied(let marker) = event.payload {
+                try await Compactor.repeatRun(journal: journal, marker: marker, logger: logger)
+            }
         }
     }
 }

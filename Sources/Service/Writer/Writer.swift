@@ -45,7 +45,7 @@ public final class Writer: Sendable {
     /// On a follower: what builds its journal from the stream.
     let follower = Mutex<Follower?>(nil)
     private let allowPrivateCallbacks: Bool
-    private let logger: Logger
+    let logger: Logger
 
     /// Replays the journal into memory. Request events are skipped without being decoded.
     public init(journal: Journal, tokens: TokenIssuer, allowPrivateCallbacks: Bool = false, logger: Logger) throws {
