@@ -1,4 +1,4 @@
-import Domain
+@testable import Domain
 import Events
 import Foundation
 import TestSupport
@@ -74,6 +74,23 @@ import Testing
         #expect(redacted.url == "/v1/orders?access_token=[REDACTED]&page=2&API_KEY=[REDACTED]")
         #expect(redacted.requestHeaders == [Header("X-Access-Token", "[REDACTED]"), Header("Accept", "application/json")])
         #expect(redacted.responseHeaders == [Header("Set-Cookie", "[REDACTED]")])
+    }
+
+    /// The byte-level checks agree with the Unicode-aware ones they replace on the hot
+    /// path: names beyond ASCII still go through Unicode lowercasing.
+    @Test func headerNamesAreMatchedByteForByteAndBeyondASCIIByUnicodesRules() {
+        for name in ["X-Access-Token", "x_api-key", "Authorization", "X-Session-Id", "MY_SECRET", "Accept", "Content-Type",
+                     "User-Agent", "X-Request-Id", "Keyboard"] {
+            let unicode = String(String.UnicodeScalarView(name.lowercased().unicodeScalars.filter {
+                ("a"..."z").contains($0) || ("0"..."9").contains($0)
+            }))
+            #expect(Redaction.compact(name) == unicode, "\(name)")
+        }
+        #expect(Redaction.isSensitive(headerName: "X-To\u{212A}en"), "the Kelvin sign lowercases to k")
+        #expect(Redaction.isSensitive(headerName: "X-Api-Key"))
+        #expect(!Redaction.isSensitive(headerName: "Content-Type"))
+        #expect(Redaction.containsASCII("accesstoken", "token") && !Redaction.containsASCII("tok", "token"))
+        #expect(Redaction.containsASCII("abc", "") && Redaction.containsASCII("xxauth", "auth") && !Redaction.containsASCII("autx", "auth"))
     }
 
     @Test func theResourceIsTheLastKnownSegment() {
