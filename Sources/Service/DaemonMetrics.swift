@@ -45,6 +45,17 @@ public final class DaemonMetrics: Sendable {
         }
     }
 
+    /// A writer's events not yet in the stream and the age of the oldest (seconds); a
+    /// follower's events the stream holds that it has not applied.
+    func updateReplication(lagEvents: UInt64, lagSeconds: Double?) {
+        registry.makeGauge(descriptor: Self.name("replication_lag", "events", "Events committed or in the stream, not yet shipped or applied here."))
+            .set(Double(lagEvents))
+        if let lagSeconds {
+            registry.makeGauge(descriptor: Self.name("replication_lag", "seconds", "Age of the oldest committed batch not yet in the stream."))
+                .set(lagSeconds)
+        }
+    }
+
     private static func name(_ metric: String, _ unit: String, _ help: String) -> MetricNameDescriptor {
         MetricNameDescriptor(namespace: "junction", metricName: metric, unitName: unit, helpText: help)
     }

@@ -81,6 +81,9 @@ struct ReplicationTests {
         let shipping = try await writer.get("/v1/status")
         #expect(shipping.json["replication"]?["mode"]?.stringValue == "sync")
         #expect(shipping.json["replication"]?["shipped"]?.integerValue == Int64(head), "\(shipping.text)")
+        let metrics = try await writer.get("/metrics")
+        #expect(metrics.text.contains("junction_replication_lag_events 0"), "\(metrics.text.suffix(800))")
+        #expect(metrics.text.contains("junction_replication_lag_seconds"), "\(metrics.text.suffix(800))")
         try await Self.caughtUp(follower, to: head)
 
         // Writes to the follower are refused, naming the writer; reads are answered.

@@ -114,6 +114,13 @@ extension Router where Context == BasicRequestContext {
             let stats = try writer.journal.statistics()
             let checkpoints = try c.queries.checkpoints()
             c.metrics.update(head: stats.head, bytes: stats.usedBytes, checkpoints: checkpoints, projectors: c.supervisor.status())
+            if let replicator = writer.replicator.withLock({ $0 }) {
+                let s = replicator.status
+                c.metrics.updateReplication(lagEvents: s.head > s.shipped ? s.head - s.shipped : 0, lagSeconds: s.lagSeconds)
+            } else if let follower = writer.follower.withLock({ $0 }) {
+                let s = follower.status
+                c.metrics.updateReplication(lagEvents: s.streamLast > s.applied ? s.streamLast - s.applied : 0, lagSeconds: nil)
+            }
             return bytesResponse(.ok, c.metrics.emit(), contentType: "text/plain; version=0.0.4")
         }
     }
