@@ -27,9 +27,22 @@ struct PromoteCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("How the other followers name the new writer in their 503s (default: HOST:SOCKET).", valueName: "NAME"))
     var advertise: String?
 
+    @Option(help: "Seconds to wait for the follower to hold everything the stream holds before refusing (0 to 3600).")
+    var waitSeconds = 10
+
+    func validate() throws {
+        guard (0...3600).contains(waitSeconds) else { throw ValidationError("--wait-seconds must be from 0 to 3600") }
+    }
+
     func run() async throws {
         let client = SocketClient(socketPath: socket ?? global.dataDirectory.root + "/junction.sock")
-        let body = SocketClient.body([("mode", replicateMode.rawValue), ("writer_name", advertise)])
+        var w = JSONWriter()
+        w.beginObject()
+        w.string("mode", replicateMode.rawValue)
+        w.string("writer_name", ifPresent: advertise)
+        w.integer("wait_seconds", Int64(waitSeconds))
+        w.endObject()
+        let body = w.bytes
         let reply = try await client.send(.post, "/v1/replication/promote", body: body)
         print(String(decoding: reply.body, as: UTF8.self))
     }

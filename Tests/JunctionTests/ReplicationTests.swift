@@ -184,7 +184,9 @@ struct ReplicationTests {
         // The writer dies mid-ingestion; the follower is promoted and the client goes on there.
         kill(writer.process.processIdentifier, SIGKILL)
         writer.process.waitUntilExit()
-        let promoted = try run(Executables.junction, ["promote", "--data", follower.data])
+        // The follower may need a while to find the stream again if its consumer went with
+        // the killed node.
+        let promoted = try run(Executables.junction, ["promote", "--data", follower.data, "--wait-seconds", "90"])
         #expect(promoted.status == 0, "\(promoted.output)\(promoted.stderr)")
         if promoted.status != 0 { ingestion.cancel() }
         target.store(1, ordering: .sequentiallyConsistent)

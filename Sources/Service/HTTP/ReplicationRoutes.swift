@@ -4,8 +4,9 @@ internal import Events
 
 extension Router where Context == BasicRequestContext {
     func addReplicationRoutes(_ c: RouteContext) {
-        // Failover: `{"mode"?: "sync"|"async", "writer_name"?}` makes a follower that holds
-        // everything its stream holds the stream's writer.
+        // Failover: `{"mode"?: "sync"|"async", "writer_name"?, "wait_seconds"?}` makes a
+        // follower that holds everything its stream holds (after waiting up to
+        // `wait_seconds`, default 10, for it) the stream's writer.
         post("/v1/replication/promote") { request, _ in
             let bytes = try await request.bytes(limit: c.maxBodyBytes)
             var f = try JSONFields(bytes.isEmpty ? Array("{}".utf8) : bytes)
@@ -15,6 +16,12 @@ extension Router where Context == BasicRequestContext {
                 mode = m
             }
             let name = try f.optionalString("writer_name")
+            var patience = 10
+            switch f.take("wait_seconds") {
+            case nil, .null?: break
+            case .integer(let s)? where (0...3600).contains(s): patience = Int(s)
+            case _?: throw APIError.invalid("wait_seconds", "must be a number of seconds from 0 to 3600")
+            }
             try f.refuseLeftovers()
             guard let follower = c.writer.follower.withLock({ $0 }) else {
                 throw APIError.conflict("this daemon is not a follower: there is nothing to promote")
@@ -22,7 +29,7 @@ extension Router where Context == BasicRequestContext {
             var settings = follower.configuration
             settings.mode = mode
             settings.writerName = name ?? c.writerName
-            let replicator = try await follower.promote(settings: settings, dataDirectory: c.dataDirectory)
+            let replicator = try await follower.promote(settings: settings, dataDirectory: c.dataDirectory, patience: .seconds(patience))
             let head = try c.writer.journal.head
             return jsonResponse { w in
                 w.beginObject()
