@@ -84,7 +84,7 @@ public enum NDJSONEventCodec {
             w.string("scope", e.scope)
             w.string("customer_list_id", ifPresent: e.customerListID)
             w.string("catalog_id", ifPresent: e.catalogID)
-            w.string("token_digest", hex(e.tokenDigest))
+            w.string("token_digest", HexText.encode(e.tokenDigest))
             w.string("token_hint", e.tokenHint)
         case .connectionReconnected(let e):
             w.string("connection_id", e.connectionID)
@@ -188,17 +188,6 @@ public enum NDJSONEventCodec {
         }
     }
 
-    static func hex(_ bytes: [UInt8]) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out = [UInt8]()
-        out.reserveCapacity(bytes.count * 2)
-        for b in bytes {
-            out.append(digits[Int(b >> 4)])
-            out.append(digits[Int(b & 15)])
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
-
     // MARK: Reading
 
     /// Parses and validates one line.
@@ -273,7 +262,7 @@ public enum NDJSONEventCodec {
             payload = .appRegistered(app)
         case .connectionCreated:
             let digestHex = try f.string("token_digest")
-            guard let digest = unhex(digestHex), digest.count == 32 else {
+            guard let digest = HexText.decode(digestHex), digest.count == 32 else {
                 throw Error(field: "token_digest", message: "must be the SHA-256 of the token as 64 hex digits")
             }
             payload = .connectionCreated(ConnectionCreated(
@@ -408,28 +397,6 @@ public enum NDJSONEventCodec {
         }
         try f.refuseLeftovers()
         return Event(time: time, payload)
-    }
-
-    static func unhex(_ s: String) -> [UInt8]? {
-        let u = Array(s.utf8)
-        guard u.count % 2 == 0 else { return nil }
-        func nibble(_ c: UInt8) -> UInt8? {
-            switch c {
-            case 48...57: c - 48
-            case 97...102: c - 87
-            case 65...70: c - 55
-            default: nil
-            }
-        }
-        var out = [UInt8]()
-        out.reserveCapacity(u.count / 2)
-        var k = 0
-        while k < u.count {
-            guard let hi = nibble(u[k]), let lo = nibble(u[k + 1]) else { return nil }
-            out.append(hi << 4 | lo)
-            k += 2
-        }
-        return out
     }
 
     /// The members of one object, taken one by one so leftovers can be refused.

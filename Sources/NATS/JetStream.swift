@@ -35,26 +35,6 @@ public final class JetStream: @unchecked Sendable {
         public var replicas: Int
     }
 
-    /// One message to publish.
-    public struct Outgoing: Sendable {
-        public var subject: String
-        public var data: [UInt8]
-        public var headers: [(name: String, value: String)]
-        /// `Nats-Msg-Id`: a republished message with the same id is stored once.
-        public var messageID: String
-        /// The stream's last sequence this message must follow; nil for no check.
-        public var expectedLastSequence: UInt64?
-
-        public init(subject: String, data: [UInt8], headers: [(name: String, value: String)] = [], messageID: String,
-                    expectedLastSequence: UInt64?) {
-            self.subject = subject
-            self.data = data
-            self.headers = headers
-            self.messageID = messageID
-            self.expectedLastSequence = expectedLastSequence
-        }
-    }
-
     /// What a publish of several messages came to.
     public struct Published: Sendable, Hashable {
         /// The stream sequence of the last message.
@@ -163,40 +143,23 @@ public final class JetStream: @unchecked Sendable {
 
     // MARK: Publishing
 
-    /// Publishes `messages` in order, pipelined, and returns once the stream has stored
-    /// every one (with replicas, once a quorum has); throws the first failure.
+    /// Publishes the messages `body` queues, in order, pipelined, and returns once the
+    /// stream has stored every one (with replicas, once a quorum has); throws the first
+    /// failure, or `body`'s own error once what it queued has been answered.
     ///
     /// With expected last sequences, a failure leaves the stream holding a prefix of the
     /// messages, never a gap: each message is refused unless the one before it is stored.
-    public func publish(_ messages: [Outgoing]) throws(NATSError) -> Published {
-        guard !messages.isEmpty else { throw NATSError(describing: "nothing to publish") }
-        acks.start(expecting: messages.count)
-        for outgoing in messages {
-            var message: OpaquePointer?
-            let created = outgoing.data.withUnsafeBytes { bytes in
-                natsMsg_Create(&message, outgoing.subject, nil, bytes.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(bytes.count))
-            }
-            try created.check()
-            for header in outgoing.headers {
-                let status = natsMsgHeader_Set(message, header.name, header.value)
-                guard status == NATS_OK else {
-                    natsMsg_Destroy(message)
-                    throw NATSError(status: status)
-                }
-            }
-            var options = jsPubOptions()
-            try jsPubOptions_Init(&options).check()
-            options.ExpectLastSeq = outgoing.expectedLastSequence ?? 0
-            let status = outgoing.messageID.withCString { id in
-                options.MsgId = id
-                return js_PublishMsgAsync(raw, &message, &options)
-            }
-            if status != NATS_OK {
-                // The library took the message only on success.
-                natsMsg_Destroy(message)
-                throw NATSError(status: status)
-            }
+    public func publish(_ body: (inout PublishQueue) throws -> Void) throws -> Published {
+        acks.start()
+        var queue = PublishQueue(context: raw)
+        var bodyError: (any Error)?
+        do {
+            try body(&queue)
+        } catch {
+            bodyError = error
         }
+        guard queue.count > 0 else { throw bodyError ?? NATSError(describing: "nothing to publish") }
+        acks.expect(queue.count)
         var options = jsPubOptions()
         try jsPubOptions_Init(&options).check()
         options.MaxWait = timeout.milliseconds
@@ -208,7 +171,52 @@ public final class JetStream: @unchecked Sendable {
             if js_PublishAsyncGetPendingList(&pending, raw) == NATS_OK { natsMsgList_Destroy(&pending) }
             throw NATSError(status: completed)
         }
+        if let bodyError { throw bodyError }
         return try acks.finish()
+    }
+
+    /// The messages of one ``JetStream/publish(_:)``: each is copied into the library's own
+    /// message as it is queued, so the bytes need only live for the call.
+    public struct PublishQueue: ~Copyable {
+        fileprivate let context: OpaquePointer
+        /// Messages queued so far.
+        public fileprivate(set) var count = 0
+
+        fileprivate init(context: OpaquePointer) {
+            self.context = context
+        }
+
+        /// Queues one message: `data` with `headers`, `Nats-Msg-Id` `messageID` (a republished
+        /// message with the same id is stored once), and, unless nil, the stream's last
+        /// sequence it must follow.
+        public mutating func append(
+            subject: String, data: UnsafeRawBufferPointer, headers: [(name: String, value: String)], messageID: String,
+            expectedLastSequence: UInt64?
+        ) throws(NATSError) {
+            var message: OpaquePointer?
+            try natsMsg_Create(&message, subject, nil, data.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(data.count))
+                .check()
+            for header in headers {
+                let status = natsMsgHeader_Set(message, header.name, header.value)
+                guard status == NATS_OK else {
+                    natsMsg_Destroy(message)
+                    throw NATSError(status: status)
+                }
+            }
+            var options = jsPubOptions()
+            try jsPubOptions_Init(&options).check()
+            options.ExpectLastSeq = expectedLastSequence ?? 0
+            let status = messageID.withCString { id in
+                options.MsgId = id
+                return js_PublishMsgAsync(context, &message, &options)
+            }
+            if status != NATS_OK {
+                // The library took the message only on success.
+                natsMsg_Destroy(message)
+                throw NATSError(status: status)
+            }
+            count += 1
+        }
     }
 
     // MARK: Reading
@@ -239,8 +247,13 @@ final class PublishAcks: Sendable {
 
     private let state = Mutex(State())
 
-    func start(expecting count: Int) {
-        state.withLock { $0 = State(expected: count) }
+    /// Before the first message of a publish: its acks may come before it is all queued.
+    func start() {
+        state.withLock { $0 = State() }
+    }
+
+    func expect(_ count: Int) {
+        state.withLock { $0.expected = count }
     }
 
     func record(sequence: UInt64, duplicate: Bool) {

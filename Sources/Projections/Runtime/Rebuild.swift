@@ -1,3 +1,4 @@
+internal import Events
 internal import Foundation
 public import Journal
 public import Logging
@@ -149,7 +150,7 @@ public enum ProjectionBuilder {
     }
 
     private static func hex(_ bytes: [UInt8]) -> String {
-        let shown = bytes.prefix(48).map { String(format: "%02x", $0) }.joined()
+        let shown = HexText.encode(bytes.prefix(48))
         return bytes.count > 48 ? shown + "…(\(bytes.count) bytes)" : shown
     }
 }

@@ -1,3 +1,4 @@
+internal import Events
 internal import Foundation
 internal import Journal
 internal import Logging
@@ -245,7 +246,7 @@ final class Follower: Sendable {
                 if seq == range.lowerBound {
                     var key: IdempotencyKey?
                     if let name = message.headers[Replicator.Header.idempotencyKey],
-                       let fingerprint = message.headers[Replicator.Header.idempotencyFingerprint].flatMap(Self.bytes(hex:)) {
+                       let fingerprint = message.headers[Replicator.Header.idempotencyFingerprint].flatMap(HexText.decode) {
                         key = IdempotencyKey(name, fingerprint: fingerprint)
                     }
                     pending = Batch(range: range, records: [], key: key)
@@ -282,18 +283,5 @@ final class Follower: Sendable {
         guard let parts = header?.split(separator: "-"), parts.count == 2,
               let first = UInt64(parts[0]), let last = UInt64(parts[1]), first <= last else { return nil }
         return first...last
-    }
-
-    static func bytes(hex: String) -> [UInt8]? {
-        guard hex.count % 2 == 0 else { return nil }
-        var out: [UInt8] = []
-        var i = hex.startIndex
-        while i < hex.endIndex {
-            let j = hex.index(i, offsetBy: 2)
-            guard let b = UInt8(hex[i..<j], radix: 16) else { return nil }
-            out.append(b)
-            i = j
-        }
-        return out
     }
 }

@@ -1,4 +1,5 @@
 internal import Crypto
+internal import Events
 internal import Foundation
 internal import Journal
 internal import Logging
@@ -269,31 +270,41 @@ final class Replicator: Sendable {
 
     /// Publishes the events of `batches`; returns the last number shipped.
     private func publish(_ batches: [CommittedBatch]) throws -> UInt64 {
-        var messages: [JetStream.Outgoing] = []
         // After a partial failure, what the stream holds already is not sent again.
         let already = state.withLock { $0.shipped }
         let last = batches.last!.range.upperBound
         guard last > already else { return last }
-        for batch in batches {
-            for seq in batch.range where seq > already {
-                guard let record = try journal.record(seq) else {
-                    throw ReplicationError("event \(seq) is missing from the journal before it was shipped")
-                }
-                var headers: [(name: String, value: String)] = [
-                    (Header.journal, journal.id), (Header.epoch, epoch), (Header.writer, configuration.writerName),
-                    (Header.batch, "\(batch.range.lowerBound)-\(batch.range.upperBound)"),
-                ]
-                if seq == batch.range.lowerBound, let key = batch.key {
-                    headers.append((Header.idempotencyKey, String(decoding: key.key, as: UTF8.self)))
-                    headers.append((Header.idempotencyFingerprint, key.fingerprint.map { String(format: "%02x", $0) }.joined()))
-                }
-                messages.append(JetStream.Outgoing(
-                    subject: configuration.subject, data: record, headers: headers, messageID: "\(journal.id):\(seq)",
-                    expectedLastSequence: seq > 1 ? seq - 1 : nil))
-            }
-        }
+        let subject = configuration.subject
         do {
-            let published = try jetStream.publish(messages)
+            let published = try jetStream.publish { queue in
+                // One read transaction for the whole group, each record published from where
+                // it lies; the headers are built once per batch.
+                var index = batches.firstIndex { $0.range.upperBound > already }!
+                var headers = batchHeaders(batches[index])
+                var next = max(already + 1, batches[index].range.lowerBound)
+                try journal.scan(from: next, through: last) { seq, record in
+                    guard seq == next else {
+                        throw ReplicationError("event \(next) is missing from the journal before it was shipped")
+                    }
+                    while seq > batches[index].range.upperBound {
+                        index += 1
+                        headers = batchHeaders(batches[index])
+                    }
+                    let batch = batches[index]
+                    var messageHeaders = headers
+                    if seq == batch.range.lowerBound, let key = batch.key {
+                        messageHeaders.append((Header.idempotencyKey, String(decoding: key.key, as: UTF8.self)))
+                        messageHeaders.append((Header.idempotencyFingerprint, HexText.encode(key.fingerprint)))
+                    }
+                    try queue.append(subject: subject, data: record, headers: messageHeaders,
+                                     messageID: "\(journal.id):\(seq)", expectedLastSequence: seq > 1 ? seq - 1 : nil)
+                    next += 1
+                    return true
+                }
+                guard next > last else {
+                    throw ReplicationError("event \(next) is missing from the journal before it was shipped")
+                }
+            }
             guard published.lastSequence == last else {
                 throw ReplicationError("stream \(configuration.stream) stored event \(last) at \(published.lastSequence)")
             }
@@ -312,6 +323,12 @@ final class Replicator: Sendable {
                 "stream \(configuration.stream) was written by another writer (its last event is \(stream.lastSequence)): "
                     + "this writer has been replaced and refuses to write")
         }
+    }
+
+    /// What every message of `batch` carries.
+    private func batchHeaders(_ batch: CommittedBatch) -> [(name: String, value: String)] {
+        [(Header.journal, journal.id), (Header.epoch, epoch), (Header.writer, configuration.writerName),
+         (Header.batch, "\(batch.range.lowerBound)-\(batch.range.upperBound)")]
     }
 
     private func finished(through last: UInt64) {
