@@ -37,7 +37,8 @@ public struct JSONParser {
     }
 
     /// Parses like ``parse(_:)``, also giving where the values of the outermost object's
-    /// members named in `members` lie in `bytes`: their text exactly as it was sent.
+    /// members named in `members` lie in `bytes`: their text exactly as it was sent (null
+    /// values left out; of a member given twice, the last).
     public static func parse(
         _ bytes: UnsafeBufferPointer<UInt8>, recordingRangesOf members: Set<String>
     ) throws(Error) -> (value: JSONValue, ranges: [String: Range<Int>]) {
@@ -116,8 +117,10 @@ public struct JSONParser {
             i += 1
             skipWhitespace()
             let start = i
-            members.append((key, try parseValue()))
-            if depth == 1, !wanted.isEmpty, wanted.contains(key) { ranges[key] = start..<i }
+            let value = try parseValue()
+            members.append((key, value))
+            // A null stands for an absent member: the range kept is that of the value given.
+            if depth == 1, !wanted.isEmpty, value != .null, wanted.contains(key) { ranges[key] = start..<i }
             skipWhitespace()
             guard i < bytes.count else { throw fail("unexpected end of input in an object") }
             if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
@@ -149,16 +152,24 @@ public struct JSONParser {
 
     private mutating func parseString() throws(Error) -> String {
         let start = i
+        let text = try parseStringBytes()
+        guard let s = String(validatingUTF8Bytes: text) else {
+            throw Error(offset: start, message: "invalid UTF-8 in a string")
+        }
+        return s
+    }
+
+    /// A string's bytes, escapes decoded, not yet checked to be UTF-8: a slice of the
+    /// input, or of the scratch buffer (valid until the next string).
+    private mutating func parseStringBytes() throws(Error) -> UnsafeBufferPointer<UInt8> {
         i += 1
         // Fast path: no escapes, so the bytes between the quotes are the string.
         let k = nextSpecialByte(from: i)
         guard k < bytes.count else { i = k; throw fail("unterminated string") }
         if bytes[k] == UInt8(ascii: "\"") {
-            guard let s = String(validatingUTF8Bytes: UnsafeBufferPointer(rebasing: bytes[i..<k])) else {
-                throw Error(offset: start, message: "invalid UTF-8 in a string")
-            }
+            let text = UnsafeBufferPointer(rebasing: bytes[i..<k])
             i = k + 1
-            return s
+            return text
         }
         if bytes[k] < 0x20 { i = k; throw fail("control character in a string") }
         // Escapes: decoded into the parser's scratch buffer, runs of plain bytes copied
@@ -209,11 +220,8 @@ public struct JSONParser {
             out[o] = decoded
             o += 1
         }
-        guard let s = String(validatingUTF8Bytes: UnsafeBufferPointer(start: out, count: o)) else {
-            throw Error(offset: start, message: "invalid UTF-8 in a string")
-        }
         i += 1
-        return s
+        return UnsafeBufferPointer(start: out, count: o)
     }
 
     /// After `\uXXXX`'s `u`: the scalar, joining a surrogate pair.
@@ -311,4 +319,121 @@ public struct JSONParser {
 
     @inline(__always)
     private func isDigit(_ c: UInt8) -> Bool { c >= 48 && c <= 57 }
+}
+
+// MARK: Reading without a tree
+
+extension JSONParser {
+    /// Reads the one JSON value filling `bytes` (surrounding whitespace allowed) with
+    /// `body`, which takes it apart with the reading calls below instead of building a
+    /// tree. `body` returns nil to give up, and so does this when text follows the value.
+    /// The reading calls accept exactly what ``parse(_:)`` accepts and give the same
+    /// strings and numbers; each returns nil or false, having consumed an unknown part of
+    /// the value, when the next value is not of the kind asked for.
+    public static func read<R>(
+        _ bytes: UnsafeBufferPointer<UInt8>, _ body: (inout JSONParser) throws(Error) -> R?
+    ) throws(Error) -> R? {
+        var parser = JSONParser(bytes)
+        defer { parser.scratch?.deallocate() }
+        guard let result = try body(&parser) else { return nil }
+        parser.skipWhitespace()
+        guard parser.i == bytes.count else { return nil }
+        return result
+    }
+
+    /// The next byte that is not whitespace, not consumed (`{`, `[`, `"`, …: what kind of
+    /// value comes); nil at the end.
+    public mutating func peek() -> UInt8? {
+        skipWhitespace()
+        return i < bytes.count ? bytes[i] : nil
+    }
+
+    /// Reads an object, giving `member` each member's name to read its value (with one
+    /// reading call). False when the next value is not an object, or `member` gives up.
+    public mutating func readObject(_ member: (String, inout JSONParser) throws(Error) -> Bool) throws(Error) -> Bool {
+        guard peek() == UInt8(ascii: "{") else { return false }
+        try enter()
+        defer { depth -= 1 }
+        i += 1
+        if peek() == UInt8(ascii: "}") {
+            i += 1
+            return true
+        }
+        while true {
+            guard peek() == UInt8(ascii: "\"") else { throw fail("expected a member name") }
+            let key = try parseString()
+            guard peek() == UInt8(ascii: ":") else { throw fail("expected ':'") }
+            i += 1
+            guard try member(key, &self) else { return false }
+            guard let next = peek() else { throw fail("unexpected end of input in an object") }
+            if next == UInt8(ascii: ",") { i += 1; continue }
+            if next == UInt8(ascii: "}") { i += 1; return true }
+            throw fail("expected ',' or '}'")
+        }
+    }
+
+    /// Reads an array, `element` reading each of its values. False when the next value is
+    /// not an array, or `element` gives up.
+    public mutating func readArray(_ element: (inout JSONParser) throws(Error) -> Bool) throws(Error) -> Bool {
+        guard peek() == UInt8(ascii: "[") else { return false }
+        try enter()
+        defer { depth -= 1 }
+        i += 1
+        if peek() == UInt8(ascii: "]") {
+            i += 1
+            return true
+        }
+        while true {
+            guard try element(&self) else { return false }
+            guard let next = peek() else { throw fail("unexpected end of input in an array") }
+            if next == UInt8(ascii: ",") { i += 1; continue }
+            if next == UInt8(ascii: "]") { i += 1; return true }
+            throw fail("expected ',' or ']'")
+        }
+    }
+
+    /// Consumes `null` if it comes next.
+    public mutating func readNull() throws(Error) -> Bool {
+        guard peek() == UInt8(ascii: "n") else { return false }
+        try literal("null")
+        return true
+    }
+
+    /// A string value, as the tree would hold it.
+    public mutating func readString() throws(Error) -> String? {
+        guard peek() == UInt8(ascii: "\"") else { return nil }
+        return try parseString()
+    }
+
+    /// A string value's UTF-8 bytes (checked like a string's), without making a `String`
+    /// of ASCII text.
+    public mutating func readStringBytes() throws(Error) -> [UInt8]? {
+        guard peek() == UInt8(ascii: "\"") else { return nil }
+        let start = i
+        let text = try parseStringBytes()
+        guard String.isASCII(text) || String(validating: text, as: UTF8.self) != nil else {
+            throw Error(offset: start, message: "invalid UTF-8 in a string")
+        }
+        return Array(text)
+    }
+
+    /// An integer value (a number without fraction or exponent that fits in 64 bits).
+    public mutating func readInteger() throws(Error) -> Int64? {
+        guard let c = peek(), c == UInt8(ascii: "-") || isDigit(c) else { return nil }
+        guard case .integer(let value) = try parseNumber() else { return nil }
+        return value
+    }
+
+    /// Any value, as a tree, with where its text lies in the input.
+    public mutating func readValue() throws(Error) -> (value: JSONValue, text: Range<Int>) {
+        skipWhitespace()
+        let start = i
+        let value = try parseValue()
+        return (value, start..<i)
+    }
+
+    /// The input's bytes in `range` (from ``readValue()``).
+    public func text(_ range: Range<Int>) -> UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(rebasing: bytes[range])
+    }
 }

@@ -108,6 +108,14 @@ enum LogEntryParser {
     }
 
     static func parse(_ bytes: UnsafeBufferPointer<UInt8>, line: Int?) throws -> (time: Timestamp, request: RequestLogged) {
+        // Most entries are read in one pass; the rest, and every error, take the path below.
+        if let entry = LogEntryReader.read(bytes) { return entry }
+        return try parseThroughTree(bytes, line: line)
+    }
+
+    /// The entry through a parsed JSON tree: the reference for what is accepted, and where
+    /// every error is worded.
+    static func parseThroughTree(_ bytes: UnsafeBufferPointer<UInt8>, line: Int?) throws -> (time: Timestamp, request: RequestLogged) {
         let where_ = line.map { "line \($0): " } ?? ""
         let prefix = line.map { "lines[\($0)]." } ?? ""
         let value: JSONValue
