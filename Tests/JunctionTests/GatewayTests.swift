@@ -11,26 +11,13 @@ import Testing
 /// scope, rate limits that survive a SIGKILL, the upstream's failures, and the log entries.
 @Suite(.serialized)
 struct GatewayTests {
-    /// A port nothing listens on now.
-    static func freePort() -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
-
     /// tools/upstream.py on its own port, stopped at the end.
     final class Upstream {
         let port: Int
         let process = Process()
 
         init() throws {
-            port = GatewayTests.freePort()
+            port = freeLoopbackPort()
             process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
             process.arguments = ["python3", packageRoot + "/tools/upstream.py", "\(port)"]
             process.standardOutput = FileHandle.nullDevice
@@ -82,7 +69,7 @@ struct GatewayTests {
     /// A daemon with its gateway in front of `upstream`, the seed registered and Uber Eats
     /// connected at 3r4s3-1 (scope `location[orders.write,catalog.read]`).
     static func gateway(upstream: String, _ extra: [String] = []) async throws -> (RunningDaemon, String, String, String) {
-        let port = freePort()
+        let port = freeLoopbackPort()
         let d = try RunningDaemon(["--gateway", "127.0.0.1:\(port)", "--upstream", upstream] + extra)
         try await registerSeed(d)
         let l2 = try await d.post("/v1/locations", #"{"location_id":"3r4s3-2","account_id":"3r4s3","name":"Nation","time_zone":"Europe/Paris"}"#)

@@ -17,8 +17,8 @@ final class NATSCluster: @unchecked Sendable {
     var urls: String { clientPorts.map { "nats://127.0.0.1:\($0)" }.joined(separator: ",") }
 
     init() throws {
-        clientPorts = (0..<3).map { _ in GatewayTests.freePort() }
-        let routePorts = (0..<3).map { _ in GatewayTests.freePort() }
+        clientPorts = (0..<3).map { _ in freeLoopbackPort() }
+        let routePorts = (0..<3).map { _ in freeLoopbackPort() }
         let routes = routePorts.map { "nats://127.0.0.1:\($0)" }.joined(separator: ", ")
         for i in 0..<3 {
             let config = """
