@@ -62,7 +62,12 @@ final class Follower: Sendable {
             throw ReplicationError("cannot reach NATS at \(configuration.servers.joined(separator: ",")): \(error)")
         }
         (batches, batchContinuation) = AsyncStream.makeStream(of: Batch.self)
-        writer.refuseWrites("this is a follower of stream \(configuration.stream): it takes no writes; send them to the writer")
+        writer.refuseWrites(Self.refusal(stream: configuration.stream, writer: nil))
+    }
+
+    /// What a write sent to a follower is answered, naming the writer once it is known.
+    static func refusal(stream: String, writer: String?) -> String {
+        "this is a follower of stream \(stream): it takes no writes; send them to the writer" + (writer.map { ", \($0)" } ?? "")
     }
 
     /// Creates `data` as a replica of the stream's journal: empty, with its id. Waits for
@@ -263,7 +268,7 @@ final class Follower: Sendable {
                     return s.writer != name
                 }
                 if changed, let name {
-                    writer.refuseWrites("this is a follower of stream \(configuration.stream): it takes no writes; send them to the writer, \(name)")
+                    writer.refuseWrites(Self.refusal(stream: configuration.stream, writer: name))
                 }
                 if seq == range.upperBound {
                     window.wait()
