@@ -20,10 +20,23 @@ public enum PrivateFiles {
             guard isDirectory.boolValue else { throw JournalError.storage(.init(code: ENOTDIR)) }
             return
         }
-        let parent = (path as NSString).deletingLastPathComponent
+        let parent = parentDirectory(of: path)
         if !parent.isEmpty, parent != path { try createDirectory(parent) }
         guard mkdir(path, directoryMode) == 0 || errno == EEXIST else { throw JournalError.storage(.init(code: errno)) }
         guard chmod(path, directoryMode) == 0 else { throw JournalError.storage(.init(code: errno)) }
+    }
+
+    /// `path` without its last component: "" for a single relative component, "/" for one
+    /// under the root. Worked out on the bytes because Foundation's
+    /// `deletingLastPathComponent` traps on a one-character relative path ("d") on Linux.
+    public static func parentDirectory(of path: String) -> String {
+        let slash = UInt8(ascii: "/")
+        var bytes = Array(path.utf8)
+        while bytes.count > 1, bytes.last == slash { bytes.removeLast() }
+        guard let last = bytes.lastIndex(of: slash) else { return "" }
+        var end = last
+        while end > 0, bytes[end - 1] == slash { end -= 1 }
+        return end == 0 ? "/" : String(decoding: bytes[..<end], as: UTF8.self)
     }
 
     /// Makes every directory under `root` (itself included) 0700 and every regular file

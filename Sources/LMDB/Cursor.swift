@@ -73,9 +73,11 @@ public struct Cursor {
 
     internal let handle: OpaquePointer
 
-    private func move(_ op: MDB_cursor_op, key: UnsafeRawBufferPointer? = nil) throws(LMDBError) -> Entry? {
+    private func move(
+        _ op: MDB_cursor_op, key: UnsafeRawBufferPointer? = nil, value: UnsafeRawBufferPointer? = nil
+    ) throws(LMDBError) -> Entry? {
         var k = MDB_val(mv_size: key?.count ?? 0, mv_data: UnsafeMutableRawPointer(mutating: key?.baseAddress))
-        var v = MDB_val()
+        var v = MDB_val(mv_size: value?.count ?? 0, mv_data: UnsafeMutableRawPointer(mutating: value?.baseAddress))
         let rc = mdb_cursor_get(handle, &k, &v, op)
         if rc == MDB_NOTFOUND { return nil }
         try lmdbCheck(rc)
@@ -107,6 +109,33 @@ public struct Cursor {
     /// Moves to exactly `key`.
     public func seek(exactly key: [UInt8]) throws(LMDBError) -> Entry? {
         try withBytes(key) { (k) throws(LMDBError) in try move(MDB_SET_KEY, key: k) }
+    }
+
+    // Movements among a key's values, in a ``Database/Options/sortedDuplicates`` database
+    // (where the plain movements visit every value of every key).
+
+    /// The first value of the next key.
+    public func nextKey() throws(LMDBError) -> Entry? { try move(MDB_NEXT_NODUP) }
+    /// The last value of the key the cursor is on.
+    public func lastValue() throws(LMDBError) -> Entry? { try move(MDB_LAST_DUP) }
+    /// The previous value of the same key, or nil at its first.
+    public func previousValue() throws(LMDBError) -> Entry? { try move(MDB_PREV_DUP) }
+    /// The next value of the same key, or nil at its last.
+    public func nextValue() throws(LMDBError) -> Entry? { try move(MDB_NEXT_DUP) }
+
+    /// Moves to exactly `key`, at its first value at or after `value`; nil if the key has
+    /// no such value (or does not exist).
+    public func seek(exactly key: [UInt8], valueAtLeast value: [UInt8]) throws(LMDBError) -> Entry? {
+        try withBytes(key) { (k) throws(LMDBError) in
+            try withBytes(value) { (v) throws(LMDBError) in try move(MDB_GET_BOTH_RANGE, key: k, value: v) }
+        }
+    }
+
+    /// Moves to exactly `key`, at its last value strictly before `value`; nil if it has none.
+    public func seek(exactly key: [UInt8], valueBefore value: [UInt8]) throws(LMDBError) -> Entry? {
+        if try seek(exactly: key, valueAtLeast: value) != nil { return try previousValue() }
+        guard try seek(exactly: key) != nil else { return nil }
+        return try lastValue()
     }
 
     /// The entry a scan of `range` starts on: the smallest key in it going forward, the

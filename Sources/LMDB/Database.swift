@@ -22,6 +22,12 @@ public struct Database: Hashable, Sendable {
         public static let integerKeys = Options(rawValue: UInt32(MDB_INTEGERKEY))
         /// Keys are compared from their last byte backwards.
         public static let reverseKeys = Options(rawValue: UInt32(MDB_REVERSEKEY))
+        /// A key holds a sorted set of values (`MDB_DUPSORT`), kept in a tree of its own
+        /// once it outgrows its node: read with the cursor's duplicate movements.
+        public static let sortedDuplicates = Options(rawValue: UInt32(MDB_DUPSORT))
+        /// With ``sortedDuplicates``: every value of the database has the same size, so
+        /// values are packed without a node header each (`MDB_DUPFIXED`).
+        public static let fixedSizeDuplicates = Options(rawValue: UInt32(MDB_DUPFIXED))
     }
 
     /// The shape of a database: entry count and pages by kind.
@@ -57,4 +63,9 @@ public struct PutOptions: OptionSet, Hashable, Sendable {
     /// The key sorts after every existing key: append without searching the tree.
     /// Fails with ``LMDBError/keyExists`` if it does not.
     public static let append = PutOptions(rawValue: UInt32(MDB_APPEND))
+    /// In a ``Database/Options/sortedDuplicates`` database: the value sorts after every
+    /// value the key holds, so it goes at the end of its tree, which fills its pages
+    /// instead of splitting them in half. The caller must know it does: LMDB's own check
+    /// of a value that does not is not safe on every path (`MDB_APPENDDUP`).
+    public static let appendDuplicate = PutOptions(rawValue: UInt32(MDB_APPENDDUP))
 }

@@ -90,6 +90,22 @@ public struct Transaction {
         try withBytes(key) { (k) throws(LMDBError) in try delete(database, key: k) }
     }
 
+    /// Deletes one value of `key` in a ``Database/Options/sortedDuplicates`` database;
+    /// returns whether it was there.
+    @discardableResult
+    public func delete(_ database: Database, key: [UInt8], value: [UInt8]) throws(LMDBError) -> Bool {
+        try withBytes(key) { (k) throws(LMDBError) in
+            try withBytes(value) { (v) throws(LMDBError) in
+                var kv = MDB_val(mv_size: k.count, mv_data: UnsafeMutableRawPointer(mutating: k.baseAddress))
+                var vv = MDB_val(mv_size: v.count, mv_data: UnsafeMutableRawPointer(mutating: v.baseAddress))
+                let rc = mdb_del(handle, database.dbi, &kv, &vv)
+                if rc == MDB_NOTFOUND { return false }
+                try lmdbCheck(rc)
+                return true
+            }
+        }
+    }
+
     /// Removes every entry of `database` (and, with `deleteDatabase`, the database itself).
     public func empty(_ database: Database, deleteDatabase: Bool = false) throws(LMDBError) {
         try lmdbCheck(mdb_drop(handle, database.dbi, deleteDatabase ? 1 : 0))

@@ -52,6 +52,17 @@ struct CommandLineTests {
         #expect(again.stderr.contains("already exists"))
     }
 
+    /// Foundation's deletingLastPathComponent traps on "d": init once crashed on it.
+    @Test func initTakesARelativeDataDirectoryOfOneLetter() throws {
+        let dir = TemporaryDirectory("cli")
+        for path in ["d", "e/", "f/g"] {
+            let result = try run(Executables.junction, ["init", "--data", path], in: dir.path)
+            #expect(result.status == 0, "\(path): \(result.stderr)")
+            let appended = try run(Executables.junction, ["append", "--data", path], input: lines(sampleLines), in: dir.path)
+            #expect(appended.output == "appended 6 events: 1…6\n", "\(path): \(appended.stderr)")
+        }
+    }
+
     @Test func aMalformedLineIsRefusedWithItsNumberAndNothingIsAppended() throws {
         let dir = TemporaryDirectory("cli")
         let data = try initialized(dir)

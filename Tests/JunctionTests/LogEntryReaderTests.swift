@@ -124,9 +124,3 @@ import Testing
         return (line, hasTime && line.contains("\"time\""))
     }
 }
-
-extension SeededGenerator {
-    mutating func chance(_ p: Double) -> Bool { Double(next() >> 11) / Double(1 << 53) < p }
-    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-    mutating func pick<T>(_ items: [T]) -> T { items[below(items.count)] }
-}

@@ -89,4 +89,53 @@ struct CursorTests {
         }
         #expect(error == .keyExists)
     }
+
+    @Test func sortedDuplicatesAreWalkedPerKeyInBothDirections() throws {
+        let dir = TemporaryDirectory()
+        let env = try Environment(path: dir.path)
+        let db = try env.openDatabase(named: "d", options: [.create, .sortedDuplicates, .fixedSizeDuplicates])
+        // Key 1 holds 0, 2, …, 198 (appended, past a sub-page into a tree of its own),
+        // key 2 holds 5 and 3 (out of order: ordinary puts), key 3 holds 7.
+        try env.write { txn in
+            for v in stride(from: 0, to: 200, by: 2) { try txn.put(db, key: [1], value: [0, UInt8(v)], options: .appendDuplicate) }
+            try txn.put(db, key: [2], value: [0, 5])
+            try txn.put(db, key: [2], value: [0, 3])
+            try txn.put(db, key: [3], value: [0, 7], options: .appendDuplicate)
+        }
+        try env.read { txn in
+            try txn.withCursor(db) { c in
+                #expect(try c.seek(exactly: [1]).map { Array($0.value) } == [0, 0])
+                #expect(try c.lastValue().map { Array($0.value) } == [0, 198])
+                #expect(try c.previousValue().map { Array($0.value) } == [0, 196])
+                #expect(try c.nextValue().map { Array($0.value) } == [0, 198])
+                #expect(try c.nextValue() == nil)
+                #expect(try c.seek(exactly: [1], valueBefore: [0, 51]).map { Array($0.value) } == [0, 50])
+                #expect(try c.seek(exactly: [1], valueBefore: [0, 50]).map { Array($0.value) } == [0, 48])
+                #expect(try c.seek(exactly: [1], valueBefore: [0, 0]) == nil)
+                #expect(try c.seek(exactly: [1], valueBefore: [1, 0]).map { Array($0.value) } == [0, 198])
+                #expect(try c.seek(exactly: [2], valueBefore: [0, 5]).map { Array($0.value) } == [0, 3])
+                #expect(try c.seek(exactly: [4], valueBefore: [0, 5]) == nil)
+                var keys: [UInt8] = []
+                var entry = try c.first()
+                while let e = entry {
+                    keys.append(e.key[0])
+                    entry = try c.nextKey()
+                }
+                #expect(keys == [1, 2, 3])
+            }
+            #expect(try txn.statistics(db).entries == 103)
+        }
+        let deleted = try env.write { txn in
+            [try txn.delete(db, key: [2], value: [0, 5]), try txn.delete(db, key: [2], value: [0, 5]),
+             try txn.delete(db, key: [1], value: [0, 100])]
+        }
+        #expect(deleted == [true, false, true])
+        try env.read { (txn) throws in
+            try txn.withCursor(db) { (c) throws in
+                #expect(try c.seek(exactly: [2]).map { Array($0.value) } == [0, 3])
+                #expect(try c.nextValue() == nil)
+                #expect(try c.seek(exactly: [1], valueBefore: [0, 101]).map { Array($0.value) } == [0, 98])
+            }
+        }
+    }
 }

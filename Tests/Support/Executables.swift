@@ -23,12 +23,16 @@ public struct ProcessResult: Sendable {
     public var output: String { String(decoding: stdout, as: UTF8.self) }
 }
 
-/// Runs a program to completion, feeding it `input` on standard input.
+/// Runs a program to completion, feeding it `input` on standard input, in `directory`
+/// (default: the test's own working directory).
 @discardableResult
-public func run(_ executable: String, _ arguments: [String], input: [UInt8] = []) throws -> ProcessResult {
+public func run(
+    _ executable: String, _ arguments: [String], input: [UInt8] = [], in directory: String? = nil
+) throws -> ProcessResult {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
+    if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
     let stdin = Pipe()
     let stdout = Pipe()
     let stderr = Pipe()

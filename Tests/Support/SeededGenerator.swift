@@ -14,3 +14,12 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
         return z ^ (z >> 31)
     }
 }
+
+extension SeededGenerator {
+    /// True with probability `p`.
+    public mutating func chance(_ p: Double) -> Bool { Double(next() >> 11) / Double(1 << 53) < p }
+    /// A number in `0 ..< n`.
+    public mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+    /// One of `items`, which must not be empty.
+    public mutating func pick<T>(_ items: [T]) -> T { items[below(items.count)] }
+}

@@ -46,9 +46,9 @@ public struct LogEntry: Hashable, Sendable {
         responseBytes = e.responseBodyLength
     }
 
-    func encoded() -> [UInt8] {
-        var out = [UInt8]()
-        out.reserveCapacity(40 + url.utf8.count)
+    /// Appends the row's bytes (what ``init(seq:decoding:)`` reads) to `out`.
+    func encode(into out: inout [UInt8]) {
+        out.reserveCapacity(out.count + 40 + resource.utf8.count + url.utf8.count + (requestID?.utf8.count ?? 0))
         out.appendInt64LE(time.microseconds)
         out.append(method.rawValue)
         out.appendUInt16LE(status)
@@ -59,7 +59,6 @@ public struct LogEntry: Hashable, Sendable {
         out.appendVarint(UInt64(requestBytes))
         out.appendVarint(UInt64(responseBytes))
         out.append(bodiesExpired ? 1 : 0)
-        return out
     }
 
     init(seq: UInt64, decoding bytes: UnsafeRawBufferPointer) throws {

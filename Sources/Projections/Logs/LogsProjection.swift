@@ -4,42 +4,52 @@ public import LMDB
 
 /// A filterable index over each connection's requests, newest first.
 ///
-/// Every request is indexed under the 8 combinations of the three filter dimensions
-/// (resource, method, status class), so a filter on any set of resources × methods ×
-/// classes is a merge of one key range per ticked combination: a page costs a cursor
-/// seek per combination and a step per entry shown, whatever the number of entries that
-/// do not match.
+/// Each request is one value in two *streams*: all of its connection's requests, and
+/// those of its combination (resource, method, status class). A page without a filter
+/// reads the first stream from one seek; a filtered page walks the connection's
+/// combinations (one step per key) and merges the streams of those the filter keeps, a
+/// seek each, whatever the number of entries that do not match.
 ///
 /// ```
 /// ids        "c:" connection id → u64 (the connection's number: the sequence number of
 ///            its connectionCreated, so it survives compaction); "n:" number → id;
 ///            "d:" connection id → disconnection time; a counter under a 0x00 key
 /// resources  resource name → (empty), for the filter's choices
-/// index      mask u8 | connection u64 | [resource 0x00] [method u8] [class u8] | time | seq → (empty)
-/// entries    connection u64 | seq u64 → LogEntry (the row, without bodies)
+/// streams    0 | connection u64                                       → time | seq, …
+///            1 | connection u64 | resource 0x00 | method u8 | class u8 → time | seq, …
+/// entries    seq u64 → connection u64 | LogEntry (the row, without bodies)
 /// ```
-/// `mask` has bit 1 for resource, 2 for method, 4 for class; `time` is microseconds with
-/// the sign bit flipped, so it sorts as unsigned bytes. Nothing depends on the order in
-/// which things were first seen, so replaying a compacted journal gives the same bytes.
+/// `streams` holds sorted fixed-size values (16 bytes, packed without a header each),
+/// `time` is microseconds with the sign bit flipped, so values sort as unsigned bytes.
+/// Requests come in sequence order and mostly in time order, so entries and stream
+/// values are appended where they can be, which fills LMDB's pages instead of splitting
+/// them in half. Nothing depends on the order in which things were first seen, so
+/// replaying a compacted journal gives the same entries.
 public final class LogsProjection: Projection {
     public static let name = "logs"
-    public static let schemaVersion = 2
+    public static let schemaVersion = 3
 
     let ids: Database
     let resources: Database
-    let index: Database
+    let streams: Database
     let entries: Database
 
     /// Ids looked up or given in this batch (reset with the batch, whose transaction may
     /// be retried).
     private var connectionNumbers: [String: UInt64] = [:]
     private var knownResources: Set<String> = []
+    /// The greatest value written to each stream, or one above it: a value past it can be
+    /// appended. Stays right across batches and retried transactions, since it is never
+    /// below what a stream holds (retention only takes values away); bounded, a stream
+    /// it forgot is read again.
+    private var streamEnds: [StreamKey: StreamPosition] = [:]
+    private static let streamEndsLimit = 50_000
 
     public init(opening txn: Transaction) throws {
         let create: Database.Options = txn.isReadOnly ? [] : .create
         ids = try txn.openDatabase(named: "ids", options: create)
         resources = try txn.openDatabase(named: "resources", options: create)
-        index = try txn.openDatabase(named: "index", options: create)
+        streams = try txn.openDatabase(named: "streams", options: create.union([.sortedDuplicates, .fixedSizeDuplicates]))
         entries = try txn.openDatabase(named: "entries", options: create)
     }
 
@@ -81,29 +91,95 @@ public final class LogsProjection: Projection {
             try txn.put(resources, key: Array(entry.resource.utf8), value: [])
             knownResources.insert(entry.resource)
         }
-        for key in LogsProjection.indexKeys(entry, connection: connection) { try txn.put(index, key: key, value: []) }
-        try txn.put(entries, key: LogsProjection.entryKey(connection, entry.seq), value: entry.encoded())
-    }
-
-    /// The 8 index keys of an entry.
-    static func indexKeys(_ entry: LogEntry, connection: UInt64) -> [[UInt8]] {
-        let statusClass = StatusClass(status: Int(entry.status))?.rawValue ?? 0
-        return (UInt8(0)..<8).map { mask in
-            var key = [UInt8]()
-            key.reserveCapacity(40)
-            appendPrefix(&key, mask: mask, connection: connection, resource: entry.resource, method: entry.method.rawValue,
-                         statusClass: statusClass)
-            Key.append(&key, time: entry.time.microseconds)
-            Key.append(&key, entry.seq)
-            return key
+        let position = StreamPosition(entry)
+        let value = position.bytes
+        for stream in LogsProjection.streamKeys(entry, connection: connection) { try add(position, value, to: stream, txn) }
+        let key = Key.uint64(entry.seq)
+        let row = LogsProjection.entryValue(entry, connection: connection)
+        if !(try LogsProjection.putIfLast(entries, key: key, value: row, txn)) {
+            // Not past the last entry (LMDB checks before it writes): an ordinary put.
+            try txn.put(entries, key: key, value: row)
         }
     }
 
-    static func entryKey(_ connection: UInt64, _ seq: UInt64) -> [UInt8] {
-        var key = [UInt8]()
+    /// Appends `value` under `key` if the key sorts past every other; false if it does not
+    /// (and nothing was written).
+    private static func putIfLast(_ database: Database, key: [UInt8], value: [UInt8], _ txn: Transaction) throws -> Bool {
+        do {
+            try txn.put(database, key: key, value: value, options: .append)
+            return true
+        } catch {
+            if error == .keyExists { return false }
+            throw error
+        }
+    }
+
+    /// Adds `position` (stored as `value`) to `stream`, at its end when it sorts past
+    /// every value there.
+    private func add(_ position: StreamPosition, _ value: [UInt8], to stream: [UInt8], _ txn: Transaction) throws {
+        let id = StreamKey(stream)
+        let end: StreamPosition?
+        if let known = streamEnds[id] {
+            end = known
+        } else {
+            end = try txn.withCursor(streams) { cursor in
+                guard try cursor.seek(exactly: stream) != nil, let last = try cursor.lastValue() else { return nil }
+                return StreamPosition(last.value)
+            }
+        }
+        let appends = end.map { position > $0 } ?? true
+        try txn.put(streams, key: stream, value: value, options: appends ? .appendDuplicate : [])
+        if streamEnds.count >= LogsProjection.streamEndsLimit { streamEnds.removeAll(keepingCapacity: true) }
+        streamEnds[id] = max(end ?? position, position)
+    }
+
+    /// A stream's key as a dictionary key, hashed in one pass over its bytes (an array
+    /// of bytes hashes byte by byte).
+    private struct StreamKey: Hashable {
+        let bytes: [UInt8]
+        init(_ bytes: [UInt8]) { self.bytes = bytes }
+        func hash(into hasher: inout Hasher) { bytes.withUnsafeBytes { hasher.combine(bytes: $0) } }
+    }
+
+    /// The keys of the two streams an entry is in.
+    static func streamKeys(_ entry: LogEntry, connection: UInt64) -> [[UInt8]] {
+        let statusClass = StatusClass(status: Int(entry.status))?.rawValue ?? 0
+        return [allStreamKey(connection),
+                combinationStreamKey(connection, resource: entry.resource, method: entry.method.rawValue, statusClass: statusClass)]
+    }
+
+    static func allStreamKey(_ connection: UInt64) -> [UInt8] {
+        var key: [UInt8] = [0]
         Key.append(&key, connection)
-        Key.append(&key, seq)
         return key
+    }
+
+    /// The first bytes of every combination stream of `connection`.
+    static func combinationStreamPrefix(_ connection: UInt64) -> [UInt8] {
+        var key: [UInt8] = [1]
+        Key.append(&key, connection)
+        return key
+    }
+
+    static func combinationStreamKey(_ connection: UInt64, resource: String, method: UInt8, statusClass: UInt8) -> [UInt8] {
+        var key = combinationStreamPrefix(connection)
+        key.reserveCapacity(key.count + resource.utf8.count + 3)
+        key += Key.text(resource)
+        key.append(method)
+        key.append(statusClass)
+        return key
+    }
+
+    static func entryValue(_ entry: LogEntry, connection: UInt64) -> [UInt8] {
+        var value = Key.uint64(connection)
+        entry.encode(into: &value)
+        return value
+    }
+
+    /// The connection number and entry an `entries` value holds.
+    static func decodeEntry(seq: UInt64, _ value: UnsafeRawBufferPointer) throws -> (connection: UInt64, entry: LogEntry) {
+        guard value.count >= 8 else { throw ProjectionError.invalid("log entry \(seq) is \(value.count) bytes long") }
+        return (Key.readUInt64(value, at: 0), try LogEntry(seq: seq, decoding: UnsafeRawBufferPointer(rebasing: value[8...])))
     }
 
     /// Forgets entries older than the log retention and those of connections disconnected
@@ -131,8 +207,9 @@ public final class LogsProjection: Projection {
         var expiries: [(UInt64, LogEntry)] = []
         var kept = Set<String>()
         try txn.scan(entries) { key, value in
-            let connection = Key.readUInt64(key, at: 0)
-            var entry = try LogEntry(seq: Key.readUInt64(key, at: 8), decoding: value)
+            let stored = try LogsProjection.decodeEntry(seq: Key.readUInt64(key, at: 0), value)
+            let connection = stored.connection
+            var entry = stored.entry
             if gone.contains(connection) || entry.time < r.logsBefore {
                 removals.append((connection, entry))
                 return true
@@ -154,25 +231,18 @@ public final class LogsProjection: Projection {
         for key in forgotten { try txn.delete(resources, key: key) }
         knownResources.removeAll(keepingCapacity: true)
         for (connection, entry) in removals {
-            for key in LogsProjection.indexKeys(entry, connection: connection) { try txn.delete(index, key: key) }
-            try txn.delete(entries, key: LogsProjection.entryKey(connection, entry.seq))
+            let position = StreamPosition(entry).bytes
+            for stream in LogsProjection.streamKeys(entry, connection: connection) {
+                try txn.delete(streams, key: stream, value: position)
+            }
+            try txn.delete(entries, key: Key.uint64(entry.seq))
         }
         for (connection, entry) in expiries {
-            try txn.put(entries, key: LogsProjection.entryKey(connection, entry.seq), value: entry.encoded())
+            try txn.put(entries, key: Key.uint64(entry.seq), value: LogsProjection.entryValue(entry, connection: connection))
         }
     }
 
     public func finishBatch(in txn: Transaction) throws {}
-
-    static func appendPrefix(
-        _ key: inout [UInt8], mask: UInt8, connection: UInt64, resource: String, method: UInt8, statusClass: UInt8
-    ) {
-        key.append(mask)
-        Key.append(&key, connection)
-        if mask & 1 != 0 { key += Key.text(resource) }
-        if mask & 2 != 0 { key.append(method) }
-        if mask & 4 != 0 { key.append(statusClass) }
-    }
 
     /// The number standing for a connection in keys: the sequence number of its
     /// `connectionCreated`, or, for requests of a connection never created (an imported

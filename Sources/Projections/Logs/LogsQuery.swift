@@ -9,44 +9,45 @@ extension LogsProjection {
         _ connectionID: String, filter: LogFilter, limit: Int, cursor: String?, in txn: Transaction
     ) throws -> LogsPage {
         guard limit > 0 else { throw ProjectionError.invalid("limit must be at least 1") }
-        var start: (time: Int64, seq: UInt64)?
+        var start: StreamPosition?
         if let cursor {
             guard let position = LogCursor.decode(cursor) else {
                 throw ProjectionError.invalid("invalid cursor \"\(cursor)\" (pass back a next_cursor unchanged)")
             }
-            start = position
+            start = StreamPosition(time: position.time, seq: position.seq)
         } else if let until = filter.until {
-            start = (until.microseconds, 0)
+            start = StreamPosition(time: until.microseconds, seq: 0)
         }
         guard let connection = try connectionNumber(connectionID, txn, create: false) else {
             return LogsPage(entries: [], nextCursor: nil)
         }
-        let prefixes = try streamPrefixes(connection, filter, txn)
-        guard !prefixes.isEmpty else { return LogsPage(entries: [], nextCursor: nil) }
+        let keys = try streamKeys(connection, filter, txn)
+        guard !keys.isEmpty else { return LogsPage(entries: [], nextCursor: nil) }
+        let since = filter.since?.microseconds ?? .min
 
-        var found: [(time: Int64, seq: UInt64)] = []
+        var found: [StreamPosition] = []
         var more = false
-        try txn.withCursors(index, count: prefixes.count) { cursors in
-            var heads: [(time: Int64, seq: UInt64)?] = []
-            for (cursor, prefix) in zip(cursors, prefixes) {
-                let entry: Cursor.Entry?
+        try txn.withCursors(streams, count: keys.count) { cursors in
+            /// The stream's value a cursor is on, if it is not older than `since`.
+            func head(_ entry: Cursor.Entry?) -> StreamPosition? {
+                guard let entry, entry.value.count == 16 else { return nil }
+                let position = StreamPosition(entry.value)
+                return position.time >= since ? position : nil
+            }
+            var heads: [StreamPosition?] = []
+            heads.reserveCapacity(keys.count)
+            for (cursor, key) in zip(cursors, keys) {
                 if let start {
-                    var key = prefix
-                    Key.append(&key, time: start.time)
-                    Key.append(&key, start.seq)
-                    entry = try cursor.seek(before: key)
-                } else if let upper = KeyRange.prefix(prefix).upper {
-                    entry = try cursor.seek(before: upper)
+                    heads.append(head(try cursor.seek(exactly: key, valueBefore: start.bytes)))
                 } else {
-                    entry = try cursor.last()
+                    heads.append(try cursor.seek(exactly: key) == nil ? nil : head(try cursor.lastValue()))
                 }
-                heads.append(position(entry, prefix, since: filter.since))
             }
             while true {
                 var best: Int?
-                for (i, head) in heads.enumerated() {
-                    guard let head else { continue }
-                    if let b = best, let current = heads[b], (current.time, current.seq) >= (head.time, head.seq) { continue }
+                for (i, candidate) in heads.enumerated() {
+                    guard let candidate else { continue }
+                    if let b = best, let current = heads[b], current >= candidate { continue }
                     best = i
                 }
                 guard let b = best else { break }
@@ -55,58 +56,56 @@ extension LogsProjection {
                     break
                 }
                 found.append(heads[b]!)
-                heads[b] = position(try cursors[b].previous(), prefixes[b], since: filter.since)
+                heads[b] = head(try cursors[b].previousValue())
             }
         }
         var entriesOut: [LogEntry] = []
         entriesOut.reserveCapacity(found.count)
-        for f in found {
-            guard let bytes = try txn.get(entries, key: LogsProjection.entryKey(connection, f.seq)) else { continue }
-            entriesOut.append(try LogEntry(seq: f.seq, decoding: bytes))
+        for position in found {
+            guard let bytes = try txn.get(entries, key: Key.uint64(position.seq)) else { continue }
+            entriesOut.append(try LogsProjection.decodeEntry(seq: position.seq, bytes).entry)
         }
         let next = more ? found.last.map { LogCursor.encode(time: $0.time, seq: $0.seq) } : nil
         return LogsPage(entries: entriesOut, nextCursor: next)
     }
 
-    /// The key prefix of each combination the filter ticks (one when nothing is ticked).
-    private func streamPrefixes(_ connection: UInt64, _ filter: LogFilter, _ txn: Transaction) throws -> [[UInt8]] {
-        var resources: [String?] = [nil]
-        if !filter.resources.isEmpty {
-            resources = try filter.resources.sorted().filter { try txn.get(self.resources, key: Array($0.utf8)) != nil }
-            if resources.isEmpty { return [] }
+    /// The streams a page with `filter` merges: the connection's whole stream when
+    /// nothing is ticked, else the streams of its combinations that the filter keeps,
+    /// found by walking the connection's combination keys (one step each).
+    private func streamKeys(_ connection: UInt64, _ filter: LogFilter, _ txn: Transaction) throws -> [[UInt8]] {
+        if filter.resources.isEmpty, filter.methods.isEmpty, filter.statusClasses.isEmpty {
+            return [LogsProjection.allStreamKey(connection)]
         }
-        let methods: [UInt8?] = filter.methods.isEmpty ? [nil] : filter.methods.map(\.rawValue).sorted()
-        let classes: [UInt8?] = filter.statusClasses.isEmpty ? [nil] : filter.statusClasses.map(\.rawValue).sorted()
-        let mask: UInt8 = (filter.resources.isEmpty ? 0 : 1) | (filter.methods.isEmpty ? 0 : 2)
-            | (filter.statusClasses.isEmpty ? 0 : 4)
-        var prefixes: [[UInt8]] = []
-        for r in resources {
-            for m in methods {
-                for c in classes {
-                    var key = [UInt8]()
-                    LogsProjection.appendPrefix(&key, mask: mask, connection: connection,
-                                                resource: r ?? "", method: m ?? 0, statusClass: c ?? 0)
-                    prefixes.append(key)
+        let prefix = LogsProjection.combinationStreamPrefix(connection)
+        let resources = Set(filter.resources.map { Array($0.utf8) })
+        let methods = Set(filter.methods.map(\.rawValue))
+        let classes = Set(filter.statusClasses.map(\.rawValue))
+        var keys: [[UInt8]] = []
+        try txn.withCursor(streams) { cursor in
+            var entry = try cursor.seek(atLeast: prefix)
+            while let e = entry, e.key.count >= prefix.count + 3,
+                  prefix.withUnsafeBytes({ memcmp($0.baseAddress!, e.key.baseAddress!, prefix.count) == 0 }) {
+                // prefix | resource 0x00 | method | class
+                let resource = Array(e.key[prefix.count..<(e.key.count - 3)])
+                let method = e.key[e.key.count - 2]
+                let statusClass = e.key[e.key.count - 1]
+                if (resources.isEmpty || resources.contains(resource)) && (methods.isEmpty || methods.contains(method))
+                    && (classes.isEmpty || classes.contains(statusClass)) {
+                    keys.append(Array(e.key))
                 }
+                entry = try cursor.nextKey()
             }
         }
-        return prefixes
-    }
-
-    /// The (time, seq) of an index entry if it is in the stream and not older than `since`.
-    private func position(_ entry: Cursor.Entry?, _ prefix: [UInt8], since: Timestamp?) -> (time: Int64, seq: UInt64)? {
-        guard let entry, entry.key.count == prefix.count + 16,
-              prefix.withUnsafeBytes({ memcmp($0.baseAddress!, entry.key.baseAddress!, prefix.count) == 0 })
-        else { return nil }
-        let time = Key.time(fromBiased: Key.readUInt64(entry.key, at: prefix.count))
-        if let since, time < since.microseconds { return nil }
-        return (time, Key.readUInt64(entry.key, at: prefix.count + 8))
+        return keys
     }
 
     /// The entry with sequence number `seq` of `connection`, if it has one.
     public func entry(_ connectionID: String, seq: UInt64, in txn: Transaction) throws -> LogEntry? {
-        guard let connection = try connectionNumber(connectionID, txn, create: false) else { return nil }
-        return try txn.get(entries, key: LogsProjection.entryKey(connection, seq)).map { try LogEntry(seq: seq, decoding: $0) }
+        guard let connection = try connectionNumber(connectionID, txn, create: false),
+              let bytes = try txn.get(entries, key: Key.uint64(seq))
+        else { return nil }
+        let stored = try LogsProjection.decodeEntry(seq: seq, bytes)
+        return stored.connection == connection ? stored.entry : nil
     }
 
     /// The resource names seen so far, for the filter's choices.

@@ -23,7 +23,16 @@ public final class ProjectionStore: Sendable {
     /// Opens the store of `type` at `path`, creating it unless `readOnly`. With
     /// `lockingFor`, the store's lock is taken first (or the open throws, naming who holds
     /// it) and held as long as the store is: it keeps a second projector out.
-    public init(_ type: any Projection.Type, at path: String, readOnly: Bool, lockingFor purpose: String? = nil) throws {
+    ///
+    /// With `syncingEachCommit` false (a store built from scratch, thrown away if the
+    /// build does not finish), commits are not fsync'd one by one: the builder calls
+    /// ``sync()`` once at the end, before anything uses the store. A process that dies
+    /// loses nothing (the commits are in the page cache); a system crash before the sync
+    /// can leave the store torn, and the next rebuild removes it first.
+    public init(
+        _ type: any Projection.Type, at path: String, readOnly: Bool, lockingFor purpose: String? = nil,
+        syncingEachCommit: Bool = true
+    ) throws {
         name = type.name
         self.path = path
         if let purpose {
@@ -41,7 +50,8 @@ public final class ProjectionStore: Sendable {
         }
         environment = try Environment(
             path: path,
-            configuration: .init(mapSize: readOnly ? 0 : 64 << 20, maxDatabases: 16, flags: readOnly ? .readOnly : []))
+            configuration: .init(mapSize: readOnly ? 0 : 64 << 20, maxDatabases: 16,
+                                 flags: readOnly ? .readOnly : syncingEachCommit ? [] : .noSync))
         if readOnly {
             meta = try environment.openDatabase(named: "meta")
         } else {
@@ -63,6 +73,11 @@ public final class ProjectionStore: Sendable {
         guard schema == type.schemaVersion else {
             throw ProjectionError.schemaMismatch(type.name, found: schema, expected: type.schemaVersion)
         }
+    }
+
+    /// Flushes every commit to disk (after commits made without syncing each).
+    public func sync() throws {
+        try environment.sync(force: true)
     }
 
     /// Writes a compacted copy of the store into `directory` (which must exist and be

@@ -28,7 +28,7 @@ extension Router where Context == BasicRequestContext {
             guard !FileManager.default.fileExists(atPath: destination) else {
                 throw APIError.conflict("\(destination) already exists: a backup goes to a new directory")
             }
-            let parent = (destination as NSString).deletingLastPathComponent
+            let parent = PrivateFiles.parentDirectory(of: destination)
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: parent, isDirectory: &isDirectory), isDirectory.boolValue else {
                 throw APIError.invalid("destination", "\(parent) is not a directory")
