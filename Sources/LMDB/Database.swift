@@ -65,7 +65,8 @@ public struct PutOptions: OptionSet, Hashable, Sendable {
     public static let append = PutOptions(rawValue: UInt32(MDB_APPEND))
     /// In a ``Database/Options/sortedDuplicates`` database: the value sorts after every
     /// value the key holds, so it goes at the end of its tree, which fills its pages
-    /// instead of splitting them in half. The caller must know it does: LMDB's own check
-    /// of a value that does not is not safe on every path (`MDB_APPENDDUP`).
+    /// instead of splitting them in half (`MDB_APPENDDUP`). The caller should know it does
+    /// rather than count on LMDB refusing a value that does not: that refusal can come
+    /// after LMDB has already reorganised the key's values.
     public static let appendDuplicate = PutOptions(rawValue: UInt32(MDB_APPENDDUP))
 }

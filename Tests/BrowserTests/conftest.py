@@ -14,12 +14,30 @@ import time
 
 import pytest
 from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.chrome.service import Service
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 JUNCTION = os.environ.get("JUNCTION_BIN", os.path.join(ROOT, ".build", "debug", "junction"))
 PASSWORD = "correct horse battery"
 OTHER_PASSWORD = "another long secret"
+
+
+def page_left(element):
+    """A wait condition: `element`'s page has been replaced. Selenium's staleness_of, but
+    also taking Chromium's other answer about a node of a page being left, an inspector
+    error "Node with given id does not belong to the document" (seen in a CI dry run)."""
+    def left(_):
+        try:
+            element.is_enabled()
+            return False
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as e:
+            if "does not belong to the document" in str(e):
+                return True
+            raise
+    return left
 
 
 def free_ports(n):

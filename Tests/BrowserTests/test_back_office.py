@@ -12,10 +12,9 @@ import urllib.parse
 
 import pytest
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.expected_conditions import staleness_of
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-from conftest import OTHER_PASSWORD, PASSWORD, ROOT
+from conftest import OTHER_PASSWORD, PASSWORD, ROOT, page_left
 
 SHOTS = os.path.join(ROOT, "docs", "screenshots")
 SEED = int(os.environ.get("JUNCTION_TEST_SEED", random.randrange(1 << 30)))
@@ -35,13 +34,13 @@ def login(browser, daemon, email, password):
     form = browser.find_element(By.ID, "login-form")
     browser.find_element(By.ID, "login-submit").click()
     # The answer takes a bcrypt check (and a delay after a failure): wait for the next page.
-    WebDriverWait(browser, 30).until(staleness_of(form))
+    WebDriverWait(browser, 30).until(page_left(form))
 
 
 def go(browser, element):
     """Clicks something that leads to another page, and waits until that page is there."""
     element.click()
-    WebDriverWait(browser, 30).until(staleness_of(element))
+    WebDriverWait(browser, 30).until(page_left(element))
 
 
 def shot(browser, name):

@@ -7,10 +7,9 @@ import json
 import urllib.parse
 
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.expected_conditions import staleness_of
 from selenium.webdriver.support.ui import WebDriverWait
 
-from conftest import PASSWORD
+from conftest import PASSWORD, page_left
 from test_back_office import login
 
 
@@ -52,7 +51,7 @@ def test_granted_in_the_browser_then_calls_through_the_gateway(browser, daemon):
     browser.find_element(By.CSS_SELECTOR, "input[name=place][value='3r4s3-2']").click()
     approve = browser.find_element(By.ID, "approve")
     approve.click()
-    WebDriverWait(browser, 30).until(staleness_of(approve))
+    WebDriverWait(browser, 30).until(page_left(approve))
     back = urllib.parse.urlparse(browser.current_url)
     assert back.path == "/oauth/callback"
     answer = urllib.parse.parse_qs(back.query)
@@ -110,7 +109,7 @@ def test_denied_or_misdirected_grants_follow_the_rfc(browser, daemon):
     authorize(browser, daemon, "s-deny")
     deny = browser.find_element(By.ID, "deny")
     deny.click()
-    WebDriverWait(browser, 30).until(staleness_of(deny))
+    WebDriverWait(browser, 30).until(page_left(deny))
     answer = urllib.parse.parse_qs(urllib.parse.urlparse(browser.current_url).query)
     assert answer["error"] == ["access_denied"] and answer["state"] == ["s-deny"] and "code" not in answer
     # A redirect URI the app did not register: said on the page, never redirected to.
