@@ -416,17 +416,7 @@ public struct ByteReader {
         return bytes[offset]
     }
 
-    @inline(__always)
     public mutating func readVarint() throws(EventDecodingError) -> UInt64 {
-        // Most varints here are lengths and counts under 128: one byte, no loop.
-        if offset < bytes.count, bytes[offset] < 0x80 {
-            defer { offset += 1 }
-            return UInt64(bytes[offset])
-        }
-        return try readLongVarint()
-    }
-
-    private mutating func readLongVarint() throws(EventDecodingError) -> UInt64 {
         let start = offset
         var result: UInt64 = 0
         var shift: UInt64 = 0

@@ -144,25 +144,27 @@ public final class LogsProjection: Projection {
     /// The keys of the two streams an entry is in.
     static func streamKeys(_ entry: LogEntry, connection: UInt64) -> [[UInt8]] {
         let statusClass = StatusClass(status: Int(entry.status))?.rawValue ?? 0
-        return [allStreamKey(connection),
+        return [streamKey(.all, connection),
                 combinationStreamKey(connection, resource: entry.resource, method: entry.method.rawValue, statusClass: statusClass)]
     }
 
-    static func allStreamKey(_ connection: UInt64) -> [UInt8] {
-        var key: [UInt8] = [0]
-        Key.append(&key, connection)
-        return key
+    /// The first byte of a stream's key.
+    enum StreamKind: UInt8 {
+        /// All of a connection's requests: the key is the kind and the connection.
+        case all = 0
+        /// One combination's: the kind and the connection, then resource, method, class.
+        case combination = 1
     }
 
-    /// The first bytes of every combination stream of `connection`.
-    static func combinationStreamPrefix(_ connection: UInt64) -> [UInt8] {
-        var key: [UInt8] = [1]
+    /// The key of a connection's whole stream, or the prefix of all its combinations'.
+    static func streamKey(_ kind: StreamKind, _ connection: UInt64) -> [UInt8] {
+        var key: [UInt8] = [kind.rawValue]
         Key.append(&key, connection)
         return key
     }
 
     static func combinationStreamKey(_ connection: UInt64, resource: String, method: UInt8, statusClass: UInt8) -> [UInt8] {
-        var key = combinationStreamPrefix(connection)
+        var key = streamKey(.combination, connection)
         key.reserveCapacity(key.count + resource.utf8.count + 3)
         key += Key.text(resource)
         key.append(method)

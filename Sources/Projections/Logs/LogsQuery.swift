@@ -74,17 +74,17 @@ extension LogsProjection {
     /// found by walking the connection's combination keys (one step each).
     private func streamKeys(_ connection: UInt64, _ filter: LogFilter, _ txn: Transaction) throws -> [[UInt8]] {
         if filter.resources.isEmpty, filter.methods.isEmpty, filter.statusClasses.isEmpty {
-            return [LogsProjection.allStreamKey(connection)]
+            return [LogsProjection.streamKey(.all, connection)]
         }
-        let prefix = LogsProjection.combinationStreamPrefix(connection)
+        let prefix = LogsProjection.streamKey(.combination, connection)
+        let range = KeyRange.prefix(prefix)
         let resources = Set(filter.resources.map { Array($0.utf8) })
         let methods = Set(filter.methods.map(\.rawValue))
         let classes = Set(filter.statusClasses.map(\.rawValue))
         var keys: [[UInt8]] = []
         try txn.withCursor(streams) { cursor in
             var entry = try cursor.seek(atLeast: prefix)
-            while let e = entry, e.key.count >= prefix.count + 3,
-                  prefix.withUnsafeBytes({ memcmp($0.baseAddress!, e.key.baseAddress!, prefix.count) == 0 }) {
+            while let e = entry, range.contains(e.key), e.key.count >= prefix.count + 3 {
                 // prefix | resource 0x00 | method | class
                 let resource = Array(e.key[prefix.count..<(e.key.count - 3)])
                 let method = e.key[e.key.count - 2]
