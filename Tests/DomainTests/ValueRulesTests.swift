@@ -184,4 +184,26 @@ import Testing
         #expect(!Redaction.containsTokenShape(String(repeating: "a", count: 42)))
         #expect(!Redaction.containsTokenShape(String(repeating: "a", count: 44)))
     }
+
+    /// The header check works on the name's bytes where it can; it must say what the
+    /// rules say of the compacted name as a String, for any name.
+    @Test func headerNamesAreJudgedByTheRulesWhateverTheirSpelling() {
+        let seed = TestSeed.make()
+        var rng = SeededGenerator(seed: seed)
+        let pieces = ["x", "-", "_", " ", "Api", "KEY", "tok", "en", "Pass", "pwd", "wd", "au", "th", "Cookie", "Set", "\u{212A}",
+                      "é", "Sig", "nature", "jwt", "OTP", "7", "Content", "Type", "Accept", "session", "ke", "y"]
+        func reference(_ name: String) -> Bool {
+            let c = Redaction.compact(name)
+            return Redaction.headerNames.contains(c) || c.hasSuffix("key") || c == "pass" || c == "pwd"
+                || Redaction.sensitiveParts.contains { Redaction.containsASCII(c, $0) }
+        }
+        for _ in 0..<5000 {
+            let name = (0..<Int.random(in: 0...5, using: &rng)).map { _ in pieces[Int.random(in: 0..<pieces.count, using: &rng)] }.joined()
+            #expect(Redaction.isSensitive(headerName: name) == reference(name), "seed \(seed): header \"\(name)\"")
+            let headers = [Header("Accept", "application/json"), Header(name, "v")]
+            let redacted = Redaction.redact(headers)
+            #expect(redacted[0] == headers[0] && (redacted[1].value == Redaction.marker) == reference(name), "seed \(seed): \"\(name)\"")
+        }
+        #expect(Redaction.isSensitive(headerName: String(repeating: "a", count: 300) + "token"), "a long name takes the other path")
+    }
 }

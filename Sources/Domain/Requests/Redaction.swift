@@ -25,15 +25,43 @@ public enum Redaction {
     }
 
     public static func redact(_ headers: [Header]) -> [Header] {
-        headers.map { h in
-            isSensitive(headerName: h.name) || containsTokenShape(h.value) ? Header(h.name, marker) : h
+        // Most requests carry no credential past the gateway: their headers are kept as
+        // they came, the array not copied.
+        guard let first = headers.firstIndex(where: isRedacted) else { return headers }
+        var out = headers
+        for i in first..<out.count where isRedacted(out[i]) {
+            out[i] = Header(out[i].name, marker)
         }
+        return out
+    }
+
+    private static func isRedacted(_ header: Header) -> Bool {
+        isSensitive(headerName: header.name) || containsTokenShape(header.value)
     }
 
     /// Whether a header of this name carries a credential.
     public static func isSensitive(headerName name: String) -> Bool {
-        let c = compact(name)
-        return headerNames.contains(c) || isSensitive(compactName: c)
+        var text = name
+        return text.withUTF8 { utf8 in
+            // Every logged header's check: an ASCII name is compacted on the stack and
+            // compared byte for byte, with no String made.
+            guard utf8.count <= 256, !utf8.contains(where: { $0 >= 0x80 }) else {
+                let c = compact(name)
+                return headerNames.contains(c) || isSensitive(compactName: c)
+            }
+            return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(utf8.count, 1)) { buffer in
+                var n = 0
+                for b in utf8 {
+                    switch b {
+                    case 97...122, 48...57: buffer[n] = b; n += 1
+                    case 65...90: buffer[n] = b + 32; n += 1
+                    default: break
+                    }
+                }
+                let c = UnsafeBufferPointer(rebasing: buffer[..<n])
+                return headerNameBytes.contains { $0.elementsEqual(c) } || isSensitive(compactBytes: c)
+            }
+        }
     }
 
     /// Whether a query or fragment parameter of this name (as sent) carries a credential.
@@ -50,7 +78,20 @@ public enum Redaction {
     }
 
     private static func isSensitive(compactName c: String) -> Bool {
-        c == "key" || c.hasSuffix("key") || c == "pass" || c == "pwd" || sensitiveParts.contains { containsASCII(c, $0) }
+        var c = c
+        return c.withUTF8 { isSensitive(compactBytes: $0) }
+    }
+
+    /// ``headerNames`` and ``sensitiveParts`` as bytes, for the checks on compacted bytes.
+    private static let headerNameBytes: [[UInt8]] = headerNames.map { Array($0.utf8) }
+    private static let sensitivePartBytes: [[UInt8]] = sensitiveParts.map { Array($0.utf8) }
+
+    /// The rules on a compacted name (ASCII letters and digits): `…key`, `pass`, `pwd`,
+    /// or one of ``sensitiveParts`` anywhere in it.
+    private static func isSensitive(compactBytes c: UnsafeBufferPointer<UInt8>) -> Bool {
+        if c.count >= 3, c[c.count - 3] == 0x6B, c[c.count - 2] == 0x65, c[c.count - 1] == 0x79 { return true }  // "key"
+        if c.elementsEqual("pass".utf8) || c.elementsEqual("pwd".utf8) { return true }
+        return sensitivePartBytes.contains { part in part.withUnsafeBufferPointer { containsBytes(c, $0) } }
     }
 
     /// Whether `text` holds `part`, byte for byte. Compact names are ASCII: this is every
@@ -58,22 +99,22 @@ public enum Redaction {
     /// locale-aware search (a fifth of the daemon's ingestion time in a profile).
     static func containsASCII(_ text: String, _ part: String) -> Bool {
         var text = text, part = part
-        return text.withUTF8 { t in
-            part.withUTF8 { p in
-                guard let first = p.first else { return true }
-                guard p.count <= t.count else { return false }
-                var i = 0
-                while i + p.count <= t.count {
-                    if t[i] == first {
-                        var j = 1
-                        while j < p.count, t[i + j] == p[j] { j += 1 }
-                        if j == p.count { return true }
-                    }
-                    i += 1
-                }
-                return false
+        return text.withUTF8 { t in part.withUTF8 { p in containsBytes(t, p) } }
+    }
+
+    private static func containsBytes(_ t: UnsafeBufferPointer<UInt8>, _ p: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let first = p.first else { return true }
+        guard p.count <= t.count else { return false }
+        var i = 0
+        while i + p.count <= t.count {
+            if t[i] == first {
+                var j = 1
+                while j < p.count, t[i + j] == p[j] { j += 1 }
+                if j == p.count { return true }
             }
+            i += 1
         }
+        return false
     }
 
     /// A name lowercased with everything but letters and digits dropped: `X_Api-Key ` and

@@ -23,9 +23,7 @@ extension Router where Context == BasicRequestContext {
                 entries = [try bytes.withUnsafeBufferPointer { try LogEntryParser.parse($0, line: nil) }]
             case "application/x-ndjson", "application/ndjson", "application/jsonl":
                 bytes = try await request.bytes(limit: limit)
-                let parsed = try LogEntryParser.parseLines(bytes)
-                entries = parsed.map { ($0.time, $0.request) }
-                lines = parsed.map(\.line)
+                (entries, lines) = try LogEntryParser.parseLines(bytes)
             default:
                 throw APIError.unsupportedMediaType(
                     "send one entry as application/json or a batch as application/x-ndjson, not \(type)")
@@ -95,16 +93,19 @@ enum LogEntryParser {
     static let bodyMembers: Set<String> = ["request_body", "response_body"]
 
     /// The entries of an NDJSON batch with the line each came from (blank lines skipped).
-    static func parseLines(_ bytes: [UInt8]) throws -> [(time: Timestamp, request: RequestLogged, line: Int)] {
-        var out: [(time: Timestamp, request: RequestLogged, line: Int)] = []
-        // Each line is parsed where it lies in the body, not copied out first.
+    static func parseLines(_ bytes: [UInt8]) throws -> (entries: [(time: Timestamp, request: RequestLogged)], lines: [Int]) {
+        var entries: [(time: Timestamp, request: RequestLogged)] = []
+        var lines: [Int] = []
+        // Each line is parsed where it lies in the body, not copied out first; the two
+        // lists are built as they are used (a list of triples mapped into them copied and
+        // retained every entry's strings once more).
         try bytes.withUnsafeBufferPointer { all in
             try forEachLine(bytes) { line, slice in
-                let (time, request) = try parse(UnsafeBufferPointer(rebasing: all[slice.indices]), line: line)
-                out.append((time, request, line))
+                entries.append(try parse(UnsafeBufferPointer(rebasing: all[slice.indices]), line: line))
+                lines.append(line)
             }
         }
-        return out
+        return (entries, lines)
     }
 
     static func parse(_ bytes: UnsafeBufferPointer<UInt8>, line: Int?) throws -> (time: Timestamp, request: RequestLogged) {
