@@ -390,6 +390,13 @@ extension [UInt8] {
         append(contentsOf: bytes)
     }
 
+    /// A `string` or `bytes` field from bytes in hand.
+    @inline(__always)
+    public mutating func appendBytes(_ bytes: UnsafeBufferPointer<UInt8>) {
+        appendVarint(UInt64(bytes.count))
+        append(contentsOf: bytes)
+    }
+
     public mutating func appendHeaders(_ headers: [Header]) {
         appendVarint(UInt64(headers.count))
         for h in headers {
@@ -526,5 +533,79 @@ public struct ByteReader {
 
     public func remaining() -> [UInt8] {
         [UInt8](UnsafeRawBufferPointer(rebasing: bytes[offset...]))
+    }
+}
+
+extension BinaryEventCodec {
+    /// The fields of a `requestLogged` event as bytes, for a writer that reads them from
+    /// text and never builds a ``RequestLogged`` (the ingestion path). Strings must be
+    /// valid UTF-8.
+    public struct RequestLoggedBytes {
+        public var time: Timestamp
+        public var connectionID: UnsafeBufferPointer<UInt8>
+        public var requestID: UnsafeBufferPointer<UInt8>?
+        public var method: HTTPMethod
+        public var resource: UnsafeBufferPointer<UInt8>
+        public var url: UnsafeBufferPointer<UInt8>
+        public var status: UInt16
+        public var durationMicroseconds: UInt64
+        public var requestBody: UnsafeBufferPointer<UInt8>
+        public var responseBody: UnsafeBufferPointer<UInt8>
+
+        public init(
+            time: Timestamp, connectionID: UnsafeBufferPointer<UInt8>, requestID: UnsafeBufferPointer<UInt8>?,
+            method: HTTPMethod, resource: UnsafeBufferPointer<UInt8>, url: UnsafeBufferPointer<UInt8>, status: UInt16,
+            durationMicroseconds: UInt64, requestBody: UnsafeBufferPointer<UInt8>, responseBody: UnsafeBufferPointer<UInt8>
+        ) {
+            self.time = time
+            self.connectionID = connectionID
+            self.requestID = requestID
+            self.method = method
+            self.resource = resource
+            self.url = url
+            self.status = status
+            self.durationMicroseconds = durationMicroseconds
+            self.requestBody = requestBody
+            self.responseBody = responseBody
+        }
+    }
+
+    /// Writes the record ``encode(_:into:)`` writes for the same request: the header lists
+    /// are given by their lengths and `header(response, index)`, each header's name and
+    /// value. Refuses, writing nothing, a time the decoder would refuse.
+    public static func appendRequestLogged(
+        _ r: RequestLoggedBytes, requestHeaders: Int, responseHeaders: Int,
+        header: (_ response: Bool, _ index: Int) -> (name: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>),
+        into out: inout [UInt8]
+    ) throws(EventEncodingError) {
+        guard r.time.isWithinTextRange else { throw EventEncodingError(field: "time", value: "\(r.time.microseconds) µs since 1970") }
+        out.reserveCapacity(out.count + 64 + r.url.count + r.requestBody.count + r.responseBody.count)
+        out.append(formatVersion)
+        out.appendVarint(UInt64(Event.Kind.requestLogged.rawValue))
+        out.appendInt64LE(r.time.microseconds)
+        out.appendBytes(r.connectionID)
+        if let id = r.requestID {
+            out.append(1)
+            out.appendBytes(id)
+        } else {
+            out.append(0)
+        }
+        out.append(r.method.rawValue)
+        out.appendBytes(r.resource)
+        out.appendBytes(r.url)
+        out.appendUInt16LE(r.status)
+        out.appendVarint(r.durationMicroseconds)
+        func appendHeaders(response: Bool, _ count: Int) {
+            out.appendVarint(UInt64(count))
+            for i in 0..<count {
+                let h = header(response, i)
+                out.appendBytes(h.name)
+                out.appendBytes(h.value)
+            }
+        }
+        appendHeaders(response: false, requestHeaders)
+        out.appendBytes(r.requestBody)
+        appendHeaders(response: true, responseHeaders)
+        out.appendBytes(r.responseBody)
     }
 }

@@ -17,9 +17,9 @@ public struct JSONParser {
     /// Members of the outermost object whose values' byte ranges are wanted, and those found.
     private var wanted: Set<String> = []
     private var ranges: [String: Range<Int>] = [:]
-    /// Where strings with escapes are decoded; allocated at the first such string, the
-    /// size of the input, and released by `parse`.
-    private var scratch: UnsafeMutablePointer<UInt8>?
+    /// Where strings with escapes are decoded: made at the first such string, or given by
+    /// the caller to be used again across many parses.
+    private var scratch: DecodingBuffer?
 
     private init(_ bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
@@ -28,7 +28,6 @@ public struct JSONParser {
     /// Parses one JSON value filling all of `bytes` (surrounding whitespace allowed).
     public static func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws(Error) -> JSONValue {
         var parser = JSONParser(bytes)
-        defer { parser.scratch?.deallocate() }
         parser.skipWhitespace()
         let value = try parser.parseValue()
         parser.skipWhitespace()
@@ -44,7 +43,6 @@ public struct JSONParser {
     ) throws(Error) -> (value: JSONValue, ranges: [String: Range<Int>]) {
         var parser = JSONParser(bytes)
         parser.wanted = members
-        defer { parser.scratch?.deallocate() }
         parser.skipWhitespace()
         let value = try parser.parseValue()
         parser.skipWhitespace()
@@ -176,8 +174,8 @@ public struct JSONParser {
         // whole (bodies logged as JSON strings are mostly such runs between escaped
         // quotes). Decoding never lengthens text (an escape of n bytes gives at most n), so
         // a buffer the size of the input holds any of its strings.
-        if scratch == nil { scratch = .allocate(capacity: bytes.count) }
-        let out = scratch!
+        if scratch == nil { scratch = DecodingBuffer() }
+        let out = scratch!.room(for: bytes.count)
         // The run before the first escape is already scanned.
         out.update(from: bytes.baseAddress! + i, count: k - i)
         var o = k - i
@@ -330,11 +328,14 @@ extension JSONParser {
     /// The reading calls accept exactly what ``parse(_:)`` accepts and give the same
     /// strings and numbers; each returns nil or false, having consumed an unknown part of
     /// the value, when the next value is not of the kind asked for.
+    ///
+    /// `buffer`, when given, is where strings with escapes are decoded: one buffer used for
+    /// many lines makes no allocation per line once it has grown to their size.
     public static func read<R>(
-        _ bytes: UnsafeBufferPointer<UInt8>, _ body: (inout JSONParser) throws(Error) -> R?
+        _ bytes: UnsafeBufferPointer<UInt8>, buffer: DecodingBuffer? = nil, _ body: (inout JSONParser) throws(Error) -> R?
     ) throws(Error) -> R? {
         var parser = JSONParser(bytes)
-        defer { parser.scratch?.deallocate() }
+        parser.scratch = buffer
         guard let result = try body(&parser) else { return nil }
         parser.skipWhitespace()
         guard parser.i == bytes.count else { return nil }
@@ -351,24 +352,8 @@ extension JSONParser {
     /// Reads an object, giving `member` each member's name to read its value (with one
     /// reading call). False when the next value is not an object, or `member` gives up.
     public mutating func readObject(_ member: (String, inout JSONParser) throws(Error) -> Bool) throws(Error) -> Bool {
-        guard peek() == UInt8(ascii: "{") else { return false }
-        try enter()
-        defer { depth -= 1 }
-        i += 1
-        if peek() == UInt8(ascii: "}") {
-            i += 1
-            return true
-        }
-        while true {
-            guard peek() == UInt8(ascii: "\"") else { throw fail("expected a member name") }
-            let key = try parseString()
-            guard peek() == UInt8(ascii: ":") else { throw fail("expected ':'") }
-            i += 1
-            guard try member(key, &self) else { return false }
-            guard let next = peek() else { throw fail("unexpected end of input in an object") }
-            if next == UInt8(ascii: ",") { i += 1; continue }
-            if next == UInt8(ascii: "}") { i += 1; return true }
-            throw fail("expected ',' or '}'")
+        try readObjectNamedBytes { (name: UnsafeBufferPointer<UInt8>, p: inout JSONParser) throws(Error) -> Bool in
+            try member(String(decoding: name, as: UTF8.self), &p)
         }
     }
 
@@ -417,6 +402,58 @@ extension JSONParser {
         return Array(text)
     }
 
+    /// Where a string value's bytes are: in the input, when it has no escapes, or appended
+    /// to the caller's buffer, decoded.
+    public enum StringBytes: Hashable, Sendable {
+        case input(Range<Int>)
+        case decoded(Range<Int>)
+    }
+
+    /// A string value's UTF-8 bytes (checked like a string's), left where they lie when
+    /// they need no decoding, else appended to `decoded`; no `String` is made.
+    public mutating func readStringBytes(decodingInto decoded: inout [UInt8]) throws(Error) -> StringBytes? {
+        guard peek() == UInt8(ascii: "\"") else { return nil }
+        let start = i
+        let text = try parseStringBytes()
+        guard UTF8Validation.isValid(text) else { throw Error(offset: start, message: "invalid UTF-8 in a string") }
+        if let base = bytes.baseAddress, let at = text.baseAddress, at >= base, at <= base + bytes.count {
+            let offset = at - base
+            return .input(offset..<offset + text.count)
+        }
+        let first = decoded.count
+        decoded.append(contentsOf: text)
+        return .decoded(first..<decoded.count)
+    }
+
+    /// Reads an object like ``readObject(_:)``, giving `member` each member's name as UTF-8
+    /// bytes (checked), valid until the next string is read: names are matched without
+    /// making a `String` of each.
+    public mutating func readObjectNamedBytes(
+        _ member: (UnsafeBufferPointer<UInt8>, inout JSONParser) throws(Error) -> Bool
+    ) throws(Error) -> Bool {
+        guard peek() == UInt8(ascii: "{") else { return false }
+        try enter()
+        defer { depth -= 1 }
+        i += 1
+        if peek() == UInt8(ascii: "}") {
+            i += 1
+            return true
+        }
+        while true {
+            guard peek() == UInt8(ascii: "\"") else { throw fail("expected a member name") }
+            let start = i
+            let key = try parseStringBytes()
+            guard UTF8Validation.isValid(key) else { throw Error(offset: start, message: "invalid UTF-8 in a string") }
+            guard peek() == UInt8(ascii: ":") else { throw fail("expected ':'") }
+            i += 1
+            guard try member(key, &self) else { return false }
+            guard let next = peek() else { throw fail("unexpected end of input in an object") }
+            if next == UInt8(ascii: ",") { i += 1; continue }
+            if next == UInt8(ascii: "}") { i += 1; return true }
+            throw fail("expected ',' or '}'")
+        }
+    }
+
     /// An integer value (a number without fraction or exponent that fits in 64 bits).
     public mutating func readInteger() throws(Error) -> Int64? {
         guard let c = peek(), c == UInt8(ascii: "-") || isDigit(c) else { return nil }
@@ -435,5 +472,31 @@ extension JSONParser {
     /// The input's bytes in `range` (from ``readValue()``).
     public func text(_ range: Range<Int>) -> UnsafeBufferPointer<UInt8> {
         UnsafeBufferPointer(rebasing: bytes[range])
+    }
+}
+
+/// Room where a parser decodes strings with escapes, kept across parses by a caller that
+/// reads many texts (an NDJSON batch) so that each does not allocate its own.
+///
+/// Not `Sendable`: one reader uses it at a time.
+public final class DecodingBuffer {
+    private var pointer: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
+
+    public init() {
+        capacity = 0
+        pointer = .allocate(capacity: 1)
+    }
+
+    deinit { pointer.deallocate() }
+
+    /// At least `count` bytes; what an earlier call held is not kept.
+    fileprivate func room(for count: Int) -> UnsafeMutablePointer<UInt8> {
+        if capacity < count {
+            pointer.deallocate()
+            capacity = Swift.max(count, capacity * 2)
+            pointer = .allocate(capacity: capacity)
+        }
+        return pointer
     }
 }

@@ -92,6 +92,12 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
         self.microseconds = parsed
     }
 
+    /// Parses RFC 3339 like ``init(rfc3339:)``, from the text's UTF-8 bytes.
+    public init?(rfc3339UTF8 text: UnsafeBufferPointer<UInt8>) {
+        guard let parsed = Timestamp.parse(text) else { return nil }
+        self.microseconds = parsed
+    }
+
     private static func parse(_ s: UnsafeBufferPointer<UInt8>) -> Int64? {
         var i = 0
         func number(_ width: Int) -> Int64? {

@@ -1,4 +1,6 @@
+import Domain
 import Events
+import Journal
 import Foundation
 @testable import Service
 import TestSupport
@@ -6,28 +8,38 @@ import Testing
 
 /// The one-pass reader of `POST /v1/logs` entries against the parser's tree path, which
 /// defines what is accepted: on random entries, some well formed and some broken in one of
-/// many ways, the reader accepts exactly the entries the tree path accepts and reads them
-/// to the same request.
+/// many ways, the reader takes exactly the entries the tree path accepts (bar those it
+/// leaves to it, base64 bodies) and writes the record the tree path's request, redacted,
+/// is encoded to, byte for byte.
 @Suite struct LogEntryReaderTests {
-    @Test func readsExactlyWhatTheTreePathAcceptsAndTheSame() throws {
+    @Test func writesTheRecordOfExactlyWhatTheTreePathAccepts() throws {
         let seed = UInt64.random(in: 1...UInt64.max)
         var rng = SeededGenerator(seed: seed)
         var accepted = 0, refused = 0
+        // One scratch for every line, as a batch uses it: nothing may leak from one to the next.
+        var scratch = LogEntryReader.Scratch()
         for n in 0..<4000 {
             let (line, hasTime) = Self.entry(&rng)
             let bytes = Array(line.utf8)
-            let fast = bytes.withUnsafeBufferPointer { LogEntryReader.read($0) }
+            var batch = RequestLogBatch()
+            let took = bytes.withUnsafeBufferPointer { LogEntryReader.append($0, number: 1, to: &batch, scratch: &scratch) }
             let tree = Result { try bytes.withUnsafeBufferPointer { try LogEntryParser.parseThroughTree($0, line: 1) } }
-            switch (fast, tree) {
-            case (let f?, .success(let t)):
+            switch (took, tree) {
+            case (true, .success(let t)):
                 accepted += 1
-                #expect(f.request == t.request, "seed \(seed), entry \(n): \(line)")
-                if hasTime { #expect(f.time == t.time, "seed \(seed), entry \(n): \(line)") }
-            case (nil, .failure):
+                let expected = try BinaryEventCodec.encode(Event(time: t.time, .requestLogged(Redaction.redact(t.request))))
+                var record = batch.records[0]
+                #expect(batch.count == 1 && batch.connectionIDs == [t.request.connectionID], "seed \(seed), entry \(n): \(line)")
+                // Without a time in the entry each side takes its own now: bytes 2..<10.
+                if !hasTime, record.count >= 10, expected.count >= 10 { record.replaceSubrange(2..<10, with: expected[2..<10]) }
+                #expect(record == expected, "seed \(seed), entry \(n): \(line)")
+            case (false, .failure):
                 refused += 1
-            case (_?, .failure(let error)):
+                #expect(batch.isEmpty && batch.records.bytes.isEmpty, "seed \(seed), entry \(n): a refusal wrote bytes")
+            case (true, .failure(let error)):
                 Issue.record("seed \(seed), entry \(n): the reader took what the tree path refuses (\(error)): \(line)")
-            case (nil, .success):
+            case (false, .success):
+                if line.contains("_base64\"") { continue }  // base64 bodies are left to the tree path
                 Issue.record("seed \(seed), entry \(n): the reader gave up on an entry the tree path takes: \(line)")
             }
         }
@@ -38,13 +50,16 @@ import Testing
 
     @Test func anEntryLeftToTheTreePathKeepsItsError() throws {
         let line = Array(#"{"connection_id":"c1","method":"GET","url":"/v1/orders","status":200,"colour":"red"}"#.utf8)
-        #expect(line.withUnsafeBufferPointer { LogEntryReader.read($0) } == nil)
-        #expect(throws: APIError.self) { try line.withUnsafeBufferPointer { try LogEntryParser.parse($0, line: 3) } }
+        var batch = RequestLogBatch()
+        var scratch = LogEntryReader.Scratch()
+        #expect(!line.withUnsafeBufferPointer { LogEntryReader.append($0, number: 3, to: &batch, scratch: &scratch) })
         do {
-            _ = try line.withUnsafeBufferPointer { try LogEntryParser.parse($0, line: 3) }
+            _ = try line.withUnsafeBufferPointer { try LogEntryParser.append($0, number: 3, to: &batch, &scratch) }
+            Issue.record("an unknown member was accepted")
         } catch let error as APIError {
             #expect(error.message == "line 3: colour: unknown member")
         }
+        #expect(batch.isEmpty)
     }
 
     // MARK: Random entries
@@ -72,13 +87,15 @@ import Testing
 
     static let texts = ["", "a", "orders", "é", "日本", "😀", "a\"b", "back\\slash", "line\nbreak", "tab\there",
                         "{\"id\":1,\"items\":[\"x\",\"y\"]}", "Bearer abc.def", "ctl\u{1}"]
-    static let urls = ["/v1/locations/l1/orders", "/v1/catalogs?page=2", "/v1/customers/42", "/", "/v1/menus/é"]
+    static let token = "Ab3_Ab3-Ab3_Ab3-Ab3_Ab3-Ab3_Ab3-Ab3_Ab3-Ab3"
+    static let urls = ["/v1/locations/l1/orders", "/v1/catalogs?page=2", "/v1/customers/42", "/", "/v1/menus/é",
+                       "/v1/orders?access_token=x&page=1", "/v1/callback/\(token)", "/v1/a;b%41?x=1#t=\(token)"]
 
     static func entry(_ rng: inout SeededGenerator) -> (String, hasTime: Bool) {
         var members: [(String, String)] = []
         func text() -> String { json(rng.pick(texts), &rng) }
         func headers() -> String {
-            let pairs = (0..<rng.below(4)).map { _ in (rng.pick(["Content-Type", "Authorization", "X-Id", "é"]), rng.pick(texts)) }
+            let pairs = (0..<rng.below(4)).map { _ in (rng.pick(["Content-Type", "Authorization", "X-Id", "é", "Set-Cookie", "x_api_key"]), rng.pick(texts + [token])) }
             if rng.chance(0.5) {
                 return "[" + pairs.map { "[\(json($0.0, &rng)),\(json($0.1, &rng))]" }.joined(separator: ",") + "]"
             }

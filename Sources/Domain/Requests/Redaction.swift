@@ -8,6 +8,8 @@ public import Events
 /// whatever it is called.
 public enum Redaction {
     public static let marker = "[REDACTED]"
+    /// ``marker``'s UTF-8 bytes, for writers of records from bytes.
+    public static let markerUTF8: [UInt8] = Array(marker.utf8)
     /// Header names that carry credentials, in the form ``compact(_:)`` gives.
     static let headerNames: Set<String> = ["authorization", "proxyauthorization", "cookie", "setcookie", "xaccesstoken", "xapikey"]
     /// Parts of a name (in compact form) that make it a credential's.
@@ -42,24 +44,33 @@ public enum Redaction {
     /// Whether a header of this name carries a credential.
     public static func isSensitive(headerName name: String) -> Bool {
         var text = name
-        return text.withUTF8 { utf8 in
-            // Every logged header's check: an ASCII name is compacted on the stack and
-            // compared byte for byte, with no String made.
-            guard utf8.count <= 256, !utf8.contains(where: { $0 >= 0x80 }) else {
-                let c = compact(name)
-                return headerNames.contains(c) || isSensitive(compactName: c)
-            }
-            return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(utf8.count, 1)) { buffer in
-                var n = 0
-                for b in utf8 {
-                    guard let c = compacted(b) else { continue }
-                    buffer[n] = c
-                    n += 1
-                }
-                let c = UnsafeBufferPointer(rebasing: buffer[..<n])
-                return headerNameBytes.contains { $0.elementsEqual(c) } || isSensitive(compactBytes: c)
-            }
+        return text.withUTF8 { isSensitive(headerNameUTF8: $0) }
+    }
+
+    /// Whether a header of this name (its UTF-8 bytes) carries a credential.
+    public static func isSensitive(headerNameUTF8 utf8: UnsafeBufferPointer<UInt8>) -> Bool {
+        // Every logged header's check: an ASCII name is compacted on the stack and
+        // compared byte for byte, with no String made.
+        guard utf8.count <= 256, !utf8.contains(where: { $0 >= 0x80 }) else {
+            let c = compact(String(decoding: utf8, as: UTF8.self))
+            return headerNames.contains(c) || isSensitive(compactName: c)
         }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(utf8.count, 1)) { buffer in
+            var n = 0
+            for b in utf8 {
+                guard let c = compacted(b) else { continue }
+                buffer[n] = c
+                n += 1
+            }
+            let c = UnsafeBufferPointer(rebasing: buffer[..<n])
+            return headerNameBytes.contains { $0.elementsEqual(c) } || isSensitive(compactBytes: c)
+        }
+    }
+
+    /// Whether ``redact(url:)`` may change this URL (its UTF-8 bytes): false for most, which
+    /// have no query, fragment, `;` or escape and nothing shaped like a token.
+    public static func mayRedact(urlUTF8 utf8: UnsafeBufferPointer<UInt8>) -> Bool {
+        utf8.contains(where: { $0 == 63 || $0 == 35 || $0 == 59 || $0 == 37 }) || containsTokenShape(utf8: utf8)
     }
 
     /// Whether a query or fragment parameter of this name (as sent) carries a credential.
@@ -147,7 +158,8 @@ public enum Redaction {
     /// the fragment, and every token-shaped value, in the path too.
     public static func redact(url: String) -> String {
         // Most URLs have nothing to redact: leave them as they came, without a copy.
-        if !url.utf8.contains(where: { $0 == 63 || $0 == 35 || $0 == 59 || $0 == 37 }), !containsTokenShape(url) { return url }
+        var text = url
+        if !text.withUTF8({ mayRedact(urlUTF8: $0) }) { return url }
         let fragmentStart = url.firstIndex(of: "#")
         let beforeFragment = fragmentStart.map { url[..<$0] } ?? url[...]
         let queryStart = beforeFragment.firstIndex(of: "?")
@@ -196,8 +208,14 @@ public enum Redaction {
     /// Whether `text` holds a run of exactly 43 URL-safe base64 characters: what this
     /// hub's access tokens look like.
     public static func containsTokenShape(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { containsTokenShape(utf8: $0) }
+    }
+
+    /// ``containsTokenShape(_:)`` on a text's UTF-8 bytes.
+    public static func containsTokenShape(utf8: UnsafeBufferPointer<UInt8>) -> Bool {
         var run = 0
-        for b in text.utf8 {
+        for b in utf8 {
             let urlSafe = (b >= 48 && b <= 57) || (b >= 65 && b <= 90) || (b >= 97 && b <= 122) || b == 45 || b == 95
             if urlSafe {
                 run += 1

@@ -14,22 +14,21 @@ extension Router where Context == BasicRequestContext {
         // line), all-or-nothing.
         post("/v1/logs") { request, _ in
             let type = try request.mediaType() ?? "application/json"
-            let entries: [(time: Timestamp, request: RequestLogged)]
-            var lines: [Int]?
+            let entries: RequestLogBatch
             let bytes: [UInt8]
             switch type {
             case "application/json":
                 bytes = try await request.bytes(limit: limit)
-                entries = [try bytes.withUnsafeBufferPointer { try LogEntryParser.parse($0, line: nil) }]
+                entries = try LogEntryParser.batch(entry: bytes)
             case "application/x-ndjson", "application/ndjson", "application/jsonl":
                 bytes = try await request.bytes(limit: limit)
-                (entries, lines) = try LogEntryParser.parseLines(bytes)
+                entries = try LogEntryParser.batch(lines: bytes)
             default:
                 throw APIError.unsupportedMediaType(
                     "send one entry as application/json or a batch as application/x-ndjson, not \(type)")
             }
             guard !entries.isEmpty else { throw APIError.unprocessable("the batch holds no entries") }
-            let appended = try await writer.ingest(entries, lines: lines, key: try request.idempotencyKey(body: bytes))
+            let appended = try await writer.ingest(entries, key: try request.idempotencyKey(body: bytes))
             let seqs = appended.range
             if !appended.replayed { c.metrics.ingested(entries.count) }
             return markReplayed(jsonResponse(.created) { w in
@@ -92,26 +91,36 @@ extension Router where Context == BasicRequestContext {
 enum LogEntryParser {
     static let bodyMembers: Set<String> = ["request_body", "response_body"]
 
-    /// The entries of an NDJSON batch with the line each came from (blank lines skipped).
-    static func parseLines(_ bytes: [UInt8]) throws -> (entries: [(time: Timestamp, request: RequestLogged)], lines: [Int]) {
-        var entries: [(time: Timestamp, request: RequestLogged)] = []
-        var lines: [Int] = []
-        // Each line is parsed where it lies in the body, not copied out first; the two
-        // lists are built as they are used (a list of triples mapped into them copied and
-        // retained every entry's strings once more).
+    /// The entries of an NDJSON batch, read into their records where they lie in the body,
+    /// with the line each came from (blank lines skipped).
+    static func batch(lines bytes: [UInt8]) throws -> RequestLogBatch {
+        // Records come out about the size of their text (escapes decoded, names dropped).
+        var batch = RequestLogBatch(reservingBytes: bytes.count)
+        var scratch = LogEntryReader.Scratch()
         try bytes.withUnsafeBufferPointer { all in
             try forEachLine(bytes) { line, slice in
-                entries.append(try parse(UnsafeBufferPointer(rebasing: all[slice.indices]), line: line))
-                lines.append(line)
+                try append(UnsafeBufferPointer(rebasing: all[slice.indices]), number: line, to: &batch, &scratch)
             }
         }
-        return (entries, lines)
+        return batch
     }
 
-    static func parse(_ bytes: UnsafeBufferPointer<UInt8>, line: Int?) throws -> (time: Timestamp, request: RequestLogged) {
+    /// The one entry of an application/json body.
+    static func batch(entry bytes: [UInt8]) throws -> RequestLogBatch {
+        var batch = RequestLogBatch(reservingBytes: bytes.count, records: 1)
+        var scratch = LogEntryReader.Scratch()
+        try bytes.withUnsafeBufferPointer { try append($0, number: nil, to: &batch, &scratch) }
+        return batch
+    }
+
+    /// Appends the entry `bytes` holds (line `number` of a batch) to `batch`.
+    static func append(
+        _ bytes: UnsafeBufferPointer<UInt8>, number: Int?, to batch: inout RequestLogBatch, _ scratch: inout LogEntryReader.Scratch
+    ) throws {
         // Most entries are read in one pass; the rest, and every error, take the path below.
-        if let entry = LogEntryReader.read(bytes) { return entry }
-        return try parseThroughTree(bytes, line: line)
+        if LogEntryReader.append(bytes, number: number, to: &batch, scratch: &scratch) { return }
+        let (time, request) = try parseThroughTree(bytes, line: number)
+        try batch.append(time: time, request, line: number)
     }
 
     /// The entry through a parsed JSON tree: the reference for what is accepted, and where

@@ -1,30 +1,66 @@
 internal import Domain
 internal import Events
-internal import Foundation
 
 /// The fast path of ``LogEntryParser``: one pass over an entry's JSON straight into its
-/// `RequestLogged`, with no intermediate tree, no list of members searched field by field,
-/// and bodies copied once, as bytes.
+/// journal record, credentials redacted, with no intermediate tree, no `RequestLogged`,
+/// no `String` per field where bytes do, and, across the lines of a batch, no allocation
+/// per line once its buffers have grown.
 ///
-/// It takes only entries ``LogEntryParser`` accepts and gives the same result for them;
-/// at anything else — an unknown or repeated member, a value of the wrong kind, malformed
-/// JSON — it gives up (nil), and the parser's own path reads the line again to say
-/// exactly what is wrong, as it always has. So errors and the accepted language are the
-/// parser's by construction; `LogEntryReaderTests` compares the two on random entries.
+/// It takes only entries ``LogEntryParser`` accepts and writes the record the parser's
+/// result would be encoded to; at anything else — an unknown or repeated member, a value
+/// of the wrong kind, a body in base64, malformed JSON — it gives up (false, nothing
+/// written), and the parser's own path reads the line again to say exactly what is wrong,
+/// as it always has. So errors and the accepted language are the parser's by
+/// construction; `LogEntryReaderTests` compares the two records on random entries.
 enum LogEntryReader {
-    static func read(_ bytes: UnsafeBufferPointer<UInt8>) -> (time: Timestamp, request: RequestLogged)? {
-        do {
-            return try JSONParser.read(bytes) { (parser: inout JSONParser) throws(JSONParser.Error) -> (Timestamp, RequestLogged)? in
-                var entry = Entry()
-                let read = try parser.readObject { (name: String, parser: inout JSONParser) throws(JSONParser.Error) -> Bool in
-                    try entry.member(name, &parser)
-                }
-                guard read else { return nil }
-                return entry.finish()
+    /// What reading keeps from one line to the next: where strings with escapes are
+    /// decoded, and the lines' header lists.
+    struct Scratch {
+        let buffer = DecodingBuffer()
+        var decoded: [UInt8] = []
+        var requestHeaders: [HeaderBytes] = []
+        var responseHeaders: [HeaderBytes] = []
+
+        init() {}
+
+        /// Calls `body` with the bytes `b` names, in `line` or in `decoded`.
+        func withBytes<R>(_ b: Bytes, _ line: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+            switch b {
+            case .input(let r): body(UnsafeBufferPointer(rebasing: line[r]))
+            case .decoded(let r): decoded.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[r])) }
             }
-        } catch {
-            return nil
         }
+
+        mutating func reset() {
+            decoded.removeAll(keepingCapacity: true)
+            requestHeaders.removeAll(keepingCapacity: true)
+            responseHeaders.removeAll(keepingCapacity: true)
+        }
+    }
+
+    typealias Bytes = JSONParser.StringBytes
+
+    struct HeaderBytes {
+        var name: Bytes
+        var value: Bytes
+    }
+
+    /// Appends the record of the entry `line` holds to `batch`; false, appending nothing,
+    /// to leave the entry to the parser's path.
+    static func append(_ line: UnsafeBufferPointer<UInt8>, number: Int?, to batch: inout RequestLogBatch, scratch: inout Scratch) -> Bool {
+        scratch.reset()
+        var entry = Entry()
+        do {
+            let read = try JSONParser.read(line, buffer: scratch.buffer) { (p: inout JSONParser) throws(JSONParser.Error) -> Bool? in
+                try p.readObjectNamedBytes { (name: UnsafeBufferPointer<UInt8>, p: inout JSONParser) throws(JSONParser.Error) -> Bool in
+                    try entry.member(name, &p, line, &scratch)
+                } ? true : nil
+            }
+            guard read == true else { return false }
+        } catch {
+            return false
+        }
+        return entry.write(line, number: number, to: &batch, &scratch)
     }
 
     /// The members read so far.
@@ -33,92 +69,101 @@ enum LogEntryReader {
         private var seen: UInt32 = 0
         private var time: Timestamp?
         private var connectionID: String?
-        private var requestID: String?
+        private var requestID: Bytes?
         private var method: HTTPMethod?
-        private var resource: String?
-        private var url: String?
+        private var resource: Bytes?
+        private var url: Bytes?
         private var status: UInt16?
         private var duration: UInt64 = 0
-        private var requestHeaders: [Header] = []
-        private var responseHeaders: [Header] = []
-        private var requestBody: [UInt8]?
-        private var responseBody: [UInt8]?
-        private var requestBodyBase64: String?
-        private var responseBodyBase64: String?
+        private var requestBody: Bytes?
+        private var responseBody: Bytes?
 
-        private enum Member: UInt32 {
+        private enum Member: UInt32, CaseIterable {
             case event, time, seq, connectionID, requestID, method, resource, url, status, duration
-            case requestHeaders, responseHeaders, requestBody, responseBody, requestBodyBase64, responseBodyBase64
+            case requestHeaders, responseHeaders, requestBody, responseBody
+
+            var name: StaticString {
+                switch self {
+                case .event: "event"
+                case .time: "time"
+                case .seq: "seq"
+                case .connectionID: "connection_id"
+                case .requestID: "request_id"
+                case .method: "method"
+                case .resource: "resource"
+                case .url: "url"
+                case .status: "status"
+                case .duration: "duration_us"
+                case .requestHeaders: "request_headers"
+                case .responseHeaders: "response_headers"
+                case .requestBody: "request_body"
+                case .responseBody: "response_body"
+                }
+            }
+
+            init?(_ name: UnsafeBufferPointer<UInt8>) {
+                for m in Member.allCases {
+                    let n = m.name
+                    if n.utf8CodeUnitCount == name.count,
+                       UnsafeBufferPointer(start: n.utf8Start, count: n.utf8CodeUnitCount).elementsEqual(name) {
+                        self = m
+                        return
+                    }
+                }
+                return nil
+            }
         }
 
         /// Reads the value of the member `name`; false to give up.
-        mutating func member(_ name: String, _ p: inout JSONParser) throws(JSONParser.Error) -> Bool {
+        mutating func member(
+            _ name: UnsafeBufferPointer<UInt8>, _ p: inout JSONParser, _ line: UnsafeBufferPointer<UInt8>, _ scratch: inout Scratch
+        ) throws(JSONParser.Error) -> Bool {
+            // An unknown member (the base64 bodies among them) is left to the parser.
+            guard let member = Member(name) else { return false }
             // null means absent, for every member (the parser drops them before anything else).
             if try p.readNull() { return true }
-            let member: Member
-            switch name {
-            case "event":
-                guard try p.readString() == "requestLogged" else { return false }
-                member = .event
-            case "time":
-                guard let text = try p.readString(), let t = Timestamp(rfc3339: text) else { return false }
+            func string() throws(JSONParser.Error) -> Bytes? { try p.readStringBytes(decodingInto: &scratch.decoded) }
+            switch member {
+            case .event:
+                guard let text = try string(), scratch.withBytes(text, line, { $0.elementsEqual("requestLogged".utf8) }) else { return false }
+            case .time:
+                guard let text = try string(), let t = scratch.withBytes(text, line, { Timestamp(rfc3339UTF8: $0) }) else { return false }
                 time = t
-                member = .time
-            case "seq":
+            case .seq:
                 _ = try p.readValue()  // the canonical form's, ignored as the parser ignores it
-                member = .seq
-            case "connection_id":
-                guard let id = try p.readString(), Identifier.isValid(id) else { return false }
+            case .connectionID:
+                guard let text = try string() else { return false }
+                let id = scratch.withBytes(text, line) { String(decoding: $0, as: UTF8.self) }
+                guard Identifier.isValid(id) else { return false }
                 connectionID = id
-                member = .connectionID
-            case "request_id":
-                guard let id = try p.readString() else { return false }
-                requestID = id
-                member = .requestID
-            case "method":
-                guard let text = try p.readString(), let m = HTTPMethod(name: text) else { return false }
+            case .requestID:
+                guard let text = try string() else { return false }
+                requestID = text
+            case .method:
+                guard let text = try string(),
+                      let m = scratch.withBytes(text, line, { HTTPMethod(name: String(decoding: $0, as: UTF8.self)) })
+                else { return false }
                 method = m
-                member = .method
-            case "resource":
-                guard let text = try p.readString(), !text.isEmpty else { return false }
+            case .resource:
+                guard let text = try string(), !Self.isEmpty(text) else { return false }
                 resource = text
-                member = .resource
-            case "url":
-                guard let text = try p.readString(), !text.isEmpty else { return false }
+            case .url:
+                guard let text = try string(), !Self.isEmpty(text) else { return false }
                 url = text
-                member = .url
-            case "status":
+            case .status:
                 guard let n = try p.readInteger(), (100...599).contains(n) else { return false }
                 status = UInt16(n)
-                member = .status
-            case "duration_us":
+            case .duration:
                 guard let n = try p.readInteger(), n >= 0 else { return false }
                 duration = UInt64(n)
-                member = .duration
-            case "request_headers":
-                guard let headers = try Self.headers(&p) else { return false }
-                requestHeaders = headers
-                member = .requestHeaders
-            case "response_headers":
-                guard let headers = try Self.headers(&p) else { return false }
-                responseHeaders = headers
-                member = .responseHeaders
-            case "request_body":
-                requestBody = try Self.body(&p)
-                member = .requestBody
-            case "response_body":
-                responseBody = try Self.body(&p)
-                member = .responseBody
-            case "request_body_base64":
-                guard let text = try p.readString() else { return false }
-                requestBodyBase64 = text
-                member = .requestBodyBase64
-            case "response_body_base64":
-                guard let text = try p.readString() else { return false }
-                responseBodyBase64 = text
-                member = .responseBodyBase64
-            default:
-                return false
+            case .requestHeaders:
+                guard try Self.headers(&p, into: &scratch.requestHeaders, &scratch.decoded) else { return false }
+            case .responseHeaders:
+                guard try Self.headers(&p, into: &scratch.responseHeaders, &scratch.decoded) else { return false }
+            case .requestBody:
+                requestBody = try Self.body(&p, &scratch.decoded)
+            case .responseBody:
+                responseBody = try Self.body(&p, &scratch.decoded)
             }
             let bit: UInt32 = 1 << member.rawValue
             guard seen & bit == 0 else { return false }
@@ -127,62 +172,101 @@ enum LogEntryReader {
         }
 
         /// `[[name, value], …]` or `{name: value, …}`, values strings.
-        private static func headers(_ p: inout JSONParser) throws(JSONParser.Error) -> [Header]? {
-            var headers: [Header] = []
+        private static func headers(_ p: inout JSONParser, into headers: inout [HeaderBytes], _ decoded: inout [UInt8]) throws(JSONParser.Error) -> Bool {
             switch p.peek() {
             case UInt8(ascii: "["):
-                let read = try p.readArray { (p: inout JSONParser) throws(JSONParser.Error) -> Bool in
-                    var pair: [String] = []
+                return try p.readArray { (p: inout JSONParser) throws(JSONParser.Error) -> Bool in
+                    var pair: (Bytes?, Bytes?) = (nil, nil)
+                    var count = 0
                     let read = try p.readArray { (p: inout JSONParser) throws(JSONParser.Error) -> Bool in
-                        guard pair.count < 2, let text = try p.readString() else { return false }
-                        pair.append(text)
+                        guard count < 2, let text = try p.readStringBytes(decodingInto: &decoded) else { return false }
+                        if count == 0 { pair.0 = text } else { pair.1 = text }
+                        count += 1
                         return true
                     }
-                    guard read, pair.count == 2 else { return false }
-                    headers.append(Header(pair[0], pair[1]))
+                    guard read, let name = pair.0, let value = pair.1 else { return false }
+                    headers.append(HeaderBytes(name: name, value: value))
                     return true
                 }
-                return read ? headers : nil
             case UInt8(ascii: "{"):
-                let read = try p.readObject { (name: String, p: inout JSONParser) throws(JSONParser.Error) -> Bool in
-                    guard let value = try p.readString() else { return false }
-                    headers.append(Header(name, value))
+                return try p.readObjectNamedBytes { (name: UnsafeBufferPointer<UInt8>, p: inout JSONParser) throws(JSONParser.Error) -> Bool in
+                    // The name is kept before the value is read (it may lie in the parser's buffer).
+                    let first = decoded.count
+                    decoded.append(contentsOf: name)
+                    let kept = Bytes.decoded(first..<decoded.count)
+                    guard let value = try p.readStringBytes(decodingInto: &decoded) else { return false }
+                    headers.append(HeaderBytes(name: kept, value: value))
                     return true
                 }
-                return read ? headers : nil
             default:
-                return nil
+                return false
             }
         }
 
         /// A body: a string's bytes, or any other JSON value's text exactly as it was sent.
-        private static func body(_ p: inout JSONParser) throws(JSONParser.Error) -> [UInt8] {
-            if let bytes = try p.readStringBytes() { return bytes }
+        private static func body(_ p: inout JSONParser, _ decoded: inout [UInt8]) throws(JSONParser.Error) -> Bytes {
+            if let text = try p.readStringBytes(decodingInto: &decoded) { return text }
             let (_, range) = try p.readValue()
-            return Array(p.text(range))
+            return .input(range)
         }
 
-        func finish() -> (Timestamp, RequestLogged)? {
-            guard let connectionID, let method, let url, let status else { return nil }
-            // The parser's defaults: now, and the resource the URL names.
-            guard let time = time ?? Timestamp(rfc3339: Timestamp.now.rfc3339) else { return nil }
-            let resource = resource ?? ResourceName.of(url: url)
-            guard !resource.isEmpty,
-                  let requestBody = Self.body(requestBody, base64: requestBodyBase64),
-                  let responseBody = Self.body(responseBody, base64: responseBodyBase64)
-            else { return nil }
-            return (time, RequestLogged(
-                connectionID: connectionID, requestID: requestID, method: method, resource: resource, url: url,
-                status: status, durationMicroseconds: duration, requestHeaders: requestHeaders, requestBody: requestBody,
-                responseHeaders: responseHeaders, responseBody: responseBody))
+        private static func isEmpty(_ b: Bytes) -> Bool {
+            switch b {
+            case .input(let r), .decoded(let r): r.isEmpty
+            }
         }
 
-        private static func body(_ text: [UInt8]?, base64: String?) -> [UInt8]? {
-            switch (text, base64) {
-            case (let t?, nil): return t
-            case (nil, let b?): return Data(base64Encoded: b).map { [UInt8]($0) }
-            case (nil, nil): return []
-            case (_?, _?): return nil
+        /// Writes the record: the parser's defaults filled in, credentials redacted as
+        /// ``Redaction/redact(_:)`` redacts them.
+        func write(_ line: UnsafeBufferPointer<UInt8>, number: Int?, to batch: inout RequestLogBatch, _ scratch: inout Scratch) -> Bool {
+            guard let connectionID, let method, var url, let status else { return false }
+            // The parser's defaults: now, and the resource the (unredacted) URL names.
+            guard let time = time ?? Timestamp(rfc3339: Timestamp.now.rfc3339) else { return false }
+            func append(_ text: String) -> Bytes {
+                let first = scratch.decoded.count
+                scratch.decoded.append(contentsOf: text.utf8)
+                return .decoded(first..<scratch.decoded.count)
+            }
+            let urlText = { [url] (s: Scratch) in s.withBytes(url, line) { String(decoding: $0, as: UTF8.self) } }
+            let resource = self.resource ?? append(ResourceName.of(url: urlText(scratch)))
+            guard !Self.isEmpty(resource) else { return false }
+            if scratch.withBytes(url, line, { Redaction.mayRedact(urlUTF8: $0) }) {
+                url = append(Redaction.redact(url: urlText(scratch)))
+            }
+            let scratchView = scratch
+            return scratchView.decoded.withUnsafeBufferPointer { decoded in
+                func bytes(_ b: Bytes) -> UnsafeBufferPointer<UInt8> {
+                    switch b {
+                    case .input(let r): UnsafeBufferPointer(rebasing: line[r])
+                    case .decoded(let r): UnsafeBufferPointer(rebasing: decoded[r])
+                    }
+                }
+                let none = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
+                return Redaction.markerUTF8.withUnsafeBufferPointer { marker in
+                    var id = connectionID
+                    return id.withUTF8 { idBytes in
+                        let fields = BinaryEventCodec.RequestLoggedBytes(
+                            time: time, connectionID: idBytes, requestID: requestID.map(bytes), method: method,
+                            resource: bytes(resource), url: bytes(url), status: status, durationMicroseconds: duration,
+                            requestBody: requestBody.map(bytes) ?? none, responseBody: responseBody.map(bytes) ?? none)
+                        return batch.appendRecord(connectionID: connectionID, line: number) { out in
+                            do {
+                                try BinaryEventCodec.appendRequestLogged(
+                                    fields, requestHeaders: scratchView.requestHeaders.count,
+                                    responseHeaders: scratchView.responseHeaders.count,
+                                    header: { response, i in
+                                        let h = response ? scratchView.responseHeaders[i] : scratchView.requestHeaders[i]
+                                        let name = bytes(h.name), value = bytes(h.value)
+                                        let redacted = Redaction.isSensitive(headerNameUTF8: name) || Redaction.containsTokenShape(utf8: value)
+                                        return (name, redacted ? marker : value)
+                                    }, into: &out)
+                                return true
+                            } catch {
+                                return false
+                            }
+                        }
+                    }
+                }
             }
         }
     }

@@ -298,33 +298,33 @@ public final class Writer: Sendable {
     // MARK: Ingestion
 
     /// Appends request logs as one all-or-nothing batch, after checking each names a known
-    /// connection; credentials are redacted first.
+    /// connection; their records were redacted when the batch was built.
     ///
     /// With an idempotency key, a batch sent again is answered with the first append's
     /// numbers (`replayed`) and not appended twice, even when both arrive at once.
-    public func ingest(
-        _ requests: [(time: Timestamp, request: RequestLogged)], lines: [Int]? = nil, key: IdempotencyKey? = nil
-    ) async throws -> Appended {
+    public func ingest(_ batch: RequestLogBatch, key: IdempotencyKey? = nil) async throws -> Appended {
         try checkTakesWrites()
         // A retry is answered before the checks: the connection may have changed since.
         if let key, let earlier = try await earlier(key) { return earlier }
         let refused: (Int, String)? = state.withLock { s in
-            for (i, r) in requests.enumerated() {
-                if let reason = s.refusalToLog(connection: r.request.connectionID) { return (i, reason) }
+            for (i, id) in batch.connectionIDs.enumerated() {
+                if let reason = s.refusalToLog(connection: id) { return (i, reason) }
             }
             return nil
         }
         if let (index, reason) = refused {
-            let id = requests[index].request.connectionID
-            let field = lines.map { "lines[\($0[index])].connection_id" } ?? "connection_id"
+            let id = batch.connectionIDs[index]
+            let field = batch.lines.isEmpty ? "connection_id" : "lines[\(batch.lines[index])].connection_id"
             throw APIError.unprocessable("\(field): \(reason) (\"\(id)\")", errors: [.init(field: field, message: "\(reason) (\"\(id)\")")])
         }
-        var batch = RecordBatch(reservingBytes: requests.count * 512, records: requests.count)
-        for (time, request) in requests {
-            let event = Event(time: time, .requestLogged(Redaction.redact(request)))
-            try batch.appendRecord { try BinaryEventCodec.encode(event, into: &$0) }
-        }
-        return try await append(batch, key: key)
+        return try await append(batch.records, key: key)
+    }
+
+    /// Appends request logs given as values (the gateway's), redacted here.
+    public func ingest(_ requests: [(time: Timestamp, request: RequestLogged)], key: IdempotencyKey? = nil) async throws -> Appended {
+        var batch = RequestLogBatch(reservingBytes: requests.count * 512, records: requests.count)
+        for (time, request) in requests { try batch.append(time: time, request) }
+        return try await ingest(batch, key: key)
     }
 
     // MARK: Token check
