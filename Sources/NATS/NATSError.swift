@@ -43,6 +43,12 @@ public struct NATSError: Error, Sendable, CustomStringConvertible {
     public var isWrongLastSequence: Bool { jetStreamCode == Int32(JSStreamWrongLastSequenceErr.rawValue) }
     /// The stream does not exist.
     public var isStreamNotFound: Bool { jetStreamCode == Int32(JSStreamNotFoundErr.rawValue) }
+    /// The cluster cannot place a stream yet: too few peers have joined its metadata group,
+    /// or it has no metadata leader for now. Both pass once the cluster has formed (or a
+    /// lost node is back).
+    public var isClusterUnavailable: Bool {
+        jetStreamCode == Int32(JSClusterNoPeersErr.rawValue) || jetStreamCode == Int32(JSClusterNotAvailErr.rawValue)
+    }
     /// The stream holds no message at that sequence.
     public var isNoMessage: Bool {
         jetStreamCode == Int32(JSNoMessageFoundErr.rawValue) || status == Int32(bitPattern: NATS_NOT_FOUND.rawValue)

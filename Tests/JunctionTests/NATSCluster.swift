@@ -1,3 +1,5 @@
+import AsyncHTTPClient
+import NIOCore
 import Foundation
 import TestSupport
 
@@ -7,7 +9,10 @@ final class NATSCluster: @unchecked Sendable {
     // @unchecked: the processes are only touched by the test that owns the cluster.
     let dir = TemporaryDirectory("nats")
     let clientPorts: [Int]
-    private var processes: [Process] = []
+    /// The monitoring ports (`/jsz`), by which the test knows the cluster has formed.
+    let monitorPorts: [Int]
+    /// By node; nil for one not started yet.
+    private var processes: [Process?] = [nil, nil, nil]
 
     /// Debian installs it in /usr/sbin.
     static let server = ["/usr/sbin/nats-server", "/usr/bin/nats-server"].first { FileManager.default.isExecutableFile(atPath: $0) }
@@ -16,27 +21,48 @@ final class NATSCluster: @unchecked Sendable {
     /// `nats://127.0.0.1:P1,…`, for `--replicate`.
     var urls: String { clientPorts.map { "nats://127.0.0.1:\($0)" }.joined(separator: ",") }
 
-    init() throws {
+    /// Starts the first `started` nodes (all three unless told) and waits until they have
+    /// formed: one leads the metadata group and sees the others current. A node left out
+    /// is started later by ``restart(_:)``.
+    init(started: Int = 3) async throws {
         clientPorts = (0..<3).map { _ in freeLoopbackPort() }
+        monitorPorts = (0..<3).map { _ in freeLoopbackPort() }
         let routePorts = (0..<3).map { _ in freeLoopbackPort() }
         let routes = routePorts.map { "nats://127.0.0.1:\($0)" }.joined(separator: ", ")
         for i in 0..<3 {
             let config = """
                 server_name: n\(i + 1)
                 listen: 127.0.0.1:\(clientPorts[i])
+                http: 127.0.0.1:\(monitorPorts[i])
                 jetstream { store_dir: "\(dir.path)/n\(i + 1)" }
                 cluster { name: junction-test, listen: 127.0.0.1:\(routePorts[i]), routes: [\(routes)] }
                 """
             try config.write(toFile: dir.path + "/n\(i + 1).conf", atomically: true, encoding: .utf8)
-            processes.append(try start(i))
         }
-        // Ready once a JetStream metadata leader is elected: streams can be created then.
+        for i in 0..<started { processes[i] = try start(i) }
+        // Ready once a node is the metadata leader and sees the others as current replicas:
+        // with all three, a stream of three replicas can be placed then. (A node can log that
+        // a leader was elected before the leader has its peers; a stream created then fails
+        // with "no suitable peers for placement".)
         let deadline = Date().addingTimeInterval(30)
         while Date() < deadline {
-            if (0..<3).contains(where: { log($0).contains("metadata leader") }) { return }
-            Thread.sleep(forTimeInterval: 0.1)
+            for i in 0..<started where await isFormedLeader(i, peers: started - 1) { return }
+            try await Task.sleep(for: .milliseconds(100))
         }
         throw NATSClusterFailed(log: (0..<3).map(log).joined(separator: "\n"))
+    }
+
+    /// Whether node `i`'s `/jsz` says it leads the metadata group with `peers` others current.
+    private func isFormedLeader(_ i: Int, peers: Int) async -> Bool {
+        let request = HTTPClientRequest(url: "http://127.0.0.1:\(monitorPorts[i])/jsz")
+        guard let response = try? await HTTPClient.shared.execute(request, timeout: .seconds(2)),
+            let body = try? await response.body.collect(upTo: 1 << 20),
+            let jsz = try? JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any],
+            let meta = jsz["meta_cluster"] as? [String: Any],
+            meta["leader"] as? String == "n\(i + 1)",
+            let replicas = meta["replicas"] as? [[String: Any]]
+        else { return false }
+        return replicas.count == peers && replicas.allSatisfy { $0["current"] as? Bool == true }
     }
 
     private func start(_ i: Int) throws -> Process {
@@ -59,18 +85,18 @@ final class NATSCluster: @unchecked Sendable {
 
     /// SIGKILL node `i` (0, 1 or 2), reaped.
     func kill(_ i: Int) {
-        guard processes[i].isRunning else { return }
-        Foundation.kill(processes[i].processIdentifier, SIGKILL)
-        processes[i].waitUntilExit()
+        guard let p = processes[i], p.isRunning else { return }
+        Foundation.kill(p.processIdentifier, SIGKILL)
+        p.waitUntilExit()
     }
 
-    /// Starts node `i` again, on its store.
+    /// Starts node `i` again on its store, or for the first time.
     func restart(_ i: Int) throws {
         processes[i] = try start(i)
     }
 
     deinit {
-        for p in processes where p.isRunning {
+        for case let p? in processes where p.isRunning {
             p.terminate()
             p.waitUntilExit()
         }

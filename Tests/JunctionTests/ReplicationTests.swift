@@ -55,7 +55,7 @@ struct ReplicationTests {
     }
 
     @Test func aFollowerHoldsTheWritersJournalByteForByte() async throws {
-        let cluster = try NATSCluster()
+        let cluster = try await NATSCluster()
         let writer = try RunningDaemon(["--replicate", cluster.urls, "--compact-every-hours", "0"])
         let sample = try run(Executables.loadgen, ["--seed", "3", "--events", "2000", "--days", "30"])
         let imported = try await writer.request("POST", "/v1/events", body: sample.stdout, contentType: "application/x-ndjson")
@@ -153,13 +153,29 @@ struct ReplicationTests {
         try Self.verify(follower.data)
     }
 
+    /// A writer started while the cluster cannot place its stream yet (two of the three
+    /// nodes up, and the stream wants three replicas) waits for the cluster instead of
+    /// failing, then writes and ships.
+    @Test func aWriterWaitsForTheClusterToForm() async throws {
+        let cluster = try await NATSCluster(started: 2)
+        // The third node comes up while the writer is starting.
+        DispatchQueue.global().asyncAfter(deadline: .now() + 3) { try? cluster.restart(2) }
+        let writer = try RunningDaemon(["--replicate", cluster.urls, "--compact-every-hours", "0"])
+        let log = try String(contentsOfFile: writer.log, encoding: .utf8)
+        #expect(log.contains("cannot place the stream yet"), "\(Self.tailOfLog(writer.log))")
+        try await registerSeed(writer)
+        let head = try await Self.head(writer)
+        let status = try await writer.get("/v1/status")
+        #expect(head > 0 && status.json["replication"]?["shipped"]?.integerValue == Int64(head), "\(status.text)")
+    }
+
     /// What the ingesting client saw: the batches acknowledged, by key.
     final class Acknowledged: Sendable {
         let keys = Mutex<[String]>([])
     }
 
     @Test func syncReplicationLosesNothingAcknowledgedThroughANodeKillAndAFailover() async throws {
-        let cluster = try NATSCluster()
+        let cluster = try await NATSCluster()
         let writer = try RunningDaemon(["--replicate", cluster.urls, "--compact-every-hours", "0"])
         try await registerSeed(writer)
         let follower = try RunningDaemon(["--replicate", cluster.urls], initialize: false, command: "follow")

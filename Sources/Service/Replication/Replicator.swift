@@ -62,6 +62,35 @@ final class Replicator: Sendable {
     private let wake = NSCondition()
     private let logger: Logger
 
+    /// How long a writer waits for a cluster that cannot place its stream yet (nodes
+    /// started together take a moment to form their metadata group) before it gives up.
+    static let clusterFormingPatience: Duration = .seconds(30)
+
+    /// The stream's state, created if missing; while the cluster is still forming, tried
+    /// again every quarter second up to ``clusterFormingPatience``.
+    private static func ensureStream(_ jetStream: JetStream, _ configuration: Configuration, logger: Logger) throws -> JetStream.StreamState {
+        let deadline = ContinuousClock.now + clusterFormingPatience
+        var waited = false
+        while true {
+            do {
+                let state = try jetStream.ensureStream(.init(
+                    name: configuration.stream, subjects: [configuration.subject], replicas: configuration.replicas))
+                if waited { logger.info("the cluster can place the stream now", metadata: ["replication.stream": "\(configuration.stream)"]) }
+                return state
+            } catch where error.isClusterUnavailable && ContinuousClock.now < deadline {
+                if !waited {
+                    logger.notice("the cluster cannot place the stream yet; waiting for it to form", metadata: [
+                        "replication.stream": "\(configuration.stream)", "replication.error": "\(error)",
+                    ])
+                    waited = true
+                }
+                Thread.sleep(forTimeInterval: 0.25)
+            } catch {
+                throw ReplicationError("stream \(configuration.stream): \(error)")
+            }
+        }
+    }
+
     /// Connects, creates the stream if missing, and checks this journal against it: a
     /// journal behind the stream, or a stream last written by another writer, is refused;
     /// what the stream lacks of this journal is queued to ship.
@@ -80,13 +109,7 @@ final class Replicator: Sendable {
         } catch {
             throw ReplicationError("cannot reach NATS at \(configuration.servers.joined(separator: ",")): \(error)")
         }
-        let stream: JetStream.StreamState
-        do {
-            stream = try jetStream.ensureStream(.init(
-                name: configuration.stream, subjects: [configuration.subject], replicas: configuration.replicas))
-        } catch {
-            throw ReplicationError("stream \(configuration.stream): \(error)")
-        }
+        let stream = try Self.ensureStream(jetStream, configuration, logger: logger)
         let head = try journal.head
         let identity = ReplicationIdentity.load(dataDirectory)
         let last = stream.lastSequence
