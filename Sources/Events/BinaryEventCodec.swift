@@ -397,6 +397,17 @@ extension [UInt8] {
         append(contentsOf: bytes)
     }
 
+    /// An `optional<string>` or `optional<bytes>` field from bytes in hand.
+    @inline(__always)
+    public mutating func appendOptionalBytes(_ bytes: UnsafeBufferPointer<UInt8>?) {
+        if let bytes {
+            append(1)
+            appendBytes(bytes)
+        } else {
+            append(0)
+        }
+    }
+
     public mutating func appendHeaders(_ headers: [Header]) {
         appendVarint(UInt64(headers.count))
         for h in headers {
@@ -584,12 +595,7 @@ extension BinaryEventCodec {
         out.appendVarint(UInt64(Event.Kind.requestLogged.rawValue))
         out.appendInt64LE(r.time.microseconds)
         out.appendBytes(r.connectionID)
-        if let id = r.requestID {
-            out.append(1)
-            out.appendBytes(id)
-        } else {
-            out.append(0)
-        }
+        out.appendOptionalBytes(r.requestID)
         out.append(r.method.rawValue)
         out.appendBytes(r.resource)
         out.appendBytes(r.url)

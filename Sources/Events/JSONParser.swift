@@ -149,12 +149,16 @@ public struct JSONParser {
     }
 
     private mutating func parseString() throws(Error) -> String {
+        String(decoding: try parseCheckedStringBytes(), as: UTF8.self)
+    }
+
+    /// A string's bytes, escapes decoded and checked to be UTF-8, where
+    /// ``parseStringBytes()`` leaves them.
+    private mutating func parseCheckedStringBytes() throws(Error) -> UnsafeBufferPointer<UInt8> {
         let start = i
         let text = try parseStringBytes()
-        guard let s = String(validatingUTF8Bytes: text) else {
-            throw Error(offset: start, message: "invalid UTF-8 in a string")
-        }
-        return s
+        guard UTF8Validation.isValid(text) else { throw Error(offset: start, message: "invalid UTF-8 in a string") }
+        return text
     }
 
     /// A string's bytes, escapes decoded, not yet checked to be UTF-8: a slice of the
@@ -394,12 +398,7 @@ extension JSONParser {
     /// of ASCII text.
     public mutating func readStringBytes() throws(Error) -> [UInt8]? {
         guard peek() == UInt8(ascii: "\"") else { return nil }
-        let start = i
-        let text = try parseStringBytes()
-        guard String.isASCII(text) || String(validating: text, as: UTF8.self) != nil else {
-            throw Error(offset: start, message: "invalid UTF-8 in a string")
-        }
-        return Array(text)
+        return Array(try parseCheckedStringBytes())
     }
 
     /// Where a string value's bytes are: in the input, when it has no escapes, or appended
@@ -413,9 +412,7 @@ extension JSONParser {
     /// they need no decoding, else appended to `decoded`; no `String` is made.
     public mutating func readStringBytes(decodingInto decoded: inout [UInt8]) throws(Error) -> StringBytes? {
         guard peek() == UInt8(ascii: "\"") else { return nil }
-        let start = i
-        let text = try parseStringBytes()
-        guard UTF8Validation.isValid(text) else { throw Error(offset: start, message: "invalid UTF-8 in a string") }
+        let text = try parseCheckedStringBytes()
         if let base = bytes.baseAddress, let at = text.baseAddress, at >= base, at <= base + bytes.count {
             let offset = at - base
             return .input(offset..<offset + text.count)
@@ -441,9 +438,7 @@ extension JSONParser {
         }
         while true {
             guard peek() == UInt8(ascii: "\"") else { throw fail("expected a member name") }
-            let start = i
-            let key = try parseStringBytes()
-            guard UTF8Validation.isValid(key) else { throw Error(offset: start, message: "invalid UTF-8 in a string") }
+            let key = try parseCheckedStringBytes()
             guard peek() == UInt8(ascii: ":") else { throw fail("expected ':'") }
             i += 1
             guard try member(key, &self) else { return false }

@@ -44,6 +44,19 @@ public struct RecordBatch: Sendable {
         ends.append(bytes.count)
     }
 
+    /// Appends one record written in place by `write`, which appends its bytes to the
+    /// buffer it is given and says whether it wrote one. If it gives up (false), the batch
+    /// is left as it was and this returns false.
+    public mutating func appendRecord(_ write: (inout [UInt8]) -> Bool) -> Bool {
+        let start = bytes.count
+        guard write(&bytes) else {
+            bytes.removeSubrange(start...)
+            return false
+        }
+        ends.append(bytes.count)
+        return true
+    }
+
     /// Removes every record, keeping the capacity.
     public mutating func removeAll() {
         bytes.removeAll(keepingCapacity: true)

@@ -5,7 +5,7 @@ internal import HTTPTypes
 internal import NIOCore
 internal import NIOHTTP1
 internal import Synchronization
-public import Domain
+internal import Domain
 internal import Events
 internal import Journal
 internal import Logging

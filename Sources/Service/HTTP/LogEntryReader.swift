@@ -25,10 +25,7 @@ enum LogEntryReader {
 
         /// Calls `body` with the bytes `b` names, in `line` or in `decoded`.
         func withBytes<R>(_ b: Bytes, _ line: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
-            switch b {
-            case .input(let r): body(UnsafeBufferPointer(rebasing: line[r]))
-            case .decoded(let r): decoded.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[r])) }
-            }
+            decoded.withUnsafeBufferPointer { body(LogEntryReader.bytes(b, line: line, decoded: $0)) }
         }
 
         mutating func reset() {
@@ -39,6 +36,14 @@ enum LogEntryReader {
     }
 
     typealias Bytes = JSONParser.StringBytes
+
+    /// The bytes `b` names: in `line`, or in the scratch's `decoded` buffer.
+    static func bytes(_ b: Bytes, line: UnsafeBufferPointer<UInt8>, decoded: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        switch b {
+        case .input(let r): UnsafeBufferPointer(rebasing: line[r])
+        case .decoded(let r): UnsafeBufferPointer(rebasing: decoded[r])
+        }
+    }
 
     struct HeaderBytes {
         var name: Bytes
@@ -235,12 +240,7 @@ enum LogEntryReader {
             }
             let scratchView = scratch
             return scratchView.decoded.withUnsafeBufferPointer { decoded in
-                func bytes(_ b: Bytes) -> UnsafeBufferPointer<UInt8> {
-                    switch b {
-                    case .input(let r): UnsafeBufferPointer(rebasing: line[r])
-                    case .decoded(let r): UnsafeBufferPointer(rebasing: decoded[r])
-                    }
-                }
+                func bytes(_ b: Bytes) -> UnsafeBufferPointer<UInt8> { LogEntryReader.bytes(b, line: line, decoded: decoded) }
                 let none = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
                 return Redaction.markerUTF8.withUnsafeBufferPointer { marker in
                     var id = connectionID

@@ -1,4 +1,4 @@
-public import Domain
+internal import Domain
 public import Events
 public import Journal
 
@@ -34,17 +34,9 @@ public struct RequestLogBatch: Sendable {
     /// Appends a record `write` writes in place, already redacted, for a request on
     /// `connectionID`. If `write` gives up (false), the batch is left as it was.
     mutating func appendRecord(connectionID: String, line: Int?, _ write: (inout [UInt8]) -> Bool) -> Bool {
-        do {
-            try records.appendRecord { (out: inout [UInt8]) throws(GaveUp) in
-                guard write(&out) else { throw GaveUp() }
-            }
-        } catch {
-            return false
-        }
+        guard records.appendRecord(write) else { return false }
         connectionIDs.append(connectionID)
         if let line { lines.append(line) }
         return true
     }
-
-    private struct GaveUp: Error {}
 }
