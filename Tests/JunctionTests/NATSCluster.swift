@@ -6,7 +6,9 @@ import TestSupport
 /// Three `nats-server` processes (Debian's) with JetStream on loopback, one cluster,
 /// started for a test and stopped with it.
 final class NATSCluster: @unchecked Sendable {
-    // @unchecked: the processes are only touched by the test that owns the cluster.
+    // @unchecked: the processes are touched by the test that owns the cluster and, in
+    // ReplicationTests.aWriterWaitsForTheClusterToForm, by one delayed `restart` on another
+    // thread, which ends before the test goes on (its writer cannot serve until that node is up).
     let dir = TemporaryDirectory("nats")
     let clientPorts: [Int]
     /// The monitoring ports (`/jsz`), by which the test knows the cluster has formed.
