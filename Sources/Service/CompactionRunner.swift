@@ -15,16 +15,22 @@ public final class CompactionRunner: Service, Sendable {
     private let logger: Logger
     private let gate = AsyncLock()
     private let shippedThrough: (@Sendable () -> UInt64)?
+    private let scheduledRunAllowed: @Sendable () -> Bool
 
     /// - Parameters:
     ///   - interval: how often to compact on its own; nil for never.
+    ///   - scheduledRunAllowed: asked at each scheduled run; a run it declines is skipped
+    ///     (a follower's journal changes only through its stream, until it is promoted).
     ///   - shippedThrough: with replication, the last event the stream holds: nothing
-    ///     past it is compacted, so the stream gets every event as it was appended.
+    ///     past it is compacted, so the stream gets every event as it was appended. Asked
+    ///     at each run, since a follower promoted meanwhile starts replicating.
     public init(
         journal: Journal, queries: Queries, policy: RetentionPolicy, interval: Duration?,
+        scheduledRunAllowed: @escaping @Sendable () -> Bool = { true },
         shippedThrough: (@Sendable () -> UInt64)? = nil, logger: Logger
     ) {
         self.shippedThrough = shippedThrough
+        self.scheduledRunAllowed = scheduledRunAllowed
         self.journal = journal
         self.queries = queries
         self.policy = policy
@@ -57,6 +63,7 @@ public final class CompactionRunner: Service, Sendable {
         try? await cancelWhenGracefulShutdown {
             while true {
                 try await Task.sleep(for: interval)
+                guard self.scheduledRunAllowed() else { continue }
                 do {
                     _ = try await self.compact()
                 } catch is CancellationError {

@@ -69,9 +69,12 @@ public struct Daemon: Sendable {
         case notifier
 
         init(name: String) {
-            self = name == "notifier" ? .notifier : .projector(name)
+            self = name == Daemon.notifierName ? .notifier : .projector(name)
         }
     }
+
+    /// The notifier's name among the supervised children.
+    static let notifierName = "notifier"
 
     public let configuration: Configuration
     public let metrics: DaemonMetrics
@@ -128,15 +131,15 @@ public struct Daemon: Sendable {
         let queries = try Queries(data: c.data, journal: journal)
         let supervisor = ProjectorSupervisor(
             // A follower delivers no callbacks: the writer's notifier does.
-            executable: c.childExecutable, names: Projections.names + (follower == nil ? ["notifier"] : []), logger: logger
+            executable: c.childExecutable, names: Projections.names + (follower == nil ? [Daemon.notifierName] : []), logger: logger
         ) { name in c.childArguments(Child(name: name), c) }
         // Compaction rewrites only what the stream holds, and a follower's journal changes
-        // only through the stream.
-        var shipped: (@Sendable () -> UInt64)?
-        if let replicator = writer.replicator.withLock({ $0 }) { shipped = { replicator.status.shipped } }
+        // only through the stream. Both are asked at each run: a promoted follower is a
+        // replicating writer from then on, with the writer's schedule.
         let compaction = CompactionRunner(
-            journal: journal, queries: queries, policy: c.retention, interval: follower == nil ? c.compactionInterval : nil,
-            shippedThrough: shipped, logger: logger)
+            journal: journal, queries: queries, policy: c.retention, interval: c.compactionInterval,
+            scheduledRunAllowed: { writer.follower.withLock { $0 } == nil },
+            shippedThrough: { writer.replicator.withLock { $0 }?.status.shipped ?? .max }, logger: logger)
         try Daemon.prepareSocket(c.socketPath)
         var routeContext = RouteContext(
             writer: writer, queries: queries, supervisor: supervisor, compaction: compaction, metrics: metrics,

@@ -15,7 +15,8 @@ struct FollowCommand: AsyncParsableCommand {
             socket (and the back office with --web). Writes answer 503 and name the writer.
             A data directory that does not exist yet is created as a replica of the
             stream's journal. Copy the writer's <data>/token.key here before promoting it:
-            that is how an app's existing token is given again.
+            that is how an app's existing token is given again. Once promoted, it
+            compacts with the retention and schedule given here, as a writer would.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -24,6 +25,10 @@ struct FollowCommand: AsyncParsableCommand {
     var socket: String?
 
     @OptionGroup var replication: ReplicationOptions
+
+    @OptionGroup(title: "Once promoted") var retention: RetentionOptions
+
+    @OptionGroup(title: "Once promoted") var schedule: CompactionScheduleOptions
 
     @Option(help: ArgumentHelp("Serve the back office, read-only, at this loopback address, such as 127.0.0.1:8080.", valueName: "HOST:PORT"))
     var web: String?
@@ -46,7 +51,8 @@ struct FollowCommand: AsyncParsableCommand {
         var configuration = ServeCommand.daemonConfiguration(
             data: data, socket: socket ?? data.root + "/junction.sock", logLevel: global.logLevel)
         configuration.follow = replication.settings(writerName: "")
-        configuration.compactionInterval = nil
+        configuration.retention = retention.policy
+        configuration.compactionInterval = schedule.interval
         if let web { configuration.web = try ServeCommand.webAddress(web) }
         try await ServeCommand.runDaemon(configuration, registry: registry, logger: logger)
     }

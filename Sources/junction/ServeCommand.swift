@@ -50,8 +50,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     @OptionGroup var retention: RetentionOptions
 
-    @Option(help: "Hours between compactions (0: only on request, POST /v1/compact).")
-    var compactEveryHours: Int = 24
+    @OptionGroup var schedule: CompactionScheduleOptions
 
     @Option(help: ArgumentHelp(
         "Serve the back office (the Connections page) over HTTP at this address, such as 127.0.0.1:8080 (off unless given; an address other than loopback needs --web-any-address).",
@@ -156,7 +155,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.callbackTimeout = .milliseconds(callbackTimeoutMs)
         configuration.allowPrivateCallbacks = allowPrivateCallbacks
         configuration.retention = retention.policy
-        configuration.compactionInterval = compactEveryHours > 0 ? .seconds(compactEveryHours * 3600) : nil
+        configuration.compactionInterval = schedule.interval
         if let web { configuration.web = try Self.webAddress(web) }
         if let gateway, let upstream {
             configuration.gateway = try Self.webAddress(gateway, option: "--gateway")

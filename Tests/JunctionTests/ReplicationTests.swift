@@ -179,6 +179,8 @@ struct ReplicationTests {
         let writer = try RunningDaemon(["--replicate", cluster.urls, "--compact-every-hours", "0"])
         try await registerSeed(writer)
         let follower = try RunningDaemon(["--replicate", cluster.urls], initialize: false, command: "follow")
+        let before = try await follower.get("/v1/status")
+        #expect(before.json["notifier"] == nil, "a follower runs no notifier: \(before.text)")
         let c = try await writer.post("/v1/connections", #"{"app_id":"ubereats","account_id":"3r4s3","location_id":"3r4s3-1"}"#)
         let id = try #require(c.json["connection_id"]?.stringValue, "\(c.text)")
         let acknowledged = Acknowledged()
@@ -232,8 +234,15 @@ struct ReplicationTests {
         for key in acknowledged.keys.withLock({ $0 }) {
             #expect(perBatch[key] == 20, "batch \(key): \(perBatch[key] ?? 0) of its 20 entries")
         }
-        let status = try await follower.get("/v1/status")
+        var status = try await follower.get("/v1/status")
         #expect(status.json["replication"]?["role"]?.stringValue == "writer", "\(status.text)")
+        // The promoted writer delivers disconnect callbacks: it runs the notifier now.
+        let notifierDeadline = Date().addingTimeInterval(20)
+        while status.json["notifier"]?["state"]?.stringValue != "running", Date() < notifierDeadline {
+            try await Task.sleep(for: .milliseconds(100))
+            status = try await follower.get("/v1/status")
+        }
+        #expect(status.json["notifier"]?["state"]?.stringValue == "running", "\(status.text)")
 
         // The old writer, started again, finds it was replaced and refuses to write.
         let old = try run(Executables.junction, ["serve", "--data", writer.data, "--replicate", cluster.urls, "--compact-every-hours", "0"])

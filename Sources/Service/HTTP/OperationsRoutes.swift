@@ -67,7 +67,7 @@ extension Router where Context == BasicRequestContext {
                 }
                 w.endArray()
                 writeReplicationStatus(&w, writer: writer)
-                if let n = projectors.first(where: { $0.name == "notifier" }) {
+                if let n = projectors.first(where: { $0.name == Daemon.notifierName }) {
                     w.beginObject("notifier")
                     w.integer("restarts", Int64(n.restarts))
                     if let pid = n.pid { w.integer("pid", Int64(pid)) } else { w.null("pid") }

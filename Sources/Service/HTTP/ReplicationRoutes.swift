@@ -30,6 +30,8 @@ extension Router where Context == BasicRequestContext {
             settings.mode = mode
             settings.writerName = name ?? c.writerName
             let replicator = try await follower.promote(settings: settings, dataDirectory: c.dataDirectory, patience: .seconds(patience))
+            // The writer delivers the disconnect callbacks; a follower left them to it.
+            c.supervisor.supervise(adding: Daemon.notifierName)
             let head = try c.writer.journal.head
             return jsonResponse { w in
                 w.beginObject()

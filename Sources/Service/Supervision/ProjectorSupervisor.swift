@@ -19,7 +19,12 @@ public final class ProjectorSupervisor: Service, Sendable {
 
     private let executable: String
     private let arguments: @Sendable (String) -> [String]
-    private let names: [String]
+    /// The children, in the order `status()` lists them; ``supervise(adding:)`` appends.
+    private let names: Mutex<[String]>
+    /// The children to start, handed to the task group that supervises them: the first
+    /// ones from `init`, then those added.
+    private let additions: AsyncStream<String>
+    private let addition: AsyncStream<String>.Continuation
     private let logger: Logger
     private let statuses: Mutex<[String: Status]>
     private let processes = Mutex<[String: ChildProcess]>([:])
@@ -30,20 +35,39 @@ public final class ProjectorSupervisor: Service, Sendable {
     ///   - arguments: Its arguments for one projection.
     public init(executable: String, names: [String], logger: Logger, arguments: @escaping @Sendable (String) -> [String]) {
         self.executable = executable
-        self.names = names
+        self.names = Mutex(names)
+        (additions, addition) = AsyncStream.makeStream(of: String.self)
+        for name in names { addition.yield(name) }
         self.logger = logger
         self.arguments = arguments
         statuses = Mutex(Dictionary(uniqueKeysWithValues: names.map { ($0, Status(name: $0, pid: nil, restarts: 0, state: "starting")) }))
     }
 
     public func status() -> [Status] {
-        statuses.withLock { s in names.compactMap { s[$0] } }
+        let names = self.names.withLock { $0 }
+        return statuses.withLock { s in names.compactMap { s[$0] } }
+    }
+
+    /// Starts supervising one more child (a promoted follower's notifier), unless it is
+    /// supervised already or the supervisor is stopping.
+    public func supervise(adding name: String) {
+        let added = names.withLock { names in
+            guard !names.contains(name), !stopping.load(ordering: .acquiring) else { return false }
+            names.append(name)
+            return true
+        }
+        guard added else { return }
+        statuses.withLock { $0[name] = Status(name: name, pid: nil, restarts: 0, state: "starting") }
+        addition.yield(name)
     }
 
     public func run() async throws {
         await withGracefulShutdownHandler {
             await withTaskGroup(of: Void.self) { group in
-                for name in names { group.addTask { await self.supervise(name) } }
+                // Ends when stopAll finishes the stream.
+                for await name in additions {
+                    group.addTask { await self.supervise(name) }
+                }
             }
         } onGracefulShutdown: {
             self.stopAll()
@@ -81,6 +105,7 @@ public final class ProjectorSupervisor: Service, Sendable {
     /// SIGTERM to every projector; SIGKILL to any still there after five seconds.
     public func stopAll() {
         stopping.store(true, ordering: .releasing)
+        addition.finish()
         let running = processes.withLock { Array($0.values) }
         for p in running { p.send(SIGTERM) }
         DispatchQueue.global().asyncAfter(deadline: .now() + 5) {
