@@ -160,6 +160,24 @@ public enum BinaryEventCodec {
             requestHeaders: headers ? try r.readHeaders() : try r.skipHeaders())
     }
 
+    /// Reads what ``Bodies/counting`` keeps of fields 1–8 of a request: the others are
+    /// stepped over (checked for length, not for UTF-8) or not reached.
+    private static func readRequestCount(_ r: inout ByteReader) throws(EventDecodingError) -> RequestLogged {
+        let connectionID = try r.readString()
+        if try r.readPresence() { _ = try r.skipBytes() }
+        let methodOffset = r.offset
+        guard let method = HTTPMethod(rawValue: try r.readByte()) else {
+            throw .invalidValue("HTTP method", at: methodOffset)
+        }
+        _ = try r.skipBytes()
+        _ = try r.skipBytes()
+        var request = RequestLogged(
+            connectionID: connectionID, requestID: nil, method: method, resource: "", url: "", status: try r.readUInt16LE(),
+            durationMicroseconds: try r.readVarint(), requestHeaders: [])
+        request.skippedBodyLengths = .init(request: 0, response: 0)
+        return request
+    }
+
     /// The encoded bytes of `event`.
     public static func encode(_ event: Event) throws(EventEncodingError) -> [UInt8] {
         var out = [UInt8]()
@@ -196,6 +214,11 @@ public enum BinaryEventCodec {
         /// Leave out the bodies (lengths kept) and the headers of requests: for readers that
         /// only count or index them (the projectors).
         case summary
+        /// Of a request, only its connection id, method, status and duration: the request id,
+        /// resource and URL are left empty, no header is read and the body lengths are
+        /// unknown (zero). For readers that only count requests per connection, which then
+        /// skip most of each record.
+        case counting
     }
 
     /// Decodes one event. Fields added after the known ones by a later minor revision are
@@ -246,6 +269,8 @@ public enum BinaryEventCodec {
                 connectionID: try r.readString(), actor: try r.readString(), reason: try r.readOptionalString())
             payload = kind == .connectionBlocked ? .connectionBlocked(change)
                 : kind == .connectionUnblocked ? .connectionUnblocked(change) : .connectionDisconnected(change)
+        case .requestLogged where bodies == .counting:
+            payload = .requestLogged(try readRequestCount(&r))
         case .requestLogged:
             var request = try readRequestHead(&r, headers: bodies != .summary)
             if bodies != .decode {
@@ -275,6 +300,8 @@ public enum BinaryEventCodec {
         case .callbackResendRequested:
             payload = .callbackResendRequested(CallbackResendRequested(
                 connectionID: try r.readString(), deliveryID: try r.readString(), actor: try r.readString()))
+        case .requestBodiesExpired where bodies == .counting:
+            payload = .requestBodiesExpired(try readRequestCount(&r))
         case .requestBodiesExpired:
             var request = try readRequestHead(&r)
             // A length is a uvarint held to the text form's range (0 to 2^63 − 1): a larger
@@ -428,13 +455,24 @@ public struct ByteReader {
         self.bytes = bytes
     }
 
+    @inline(__always)
     public mutating func readByte() throws(EventDecodingError) -> UInt8 {
         guard offset < bytes.count else { throw .truncated(at: offset) }
         defer { offset += 1 }
         return bytes[offset]
     }
 
+    @inline(__always)
     public mutating func readVarint() throws(EventDecodingError) -> UInt64 {
+        // Most varints are lengths under 128: one byte, no loop.
+        if offset < bytes.count, bytes[offset] < 0x80 {
+            defer { offset += 1 }
+            return UInt64(bytes[offset])
+        }
+        return try readLongVarint()
+    }
+
+    private mutating func readLongVarint() throws(EventDecodingError) -> UInt64 {
         let start = offset
         var result: UInt64 = 0
         var shift: UInt64 = 0

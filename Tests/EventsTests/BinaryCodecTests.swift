@@ -35,6 +35,30 @@ struct BinaryCodecTests {
         }
     }
 
+    @Test func countingDecodesOnlyWhatCountersReadOfARequest() throws {
+        var gen = RandomEvents(seed: 11, maxBodyBytes: 300)
+        var requests = 0
+        for _ in 0..<3000 {
+            let event = gen.event()
+            let bytes = try BinaryEventCodec.encode(event)
+            let counted = try bytes.withUnsafeBytes { try BinaryEventCodec.decode($0, bodies: .counting) }
+            #expect(counted.time == event.time)
+            switch (event.payload, counted.payload) {
+            case (.requestLogged(let full), .requestLogged(let c)), (.requestBodiesExpired(let full), .requestBodiesExpired(let c)):
+                requests += 1
+                #expect(c.connectionID == full.connectionID && c.method == full.method && c.status == full.status
+                    && c.durationMicroseconds == full.durationMicroseconds, "seed 11: \(full)")
+                #expect(c.requestID == nil && c.resource.isEmpty && c.url.isEmpty && c.requestHeaders.isEmpty
+                    && c.responseHeaders.isEmpty && c.requestBodyLength == 0 && c.responseBodyLength == 0)
+            case (.requestLogged, _), (.requestBodiesExpired, _):
+                Issue.record("seed 11: a request decoded as \(counted.payload)")
+            default:
+                #expect(counted == event, "seed 11: other kinds decode in full")
+            }
+        }
+        #expect(requests > 100)
+    }
+
     @Test func veryLargeAndEmptyBodiesRoundTrip() throws {
         let big = (0..<(8 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 31) }
         let event = Event(time: Timestamp(seconds: 0), .requestLogged(RequestLogged(

@@ -26,6 +26,9 @@ public final class ActivityProjection: Projection {
     private var pending: [[UInt8]: DayCounts] = [:]
     private var ownerCache: [String: String] = [:]
 
+    /// Of a request it reads only the connection id, time and status.
+    public static let requestFields = BinaryEventCodec.Bodies.counting
+
     public init(opening txn: Transaction) throws {
         let create: Database.Options = txn.isReadOnly ? [] : .create
         zones = try txn.openDatabase(named: "zones", options: create)

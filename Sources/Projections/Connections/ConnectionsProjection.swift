@@ -27,6 +27,9 @@ public final class ConnectionsProjection: Projection {
     /// Requests seen in the current batch, written once per connection at its end.
     private var requests: [String: (first: Timestamp, last: Timestamp, count: UInt64)] = [:]
 
+    /// Of a request it reads only the connection id and time.
+    public static let requestFields = BinaryEventCodec.Bodies.counting
+
     public init(opening txn: Transaction) throws {
         let create: Database.Options = txn.isReadOnly ? [] : .create
         connections = try txn.openDatabase(named: "connections", options: create)

@@ -44,6 +44,9 @@ public final class LogsProjection: Projection {
     /// it forgot is read again.
     private var streamEnds: [StreamKey: StreamPosition] = [:]
     private static let streamEndsLimit = 50_000
+    /// The key of the stream being added to, and the entry being written.
+    private var streamKey: [UInt8] = []
+    private var row: [UInt8] = []
 
     public init(opening txn: Transaction) throws {
         let create: Database.Options = txn.isReadOnly ? [] : .create
@@ -91,20 +94,37 @@ public final class LogsProjection: Projection {
             try txn.put(resources, key: Array(entry.resource.utf8), value: [])
             knownResources.insert(entry.resource)
         }
+        // Keys and values are built in buffers kept from one request to the next: an entry
+        // costs no allocation of its own here.
         let position = StreamPosition(entry)
-        let value = position.bytes
-        for stream in LogsProjection.streamKeys(entry, connection: connection) { try add(position, value, to: stream, txn) }
-        let key = Key.uint64(entry.seq)
-        let row = LogsProjection.entryValue(entry, connection: connection)
-        if !(try LogsProjection.putIfLast(entries, key: key, value: row, txn)) {
-            // Not past the last entry (LMDB checks before it writes): an ordinary put.
-            try txn.put(entries, key: key, value: row)
+        try position.withBytes { value in
+            streamKey.removeAll(keepingCapacity: true)
+            LogsProjection.appendStreamKey(.all, connection, to: &streamKey)
+            try add(position, value, txn)
+            streamKey.removeAll(keepingCapacity: true)
+            LogsProjection.appendCombinationStreamKey(
+                connection, resource: entry.resource, method: entry.method.rawValue,
+                statusClass: StatusClass(status: Int(entry.status))?.rawValue ?? 0, to: &streamKey)
+            try add(position, value, txn)
+        }
+        row.removeAll(keepingCapacity: true)
+        Key.append(&row, connection)
+        entry.encode(into: &row)
+        try withUnsafeBytes(of: entry.seq.bigEndian) { key in
+            try row.withUnsafeBytes { row in
+                if !(try LogsProjection.putIfLast(entries, key: key, value: row, txn)) {
+                    // Not past the last entry (LMDB checks before it writes): an ordinary put.
+                    try txn.put(entries, key: key, value: row)
+                }
+            }
         }
     }
 
     /// Appends `value` under `key` if the key sorts past every other; false if it does not
     /// (and nothing was written).
-    private static func putIfLast(_ database: Database, key: [UInt8], value: [UInt8], _ txn: Transaction) throws -> Bool {
+    private static func putIfLast(
+        _ database: Database, key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer, _ txn: Transaction
+    ) throws -> Bool {
         do {
             try txn.put(database, key: key, value: value, options: .append)
             return true
@@ -114,21 +134,26 @@ public final class LogsProjection: Projection {
         }
     }
 
-    /// Adds `position` (stored as `value`) to `stream`, at its end when it sorts past
-    /// every value there.
-    private func add(_ position: StreamPosition, _ value: [UInt8], to stream: [UInt8], _ txn: Transaction) throws {
-        let id = StreamKey(stream)
+    /// Adds `position` (stored as `value`) to the stream whose key is in `streamKey`, at
+    /// its end when it sorts past every value there.
+    private func add(_ position: StreamPosition, _ value: UnsafeRawBufferPointer, _ txn: Transaction) throws {
+        // The dictionary keeps the buffer only when the stream is new to it (updating a
+        // value keeps the key it holds): then the next request's key is a copy.
+        let id = StreamKey(streamKey)
         let end: StreamPosition?
         if let known = streamEnds[id] {
             end = known
         } else {
+            let stream = streamKey
             end = try txn.withCursor(streams) { cursor in
                 guard try cursor.seek(exactly: stream) != nil, let last = try cursor.lastValue() else { return nil }
                 return StreamPosition(last.value)
             }
         }
         let appends = end.map { position > $0 } ?? true
-        try txn.put(streams, key: stream, value: value, options: appends ? .appendDuplicate : [])
+        try streamKey.withUnsafeBytes { key in
+            try txn.put(streams, key: key, value: value, options: appends ? .appendDuplicate : [])
+        }
         if streamEnds.count >= LogsProjection.streamEndsLimit { streamEnds.removeAll(keepingCapacity: true) }
         streamEnds[id] = max(end ?? position, position)
     }
@@ -158,18 +183,30 @@ public final class LogsProjection: Projection {
 
     /// The key of a connection's whole stream, or the prefix of all its combinations'.
     static func streamKey(_ kind: StreamKind, _ connection: UInt64) -> [UInt8] {
-        var key: [UInt8] = [kind.rawValue]
-        Key.append(&key, connection)
+        var key: [UInt8] = []
+        appendStreamKey(kind, connection, to: &key)
         return key
     }
 
+    static func appendStreamKey(_ kind: StreamKind, _ connection: UInt64, to key: inout [UInt8]) {
+        key.append(kind.rawValue)
+        Key.append(&key, connection)
+    }
+
     static func combinationStreamKey(_ connection: UInt64, resource: String, method: UInt8, statusClass: UInt8) -> [UInt8] {
-        var key = streamKey(.combination, connection)
-        key.reserveCapacity(key.count + resource.utf8.count + 3)
-        key += Key.text(resource)
+        var key: [UInt8] = []
+        appendCombinationStreamKey(connection, resource: resource, method: method, statusClass: statusClass, to: &key)
+        return key
+    }
+
+    static func appendCombinationStreamKey(
+        _ connection: UInt64, resource: String, method: UInt8, statusClass: UInt8, to key: inout [UInt8]
+    ) {
+        appendStreamKey(.combination, connection, to: &key)
+        key.append(contentsOf: resource.utf8)
+        key.append(0)
         key.append(method)
         key.append(statusClass)
-        return key
     }
 
     static func entryValue(_ entry: LogEntry, connection: UInt64) -> [UInt8] {

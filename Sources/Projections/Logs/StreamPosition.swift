@@ -20,6 +20,12 @@ struct StreamPosition: Comparable, Hashable {
         self.init(time: Key.time(fromBiased: Key.readUInt64(bytes, at: 0)), seq: Key.readUInt64(bytes, at: 8))
     }
 
+    /// The stored value, without making an array of it.
+    func withBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        let stored = ((UInt64(bitPattern: time) ^ (1 << 63)).bigEndian, seq.bigEndian)
+        return try withUnsafeBytes(of: stored, body)
+    }
+
     var bytes: [UInt8] {
         var out = [UInt8]()
         out.reserveCapacity(16)

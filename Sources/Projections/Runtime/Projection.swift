@@ -26,10 +26,17 @@ public protocol Projection: AnyObject {
 
     /// Writes what `apply` gathered in memory for this batch, before the commit.
     func finishBatch(in transaction: Transaction) throws
+
+    /// How much of each request `apply` is given: `.summary` (the default: no bodies, no
+    /// headers) or `.counting` (only the connection id, method, status and duration),
+    /// for a projection that reads no more of a request than that.
+    static var requestFields: BinaryEventCodec.Bodies { get }
 }
 
 extension Projection {
     public func beginBatch() {}
+
+    public static var requestFields: BinaryEventCodec.Bodies { .summary }
 }
 
 /// The projections Junction builds, by name.

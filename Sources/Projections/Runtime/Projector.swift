@@ -21,6 +21,7 @@ public final class Projector: @unchecked Sendable {
     private let logger: Logger
     private let batchSize: Int
     private let filter: EventFilter?
+    private let requestFields: BinaryEventCodec.Bodies
     /// Records that could not be decoded and were skipped, since this projector started.
     public private(set) var undecodable = 0
 
@@ -34,6 +35,7 @@ public final class Projector: @unchecked Sendable {
         self.logger = logger
         self.batchSize = batchSize
         self.filter = filter
+        requestFields = type.requestFields
     }
 
     /// Applies the next chunk after the checkpoint, up to `limit`; returns the new
@@ -54,7 +56,7 @@ public final class Projector: @unchecked Sendable {
                 let event: Event
                 do {
                     // Projections count and index requests: bodies and headers stay in the journal.
-                    event = try BinaryEventCodec.decode(bytes, bodies: .summary)
+                    event = try BinaryEventCodec.decode(bytes, bodies: requestFields)
                 } catch {
                     undecodable += 1
                     logger.error("skipped an undecodable event", metadata: [

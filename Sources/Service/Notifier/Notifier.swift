@@ -100,18 +100,26 @@ public actor Notifier {
         logger.info("notifier stopped")
     }
 
-    /// Applies what the journal gained since the last call (request logs are skipped
-    /// without being decoded).
+    /// Applies what the journal gained since the last call. Records are read where they
+    /// lie, a few thousand per read transaction; request logs, most of them, are stepped
+    /// over by their kind without being copied or decoded.
     private func readNewEvents() throws {
         let requestKind = Event.Kind.requestLogged.rawValue
         while true {
-            let chunk = try journal.readChunk(from: next, maxRecords: 4096)
-            guard let last = chunk.lastSequenceNumber else { return }
-            chunk.forEach { seq, bytes in
-                guard let header = try? BinaryEventCodec.header(of: bytes), header.kind != requestKind,
-                      let event = try? BinaryEventCodec.decode(bytes) else { return }
-                apply(event, seq: seq)
+            var last: UInt64?
+            var read = 0
+            var events: [(UInt64, Event)] = []
+            try journal.scan(from: next) { seq, bytes in
+                last = seq
+                read += 1
+                if let header = try? BinaryEventCodec.header(of: bytes), header.kind != requestKind,
+                   let event = try? BinaryEventCodec.decode(bytes) {
+                    events.append((seq, event))
+                }
+                return read < 4096
             }
+            guard let last else { return }
+            for (seq, event) in events { apply(event, seq: seq) }
             guard last < .max else { return }
             next = last + 1
         }
