@@ -55,6 +55,8 @@ let package = Package(
             providers: [.apt(["libnats-dev"])]
         ),
         .target(name: "NATS", dependencies: ["CNATS"], swiftSettings: strict),
+        // glibc's malloc.h, for the daemon's allocator settings.
+        .systemLibrary(name: "CMalloc"),
         .target(name: "Events", swiftSettings: strict),
         .target(
             name: "Journal",
@@ -83,7 +85,7 @@ let package = Package(
         .target(
             name: "Service",
             dependencies: [
-                "Events", "Journal", "Domain", "Projections", "Answers", "Pages", "NATS",
+                "Events", "Journal", "Domain", "Projections", "Answers", "Pages", "NATS", "CMalloc",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),

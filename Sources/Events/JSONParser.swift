@@ -185,12 +185,7 @@ public struct JSONParser {
         var o = k - i
         i = k
         while true {
-            let j = nextSpecialByte(from: i)
-            if j > i {
-                (out + o).update(from: bytes.baseAddress! + i, count: j - i)
-                o += j - i
-                i = j
-            }
+            copyPlainRun(to: out, at: &o)
             guard i < bytes.count else { throw fail("unterminated string") }
             let c = bytes[i]
             if c == UInt8(ascii: "\"") { break }
@@ -244,20 +239,56 @@ public struct JSONParser {
         return u
     }
 
+    /// Copies the bytes from `i` up to the next quote, backslash or control character (or
+    /// the end of input) to `out + o`, moving both on: eight bytes at a time, each word
+    /// stored whole and the part past the run written over next. That stays in the
+    /// buffer: `o` is behind `i` (decoding never lengthens text), and the buffer is as
+    /// long as the input.
+    @inline(__always)
+    private mutating func copyPlainRun(to out: UnsafeMutablePointer<UInt8>, at o: inout Int) {
+        let base = bytes.baseAddress!
+        while bytes.count - i >= 8 {
+            let raw = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+            UnsafeMutableRawPointer(out + o).storeBytes(of: raw, as: UInt64.self)
+            let found = Self.specialBytes(UInt64(littleEndian: raw))
+            if found != 0 {
+                let run = found.trailingZeroBitCount >> 3
+                i += run
+                o += run
+                return
+            }
+            i += 8
+            o += 8
+        }
+        while i < bytes.count {
+            let c = base[i]
+            if c == UInt8(ascii: "\"") || c == UInt8(ascii: "\\") || c < 0x20 { return }
+            out[o] = c
+            i += 1
+            o += 1
+        }
+    }
+
+    /// The high bit set in each byte of `word` that may be a quote, backslash or control
+    /// character: the lowest one set is exact (only bytes above a match can be flagged
+    /// falsely).
+    @inline(__always)
+    private static func specialBytes(_ word: UInt64) -> UInt64 {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let quote = word ^ (ones &* 0x22)
+        let backslash = word ^ (ones &* 0x5C)
+        return ((quote &- ones) & ~quote | (backslash &- ones) & ~backslash | (word &- ones &* 0x20) & ~word) & 0x8080_8080_8080_8080
+    }
+
     /// The first quote, backslash or control character at or after `from`, or the end of
     /// input. Eight bytes at a time: in each test the lowest flagged byte is exact (only
     /// bytes above a match can be flagged falsely), so the lowest of all is the answer.
     @inline(__always)
     private func nextSpecialByte(from: Int) -> Int {
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highs: UInt64 = 0x8080_8080_8080_8080
         let base = bytes.baseAddress!
         var j = from
         while j + 8 <= bytes.count {
-            let word = UInt64(littleEndian: UnsafeRawPointer(base + j).loadUnaligned(as: UInt64.self))
-            let quote = word ^ (ones &* 0x22)
-            let backslash = word ^ (ones &* 0x5C)
-            let found = ((quote &- ones) & ~quote | (backslash &- ones) & ~backslash | (word &- ones &* 0x20) & ~word) & highs
+            let found = Self.specialBytes(UInt64(littleEndian: UnsafeRawPointer(base + j).loadUnaligned(as: UInt64.self)))
             if found != 0 { return j + found.trailingZeroBitCount >> 3 }
             j += 8
         }

@@ -42,6 +42,7 @@ try:
     kids = bc.child_pids(d.pid)
     names = {p: open(f"/proc/{p}/cmdline", "rb").read().split(b"\0")[1:6] for p in kids}
     before = {p: bc.proc_cpu_seconds(p) for p in [d.pid] + kids}
+    faults = bc.proc_minor_faults(d.pid)
     perf = None
     if mode == "perf":
         perf = subprocess.Popen(["perf", "record", "-e", "cpu-clock", "-g", "-p", str(d.pid), "-o", "profile_ingest.perf.data"],
@@ -55,10 +56,11 @@ try:
     res = json.loads(r.stdout)
     user, sys_ = (float(x) for x in r.stderr.strip().splitlines()[-1].split())
     after = {p: bc.proc_cpu_seconds(p) for p in before}
+    faults = bc.proc_minor_faults(d.pid) - faults
     per100k = 100000 / counts["logs"]
     print(json.dumps({"entries": counts["logs"], "per_second": res["per_second"], "latency_ms": res["latency_ms"], "wall_s": round(wall, 3),
                       "errors": res.get("errors")}))
-    print(f"daemon: {(after[d.pid] - before[d.pid]) * per100k:.3f} CPU-s per 100k entries")
+    print(f"daemon: {(after[d.pid] - before[d.pid]) * per100k:.3f} CPU-s per 100k entries, {faults * per100k:,.0f} minor page faults")
     for p in kids:
         print(f"{b' '.join(names[p][:2]).decode()}: {(after[p] - before[p]) * per100k:.3f} CPU-s per 100k entries")
     print(f"http_load: {(user + sys_) * per100k:.3f} CPU-s per 100k entries")
