@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The gateway's cost per call, by hand: row h's setup (nginx answering a fixed JSON, a location
-token, rate limits out of reach), 8 s of wrk with 32 connections, and the daemon's CPU time per
-call read from /proc; then nginx+auth_request for comparison.
+token, rate limits out of reach), 8 s of wrk with 32 connections, and the CPU time per call of the
+daemon and of its children (projectors, notifier) read from /proc; then nginx+auth_request for comparison.
 
     tools/bench/profile_gateway.py [plain|perf] [extra junction serve options…]
 
@@ -43,6 +43,9 @@ mode = sys.argv[1] if len(sys.argv) > 1 else "plain"
 try:
     print("warm", bc.wrk(url, token, seconds=3, connections=32, tmp=base)["rps"])
     t0 = bc.proc_cpu_seconds(d.pid)
+    kids = bc.child_pids(d.pid)
+    kids0 = {p: bc.proc_cpu_seconds(p) for p in kids}
+    kid_names = {p: b" ".join(open(f"/proc/{p}/cmdline", "rb").read().split(b"\0")[1:3]).decode() for p in kids}
     perf = None
     if mode == "perf":
         perf = subprocess.Popen(["perf", "record", "-e", "cpu-clock", "-g", "-p", str(d.pid), "-o", "profile_gateway.perf.data"],
@@ -51,8 +54,10 @@ try:
     res = bc.wrk(url, token, seconds=8, connections=32, tmp=base)
     if perf: perf.send_signal(signal.SIGINT); perf.wait()
     cpu = bc.proc_cpu_seconds(d.pid) - t0
+    kids_cpu = {kid_names[p]: bc.proc_cpu_seconds(p) - kids0[p] for p in kids}
     print(json.dumps({"rps": res["rps"], "p99": res["p99"], "requests": res["requests"], "daemon_cpu_s": cpu,
-                      "cpu_us_per_call": cpu / res["requests"] * 1e6}))
+                      "cpu_us_per_call": cpu / res["requests"] * 1e6,
+                      "children_us_per_call": {n: round(c / res["requests"] * 1e6) for n, c in kids_cpu.items()}}))
     print("nginx+auth", bc.wrk(f"http://127.0.0.1:{px}/v1/locations/bench-1/orders", token, seconds=8, connections=32, tmp=base)["rps"])
 finally:
     ng.send_signal(signal.SIGQUIT); d.send_signal(signal.SIGTERM); d.wait(); ng.wait()

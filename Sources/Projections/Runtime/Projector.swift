@@ -22,12 +22,16 @@ public final class Projector: @unchecked Sendable {
     private let batchSize: Int
     private let filter: EventFilter?
     private let requestFields: BinaryEventCodec.Bodies
+    /// How long ``run()`` lets appends gather after the journal changes, before it applies
+    /// them: many small appends (the gateway's, one entry per call) then cost one commit
+    /// and fsync of the store instead of one each. It adds at most that to the lag.
+    private let gatherDelay: Duration
     /// Records that could not be decoded and were skipped, since this projector started.
     public private(set) var undecodable = 0
 
     public init(
         journal: Journal, store: ProjectionStore, type: any Projection.Type, logger: Logger,
-        batchSize: Int = 2000, filter: EventFilter? = nil
+        batchSize: Int = 2000, filter: EventFilter? = nil, gatherDelay: Duration = .milliseconds(5)
     ) throws {
         self.journal = journal
         self.store = store
@@ -36,6 +40,7 @@ public final class Projector: @unchecked Sendable {
         self.batchSize = batchSize
         self.filter = filter
         requestFields = type.requestFields
+        self.gatherDelay = gatherDelay
     }
 
     /// Applies the next chunk after the checkpoint, up to `limit`; returns the new
@@ -105,6 +110,7 @@ public final class Projector: @unchecked Sendable {
             }
             if Task.isCancelled { break }
             await journal.waitForChange(after: generation)
+            if gatherDelay > .zero { try? await Task.sleep(for: gatherDelay) }
         }
         let end = try store.checkpoint()
         logger.info("projector stopped", metadata: ["projector.name": "\(store.name)", "projector.checkpoint": "\(end)"])

@@ -76,6 +76,10 @@ public actor Notifier {
         try? client.syncShutdown()
     }
 
+    /// How long the notifier lets appends gather after the journal changes; a callback
+    /// waits at most that much longer.
+    static let gatherDelay = Duration.milliseconds(10)
+
     public func run() async throws {
         logger.info("notifier started")
         while !Task.isCancelled {
@@ -96,6 +100,9 @@ public actor Notifier {
                 await group.next()
                 group.cancelAll()
             }
+            // Appends gather for a moment: a busy journal (the gateway commits every call)
+            // is read a batch at a time rather than once per commit.
+            try? await Task.sleep(for: Self.gatherDelay)
         }
         logger.info("notifier stopped")
     }
