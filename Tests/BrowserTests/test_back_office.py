@@ -77,6 +77,9 @@ def seed_traffic(daemon, connection, rng):
             "time": when.strftime("%Y-%m-%dT%H:%M:%SZ")}))
     status, answer = daemon.json("POST", "/v1/logs", "\n".join(lines) + "\n", headers={"Content-Type": "application/x-ndjson"})
     assert status == 201, answer
+    # Reads are eventually consistent: the pages are read once the projections hold it all.
+    status, _ = daemon.json("GET", f"/v1/connections/{connection}/logs?limit=1&after=head")
+    assert status == 200
     return answer
 
 

@@ -71,7 +71,9 @@ def test_granted_in_the_browser_then_calls_through_the_gateway(browser, daemon):
     assert grant["location_id"] == "3r4s3-2" and grant["scope"] == "location[orders.write,catalog.read]"
     status, again = post_form(daemon, "/oauth2/v1/token", fields)
     assert status == 400 and again["error"] == "invalid_grant"
-    status, c = daemon.json("GET", f"/v1/connections/{connection}")
+    # Reads are eventually consistent: after=head waits for the grant's connection.
+    status, c = daemon.json("GET", f"/v1/connections/{connection}?after=head")
+    assert status == 200, c
     assert c["device_id"] == "tablet-1" and c["app"]["id"] == "deliveroo"
 
     # Calls through the gateway reach the upstream with the trusted headers, not the token.
