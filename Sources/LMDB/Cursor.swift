@@ -158,6 +158,28 @@ public struct Cursor {
         try lmdbCheck(mdb_cursor_put(handle, &k, &v, options.rawValue))
     }
 
+    /// Stores several values of `valueSize` bytes each, laid end to end in `values`, under
+    /// `key` in one call (`MDB_MULTIPLE`): the key is found once for all of them. Only in a
+    /// database opened with ``Database/Options/fixedSizeDuplicates``. With
+    /// `.appendDuplicate`, the values must be in ascending order and sort past every value
+    /// the key holds.
+    public func put(
+        key: UnsafeRawBufferPointer, fixedSizeValues values: UnsafeRawBufferPointer, valueSize: Int,
+        options: PutOptions = []
+    ) throws(LMDBError) {
+        precondition(valueSize > 0 && values.count % valueSize == 0, "values must be whole multiples of valueSize")
+        guard values.count > 0 else { return }
+        var k = MDB_val(mv_size: key.count, mv_data: UnsafeMutableRawPointer(mutating: key.baseAddress))
+        // LMDB reads the element size and pointer from the first MDB_val and the count
+        // from the second's size, where it writes back how many it stored.
+        var vs = (MDB_val(mv_size: valueSize, mv_data: UnsafeMutableRawPointer(mutating: values.baseAddress)),
+                  MDB_val(mv_size: values.count / valueSize, mv_data: nil))
+        let rc = withUnsafeMutableBytes(of: &vs) { pair in
+            mdb_cursor_put(handle, &k, pair.baseAddress!.assumingMemoryBound(to: MDB_val.self), options.rawValue | UInt32(MDB_MULTIPLE))
+        }
+        try lmdbCheck(rc)
+    }
+
     /// Deletes the entry the cursor is on.
     public func deleteCurrent() throws(LMDBError) {
         try lmdbCheck(mdb_cursor_del(handle, 0))

@@ -90,6 +90,54 @@ struct CursorTests {
         #expect(error == .keyExists)
     }
 
+    @Test func fixedSizeValuesGoInTogetherAppendedOrNot() throws {
+        let dir = TemporaryDirectory()
+        let env = try Environment(path: dir.path)
+        let db = try env.openDatabase(named: "d", options: [.create, .sortedDuplicates, .fixedSizeDuplicates])
+        func values(_ numbers: some Sequence<Int>) -> [UInt8] { numbers.flatMap { [UInt8($0 >> 8), UInt8($0 & 0xFF)] } }
+        try env.write { txn in
+            try txn.withCursor(db) { c in
+                // A new key given 300 values at once (past a sub-page), then 300 more after
+                // them, appended; another key given values out of order, inserted each.
+                try [UInt8(1)].withUnsafeBytes { key in
+                    try values(0..<300).withUnsafeBytes { try c.put(key: key, fixedSizeValues: $0, valueSize: 2, options: .appendDuplicate) }
+                    try values(300..<600).withUnsafeBytes { try c.put(key: key, fixedSizeValues: $0, valueSize: 2, options: .appendDuplicate) }
+                }
+                try [UInt8(2)].withUnsafeBytes { key in
+                    try values([9, 3, 7]).withUnsafeBytes { try c.put(key: key, fixedSizeValues: $0, valueSize: 2) }
+                    try values([5, 1]).withUnsafeBytes { try c.put(key: key, fixedSizeValues: $0, valueSize: 2) }
+                }
+            }
+        }
+        func stored(_ key: UInt8) throws -> [Int] {
+            try env.read { txn in
+                try txn.withCursor(db) { c in
+                    var out: [Int] = []
+                    var entry = try c.seek(exactly: [key])
+                    while let e = entry {
+                        out.append(Int(e.value[0]) << 8 | Int(e.value[1]))
+                        entry = try c.nextValue()
+                    }
+                    return out
+                }
+            }
+        }
+        #expect(try stored(1) == Array(0..<600))
+        #expect(try stored(2) == [1, 3, 5, 7, 9])
+        // Values that do not sort past the key's last are refused under .appendDuplicate.
+        let error = #expect(throws: LMDBError.self) {
+            try env.write { txn in
+                try txn.withCursor(db) { c in
+                    try [UInt8(2)].withUnsafeBytes { key in
+                        try values([4]).withUnsafeBytes { try c.put(key: key, fixedSizeValues: $0, valueSize: 2, options: .appendDuplicate) }
+                    }
+                }
+            }
+        }
+        #expect(error == .keyExists)
+        #expect(try stored(2) == [1, 3, 5, 7, 9])
+    }
+
     @Test func sortedDuplicatesAreWalkedPerKeyInBothDirections() throws {
         let dir = TemporaryDirectory()
         let env = try Environment(path: dir.path)

@@ -34,6 +34,47 @@ struct ProjectorTests {
         }
     }
 
+    /// The concurrent rebuild (one reader, the projections applying its batches on threads
+    /// of their own, each stream's values written together) against a projector applying
+    /// one event per transaction, on requests out of time order with a retention between.
+    @Test func aConcurrentRebuildGivesWhatOneEventAtATimeGives() throws {
+        let seed = TestSeed.make()
+        let f = try Fixture()
+        try f.append([account("a", zone: "Europe/Paris"), app("bi", "BI", level: .account),
+                      connect("c1", app: "bi", account: "a", at: "2026-01-01T00:00:00Z"),
+                      connect("c2", app: "bi", account: "a", at: "2026-01-01T00:00:00Z")])
+        var rng = SeededGenerator(seed: seed)
+        let base: Int64 = 1_780_000_000
+        var events: [Event] = []
+        for i in 0..<3000 {
+            if i == 2000 {
+                let cut = Timestamp(seconds: base + 30_000)
+                events.append(Event(time: Timestamp(seconds: base + 90_000), .retentionApplied(RetentionApplied(
+                    bodiesBefore: Timestamp(seconds: base + 60_000), logsBefore: cut, disconnectedBefore: cut, tombstonesBefore: cut))))
+            }
+            // Mostly in time order, a fifth of them up to a day early.
+            let late = rng.chance(0.2) ? Int64.random(in: 0..<86_400, using: &rng) : 0
+            events.append(request(["c1", "c2"].randomElement(using: &rng)!, at: Timestamp(seconds: base + Int64(i) * 40 - late),
+                                  resource: ["orders", "catalogs", "customers"].randomElement(using: &rng)!,
+                                  method: HTTPMethod.allCases.randomElement(using: &rng)!,
+                                  status: [200, 201, 404, 500].randomElement(using: &rng)!))
+        }
+        try f.append(events)
+        let head = try f.journal.head
+        let rebuilt = try ProjectionBuilder.rebuildConcurrently(
+            Projections.all.map { ($0, f.dir.path + "/concurrent/" + $0.name) }, journal: f.journal, logger: quiet)
+        #expect(rebuilt.map(\.checkpoint) == Array(repeating: head, count: Projections.all.count), "seed \(seed)")
+        for type in Projections.all {
+            let single = f.dir.path + "/single/" + type.name
+            let store = try ProjectionStore(type, at: single, readOnly: false, syncingEachCommit: false)
+            try Projector(journal: f.journal, store: store, type: type, logger: quiet, batchSize: 1).catchUp()
+            let difference = try ProjectionBuilder.firstDifference(
+                try ProjectionStore(type, at: f.dir.path + "/concurrent/" + type.name, readOnly: true),
+                try ProjectionStore(type, at: single, readOnly: true))
+            #expect(difference == nil, "\(type.name), seed \(seed): \(difference ?? "")")
+        }
+    }
+
     @Test func unknownKindsAreSkippedAndTheCheckpointMovesOn() throws {
         let f = try Fixture()
         try f.append([account("a", zone: "UTC"), app("bi", "BI", level: .account),

@@ -44,6 +44,12 @@ public final class LogsProjection: Projection {
     /// it forgot is read again.
     private var streamEnds: [StreamKey: StreamPosition] = [:]
     private static let streamEndsLimit = 50_000
+    /// The values each stream is given in this batch, in arrival order, written together
+    /// when the batch ends (``finishBatch(in:)``): LMDB finds a stream's key once a batch
+    /// instead of once a request. Slots keep their buffers from one batch to the next.
+    private var pendingSlots: [StreamKey: Int] = [:]
+    private var pending: [(key: StreamKey, values: [UInt8])] = []
+    private var pendingCount = 0
     /// The key of the stream being added to, and the entry being written.
     private var streamKey: [UInt8] = []
     private var row: [UInt8] = []
@@ -59,6 +65,7 @@ public final class LogsProjection: Projection {
     public func beginBatch() {
         connectionNumbers.removeAll(keepingCapacity: true)
         knownResources.removeAll(keepingCapacity: true)
+        clearPending()
     }
 
     public func apply(_ event: Event, seq: UInt64, in txn: Transaction) throws {
@@ -96,16 +103,15 @@ public final class LogsProjection: Projection {
         }
         // Keys and values are built in buffers kept from one request to the next: an entry
         // costs no allocation of its own here.
-        let position = StreamPosition(entry)
-        try position.withBytes { value in
+        StreamPosition(entry).withBytes { value in
             streamKey.removeAll(keepingCapacity: true)
             LogsProjection.appendStreamKey(.all, connection, to: &streamKey)
-            try add(position, value, txn)
+            add(value)
             streamKey.removeAll(keepingCapacity: true)
             LogsProjection.appendCombinationStreamKey(
                 connection, resource: entry.resource, method: entry.method.rawValue,
-                statusClass: StatusClass(status: Int(entry.status))?.rawValue ?? 0, to: &streamKey)
-            try add(position, value, txn)
+                statusClass: LogsProjection.statusClass(of: entry), to: &streamKey)
+            add(value)
         }
         row.removeAll(keepingCapacity: true)
         Key.append(&row, connection)
@@ -134,28 +140,94 @@ public final class LogsProjection: Projection {
         }
     }
 
-    /// Adds `position` (stored as `value`) to the stream whose key is in `streamKey`, at
-    /// its end when it sorts past every value there.
-    private func add(_ position: StreamPosition, _ value: UnsafeRawBufferPointer, _ txn: Transaction) throws {
-        // The dictionary keeps the buffer only when the stream is new to it (updating a
-        // value keeps the key it holds): then the next request's key is a copy.
+    /// Gathers `value` (a stored ``StreamPosition``) for the stream whose key is in
+    /// `streamKey`.
+    private func add(_ value: UnsafeRawBufferPointer) {
+        // The dictionary keeps the buffer only when the stream is new to this batch: then
+        // the next request's key is a copy.
         let id = StreamKey(streamKey)
+        let slot: Int
+        if let known = pendingSlots[id] {
+            slot = known
+        } else {
+            slot = pendingCount
+            pendingCount += 1
+            if slot == pending.count { pending.append((id, [])) } else { pending[slot].key = id }
+            pendingSlots[id] = slot
+        }
+        pending[slot].values.append(contentsOf: value)
+    }
+
+    /// Writes the values gathered since the batch began, stream by stream in key order,
+    /// each stream's in one call: at its end when they sort past every value it holds.
+    private func writePending(_ txn: Transaction) throws {
+        guard pendingCount > 0 else { return }
+        let order = (0..<pendingCount).sorted { pending[$0].key.bytes.lexicographicallyPrecedes(pending[$1].key.bytes) }
+        try txn.withCursor(streams) { cursor in
+            for slot in order { try writeStream(slot, cursor) }
+        }
+        clearPending()
+    }
+
+    private func writeStream(_ slot: Int, _ cursor: Cursor) throws {
+        let id = pending[slot].key
+        let size = StreamPosition.storedSize
+        if !LogsProjection.ascending(pending[slot].values) {
+            // Requests out of time order: put the stream's values in order first.
+            var positions = pending[slot].values.withUnsafeBytes { bytes in
+                stride(from: 0, to: bytes.count, by: size).map { StreamPosition(UnsafeRawBufferPointer(rebasing: bytes[$0..<($0 + size)])) }
+            }
+            positions.sort()
+            pending[slot].values.removeAll(keepingCapacity: true)
+            for position in positions { position.withBytes { pending[slot].values.append(contentsOf: $0) } }
+        }
         let end: StreamPosition?
         if let known = streamEnds[id] {
             end = known
         } else {
-            let stream = streamKey
-            end = try txn.withCursor(streams) { cursor in
-                guard try cursor.seek(exactly: stream) != nil, let last = try cursor.lastValue() else { return nil }
-                return StreamPosition(last.value)
+            end = try cursor.seek(exactly: id.bytes) != nil ? try cursor.lastValue().map { StreamPosition($0.value) } : nil
+        }
+        let (first, last) = pending[slot].values.withUnsafeBytes { bytes in
+            (StreamPosition(UnsafeRawBufferPointer(rebasing: bytes[0..<size])),
+             StreamPosition(UnsafeRawBufferPointer(rebasing: bytes[(bytes.count - size)...])))
+        }
+        let appends = end.map { first > $0 } ?? true
+        try id.bytes.withUnsafeBytes { key in
+            try pending[slot].values.withUnsafeBytes { values in
+                try cursor.put(key: key, fixedSizeValues: values, valueSize: size, options: appends ? .appendDuplicate : [])
             }
         }
-        let appends = end.map { position > $0 } ?? true
-        try streamKey.withUnsafeBytes { key in
-            try txn.put(streams, key: key, value: value, options: appends ? .appendDuplicate : [])
-        }
         if streamEnds.count >= LogsProjection.streamEndsLimit { streamEnds.removeAll(keepingCapacity: true) }
-        streamEnds[id] = max(end ?? position, position)
+        streamEnds[id] = max(end ?? last, last)
+    }
+
+    /// Whether stored positions laid end to end are in strictly ascending order (their
+    /// bytes sort as the positions do).
+    private static func ascending(_ values: [UInt8]) -> Bool {
+        let size = StreamPosition.storedSize
+        return values.withUnsafeBytes { bytes in
+            var offset = size
+            while offset < bytes.count {
+                if memcmp(bytes.baseAddress! + offset - size, bytes.baseAddress! + offset, size) >= 0 { return false }
+                offset += size
+            }
+            return true
+        }
+    }
+
+    /// Forgets what was gathered (kept buffers stay, emptied).
+    private func clearPending() {
+        pendingSlots.removeAll(keepingCapacity: true)
+        for slot in 0..<pendingCount { pending[slot].values.removeAll(keepingCapacity: true) }
+        pendingCount = 0
+        // A batch that saw very many streams leaves no more buffers than the bound.
+        if pending.count > LogsProjection.streamEndsLimit { pending.removeAll() }
+    }
+
+    /// The status class a request's combination stream is keyed by (0 for a status
+    /// outside 100–599).
+    static func statusClass(of entry: LogEntry) -> UInt8 {
+        StatusClass(status: Int(entry.status))?.rawValue ?? 0
     }
 
     /// A stream's key as a dictionary key, hashed in one pass over its bytes (an array
@@ -168,9 +240,8 @@ public final class LogsProjection: Projection {
 
     /// The keys of the two streams an entry is in.
     static func streamKeys(_ entry: LogEntry, connection: UInt64) -> [[UInt8]] {
-        let statusClass = StatusClass(status: Int(entry.status))?.rawValue ?? 0
-        return [streamKey(.all, connection),
-                combinationStreamKey(connection, resource: entry.resource, method: entry.method.rawValue, statusClass: statusClass)]
+        [streamKey(.all, connection),
+         combinationStreamKey(connection, resource: entry.resource, method: entry.method.rawValue, statusClass: statusClass(of: entry))]
     }
 
     /// The first byte of a stream's key.
@@ -224,6 +295,7 @@ public final class LogsProjection: Projection {
     /// Forgets entries older than the log retention and those of connections disconnected
     /// before the cutoff; marks older bodies expired.
     private func applyRetention(_ r: RetentionApplied, _ txn: Transaction) throws {
+        try writePending(txn)  // the scans below read the streams
         var gone = Set<UInt64>()
         var goneIDs: [String] = []
         try txn.scan(ids, range: .prefix(Array("d:".utf8))) { key, value in
@@ -281,7 +353,9 @@ public final class LogsProjection: Projection {
         }
     }
 
-    public func finishBatch(in txn: Transaction) throws {}
+    public func finishBatch(in txn: Transaction) throws {
+        try writePending(txn)
+    }
 
     /// The number standing for a connection in keys: the sequence number of its
     /// `connectionCreated`, or, for requests of a connection never created (an imported

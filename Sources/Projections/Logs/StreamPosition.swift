@@ -15,6 +15,9 @@ struct StreamPosition: Comparable, Hashable {
         self.init(time: entry.time.microseconds, seq: entry.seq)
     }
 
+    /// The size of a stored value.
+    static let storedSize = 16
+
     /// Reads a stored value (16 bytes).
     init(_ bytes: UnsafeRawBufferPointer) {
         self.init(time: Key.time(fromBiased: Key.readUInt64(bytes, at: 0)), seq: Key.readUInt64(bytes, at: 8))

@@ -58,20 +58,7 @@ public final class Projector: @unchecked Sendable {
             try journal.scan(from: checkpoint + 1, through: limit) { seq, bytes in
                 last = seq
                 applied += 1
-                let event: Event
-                do {
-                    // Projections count and index requests: bodies and headers stay in the journal.
-                    event = try BinaryEventCodec.decode(bytes, bodies: requestFields)
-                } catch {
-                    undecodable += 1
-                    logger.error("skipped an undecodable event", metadata: [
-                        "projector.name": "\(store.name)", "journal.seq": "\(seq)", "error": "\(error)",
-                    ])
-                    return applied < batchSize
-                }
-                if case .unknown = event.payload { return applied < batchSize }
-                if let filter, !filter(seq, event) { return applied < batchSize }
-                try projection.apply(event, seq: seq, in: txn)
+                if let event = eventToApply(seq, bytes) { try projection.apply(event, seq: seq, in: txn) }
                 return applied < batchSize
             }
             guard last > checkpoint else { return }
@@ -79,6 +66,72 @@ public final class Projector: @unchecked Sendable {
             try store.setCheckpoint(last, in: txn)
         }
         return last > checkpoint ? last : nil
+    }
+
+    /// The event a record holds, if it is one to apply: nil for one that cannot be decoded
+    /// (counted and logged), of a kind this version does not know, or that the filter drops.
+    private func eventToApply(_ seq: UInt64, _ bytes: UnsafeRawBufferPointer) -> Event? {
+        Projector.decode(seq, bytes, bodies: requestFields, filter: filter, logger: logger, undecodable: &undecodable, name: store.name)
+    }
+
+    private static func decode(
+        _ seq: UInt64, _ bytes: UnsafeRawBufferPointer, bodies: BinaryEventCodec.Bodies, filter: EventFilter?,
+        logger: Logger, undecodable: inout Int, name: String
+    ) -> Event? {
+        let event: Event
+        do {
+            // Projections count and index requests: bodies and headers stay in the journal.
+            event = try BinaryEventCodec.decode(bytes, bodies: bodies)
+        } catch {
+            undecodable += 1
+            logger.error("skipped an undecodable event", metadata: [
+                "projector.name": "\(name)", "journal.seq": "\(seq)", "error": "\(error)",
+            ])
+            return nil
+        }
+        if case .unknown = event.payload { return nil }
+        if let filter, !filter(seq, event) { return nil }
+        return event
+    }
+
+    /// Applies a batch decoded by another thread (``DecodedBatches``), in one transaction
+    /// that sets the checkpoint to the batch's last sequence number.
+    func apply(_ batch: DecodedBatch) throws {
+        // The batch stays whole: a transaction retried after its map grew applies it again.
+        try store.environment.write { txn in
+            projection.beginBatch()
+            // By index: each event is lent to `apply`, not copied (a copy retains its strings,
+            // which other threads are retaining too).
+            for i in batch.events.indices { try projection.apply(batch.events[i].1, seq: batch.events[i].0, in: txn) }
+            try projection.finishBatch(in: txn)
+            try store.setCheckpoint(batch.last, in: txn)
+        }
+    }
+
+    /// Reads `journal` from `start` through `end` in batches of `batchSize` records, decoded
+    /// with `bodies` and given to `next` (which returns false to stop): what
+    /// ``apply(_:)`` applies. Counts and logs the records it cannot decode.
+    static func readBatches(
+        _ journal: Journal, from start: UInt64, through end: UInt64, batchSize: Int, bodies: BinaryEventCodec.Bodies,
+        filter: EventFilter?, logger: Logger, name: String, undecodable: inout Int, _ next: (DecodedBatch) -> Bool
+    ) throws {
+        var from = start
+        while from <= end {
+            var events: [(UInt64, Event)] = []
+            events.reserveCapacity(batchSize)
+            var last: UInt64 = 0
+            var read = 0
+            try journal.scan(from: from, through: end) { seq, bytes in
+                last = seq
+                read += 1
+                if let event = decode(seq, bytes, bodies: bodies, filter: filter, logger: logger, undecodable: &undecodable, name: name) {
+                    events.append((seq, event))
+                }
+                return read < batchSize
+            }
+            guard read > 0, next(DecodedBatch(events: events, last: last)) else { return }
+            from = last + 1
+        }
     }
 
     /// Applies everything up to `limit` (default: the journal's head when called).
@@ -116,3 +169,4 @@ public final class Projector: @unchecked Sendable {
         logger.info("projector stopped", metadata: ["projector.name": "\(store.name)", "projector.checkpoint": "\(end)"])
     }
 }
+

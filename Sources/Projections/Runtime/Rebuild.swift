@@ -36,15 +36,26 @@ public enum ProjectionBuilder {
         _ type: any Projection.Type, journal: Journal, at path: String, upTo limit: UInt64? = nil,
         filter: Projector.EventFilter? = nil, logger: Logger, progress: ((UInt64) -> Void)? = nil
     ) throws -> UInt64 {
+        let projector = try freshProjector(type, journal: journal, at: path, filter: filter, logger: logger)
+        let checkpoint = try projector.catchUp(upTo: limit, progress: progress)
+        try projector.store.sync()
+        return checkpoint
+    }
+
+    /// A projector of `type` on an empty store at `path` (removed first if it exists).
+    private static func freshProjector(
+        _ type: any Projection.Type, journal: Journal, at path: String, filter: Projector.EventFilter?, logger: Logger
+    ) throws -> Projector {
         if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
         // A store built from nothing: one fsync at the end instead of one per batch (a
         // system crash before it leaves a store that the next rebuild removes first).
         let store = try ProjectionStore(type, at: path, readOnly: false, syncingEachCommit: false)
-        let projector = try Projector(journal: journal, store: store, type: type, logger: logger, batchSize: 10_000, filter: filter)
-        let checkpoint = try projector.catchUp(upTo: limit, progress: progress)
-        try store.sync()
-        return checkpoint
+        return try Projector(journal: journal, store: store, type: type, logger: logger, batchSize: rebuildBatchSize, filter: filter)
     }
+
+    /// Events per transaction of a rebuild: few commits, and a logs batch that writes each
+    /// stream's values together finds each stream once for many values.
+    static let rebuildBatchSize = 50_000
 
     /// What one rebuild of ``rebuildConcurrently(_:journal:upTo:filter:logger:)`` reached.
     public struct Rebuilt: Sendable {
@@ -54,29 +65,62 @@ public enum ProjectionBuilder {
         public var duration: Duration
     }
 
-    /// Rebuilds several projections at once, each on its own thread reading the journal
-    /// where it lies: their apply work runs in parallel on as many cores as there are.
+    /// Rebuilds several projections at once: one thread reads and decodes the journal, and
+    /// each projection applies what it decoded on a thread of its own, so that their work
+    /// runs in parallel on as many cores as there are, and no record is decoded twice.
     /// Throws the first error after every thread has ended.
     /// `progress` is given the least sequence number every rebuild has reached.
     public static func rebuildConcurrently(
         _ jobs: [(type: any Projection.Type, path: String)], journal: Journal, upTo limit: UInt64? = nil,
         filter: Projector.EventFilter? = nil, logger: Logger, progress: (@Sendable (UInt64) -> Void)? = nil
     ) throws -> [Rebuilt] {
+        let target = try limit ?? journal.head
+        let projectors = try jobs.map { try freshProjector($0.type, journal: journal, at: $0.path, filter: filter, logger: logger) }
+        // Decoded for the projection that reads the most of a request.
+        let bodies: BinaryEventCodec.Bodies = jobs.contains { $0.type.requestFields != .counting } ? .summary : .counting
+        let handoff = DecodedBatches(consumers: jobs.count, depth: 2)
         let results = Mutex<[Int: Result<Rebuilt, any Error>]>([:])
         let positions = Mutex([UInt64](repeating: 0, count: jobs.count))
+        let readFailure = Mutex<(any Error)?>(nil)
         let group = DispatchGroup()
-        for (index, job) in jobs.enumerated() {
-            let name = job.type.name
-            let path = job.path
-            nonisolated(unsafe) let type = job.type  // metatypes of projections are immutable
+        let started = ContinuousClock.now
+
+        group.enter()
+        let reader = Thread {
+            handoff.produce { send in
+                var undecodable = 0
+                do {
+                    try Projector.readBatches(
+                        journal, from: 1, through: target, batchSize: rebuildBatchSize, bodies: bodies, filter: filter,
+                        logger: logger, name: "rebuild", undecodable: &undecodable, send)
+                } catch {
+                    readFailure.withLock { $0 = error }
+                    throw error
+                }
+            }
+            group.leave()
+        }
+        reader.name = "rebuild-reader"
+        reader.start()
+
+        for (index, projector) in projectors.enumerated() {
+            let name = jobs[index].type.name
+            let path = jobs[index].path
             group.enter()
             let thread = Thread {
-                let started = ContinuousClock.now
                 let result = Result {
-                    let checkpoint = try rebuild(type, journal: journal, at: path, upTo: limit, filter: filter, logger: logger) {
-                        position in
-                        guard let progress else { return }
-                        progress(positions.withLock { $0[index] = position; return $0.min() ?? position })
+                    var checkpoint: UInt64 = 0
+                    do {
+                        while let batch = try handoff.next(index) {
+                            try projector.apply(batch)
+                            checkpoint = batch.last
+                            guard let progress else { continue }
+                            progress(positions.withLock { $0[index] = checkpoint; return $0.min() ?? checkpoint })
+                        }
+                        try projector.store.sync()
+                    } catch {
+                        handoff.stop()
+                        throw error
                     }
                     return Rebuilt(name: name, path: path, checkpoint: checkpoint, duration: .now - started)
                 }
@@ -87,6 +131,7 @@ public enum ProjectionBuilder {
             thread.start()
         }
         group.wait()
+        if let error = readFailure.withLock({ $0 }) { throw error }
         return try results.withLock { all in try (0..<jobs.count).map { try all[$0]!.get() } }
     }
 
