@@ -85,7 +85,7 @@ let package = Package(
         .target(
             name: "Service",
             dependencies: [
-                "Events", "Journal", "Domain", "Projections", "Answers", "Pages", "NATS", "CMalloc",
+                "Events", "Journal", "Domain", "Projections", "Answers", "Pages", "NATS",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
@@ -101,7 +101,7 @@ let package = Package(
         .executableTarget(
             name: "junction",
             dependencies: [
-                "Events", "Journal", "Domain", "Projections", "Answers", "Service",
+                "Events", "Journal", "Domain", "Projections", "Answers", "Service", "CMalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),

@@ -454,9 +454,12 @@ public final class Journal: Sendable {
 
     /// Returns once the journal may have changed since `generation` (see
     /// ``changeGeneration``): at once for this process's appends, through inotify for
-    /// other processes'.
-    public func waitForChange(after generation: UInt64) async {
+    /// other processes'. With `gathering`, that much later, so that a reader of many small
+    /// appends (the gateway commits each call) reads them in one pass rather than one each;
+    /// it adds at most that to the reader's lag. Returns early when the task is cancelled.
+    public func waitForChange(after generation: UInt64, gathering: Duration = .zero) async {
         await notifier.wait(after: generation)
+        if gathering > .zero, !Task.isCancelled { try? await Task.sleep(for: gathering) }
     }
 
     /// Read before looking at the journal and passed to ``waitForChange(after:)``.

@@ -8,7 +8,6 @@ public import Projections
 internal import ServiceLifecycle
 internal import NIOCore
 internal import Prometheus
-internal import CMalloc
 
 /// `junction serve`: the journal's single writer with its projectors, answering on a Unix
 /// socket until SIGTERM or SIGINT.
@@ -93,14 +92,6 @@ public struct Daemon: Sendable {
         // the daemon mid-commit; ignored, the write fails with EFBIG and is refused like a
         // full disk, and reads go on.
         signal(SIGXFSZ, SIG_IGN)
-        // A batch's body and records are a megabyte or so, allocated and freed by each
-        // request: glibc would give such blocks back to the kernel (as mappings of their
-        // own, or by trimming the heap) and fault them in afresh for the next request.
-        // Kept in the heap instead (3-12% less of the daemon's CPU in row b's procedure,
-        // 8 pairs by hand); the price is that up to 256 MiB freed at the heap's top may
-        // stay mapped after a burst.
-        mallopt(M_MMAP_THRESHOLD, 64 << 20)
-        mallopt(M_TRIM_THRESHOLD, 256 << 20)
         if let settings = c.follow, !c.data.isInitialized {
             do {
                 try Follower.initialize(c.data, from: settings, logger: logger)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CMalloc
 import Foundation
 import Journal
 import Logging
@@ -178,6 +179,14 @@ struct ServeCommand: AsyncParsableCommand {
 
     /// Runs the daemon until it stops; its failures to start become the command's message.
     static func runDaemon(_ configuration: Daemon.Configuration, registry: PrometheusCollectorRegistry, logger: Logger) async throws {
+        // Set here, for the whole process, which is the daemon's. A batch's body and records
+        // are a megabyte or so, allocated and freed by each request: glibc would give such
+        // blocks back to the kernel (as mappings of their own, or by trimming the heap) and
+        // fault them in afresh for the next request. Kept in the heap instead (3-12% less of
+        // the daemon's CPU in row b's procedure, 8 pairs by hand); the price is that up to
+        // 256 MiB freed at the heap's top may stay mapped after a burst.
+        mallopt(M_MMAP_THRESHOLD, 64 << 20)
+        mallopt(M_TRIM_THRESHOLD, 256 << 20)
         do {
             try await Daemon(configuration: configuration, metrics: DaemonMetrics(registry: registry), logger: logger).run()
         } catch let error as JournalError {

@@ -1,3 +1,5 @@
+public import Events
+
 /// What the hub says of an access token.
 public enum TokenVerdict: Sendable, Hashable {
     /// An active connection's token, and whose it is.
@@ -24,6 +26,8 @@ public struct TokenOwner: Sendable, Hashable {
     public var accountID: String
     public var locationID: String?
     public var scope: String
+    /// The scope, parsed.
+    public var permissions: Scope
 }
 
 extension HubState {
@@ -31,6 +35,7 @@ extension HubState {
     public func verdict(forDigest digest: [UInt8]) -> TokenVerdict {
         guard let (id, c) = connection(forDigest: digest), c.status != .disconnected else { return .revoked }
         guard c.status == .active else { return .blocked }
-        return .valid(TokenOwner(connectionID: id, appID: c.appID, accountID: c.accountID, locationID: c.locationID, scope: c.scope))
+        return .valid(TokenOwner(connectionID: id, appID: c.appID, accountID: c.accountID, locationID: c.locationID, scope: c.scope,
+                                permissions: c.permissions))
     }
 }

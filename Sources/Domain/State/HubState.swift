@@ -12,6 +12,9 @@ public struct HubState: Sendable {
         public var locationID: String?
         public var deviceID: String?
         public var scope: String
+        /// `scope` parsed once, for the gateway's check of each call (no permission at the
+        /// connection's level if the journal holds a scope this build cannot read).
+        public var permissions: Scope
         public var status: ConnectionStatus
         public var tokenDigest: [UInt8]
     }
@@ -75,7 +78,9 @@ public struct HubState: Sendable {
         case .connectionCreated(let e):
             connections[e.connectionID] = Connection(
                 appID: e.appID, accountID: e.accountID, locationID: e.locationID, deviceID: e.deviceID,
-                scope: e.scope, status: .active, tokenDigest: e.tokenDigest)
+                scope: e.scope,
+                permissions: (try? Scope(parsing: e.scope)) ?? Scope(level: e.locationID == nil ? .account : .location, permissions: []),
+                status: .active, tokenDigest: e.tokenDigest)
             instances[Self.instance(app: e.appID, account: e.accountID, location: e.locationID, device: e.deviceID)] = e.connectionID
             tokens[Self.digestPrefix(e.tokenDigest), default: []].append(e.connectionID)
         case .connectionBlocked(let e):
@@ -92,6 +97,7 @@ public struct HubState: Sendable {
             if connections[e.connectionID] == nil {
                 connections[e.connectionID] = Connection(
                     appID: e.appID, accountID: e.accountID, locationID: e.locationID, deviceID: nil, scope: "",
+                    permissions: Scope(level: e.locationID == nil ? .account : .location, permissions: []),
                     status: .disconnected, tokenDigest: [])
             }
         case .connectionReconnected, .requestLogged, .callbackAttempted, .callbackResendRequested, .unknown,

@@ -24,7 +24,7 @@ public final class Projector: @unchecked Sendable {
     private let requestFields: BinaryEventCodec.Bodies
     /// How long ``run()`` lets appends gather after the journal changes, before it applies
     /// them: many small appends (the gateway's, one entry per call) then cost one commit
-    /// and fsync of the store instead of one each. It adds at most that to the lag.
+    /// and fsync of the store instead of one each.
     private let gatherDelay: Duration
     /// Records that could not be decoded and were skipped, since this projector started.
     public private(set) var undecodable = 0
@@ -162,8 +162,7 @@ public final class Projector: @unchecked Sendable {
                 logger.info("caught up", metadata: ["projector.name": "\(store.name)", "projector.checkpoint": "\(checkpoint)"])
             }
             if Task.isCancelled { break }
-            await journal.waitForChange(after: generation)
-            if gatherDelay > .zero { try? await Task.sleep(for: gatherDelay) }
+            await journal.waitForChange(after: generation, gathering: gatherDelay)
         }
         let end = try store.checkpoint()
         logger.info("projector stopped", metadata: ["projector.name": "\(store.name)", "projector.checkpoint": "\(end)"])

@@ -78,14 +78,9 @@ final class Gateway: Sendable {
 
     /// The hub's error body.
     static func refusal(_ status: HTTPResponse.Status, _ type: String, _ message: String, headers: HTTPFields = [:]) -> (HTTPResponse.Status, HTTPFields, [UInt8]) {
-        var w = JSONWriter()
-        w.beginObject()
-        w.string("error_type", type)
-        w.string("message", message)
-        w.endObject()
         var h = headers
         h[.contentType] = "application/json"
-        return (status, h, w.bytes)
+        return (status, h, APIError(status, type, message).body)
     }
 
     /// Answers one call.
@@ -157,9 +152,8 @@ final class Gateway: Sendable {
         }
         let path = String(target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? "")
         let rule = AccessRule(method: method, path: path)
-        let scope = (try? Scope(parsing: owner.scope)) ?? Scope(level: owner.locationID == nil ? .account : .location, permissions: [])
         let accounts = writer.withState { $0.locations }
-        if let reason = rule.refusal(scope: scope, connectionAccount: owner.accountID, connectionLocation: owner.locationID,
+        if let reason = rule.refusal(scope: owner.permissions, connectionAccount: owner.accountID, connectionLocation: owner.locationID,
                                      accountOf: { accounts[$0] }) {
             return Self.refusal(.forbidden, "forbidden", reason, headers: rateHeaders)
         }

@@ -76,8 +76,7 @@ public actor Notifier {
         try? client.syncShutdown()
     }
 
-    /// How long the notifier lets appends gather after the journal changes; a callback
-    /// waits at most that much longer.
+    /// How long the notifier lets appends gather after the journal changes.
     static let gatherDelay = Duration.milliseconds(10)
 
     public func run() async throws {
@@ -92,7 +91,9 @@ public actor Notifier {
             }
             let wake = deliveries.values.compactMap(\.due).min()
             await withTaskGroup(of: Void.self) { group in
-                group.addTask { await self.journal.waitForChange(after: generation) }
+                // Appends gather for a moment: a busy journal is read a batch at a time
+                // rather than once per commit. A callback coming due does not wait for it.
+                group.addTask { await self.journal.waitForChange(after: generation, gathering: Self.gatherDelay) }
                 if let wake {
                     let wait = max(wake.microseconds - Timestamp.now.microseconds, 0)
                     group.addTask { try? await Task.sleep(for: .microseconds(wait)) }
@@ -100,9 +101,6 @@ public actor Notifier {
                 await group.next()
                 group.cancelAll()
             }
-            // Appends gather for a moment: a busy journal (the gateway commits every call)
-            // is read a batch at a time rather than once per commit.
-            try? await Task.sleep(for: Self.gatherDelay)
         }
         logger.info("notifier stopped")
     }
