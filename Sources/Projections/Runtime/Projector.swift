@@ -168,4 +168,3 @@ public final class Projector: @unchecked Sendable {
         logger.info("projector stopped", metadata: ["projector.name": "\(store.name)", "projector.checkpoint": "\(end)"])
     }
 }
-
