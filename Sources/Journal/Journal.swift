@@ -462,7 +462,7 @@ public final class Journal: Sendable {
         if gathering > .zero, !Task.isCancelled { try? await Task.sleep(for: gathering) }
     }
 
-    /// Read before looking at the journal and passed to ``waitForChange(after:)``.
+    /// Read before looking at the journal and passed to ``waitForChange(after:gathering:)``.
     public var changeGeneration: UInt64 { notifier.generation }
 
     /// Write transactions committed to the journal's environment since it was created

@@ -12,8 +12,7 @@ public struct HubState: Sendable {
         public var locationID: String?
         public var deviceID: String?
         public var scope: String
-        /// `scope` parsed once, for the gateway's check of each call (no permission at the
-        /// connection's level if the journal holds a scope this build cannot read).
+        /// `scope` parsed once, for the gateway's check of each call (``permissions(_:locationID:)``).
         public var permissions: Scope
         public var status: ConnectionStatus
         public var tokenDigest: [UInt8]
@@ -49,6 +48,12 @@ public struct HubState: Sendable {
 
     public init() {}
 
+    /// A connection's scope parsed; none at its level if it cannot be read (an empty scope,
+    /// or one written by a later build).
+    static func permissions(_ scope: String, locationID: String?) -> Scope {
+        (try? Scope(parsing: scope)) ?? Scope(level: locationID == nil ? .account : .location, permissions: [])
+    }
+
     static func instance(app: String, account: String, location: String?, device: String?) -> Instance {
         Instance(appID: app, placeID: location ?? account, deviceID: device ?? "")
     }
@@ -78,8 +83,7 @@ public struct HubState: Sendable {
         case .connectionCreated(let e):
             connections[e.connectionID] = Connection(
                 appID: e.appID, accountID: e.accountID, locationID: e.locationID, deviceID: e.deviceID,
-                scope: e.scope,
-                permissions: (try? Scope(parsing: e.scope)) ?? Scope(level: e.locationID == nil ? .account : .location, permissions: []),
+                scope: e.scope, permissions: Self.permissions(e.scope, locationID: e.locationID),
                 status: .active, tokenDigest: e.tokenDigest)
             instances[Self.instance(app: e.appID, account: e.accountID, location: e.locationID, device: e.deviceID)] = e.connectionID
             tokens[Self.digestPrefix(e.tokenDigest), default: []].append(e.connectionID)
@@ -97,7 +101,7 @@ public struct HubState: Sendable {
             if connections[e.connectionID] == nil {
                 connections[e.connectionID] = Connection(
                     appID: e.appID, accountID: e.accountID, locationID: e.locationID, deviceID: nil, scope: "",
-                    permissions: Scope(level: e.locationID == nil ? .account : .location, permissions: []),
+                    permissions: Self.permissions("", locationID: e.locationID),
                     status: .disconnected, tokenDigest: [])
             }
         case .connectionReconnected, .requestLogged, .callbackAttempted, .callbackResendRequested, .unknown,
