@@ -106,6 +106,35 @@ struct CompactionProcessTests {
         #expect(verify.status == 0, "\(verify.output)")
     }
 
+    /// A daemon can stop after answering a compaction and before its projectors apply the
+    /// marker: the live projections then hold events as they were before the rewrite, and
+    /// verify compares them as they will be once caught up, leaving them as they are.
+    @Test func verifyComparesAProjectionBehindACompactionAsItWillBe() async throws {
+        let dir = TemporaryDirectory("verify-behind")
+        let data = try Self.sample(dir, events: 3000)
+        #expect(try run(Executables.junction, ["connections", "--data", data]).status == 0)
+        let head: UInt64
+        do {
+            let journal = try DataDirectory(data).openJournalForWriting(purpose: "the test's compaction", logger: quiet)
+            defer { journal.close() }
+            let reached = try journal.head
+            let report = try await Compaction.run(
+                journal: journal, projectors: .running(slowestCheckpoint: { reached }, patience: .zero),
+                policy: RetentionPolicy(bodyDays: 10, logDays: 30, disconnectedDays: 20, tombstoneDays: 365),
+                now: Timestamp(rfc3339: Self.end)!, logger: quiet)
+            #expect(report.requestsRolledUp > 0 && report.bodiesExpired > 0, "\(report)")
+            head = reached
+        }
+        let verify = try run(Executables.path("junction-replay"), ["verify", "--data", data])
+        #expect(verify.status == 0, "\(verify.output)\(verify.stderr)")
+        for name in Projections.names {
+            #expect(verify.output.contains("\(name): identical to a replay up to event \(head + 1) (its projector was at \(head)"),
+                    "\(verify.output)")
+            let store = try ProjectionStore(try #require(Projections.type(named: name)), at: DataDirectory(data).projectionPath(name), readOnly: true)
+            #expect(try store.checkpoint() == head, "verify wrote to the live \(name) projection")
+        }
+    }
+
     @Test func theDaemonCompactsOnRequestWhileIngestionGoesOn() async throws {
         let d = try RunningDaemon(["--compact-every-hours", "0"])
         try await registerSeed(d)

@@ -7,7 +7,11 @@ struct VerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
         abstract: "Rebuild beside the live projections and compare them; exit 1 at the first difference.",
-        discussion: "Each projection is rebuilt up to its live checkpoint, so a projector that is behind is not a difference.")
+        discussion: """
+            Each projection is rebuilt up to its live checkpoint, so a projector that is behind is not a \
+            difference. One behind a compaction is compared as it will be once it has applied it: a copy \
+            of it is caught up to the compaction's marker, the live store is left as it is.
+            """)
 
     @OptionGroup var options: ReplayOptions
     @OptionGroup var choice: ProjectionChoice
@@ -24,22 +28,35 @@ struct VerifyCommand: ParsableCommand {
             let live = try reporting { try ProjectionStore(type, at: data.projectionPath(type.name), readOnly: true) }
             // A running projector may move on while we rebuild: compare again at its new
             // checkpoint before calling it a difference.
-            var outcome: (UInt64, String?) = (0, nil)
-            for _ in 0..<3 {
+            var outcome: (checkpoint: UInt64, compared: UInt64, difference: String?) = (0, 0, nil)
+            for attempt in 0..<3 {
                 let checkpoint = try live.checkpoint()
+                // Behind a compaction, the live store holds events as they were before it
+                // rewrote them: a copy of it is caught up past the compaction and compared.
+                let target = try reporting { try ProjectionBuilder.lastCompaction(in: journal, after: checkpoint) } ?? checkpoint
+                let place = scratch + "/" + type.name
                 _ = try reporting {
-                    try ProjectionBuilder.rebuild(type, journal: journal, at: scratch + "/" + type.name, upTo: checkpoint, logger: logger)
+                    try ProjectionBuilder.rebuild(type, journal: journal, at: place, upTo: target, logger: logger)
                 }
-                let rebuilt = try ProjectionStore(type, at: scratch + "/" + type.name, readOnly: true)
-                outcome = (checkpoint, try ProjectionBuilder.firstDifference(live, rebuilt))
+                let rebuilt = try ProjectionStore(type, at: place, readOnly: true)
+                let compared = target == checkpoint
+                    ? live
+                    : try reporting {
+                        try ProjectionBuilder.caughtUpCopy(
+                            of: live, type, journal: journal, at: scratch + "/live-\(type.name)-\(attempt)", through: target, logger: logger)
+                    }
+                outcome = (checkpoint, target, try ProjectionBuilder.firstDifference(compared, rebuilt))
                 let now = try live.checkpoint()
-                if outcome.1 == nil || now == checkpoint { break }
+                if outcome.difference == nil || now == checkpoint { break }
             }
-            if let difference = outcome.1 {
-                print("\(type.name): DIFFERS at checkpoint \(outcome.0): \(difference)")
+            let behind = outcome.compared == outcome.checkpoint
+                ? ""
+                : " (its projector was at \(outcome.checkpoint), before the compaction at \(outcome.compared): a copy of it was caught up)"
+            if let difference = outcome.difference {
+                print("\(type.name): DIFFERS at checkpoint \(outcome.compared)\(behind): \(difference)")
                 failed = true
             } else {
-                print("\(type.name): identical to a replay up to event \(outcome.0)")
+                print("\(type.name): identical to a replay up to event \(outcome.compared)\(behind)")
             }
         }
         if failed { throw ExitCode(1) }

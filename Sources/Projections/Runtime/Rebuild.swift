@@ -136,6 +136,36 @@ public enum ProjectionBuilder {
         return asked.max { narrowestFirst.firstIndex(of: $0)! < narrowestFirst.firstIndex(of: $1)! } ?? .summary
     }
 
+    /// The sequence number of the last compaction marker (`retentionApplied`) after `seq`,
+    /// or nil. A projection at `seq` holds what the journal held before that compaction
+    /// rewrote the events it had applied, so it equals a replay of today's journal only
+    /// once it has applied the marker too.
+    public static func lastCompaction(in journal: Journal, after seq: UInt64) throws -> UInt64? {
+        var found: UInt64?
+        try journal.scan(from: seq + 1) { at, bytes in
+            // Only the header is read; a record it cannot read is the replay's to report.
+            if let header = try? BinaryEventCodec.header(of: bytes), header.kind == Event.Kind.retentionApplied.rawValue {
+                found = at
+            }
+            return true
+        }
+        return found
+    }
+
+    /// A compacted copy of `live` in the empty directory `path`, caught up by a projector
+    /// of its own through `limit`: what the live projection will hold once its projector
+    /// gets there, without writing to the live store.
+    public static func caughtUpCopy(
+        of live: ProjectionStore, _ type: any Projection.Type, journal: Journal, at path: String, through limit: UInt64,
+        logger: Logger
+    ) throws -> ProjectionStore {
+        try PrivateFiles.createDirectory(path)
+        try live.copy(to: path)
+        let store = try ProjectionStore(type, at: path, readOnly: false, syncingEachCommit: false)
+        _ = try Projector(journal: journal, store: store, type: type, logger: logger).catchUp(upTo: limit)
+        return store
+    }
+
     /// The first difference between two stores of the same projection, or nil if every
     /// database holds the same entries (the checkpoint included).
     public static func firstDifference(_ a: ProjectionStore, _ b: ProjectionStore) throws -> String? {
