@@ -110,10 +110,17 @@ public struct Daemon: Sendable {
         let writer = try Writer(
             journal: journal, tokens: try TokenIssuer(keyFile: c.data.root + "/token.key"),
             allowPrivateCallbacks: c.allowPrivateCallbacks, logger: logger)
+        // Create the projection stores before the projectors and the queries open them.
+        for type in Projections.all {
+            _ = try ProjectionStore(type, at: c.data.projectionPath(type.name), readOnly: false)
+        }
+        let queries = try Queries(data: c.data, journal: journal)
         var follower: Follower?
         do {
             if let settings = c.follow {
-                let f = try Follower(configuration: settings, writer: writer, logger: logger)
+                let f = try Follower(
+                    configuration: settings, writer: writer,
+                    projectionsReached: { try queries.checkpoints().values.min() ?? 0 }, logger: logger)
                 writer.follower.withLock { $0 = f }
                 follower = f
             } else if let settings = c.replication {
@@ -124,11 +131,6 @@ public struct Daemon: Sendable {
             throw DaemonError(error.message)
         }
         defer { writer.replicator.withLock { $0 }?.stop() }
-        // Create the projection stores before the projectors and the queries open them.
-        for type in Projections.all {
-            _ = try ProjectionStore(type, at: c.data.projectionPath(type.name), readOnly: false)
-        }
-        let queries = try Queries(data: c.data, journal: journal)
         let supervisor = ProjectorSupervisor(
             // A follower delivers no callbacks: the writer's notifier does.
             executable: c.childExecutable, names: Projections.names + (follower == nil ? [Daemon.notifierName] : []), logger: logger

@@ -153,6 +153,53 @@ struct ReplicationTests {
         try Self.verify(follower.data)
     }
 
+    /// A follower whose projectors are behind when a compaction's marker arrives repeats
+    /// the compaction only once they have applied what it rewrites: otherwise they would
+    /// read the roll-up of requests they had counted already and count them twice.
+    @Test func aFollowerRepeatsACompactionOnlyAfterItsProjectorsApplyWhatItRewrites() async throws {
+        let cluster = try await NATSCluster()
+        let writer = try RunningDaemon(["--replicate", cluster.urls, "--compact-every-hours", "0"])
+        // A follower waits for the writer's first event before it serves.
+        try await registerSeed(writer)
+        let follower = try RunningDaemon(["--replicate", cluster.urls], initialize: false, command: "follow")
+        let c = try await writer.post("/v1/connections", #"{"app_id":"ubereats","account_id":"3r4s3","location_id":"3r4s3-1"}"#)
+        let id = try #require(c.json["connection_id"]?.stringValue, "\(c.text)")
+        #expect(try await Self.post(writer, lines: Self.lines(id, batch: "seen", count: 25), key: "seen").status == 201)
+        let seen = try await Self.head(writer)
+        try await Self.caughtUp(follower, to: seen)
+        #expect(try await follower.get("/v1/connections/\(id)/activity?after=\(seen)").status == 200)
+
+        // The follower's projectors stop where they are; the writer takes more requests and
+        // rolls every one of them up.
+        let children = (try await follower.get("/v1/status").json["projections"]?.arrayValue ?? []).compactMap { $0["pid"]?.integerValue }
+        #expect(children.count == 3)
+        for pid in children { kill(pid_t(pid), SIGSTOP) }
+        var stopped = true
+        defer { if stopped { for pid in children { kill(pid_t(pid), SIGCONT) } } }
+        #expect(try await Self.post(writer, lines: Self.lines(id, batch: "unseen", count: 30), key: "unseen").status == 201)
+        let compacted = try await writer.post("/v1/compact", #"{"now":"2027-03-01T00:00:00Z","log_days":1}"#)
+        #expect(compacted.status == 200, "\(compacted.text)")
+        #expect(compacted.json["requests_rolled_up"]?.integerValue == 55, "\(compacted.text)")
+        let marker = try await Self.head(writer)
+        // The follower holds everything before the marker, not the marker.
+        try await Self.caughtUp(follower, to: marker - 1)
+        try await Task.sleep(for: .milliseconds(500))
+        let waiting = try await follower.get("/v1/status")
+        #expect(waiting.json["replication"]?["applied"]?.integerValue == Int64(marker - 1), "\(waiting.text)")
+
+        for pid in children { kill(pid_t(pid), SIGCONT) }
+        stopped = false
+        try await Self.caughtUp(follower, to: marker)
+        let path = "/v1/connections/\(id)/activity?after=\(marker)"
+        let mine = try await writer.get(path)
+        let theirs = try await follower.get(path)
+        #expect(mine.status == 200 && mine.text == theirs.text, "\(mine.text.prefix(400)) vs \(theirs.text.prefix(400))")
+        #expect(writer.stop() == 0)
+        #expect(follower.stop() == 0)
+        #expect(try Self.tail(follower.data) == (try Self.tail(writer.data)))
+        try Self.verify(follower.data)
+    }
+
     /// A writer started while the cluster cannot place its stream yet (two of the three
     /// nodes up, and the stream wants three replicas) waits for the cluster instead of
     /// failing, then writes and ships.

@@ -51,9 +51,16 @@ final class Follower: Sendable {
         var key: IdempotencyKey?
     }
 
-    init(configuration: Configuration, writer: Writer, logger: Logger) throws {
+    /// The least sequence number the replica's projections have applied.
+    private let projectionsReached: @Sendable () throws -> UInt64
+
+    init(
+        configuration: Configuration, writer: Writer, projectionsReached: @escaping @Sendable () throws -> UInt64,
+        logger: Logger
+    ) throws {
         self.configuration = configuration
         self.writer = writer
+        self.projectionsReached = projectionsReached
         self.logger = logger
         do {
             let connection = try NATSConnection(servers: configuration.servers, name: "junction follower")
@@ -128,6 +135,9 @@ final class Follower: Sendable {
         thread.start()
         for await batch in batches {
             do {
+                if let limit = Self.compactionLimit(in: batch.records) {
+                    guard try await projectionsReach(limit) else { break }
+                }
                 try await writer.applyReplicated(batch.records, range: batch.range, key: batch.key)
                 handedOver.subtract(1, ordering: .releasing)
             } catch {
@@ -137,6 +147,37 @@ final class Follower: Sendable {
             window.signal()
         }
         if let failure = state.withLock({ $0.failure }) { throw ReplicationError(failure) }
+    }
+
+    /// The greatest `limit` of the compaction markers among `records`, if there are any.
+    static func compactionLimit(in records: [[UInt8]]) -> UInt64? {
+        let markerKind = Event.Kind.retentionApplied.rawValue
+        var limit: UInt64?
+        for record in records where record.withUnsafeBytes({ (try? BinaryEventCodec.header(of: $0))?.kind }) == markerKind {
+            guard case .retentionApplied(let marker)? = try? BinaryEventCodec.decode(record).payload, let l = marker.limit else { continue }
+            limit = max(limit ?? 0, l)
+        }
+        return limit
+    }
+
+    /// Waits until the replica's projections have applied every event through `limit`;
+    /// false if the follower is stopped first. A compaction is repeated only then: one
+    /// that rewrote events a projector had yet to read would have it apply a roll-up over
+    /// requests it had counted already, or miss what a tombstone folds. The batch waits
+    /// unappended, so a follower stopped meanwhile reads it again when it starts.
+    private func projectionsReach(_ limit: UInt64) async throws -> Bool {
+        var said = ContinuousClock.now
+        while try projectionsReached() < limit {
+            if state.withLock({ $0.stopping }) { return false }
+            if ContinuousClock.now - said > .seconds(10) {
+                logger.notice("follower: waiting for the projections before repeating a compaction", metadata: [
+                    "compaction.limit": "\(limit)", "projection.checkpoint": "\((try? projectionsReached()) ?? 0)",
+                ])
+                said = .now
+            }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        return true
     }
 
     func stop() {
