@@ -156,17 +156,23 @@ public struct JSONParser {
     /// ``parseStringBytes()`` leaves them.
     private mutating func parseCheckedStringBytes() throws(Error) -> UnsafeBufferPointer<UInt8> {
         let start = i
-        let text = try parseStringBytes()
-        guard UTF8Validation.isValid(text) else { throw Error(offset: start, message: "invalid UTF-8 in a string") }
+        var highBits: UInt64 = 0
+        let text = try parseStringBytes(highBits: &highBits)
+        // Text sent as ASCII is valid UTF-8 however it is escaped (a `\u` escape decodes
+        // to a whole scalar): only text with other bytes is checked, most strings not.
+        guard highBits == 0 || UTF8Validation.isValid(text) else {
+            throw Error(offset: start, message: "invalid UTF-8 in a string")
+        }
         return text
     }
 
     /// A string's bytes, escapes decoded, not yet checked to be UTF-8: a slice of the
-    /// input, or of the scratch buffer (valid until the next string).
-    private mutating func parseStringBytes() throws(Error) -> UnsafeBufferPointer<UInt8> {
+    /// input, or of the scratch buffer (valid until the next string). `highBits` gets the
+    /// high bits of the bytes read as they were sent: zero if they are all ASCII.
+    private mutating func parseStringBytes(highBits: inout UInt64) throws(Error) -> UnsafeBufferPointer<UInt8> {
         i += 1
         // Fast path: no escapes, so the bytes between the quotes are the string.
-        let k = nextSpecialByte(from: i)
+        let k = nextSpecialByte(from: i, highBits: &highBits)
         guard k < bytes.count else { i = k; throw fail("unterminated string") }
         if bytes[k] == UInt8(ascii: "\"") {
             let text = UnsafeBufferPointer(rebasing: bytes[i..<k])
@@ -185,7 +191,7 @@ public struct JSONParser {
         var o = k - i
         i = k
         while true {
-            copyPlainRun(to: out, at: &o)
+            copyPlainRun(to: out, at: &o, highBits: &highBits)
             guard i < bytes.count else { throw fail("unterminated string") }
             let c = bytes[i]
             if c == UInt8(ascii: "\"") { break }
@@ -243,30 +249,40 @@ public struct JSONParser {
     /// the end of input) to `out + o`, moving both on: eight bytes at a time, each word
     /// stored whole and the part past the run written over next. That stays in the
     /// buffer: `o` is behind `i` (decoding never lengthens text), and the buffer is as
-    /// long as the input.
+    /// long as the input. The run's high bits go into `highBits`.
     @inline(__always)
-    private mutating func copyPlainRun(to out: UnsafeMutablePointer<UInt8>, at o: inout Int) {
+    private mutating func copyPlainRun(to out: UnsafeMutablePointer<UInt8>, at o: inout Int, highBits: inout UInt64) {
         let base = bytes.baseAddress!
         while bytes.count - i >= 8 {
             let raw = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
             UnsafeMutableRawPointer(out + o).storeBytes(of: raw, as: UInt64.self)
-            let found = Self.specialBytes(UInt64(littleEndian: raw))
+            let word = UInt64(littleEndian: raw)
+            let found = Self.specialBytes(word)
             if found != 0 {
                 let run = found.trailingZeroBitCount >> 3
+                highBits |= Self.highBits(of: word, firstBytes: run)
                 i += run
                 o += run
                 return
             }
+            highBits |= word & 0x8080_8080_8080_8080
             i += 8
             o += 8
         }
         while i < bytes.count {
             let c = base[i]
             if c == UInt8(ascii: "\"") || c == UInt8(ascii: "\\") || c < 0x20 { return }
+            highBits |= UInt64(c & 0x80)
             out[o] = c
             i += 1
             o += 1
         }
+    }
+
+    /// The high bits of the first `count` (0…7) bytes of `word` (little-endian).
+    @inline(__always)
+    private static func highBits(of word: UInt64, firstBytes count: Int) -> UInt64 {
+        word & 0x8080_8080_8080_8080 & ((1 &<< UInt64(count &* 8)) &- 1)
     }
 
     /// The high bit set in each byte of `word` that may be a quote, backslash or control
@@ -283,18 +299,26 @@ public struct JSONParser {
     /// The first quote, backslash or control character at or after `from`, or the end of
     /// input. Eight bytes at a time: in each test the lowest flagged byte is exact (only
     /// bytes above a match can be flagged falsely), so the lowest of all is the answer.
+    /// The high bits of the bytes before it go into `highBits`.
     @inline(__always)
-    private func nextSpecialByte(from: Int) -> Int {
+    private func nextSpecialByte(from: Int, highBits: inout UInt64) -> Int {
         let base = bytes.baseAddress!
         var j = from
         while j + 8 <= bytes.count {
-            let found = Self.specialBytes(UInt64(littleEndian: UnsafeRawPointer(base + j).loadUnaligned(as: UInt64.self)))
-            if found != 0 { return j + found.trailingZeroBitCount >> 3 }
+            let word = UInt64(littleEndian: UnsafeRawPointer(base + j).loadUnaligned(as: UInt64.self))
+            let found = Self.specialBytes(word)
+            if found != 0 {
+                let run = found.trailingZeroBitCount >> 3
+                highBits |= Self.highBits(of: word, firstBytes: run)
+                return j + run
+            }
+            highBits |= word & 0x8080_8080_8080_8080
             j += 8
         }
         while j < bytes.count {
             let c = base[j]
             if c == UInt8(ascii: "\"") || c == UInt8(ascii: "\\") || c < 0x20 { return j }
+            highBits |= UInt64(c & 0x80)
             j += 1
         }
         return j

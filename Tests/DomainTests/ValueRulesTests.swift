@@ -191,7 +191,8 @@ import Testing
         let seed = TestSeed.make()
         var rng = SeededGenerator(seed: seed)
         let pieces = ["x", "-", "_", " ", "Api", "KEY", "tok", "en", "Pass", "pwd", "wd", "au", "th", "Cookie", "Set", "\u{212A}",
-                      "é", "Sig", "nature", "jwt", "OTP", "7", "Content", "Type", "Accept", "session", "ke", "y"]
+                      "é", "Sig", "nature", "jwt", "OTP", "7", "Content", "Type", "Accept", "session", "ke", "y",
+                      "Sec", "ret", "Cred", "ential", "Bear", "er", "wor", "d", "s", "t", "o", "p"]
         func reference(_ name: String) -> Bool {
             let c = Redaction.compact(name)
             return Redaction.headerNames.contains(c) || c.hasSuffix("key") || c == "pass" || c == "pwd"

@@ -1,5 +1,6 @@
 internal import Domain
 internal import Events
+internal import Foundation
 
 /// The fast path of ``LogEntryParser``: one pass over an entry's JSON straight into its
 /// journal record, credentials redacted, with no intermediate tree, no `RequestLogged`,
@@ -107,10 +108,12 @@ enum LogEntryReader {
             }
 
             init?(_ name: UnsafeBufferPointer<UInt8>) {
+                // Every member of every entry is matched here: compared with memcmp (the
+                // generic elementsEqual was 5% of the daemon's ingestion samples).
+                guard let start = name.baseAddress else { return nil }
                 for m in Member.allCases {
                     let n = m.name
-                    if n.utf8CodeUnitCount == name.count,
-                       UnsafeBufferPointer(start: n.utf8Start, count: n.utf8CodeUnitCount).elementsEqual(name) {
+                    if n.utf8CodeUnitCount == name.count, memcmp(n.utf8Start, start, name.count) == 0 {
                         self = m
                         return
                     }
