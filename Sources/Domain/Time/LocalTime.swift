@@ -7,7 +7,7 @@ public enum LocalTime {
     public static func offsetLabel(_ seconds: Int) -> String {
         let sign = seconds < 0 ? "-" : "+"
         let m = abs(seconds) / 60
-        return String(format: "UTC%@%02d:%02d", sign, m / 60, m % 60)
+        return "UTC" + sign + PaddedDigits.text(m / 60, width: 2) + ":" + PaddedDigits.text(m % 60, width: 2)
     }
 
     /// The zone's offset at `time`.
@@ -22,7 +22,9 @@ public enum LocalTime {
         let days = local.floorDiv(86_400)
         let secs = Int(local - days * 86_400)
         let (y, m, d) = CivilDate.fromDays(days)
-        return String(format: "%04lld-%02d-%02d %02d:%02d:%02d", y, m, d, secs / 3600, secs / 60 % 60, secs % 60)
+        return PaddedDigits.text(y, width: 4) + "-" + PaddedDigits.text(m, width: 2) + "-" + PaddedDigits.text(d, width: 2) + " "
+            + PaddedDigits.text(secs / 3600, width: 2) + ":" + PaddedDigits.text(secs / 60 % 60, width: 2) + ":"
+            + PaddedDigits.text(secs % 60, width: 2)
     }
 
     /// The RFC 3339 text of `time` in `zone`, with its offset (`2026-11-29T10:14:03.000000+01:00`).
@@ -33,6 +35,6 @@ public enum LocalTime {
         text.removeLast()
         let sign = offset < 0 ? "-" : "+"
         let m = abs(offset) / 60
-        return text + String(format: "%@%02d:%02d", sign, m / 60, m % 60)
+        return text + sign + PaddedDigits.text(m / 60, width: 2) + ":" + PaddedDigits.text(m % 60, width: 2)
     }
 }

@@ -46,7 +46,7 @@ public struct LocalDay: Hashable, Comparable, Sendable, CustomStringConvertible 
     /// `YYYY-MM-DD`.
     public var description: String {
         let (y, m, d) = CivilDate.fromDays(number)
-        return String(format: "%04lld-%02d-%02d", y, m, d)
+        return PaddedDigits.text(y, width: 4) + "-" + PaddedDigits.text(m, width: 2) + "-" + PaddedDigits.text(d, width: 2)
     }
 
     /// Parses `YYYY-MM-DD`.

@@ -44,14 +44,14 @@ extension TokenIssuer {
     /// derived like tokens so it is never stored: 64 hex digits.
     public func callbackSecret(for appID: String) -> String {
         let mac = HMAC<SHA256>.authenticationCode(for: Data("junction-callback:\(appID)".utf8), using: key)
-        return mac.map { String(format: "%02x", $0) }.joined()
+        return HexText.encode(Array(mac))
     }
 
     /// The secret an OAuth client proves itself with at the token endpoint, derived like
     /// tokens so it is never stored: 64 hex digits.
     public func clientSecret(for appID: String) -> String {
         let mac = HMAC<SHA256>.authenticationCode(for: Data("junction-oauth-client:\(appID)".utf8), using: key)
-        return mac.map { String(format: "%02x", $0) }.joined()
+        return HexText.encode(Array(mac))
     }
 
     /// Whether `secret` is the app's client secret, compared in constant time.
@@ -63,6 +63,6 @@ extension TokenIssuer {
     public func signature(of body: [UInt8], for appID: String) -> String {
         let key = SymmetricKey(data: Data(callbackSecret(for: appID).utf8))
         let mac = HMAC<SHA256>.authenticationCode(for: body, using: key)
-        return "sha256=" + mac.map { String(format: "%02x", $0) }.joined()
+        return "sha256=" + HexText.encode(Array(mac))
     }
 }
