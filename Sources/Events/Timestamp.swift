@@ -67,19 +67,19 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
         let days = secs.floorDiv(86_400)
         let secOfDay = Int(secs - days * 86_400)
         let (y, m, d) = CivilDate.fromDays(days)
-        appendDigits(&out, y, 4)
+        PaddedDigits.append(y, width: 4, to: &out)
         out.append(UInt8(ascii: "-"))
-        appendDigits(&out, Int64(m), 2)
+        PaddedDigits.append(Int64(m), width: 2, to: &out)
         out.append(UInt8(ascii: "-"))
-        appendDigits(&out, Int64(d), 2)
+        PaddedDigits.append(Int64(d), width: 2, to: &out)
         out.append(UInt8(ascii: "T"))
-        appendDigits(&out, Int64(secOfDay / 3600), 2)
+        PaddedDigits.append(Int64(secOfDay / 3600), width: 2, to: &out)
         out.append(UInt8(ascii: ":"))
-        appendDigits(&out, Int64(secOfDay / 60 % 60), 2)
+        PaddedDigits.append(Int64(secOfDay / 60 % 60), width: 2, to: &out)
         out.append(UInt8(ascii: ":"))
-        appendDigits(&out, Int64(secOfDay % 60), 2)
+        PaddedDigits.append(Int64(secOfDay % 60), width: 2, to: &out)
         out.append(UInt8(ascii: "."))
-        appendDigits(&out, Int64(micros), 6)
+        PaddedDigits.append(Int64(micros), width: 6, to: &out)
         out.append(UInt8(ascii: "Z"))
     }
 
@@ -154,18 +154,6 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
         // The text form writes four-digit years in UTC: keep to what it can write back.
         guard secs >= Timestamp.earliestSeconds, secs <= Timestamp.latestSeconds else { return nil }
         return secs * 1_000_000 + micros
-    }
-}
-
-private func appendDigits(_ out: inout [UInt8], _ value: Int64, _ width: Int) {
-    // Written in place, most significant digit first, without a temporary array.
-    var divisor: Int64 = 1
-    for _ in 1..<width { divisor *= 10 }
-    var v = value
-    while divisor > 0 {
-        out.append(UInt8(48 + (v / divisor) % 10))
-        v %= divisor
-        divisor /= 10
     }
 }
 

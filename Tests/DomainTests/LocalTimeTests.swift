@@ -1,23 +1,12 @@
-@testable import Domain
+import Domain
 import Events
 import Foundation
 import TestSupport
 import Testing
 
-/// The times people read, written without Foundation's formatter, held to what
-/// `String(format:)` writes for the same numbers. Randomized: the seed is printed on failure.
+/// The times people read, written without Foundation's formatter (over the RFC 3339
+/// text and `PaddedDigits`), held to what `String(format:)` writes for the same numbers. Randomized: the seed is printed on failure.
 @Suite struct LocalTimeTests {
-    @Test func paddedDigitsAreWhatPrintfWrites() {
-        let seed = TestSeed.make()
-        var rng = SeededGenerator(seed: seed)
-        let fixed: [Int64] = [0, 1, 9, 10, 99, 100, 999, 1000, 9999, 10000, -1, -9, -10, -999, -1000, Int64.max, Int64.min + 1]
-        for value in fixed + (0..<2000).map({ _ in Int64.random(in: -20000...20000, using: &rng) }) {
-            for width in 1...5 {
-                #expect(PaddedDigits.text(value, width: width) == String(format: "%0\(width)lld", value), "seed \(seed): \(value), width \(width)")
-            }
-        }
-    }
-
     @Test func localTimesAreWhatTheFormatterWrote() {
         let seed = TestSeed.make()
         var rng = SeededGenerator(seed: seed)

@@ -5,9 +5,17 @@ public import Events
 public enum LocalTime {
     /// `UTC+02:00`, `UTC-05:00`, `UTC+05:30`.
     public static func offsetLabel(_ seconds: Int) -> String {
-        let sign = seconds < 0 ? "-" : "+"
+        "UTC" + offsetText(seconds)
+    }
+
+    /// `+02:00`, `-05:00`.
+    private static func offsetText(_ seconds: Int) -> String {
         let m = abs(seconds) / 60
-        return "UTC" + sign + PaddedDigits.text(m / 60, width: 2) + ":" + PaddedDigits.text(m % 60, width: 2)
+        var out: [UInt8] = [seconds < 0 ? UInt8(ascii: "-") : UInt8(ascii: "+")]
+        PaddedDigits.append(Int64(m / 60), width: 2, to: &out)
+        out.append(UInt8(ascii: ":"))
+        PaddedDigits.append(Int64(m % 60), width: 2, to: &out)
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// The zone's offset at `time`.
@@ -18,13 +26,12 @@ public enum LocalTime {
 
     /// `2026-11-29 10:14:03` in `zone`.
     public static func format(_ time: Timestamp, in zone: String) -> String {
-        let local = time.seconds + Int64(offset(zone, at: time))
-        let days = local.floorDiv(86_400)
-        let secs = Int(local - days * 86_400)
-        let (y, m, d) = CivilDate.fromDays(days)
-        return PaddedDigits.text(y, width: 4) + "-" + PaddedDigits.text(m, width: 2) + "-" + PaddedDigits.text(d, width: 2) + " "
-            + PaddedDigits.text(secs / 3600, width: 2) + ":" + PaddedDigits.text(secs / 60 % 60, width: 2) + ":"
-            + PaddedDigits.text(secs % 60, width: 2)
+        // The shifted time's RFC 3339 text up to its seconds, with a space for the T.
+        var out: [UInt8] = []
+        out.reserveCapacity(27)
+        Timestamp(microseconds: time.microseconds + Int64(offset(zone, at: time)) * 1_000_000).appendRFC3339(to: &out)
+        out[10] = UInt8(ascii: " ")
+        return String(decoding: out.prefix(19), as: UTF8.self)
     }
 
     /// The RFC 3339 text of `time` in `zone`, with its offset (`2026-11-29T10:14:03.000000+01:00`).
@@ -33,8 +40,6 @@ public enum LocalTime {
         let shifted = Timestamp(microseconds: time.microseconds + Int64(offset) * 1_000_000)
         var text = shifted.rfc3339
         text.removeLast()
-        let sign = offset < 0 ? "-" : "+"
-        let m = abs(offset) / 60
-        return text + sign + PaddedDigits.text(m / 60, width: 2) + ":" + PaddedDigits.text(m % 60, width: 2)
+        return text + offsetText(offset)
     }
 }

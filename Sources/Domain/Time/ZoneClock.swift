@@ -45,8 +45,8 @@ public struct LocalDay: Hashable, Comparable, Sendable, CustomStringConvertible 
 
     /// `YYYY-MM-DD`.
     public var description: String {
-        let (y, m, d) = CivilDate.fromDays(number)
-        return PaddedDigits.text(y, width: 4) + "-" + PaddedDigits.text(m, width: 2) + "-" + PaddedDigits.text(d, width: 2)
+        // The date part of its midnight's RFC 3339 text.
+        String(Timestamp(microseconds: number * 86_400_000_000).rfc3339.prefix(10))
     }
 
     /// Parses `YYYY-MM-DD`.
