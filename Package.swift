@@ -145,7 +145,7 @@ let package = Package(
         .testTarget(name: "LMDBTests", dependencies: ["LMDB", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "EventsTests", dependencies: ["Events", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "DomainTests", dependencies: ["Domain", "Events", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "PagesTests", dependencies: ["Pages", "Answers", "Projections", "Domain", "Events"], swiftSettings: strict),
+        .testTarget(name: "PagesTests", dependencies: ["Pages", "Answers", "Projections", "Domain", "Events", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "AnswersTests", dependencies: ["Answers", "Projections", "Domain", "Events", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "JournalTests",

@@ -8,10 +8,12 @@ public struct PageRenderer: Sendable {
     /// Parses every template once; a template that does not parse is a programming error
     /// caught by the first test that renders anything.
     public init() {
+        // Registered before any template parses: the pragma names it.
+        MustacheContentTypes.register(HTMLEscaping(), named: HTMLEscaping.name)
         var library = MustacheLibrary()
         for (name, text) in Templates.all {
             do {
-                try library.register(text, named: name)
+                try library.register("{{% CONTENT_TYPE: \(HTMLEscaping.name)}}\n" + text, named: name)
             } catch {
                 preconditionFailure("template \(name) does not parse: \(error)")
             }
