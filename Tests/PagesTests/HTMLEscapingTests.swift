@@ -34,9 +34,9 @@ struct HTMLEscapingTests {
     /// A `<` with a combining mark after it is one Character, which the library's escaper
     /// does not replace; a browser's tokenizer reads code points and sees a `<`.
     @Test func aLessThanSignBeforeACombiningMarkIsEscapedToo() throws {
-        let text = "<\u{338}script>"
+        let text = "<\u{338}script"
         #expect(try MustacheTemplate(string: "{{x}}").render(["x": text]) == text)
-        #expect(HTMLEscaping.escape(text) == "&lt;\u{338}script&gt;")
+        #expect(HTMLEscaping.escape(text) == "&lt;\u{338}script")
     }
 
     /// Every template is rendered with this escaping, in partials and sections too: the

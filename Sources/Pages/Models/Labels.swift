@@ -209,12 +209,12 @@ extension Labels {
 /// The templates look each label up by name: a table built once per language answers
 /// that, instead of reflecting over every label at each lookup (the page's largest cost).
 extension Labels: MustacheParent {
-    static let tables: [String: [String: String]] = {
-        var tables: [String: [String: String]] = [:]
+    static let tables: [String: [String: PrintedText]] = {
+        var tables: [String: [String: PrintedText]] = [:]
         for labels in [Labels.fr, Labels.en] {
-            var table: [String: String] = [:]
+            var table: [String: PrintedText] = [:]
             for child in Mirror(reflecting: labels).children {
-                if let name = child.label, let text = child.value as? String { table[name] = text }
+                if let name = child.label, let text = child.value as? String { table[name] = PrintedText(text) }
             }
             tables[labels.lang] = table
         }
