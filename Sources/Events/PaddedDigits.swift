@@ -24,10 +24,4 @@ public enum PaddedDigits {
             divisor /= 10
         }
     }
-
-    public static func text(_ value: some BinaryInteger, width: Int) -> String {
-        var out: [UInt8] = []
-        append(Int64(value), width: width, to: &out)
-        return String(decoding: out, as: UTF8.self)
-    }
 }

@@ -23,18 +23,18 @@ struct HTMLEscaping: MustacheContentType {
         var text = text
         return text.withUTF8 { bytes in
             var added = 0
-            for byte in bytes { added &+= extraBytes(byte) }
+            for byte in bytes {
+                if let entity = entity(byte) { added += entity.utf8CodeUnitCount - 1 }
+            }
             if added == 0 { return nil }
             return String(unsafeUninitializedCapacity: bytes.count + added) { out in
                 var at = 0
                 for byte in bytes {
-                    switch byte {
-                    case UInt8(ascii: "<"): at = put("&lt;", into: out, at: at)
-                    case UInt8(ascii: ">"): at = put("&gt;", into: out, at: at)
-                    case UInt8(ascii: "&"): at = put("&amp;", into: out, at: at)
-                    case UInt8(ascii: "\""): at = put("&quot;", into: out, at: at)
-                    case UInt8(ascii: "'"): at = put("&#39;", into: out, at: at)
-                    default:
+                    if let entity = entity(byte) {
+                        let count = entity.utf8CodeUnitCount
+                        UnsafeMutableRawPointer(out.baseAddress! + at).copyMemory(from: entity.utf8Start, byteCount: count)
+                        at += count
+                    } else {
                         out[at] = byte
                         at += 1
                     }
@@ -44,23 +44,18 @@ struct HTMLEscaping: MustacheContentType {
         } ?? text
     }
 
-    /// What a byte's entity adds to the text's length.
+    /// The entity that replaces `byte`, if it is one of the five.
     @inline(__always)
-    private static func extraBytes(_ byte: UInt8) -> Int {
+    private static func entity(_ byte: UInt8) -> StaticString? {
         // Every byte above `>` is kept, so the common case is one comparison.
-        guard byte <= UInt8(ascii: ">") else { return 0 }
+        guard byte <= UInt8(ascii: ">") else { return nil }
         switch byte {
-        case UInt8(ascii: "<"), UInt8(ascii: ">"): return 3
-        case UInt8(ascii: "&"), UInt8(ascii: "'"): return 4
-        case UInt8(ascii: "\""): return 5
-        default: return 0
+        case UInt8(ascii: "<"): return "&lt;"
+        case UInt8(ascii: ">"): return "&gt;"
+        case UInt8(ascii: "&"): return "&amp;"
+        case UInt8(ascii: "\""): return "&quot;"
+        case UInt8(ascii: "'"): return "&#39;"
+        default: return nil
         }
-    }
-
-    @inline(__always)
-    private static func put(_ entity: StaticString, into out: UnsafeMutableBufferPointer<UInt8>, at: Int) -> Int {
-        let count = entity.utf8CodeUnitCount
-        UnsafeMutableRawPointer(out.baseAddress! + at).copyMemory(from: entity.utf8Start, byteCount: count)
-        return at + count
     }
 }
