@@ -191,7 +191,7 @@ public enum BinaryEventCodec {
         return try readHeader(&reader)
     }
 
-    private static func readHeader(_ reader: inout ByteReader) throws(EventDecodingError) -> (kind: UInt32, time: Timestamp) {
+    static func readHeader(_ reader: inout ByteReader) throws(EventDecodingError) -> (kind: UInt32, time: Timestamp) {
         let version = try reader.readByte()
         guard version == formatVersion else { throw .unsupportedVersion(version) }
         let kindOffset = reader.offset
@@ -507,7 +507,7 @@ public struct ByteReader {
         return UInt16(bytes[offset]) | UInt16(bytes[offset + 1]) << 8
     }
 
-    private mutating func readSlice() throws(EventDecodingError) -> UnsafeRawBufferPointer {
+    mutating func readSlice() throws(EventDecodingError) -> UnsafeRawBufferPointer {
         let lengthOffset = offset
         let length = try readVarint()
         guard length <= UInt64(bytes.count - offset) else { throw .truncated(at: lengthOffset) }

@@ -1,5 +1,5 @@
 import Events
-import Projections
+@testable import Projections
 import TestSupport
 import Testing
 
@@ -110,5 +110,38 @@ struct LogEntrySketch {
 
     var entry: LogEntry {
         LogEntry(seq: seq, time: time, method: method, resource: resource, url: "/\(resource)", status: status)
+    }
+}
+
+/// A log row written from a request's bytes (what projectors write) reads back as the entry
+/// written from the decoded event.
+struct LogRowTests {
+    @Test func aRowFromBytesIsTheRowOfTheDecodedEntry() throws {
+        let seed = TestSeed.make()
+        var gen = RandomEvents(seed: seed, maxBodyBytes: 500)
+        var rows = 0
+        for _ in 0..<3000 {
+            let event = gen.event()
+            let request: RequestLogged
+            let expired: Bool
+            switch event.payload {
+            case .requestLogged(let r): (request, expired) = (r, false)
+            case .requestBodiesExpired(let r): (request, expired) = (r, true)
+            default: continue
+            }
+            var entry = LogEntry(seq: 7, time: event.time, request)
+            entry.bodiesExpired = expired
+            var fromEntry: [UInt8] = []
+            entry.encode(into: &fromEntry)
+            let fromBytes = request.withFields(time: event.time, bodiesExpired: expired) { fields in
+                var row: [UInt8] = []
+                LogEntry.encode(fields, into: &row)
+                return row
+            }
+            #expect(fromBytes == fromEntry, "seed \(seed): \(event)")
+            #expect(try fromBytes.withUnsafeBytes { try LogEntry(seq: 7, decoding: $0) } == entry, "seed \(seed)")
+            rows += 1
+        }
+        #expect(rows > 300, "seed \(seed)")
     }
 }

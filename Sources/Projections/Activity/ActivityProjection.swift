@@ -23,7 +23,13 @@ public final class ActivityProjection: Projection {
     let gone: Database
     private let clock = ZoneClock()
     /// Counts gathered in the current batch, added to the stored ones at its end.
-    private var pending: [[UInt8]: DayCounts] = [:]
+    private var pending: [ConnectionDay: DayCounts] = [:]
+    /// A key of `pending`: hashed as a short string and a number, where the stored key's
+    /// bytes would be hashed one by one (and allocated for each request).
+    private struct ConnectionDay: Hashable {
+        var connection: String
+        var day: LocalDay
+    }
     private var ownerCache: [String: String] = [:]
 
     /// Of a request it reads only the connection id, time and status.
@@ -54,14 +60,12 @@ public final class ActivityProjection: Projection {
             try txn.put(owners, key: Array(e.connectionID.utf8), value: Array(zone.utf8))
             ownerCache[e.connectionID] = zone
         case .requestLogged(let e), .requestBodiesExpired(let e):
-            let zone = try zone(of: e.connectionID, txn)
-            let key = ActivityProjection.key(e.connectionID, LocalDay(clock.day(zone, at: event.time)))
-            pending[key, default: DayCounts()].add(status: e.status)
+            try count(e.connectionID, status: e.status, at: event.time, txn)
         case .requestsRolledUp(let e):
             var counts = DayCounts()
             counts.total = UInt32(clamping: e.total)
             counts.byClass = (0..<5).map { UInt32(clamping: $0 < e.byClass.count ? e.byClass[$0] : 0) }
-            pending[ActivityProjection.key(e.connectionID, LocalDay(e.day)), default: DayCounts()].add(counts)
+            pending[ConnectionDay(connection: e.connectionID, day: LocalDay(e.day)), default: DayCounts()].add(counts)
         case .connectionDisconnected(let e):
             var time = [UInt8]()
             Key.append(&time, UInt64(bitPattern: event.time.microseconds))
@@ -75,9 +79,20 @@ public final class ActivityProjection: Projection {
         }
     }
 
+    public func applyRequest(_ request: RequestFields, seq: UInt64, in txn: Transaction) throws {
+        // A connection id is a few letters: a string that small is kept inline.
+        try count(String(decoding: request.connectionID, as: UTF8.self), status: request.status, at: request.time, txn)
+    }
+
+    private func count(_ connection: String, status: UInt16, at time: Timestamp, _ txn: Transaction) throws {
+        let zone = try zone(of: connection, txn)
+        pending[ConnectionDay(connection: connection, day: LocalDay(clock.day(zone, at: time))), default: DayCounts()].add(status: status)
+    }
+
     public func finishBatch(in txn: Transaction) throws {
         defer { pending.removeAll(keepingCapacity: true) }
-        for (key, counts) in pending {
+        for (day, counts) in pending {
+            let key = ActivityProjection.key(day.connection, day.day)
             var total = try txn.get(days, key: key).map(DayCounts.init(decoding:)) ?? DayCounts()
             total.add(counts)
             try txn.put(days, key: key, value: total.encoded())

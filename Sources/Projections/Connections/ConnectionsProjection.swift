@@ -103,6 +103,11 @@ public final class ConnectionsProjection: Projection {
         }
     }
 
+    public func applyRequest(_ request: RequestFields, seq: UInt64, in txn: Transaction) throws {
+        // A connection id is a few letters: a string that small is kept inline.
+        seen(String(decoding: request.connectionID, as: UTF8.self), first: request.time, last: request.time, count: 1)
+    }
+
     private func recordCallback(_ connection: String, seq: UInt64, _ record: CallbackRecord, _ txn: Transaction) throws {
         // Only for connections still listed (not those compaction folded away).
         guard try txn.get(connections, key: Array(connection.utf8)) != nil else { return }

@@ -46,19 +46,37 @@ public struct LogEntry: Hashable, Sendable {
         responseBytes = e.responseBodyLength
     }
 
-    /// Appends the row's bytes (what ``init(seq:decoding:)`` reads) to `out`.
+    /// Appends the row's bytes (what ``init(seq:decoding:)`` reads) to `out`: the row
+    /// ``encode(_:into:)`` writes for the same request.
     func encode(into out: inout [UInt8]) {
-        out.reserveCapacity(out.count + 40 + resource.utf8.count + url.utf8.count + (requestID?.utf8.count ?? 0))
-        out.appendInt64LE(time.microseconds)
-        out.append(method.rawValue)
-        out.appendUInt16LE(status)
-        out.appendString(resource)
-        out.appendString(url)
-        out.appendVarint(durationMicroseconds)
-        out.appendOptionalString(requestID)
-        out.appendVarint(UInt64(requestBytes))
-        out.appendVarint(UInt64(responseBytes))
-        out.append(bodiesExpired ? 1 : 0)
+        var resource = resource, url = url, requestID = requestID
+        resource.withUTF8 { resource in
+            url.withUTF8 { url in
+                func write(_ requestID: UnsafeBufferPointer<UInt8>?) {
+                    LogEntry.encode(RequestFields(
+                        time: time, connectionID: UnsafeBufferPointer(start: nil, count: 0), requestID: requestID, method: method,
+                        resource: resource, url: url, status: status, durationMicroseconds: durationMicroseconds,
+                        requestBodyLength: requestBytes, responseBodyLength: responseBytes, bodiesExpired: bodiesExpired), into: &out)
+                }
+                guard requestID != nil else { return write(nil) }
+                requestID!.withUTF8 { write($0) }
+            }
+        }
+    }
+
+    /// Appends the row of `request`'s entry (what ``init(seq:decoding:)`` reads), from its bytes.
+    static func encode(_ request: RequestFields, into out: inout [UInt8]) {
+        out.reserveCapacity(out.count + 40 + request.resource.count + request.url.count + (request.requestID?.count ?? 0))
+        out.appendInt64LE(request.time.microseconds)
+        out.append(request.method.rawValue)
+        out.appendUInt16LE(request.status)
+        out.appendBytes(request.resource)
+        out.appendBytes(request.url)
+        out.appendVarint(request.durationMicroseconds)
+        out.appendOptionalBytes(request.requestID)
+        out.appendVarint(UInt64(request.requestBodyLength))
+        out.appendVarint(UInt64(request.responseBodyLength))
+        out.append(request.bodiesExpired ? 1 : 0)
     }
 
     init(seq: UInt64, decoding bytes: UnsafeRawBufferPointer) throws {

@@ -81,11 +81,9 @@ public final class LogsProjection: Projection {
             Key.append(&time, UInt64(bitPattern: event.time.microseconds))
             try txn.put(ids, key: Array("d:\(e.connectionID)".utf8), value: time)
         case .requestLogged(let e):
-            try index(LogEntry(seq: seq, time: event.time, e), connectionID: e.connectionID, txn)
+            try e.withFields(time: event.time, bodiesExpired: false) { try applyRequest($0, seq: seq, in: txn) }
         case .requestBodiesExpired(let e):
-            var entry = LogEntry(seq: seq, time: event.time, e)
-            entry.bodiesExpired = true
-            try index(entry, connectionID: e.connectionID, txn)
+            try e.withFields(time: event.time, bodiesExpired: true) { try applyRequest($0, seq: seq, in: txn) }
         case .retentionApplied(let r):
             try applyRetention(r, txn)
         case .accountRegistered, .locationRegistered, .appRegistered, .connectionReconnected, .connectionBlocked,
@@ -95,28 +93,31 @@ public final class LogsProjection: Projection {
         }
     }
 
-    private func index(_ entry: LogEntry, connectionID: String, _ txn: Transaction) throws {
-        let connection = try connectionNumber(connectionID, txn, create: true)!
-        if !knownResources.contains(entry.resource) {
-            try txn.put(resources, key: Array(entry.resource.utf8), value: [])
-            knownResources.insert(entry.resource)
+    public func applyRequest(_ request: RequestFields, seq: UInt64, in txn: Transaction) throws {
+        // Ids and resource names are a few letters: strings that small are kept inline,
+        // not allocated.
+        let connection = try connectionNumber(String(decoding: request.connectionID, as: UTF8.self), txn, create: true)!
+        let resource = String(decoding: request.resource, as: UTF8.self)
+        if !knownResources.contains(resource) {
+            try txn.put(resources, key: Array(request.resource), value: [])
+            knownResources.insert(resource)
         }
         // Keys and values are built in buffers kept from one request to the next: an entry
         // costs no allocation of its own here.
-        StreamPosition(entry).withBytes { value in
+        StreamPosition(time: request.time.microseconds, seq: seq).withBytes { value in
             streamKey.removeAll(keepingCapacity: true)
             LogsProjection.appendStreamKey(.all, connection, to: &streamKey)
             add(value)
             streamKey.removeAll(keepingCapacity: true)
             LogsProjection.appendCombinationStreamKey(
-                connection, resource: entry.resource, method: entry.method.rawValue,
-                statusClass: LogsProjection.statusClass(of: entry), to: &streamKey)
+                connection, resource: request.resource, method: request.method.rawValue,
+                statusClass: LogsProjection.statusClass(of: request.status), to: &streamKey)
             add(value)
         }
         row.removeAll(keepingCapacity: true)
         Key.append(&row, connection)
-        entry.encode(into: &row)
-        try withUnsafeBytes(of: entry.seq.bigEndian) { key in
+        LogEntry.encode(request, into: &row)
+        try withUnsafeBytes(of: seq.bigEndian) { key in
             try row.withUnsafeBytes { row in
                 if !(try LogsProjection.putIfLast(entries, key: key, value: row, txn)) {
                     // Not past the last entry (LMDB checks before it writes): an ordinary put.
@@ -227,7 +228,11 @@ public final class LogsProjection: Projection {
     /// The status class a request's combination stream is keyed by (0 for a status
     /// outside 100–599).
     static func statusClass(of entry: LogEntry) -> UInt8 {
-        StatusClass(status: Int(entry.status))?.rawValue ?? 0
+        statusClass(of: entry.status)
+    }
+
+    static func statusClass(of status: UInt16) -> UInt8 {
+        StatusClass(status: Int(status))?.rawValue ?? 0
     }
 
     /// A stream's key as a dictionary key, hashed in one pass over its bytes (an array
@@ -273,8 +278,15 @@ public final class LogsProjection: Projection {
     static func appendCombinationStreamKey(
         _ connection: UInt64, resource: String, method: UInt8, statusClass: UInt8, to key: inout [UInt8]
     ) {
+        var resource = resource
+        resource.withUTF8 { appendCombinationStreamKey(connection, resource: $0, method: method, statusClass: statusClass, to: &key) }
+    }
+
+    static func appendCombinationStreamKey(
+        _ connection: UInt64, resource: UnsafeBufferPointer<UInt8>, method: UInt8, statusClass: UInt8, to key: inout [UInt8]
+    ) {
         appendStreamKey(.combination, connection, to: &key)
-        key.append(contentsOf: resource.utf8)
+        key.append(contentsOf: resource)
         key.append(0)
         key.append(method)
         key.append(statusClass)

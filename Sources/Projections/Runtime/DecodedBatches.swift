@@ -4,7 +4,10 @@ internal import Synchronization
 
 /// Events read and decoded from the journal once, to be applied by several projectors.
 struct DecodedBatch: Sendable {
+    /// The events other than requests, with their sequence numbers, in order.
     let events: [(UInt64, Event)]
+    /// The requests, in order: applied between the events by sequence number.
+    let requests: RequestBuffer
     /// The last sequence number read (applied or skipped): the checkpoint after the batch.
     let last: UInt64
 }

@@ -24,6 +24,12 @@ public protocol Projection: AnyObject {
     /// number in one store.
     func apply(_ event: Event, seq: UInt64, in transaction: Transaction) throws
 
+    /// Applies one request read in place, as ``apply(_:seq:in:)`` would apply its event: a
+    /// `requestLogged`, or a `requestBodiesExpired` when `request.bodiesExpired`. Projectors
+    /// call it for every request (most of the journal), so that none is decoded into an
+    /// event with strings of its own; `request`'s bytes are valid only during the call.
+    func applyRequest(_ request: RequestFields, seq: UInt64, in transaction: Transaction) throws
+
     /// Writes what `apply` gathered in memory for this batch, before the commit.
     func finishBatch(in transaction: Transaction) throws
 

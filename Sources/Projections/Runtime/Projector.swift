@@ -58,7 +58,11 @@ public final class Projector: @unchecked Sendable {
             try journal.scan(from: checkpoint + 1, through: limit) { seq, bytes in
                 last = seq
                 applied += 1
-                if let event = eventToApply(seq, bytes) { try projection.apply(event, seq: seq, in: txn) }
+                switch recordToApply(seq, bytes) {
+                case .request(let request): try projection.applyRequest(request, seq: seq, in: txn)
+                case .event(let event): try projection.apply(event, seq: seq, in: txn)
+                case nil: break
+                }
                 return applied < batchSize
             }
             guard last > checkpoint else { return }
@@ -68,20 +72,35 @@ public final class Projector: @unchecked Sendable {
         return last > checkpoint ? last : nil
     }
 
-    /// The event a record holds, if it is one to apply: nil for one that cannot be decoded
-    /// (counted and logged), of a kind this version does not know, or that the filter drops.
-    private func eventToApply(_ seq: UInt64, _ bytes: UnsafeRawBufferPointer) -> Event? {
-        Projector.decode(seq, bytes, bodies: requestFields, filter: filter, logger: logger, undecodable: &undecodable, name: store.name)
+    /// What a record holds, if it is one to apply.
+    private func recordToApply(_ seq: UInt64, _ bytes: UnsafeRawBufferPointer) -> Record? {
+        Projector.read(seq, bytes, bodies: requestFields, filter: filter, logger: logger, undecodable: &undecodable, name: store.name)
     }
 
-    private static func decode(
+    /// A record to apply: a request read in place, or another event decoded.
+    enum Record {
+        case request(RequestFields)
+        case event(Event)
+    }
+
+    /// What a record holds, if it is one to apply: nil for one that cannot be decoded
+    /// (counted and logged), of a kind this version does not know, or that the filter drops.
+    /// A request is read in place (its fields point into `bytes`), unless a filter must
+    /// see it as an event first.
+    private static func read(
         _ seq: UInt64, _ bytes: UnsafeRawBufferPointer, bodies: BinaryEventCodec.Bodies, filter: EventFilter?,
         logger: Logger, undecodable: inout Int, name: String
-    ) -> Event? {
-        let event: Event
+    ) -> Record? {
         do {
             // Projections count and index requests: bodies and headers stay in the journal.
-            event = try BinaryEventCodec.decode(bytes, bodies: bodies)
+            if filter == nil, let request = try BinaryEventCodec.requestFields(bytes, reading: bodies) {
+                return .request(request)
+            }
+            let event = try BinaryEventCodec.decode(bytes, bodies: bodies)
+            if case .unknown = event.payload { return nil }
+            if let filter, !filter(seq, event) { return nil }
+            if let request = try BinaryEventCodec.requestFields(bytes, reading: bodies) { return .request(request) }
+            return .event(event)
         } catch {
             undecodable += 1
             logger.error("skipped an undecodable event", metadata: [
@@ -89,9 +108,6 @@ public final class Projector: @unchecked Sendable {
             ])
             return nil
         }
-        if case .unknown = event.payload { return nil }
-        if let filter, !filter(seq, event) { return nil }
-        return event
     }
 
     /// Applies a batch decoded by another thread (``DecodedBatches``), in one transaction
@@ -100,9 +116,20 @@ public final class Projector: @unchecked Sendable {
         // The batch stays whole: a transaction retried after its map grew applies it again.
         try store.environment.write { txn in
             projection.beginBatch()
-            // By index: each event is lent to `apply`, not copied (a copy retains its strings,
-            // which other threads are retaining too).
-            for i in batch.events.indices { try projection.apply(batch.events[i].1, seq: batch.events[i].0, in: txn) }
+            // Requests and other events merged back into sequence order.
+            let events = batch.events
+            var next = 0
+            try batch.requests.withFields { requests in
+                for i in 0..<batch.requests.count {
+                    let seq = batch.requests.seq(i)
+                    while next < events.count, events[next].0 < seq {
+                        try projection.apply(events[next].1, seq: events[next].0, in: txn)
+                        next += 1
+                    }
+                    try projection.applyRequest(requests[i], seq: seq, in: txn)
+                }
+            }
+            for (seq, event) in events[next...] { try projection.apply(event, seq: seq, in: txn) }
             try projection.finishBatch(in: txn)
             try store.setCheckpoint(batch.last, in: txn)
         }
@@ -118,18 +145,20 @@ public final class Projector: @unchecked Sendable {
         var from = start
         while from <= end {
             var events: [(UInt64, Event)] = []
-            events.reserveCapacity(batchSize)
+            var requests = RequestBuffer(capacity: batchSize)
             var last: UInt64 = 0
             var read = 0
             try journal.scan(from: from, through: end) { seq, bytes in
                 last = seq
                 read += 1
-                if let event = decode(seq, bytes, bodies: bodies, filter: filter, logger: logger, undecodable: &undecodable, name: name) {
-                    events.append((seq, event))
+                switch Projector.read(seq, bytes, bodies: bodies, filter: filter, logger: logger, undecodable: &undecodable, name: name) {
+                case .request(let request): requests.append(request, seq: seq)  // copied out of the map
+                case .event(let event): events.append((seq, event))
+                case nil: break
                 }
                 return read < batchSize
             }
-            guard read > 0, next(DecodedBatch(events: events, last: last)) else { return }
+            guard read > 0, next(DecodedBatch(events: events, requests: requests, last: last)) else { return }
             from = last + 1
         }
     }

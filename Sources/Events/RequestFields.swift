@@ -1,0 +1,167 @@
+/// The fields of a request that the projections index, read where they lie: in the
+/// journal's map, or in a batch's buffer. No string or array is made, so nothing is
+/// allocated, retained or released per request.
+///
+/// The byte fields are valid UTF-8 (checked as ``BinaryEventCodec/decode(_:bodies:)``
+/// checks them) and valid only as long as the bytes they were read from.
+public struct RequestFields {
+    public var time: Timestamp
+    public var connectionID: UnsafeBufferPointer<UInt8>
+    /// Nil when the request has none, or was read with ``BinaryEventCodec/Bodies/counting``.
+    public var requestID: UnsafeBufferPointer<UInt8>?
+    public var method: HTTPMethod
+    /// Empty when read with ``BinaryEventCodec/Bodies/counting``, like the URL.
+    public var resource: UnsafeBufferPointer<UInt8>
+    public var url: UnsafeBufferPointer<UInt8>
+    public var status: UInt16
+    public var durationMicroseconds: UInt64
+    /// Zero when read with ``BinaryEventCodec/Bodies/counting``, like the response's.
+    public var requestBodyLength: Int
+    public var responseBodyLength: Int
+    /// Whether the record is a `requestBodiesExpired` (compaction's form of a request)
+    /// rather than a `requestLogged`.
+    public var bodiesExpired: Bool
+
+    public init(
+        time: Timestamp, connectionID: UnsafeBufferPointer<UInt8>, requestID: UnsafeBufferPointer<UInt8>?, method: HTTPMethod,
+        resource: UnsafeBufferPointer<UInt8>, url: UnsafeBufferPointer<UInt8>, status: UInt16, durationMicroseconds: UInt64,
+        requestBodyLength: Int, responseBodyLength: Int, bodiesExpired: Bool
+    ) {
+        self.time = time
+        self.connectionID = connectionID
+        self.requestID = requestID
+        self.method = method
+        self.resource = resource
+        self.url = url
+        self.status = status
+        self.durationMicroseconds = durationMicroseconds
+        self.requestBodyLength = requestBodyLength
+        self.responseBodyLength = responseBodyLength
+        self.bodiesExpired = bodiesExpired
+    }
+}
+
+extension BinaryEventCodec {
+    /// Whether records of kind number `kind` are requests, which
+    /// ``requestFields(_:reading:)`` reads.
+    @inline(__always)
+    public static func isRequest(kind: UInt32) -> Bool {
+        kind == Event.Kind.requestLogged.rawValue || kind == Event.Kind.requestBodiesExpired.rawValue
+    }
+
+    /// Reads a `requestLogged` or `requestBodiesExpired` record in place: the fields, checks
+    /// and errors of ``decode(_:bodies:)`` with the same `bodies`, without making the event.
+    /// Nil for a record of another kind (nothing of it is checked past its header).
+    public static func requestFields(
+        _ bytes: UnsafeRawBufferPointer, reading bodies: Bodies
+    ) throws(EventDecodingError) -> RequestFields? {
+        var r = ByteReader(bytes)
+        let (kind, time) = try readHeader(&r)
+        guard isRequest(kind: kind) else { return nil }
+        let expired = kind == Event.Kind.requestBodiesExpired.rawValue
+        let connectionID = try r.readCheckedString()
+        if bodies == .counting {
+            // What readRequestCount reads: the rest of the head stepped over, unchecked.
+            if try r.readPresence() { _ = try r.skipBytes() }
+            let method = try readMethod(&r)
+            _ = try r.skipBytes()
+            _ = try r.skipBytes()
+            let empty = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
+            return RequestFields(
+                time: time, connectionID: connectionID, requestID: nil, method: method, resource: empty, url: empty,
+                status: try r.readUInt16LE(),
+                durationMicroseconds: try r.readVarint(), requestBodyLength: 0, responseBodyLength: 0, bodiesExpired: expired)
+        }
+        let requestID = try r.readPresence() ? try r.readCheckedString() : nil
+        let method = try readMethod(&r)
+        let resource = try r.readCheckedString()
+        let url = try r.readCheckedString()
+        let status = try r.readUInt16LE()
+        let duration = try r.readVarint()
+        // Headers are checked where decode reads them as strings: all of an expired
+        // request's, and a logged one's unless it leaves them out (.summary).
+        let checkHeaders = expired || bodies != .summary
+        try r.stepOverHeaders(checking: checkHeaders)
+        let requestLength: Int
+        let responseLength: Int
+        if expired {
+            requestLength = try r.readLength("request body length")
+            try r.stepOverHeaders(checking: true)
+            responseLength = try r.readLength("response body length")
+        } else {
+            requestLength = try r.skipBytes()
+            try r.stepOverHeaders(checking: checkHeaders)
+            responseLength = try r.skipBytes()
+        }
+        return RequestFields(
+            time: time, connectionID: connectionID, requestID: requestID, method: method, resource: resource, url: url,
+            status: status, durationMicroseconds: duration, requestBodyLength: requestLength,
+            responseBodyLength: responseLength, bodiesExpired: expired)
+    }
+
+    private static func readMethod(_ r: inout ByteReader) throws(EventDecodingError) -> HTTPMethod {
+        let offset = r.offset
+        guard let method = HTTPMethod(rawValue: try r.readByte()) else { throw .invalidValue("HTTP method", at: offset) }
+        return method
+    }
+}
+
+extension ByteReader {
+    /// A string field's bytes, checked to be UTF-8 as ``readString()`` checks them.
+    mutating func readCheckedString() throws(EventDecodingError) -> UnsafeBufferPointer<UInt8> {
+        let start = offset
+        let slice = try readSlice()
+        let bytes = slice.assumingMemoryBound(to: UInt8.self)
+        guard String.isASCII(bytes) || UTF8Validation.isValid(bytes) else { throw .invalidUTF8(at: start) }
+        return bytes
+    }
+
+    /// Steps over a header list, checking its strings as ``readHeaders()`` does when
+    /// `checking`, or only its lengths as ``skipHeaders()`` does.
+    mutating func stepOverHeaders(checking: Bool) throws(EventDecodingError) {
+        guard checking else {
+            _ = try skipHeaders()
+            return
+        }
+        let countOffset = offset
+        let count = try readVarint()
+        guard count <= UInt64(bytesLeft) / 2 else { throw .truncated(at: countOffset) }
+        for _ in 0..<count {
+            _ = try readCheckedString()
+            _ = try readCheckedString()
+        }
+    }
+
+    /// A body length, held to the text form's range (0 to 2^63 − 1) as decode holds it.
+    mutating func readLength(_ name: String) throws(EventDecodingError) -> Int {
+        let start = offset
+        let value = try readVarint()
+        guard value <= UInt64(Int64.max) else { throw .invalidValue(name, at: start) }
+        return Int(value)
+    }
+}
+
+extension RequestLogged {
+    /// The request as ``RequestFields``, for code that indexes a decoded request and one
+    /// read in place the same way.
+    public func withFields<R>(
+        time: Timestamp, bodiesExpired: Bool, _ body: (RequestFields) throws -> R
+    ) rethrows -> R {
+        var connectionID = connectionID, resource = resource, url = url, requestID = requestID
+        return try connectionID.withUTF8 { connection in
+            try resource.withUTF8 { resource in
+                try url.withUTF8 { url in
+                    func fields(_ requestID: UnsafeBufferPointer<UInt8>?) throws -> R {
+                        try body(RequestFields(
+                            time: time, connectionID: connection, requestID: requestID,
+                            method: method, resource: resource, url: url,
+                            status: status, durationMicroseconds: durationMicroseconds, requestBodyLength: requestBodyLength,
+                            responseBodyLength: responseBodyLength, bodiesExpired: bodiesExpired))
+                    }
+                    guard requestID != nil else { return try fields(nil) }
+                    return try requestID!.withUTF8 { try fields($0) }
+                }
+            }
+        }
+    }
+}
