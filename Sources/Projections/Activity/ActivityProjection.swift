@@ -22,15 +22,18 @@ public final class ActivityProjection: Projection {
     let days: Database
     let gone: Database
     private let clock = ZoneClock()
+    // Touched for every request by one thread at a time, never from inside another access
+    // to itself: no run-time exclusivity checks (as in LogsProjection).
+
     /// Counts gathered in the current batch, added to the stored ones at its end.
-    private var pending: [ConnectionDay: DayCounts] = [:]
+    @exclusivity(unchecked) private var pending: [ConnectionDay: DayCounts] = [:]
     /// A key of `pending`: hashed as a short string and a number, where the stored key's
     /// bytes would be hashed one by one (and allocated for each request).
     private struct ConnectionDay: Hashable {
         var connection: String
         var day: LocalDay
     }
-    private var ownerCache: [String: String] = [:]
+    @exclusivity(unchecked) private var ownerCache: [String: String] = [:]
 
     /// Of a request it reads only the connection id, time and status.
     public static let requestFields = BinaryEventCodec.Bodies.counting

@@ -25,7 +25,9 @@ public final class ConnectionsProjection: Projection {
     let callbacks: Database
 
     /// Requests seen in the current batch, written once per connection at its end.
-    private var requests: [String: (first: Timestamp, last: Timestamp, count: UInt64)] = [:]
+    /// Touched for every request by one thread at a time, never from inside another access
+    /// to itself: no run-time exclusivity checks (as in LogsProjection).
+    @exclusivity(unchecked) private var requests: [String: (first: Timestamp, last: Timestamp, count: UInt64)] = [:]
 
     /// Of a request it reads only the connection id and time.
     public static let requestFields = BinaryEventCodec.Bodies.counting

@@ -34,25 +34,34 @@ public final class LogsProjection: Projection {
     let streams: Database
     let entries: Database
 
+    // What a projection gathers is touched for every request, by one thread at a time (its
+    // projector's) and never from inside another access to itself: the run-time
+    // exclusivity checks Swift makes on a class's stored properties are left out here
+    // (@exclusivity(unchecked); they were about a tenth of a rebuild's logs thread).
+
     /// Ids looked up or given in this batch (reset with the batch, whose transaction may
     /// be retried).
-    private var connectionNumbers: [String: UInt64] = [:]
-    private var knownResources: Set<String> = []
+    @exclusivity(unchecked) private var connectionNumbers: [String: UInt64] = [:]
+    @exclusivity(unchecked) private var knownResources: Set<String> = []
     /// The greatest value written to each stream, or one above it: a value past it can be
     /// appended. Stays right across batches and retried transactions, since it is never
     /// below what a stream holds (retention only takes values away); bounded, a stream
     /// it forgot is read again.
-    private var streamEnds: [StreamKey: StreamPosition] = [:]
+    @exclusivity(unchecked) private var streamEnds: [StreamKey: StreamPosition] = [:]
     private static let streamEndsLimit = 50_000
     /// The values each stream is given in this batch, in arrival order, written together
     /// when the batch ends (``finishBatch(in:)``): LMDB finds a stream's key once a batch
     /// instead of once a request. Slots keep their buffers from one batch to the next.
-    private var pendingSlots: [StreamKey: Int] = [:]
-    private var pending: [(key: StreamKey, values: [UInt8])] = []
-    private var pendingCount = 0
+    @exclusivity(unchecked) private var pendingSlots: [StreamKey: Int] = [:]
+    @exclusivity(unchecked) private var pending: [(key: StreamKey, values: [UInt8])] = []
+    @exclusivity(unchecked) private var pendingCount = 0
+    /// The combinations met in this batch (reset with `pending`, whose slots they name),
+    /// by connection id, resource, method and status class; and the key being looked up.
+    @exclusivity(unchecked) private var combinations: [StreamKey: Combination] = [:]
+    @exclusivity(unchecked) private var combinationKey: [UInt8] = []
     /// The key of the stream being added to, and the entry being written.
-    private var streamKey: [UInt8] = []
-    private var row: [UInt8] = []
+    @exclusivity(unchecked) private var streamKey: [UInt8] = []
+    @exclusivity(unchecked) private var row: [UInt8] = []
 
     public init(opening txn: Transaction) throws {
         let create: Database.Options = txn.isReadOnly ? [] : .create
@@ -94,26 +103,27 @@ public final class LogsProjection: Projection {
     }
 
     public func applyRequest(_ request: RequestFields, seq: UInt64, in txn: Transaction) throws {
-        // Ids and resource names are a few letters: strings that small are kept inline,
-        // not allocated.
-        let connection = try connectionNumber(String(decoding: request.connectionID, as: UTF8.self), txn, create: true)!
-        let resource = String(decoding: request.resource, as: UTF8.self)
-        if !knownResources.contains(resource) {
-            try txn.put(resources, key: Array(request.resource), value: [])
-            knownResources.insert(resource)
+        let statusClass = LogsProjection.statusClass(of: request.status)
+        // A combination met before in this batch costs one lookup; else its connection's
+        // number, its resource and its two streams are found (and kept for the next).
+        combinationKey.removeAll(keepingCapacity: true)
+        combinationKey.appendBytes(request.connectionID)
+        combinationKey.appendBytes(request.resource)
+        combinationKey.append(request.method.rawValue)
+        combinationKey.append(statusClass)
+        let combination: Combination
+        if let known = combinations[StreamKey(combinationKey)] {
+            combination = known
+        } else {
+            combination = try newCombination(request, statusClass: statusClass, txn)
+            // The dictionary keeps the buffer: the next request's key is a copy.
+            combinations[StreamKey(combinationKey)] = combination
         }
-        // Keys and values are built in buffers kept from one request to the next: an entry
-        // costs no allocation of its own here.
         StreamPosition(time: request.time.microseconds, seq: seq).withBytes { value in
-            streamKey.removeAll(keepingCapacity: true)
-            LogsProjection.appendStreamKey(.all, connection, to: &streamKey)
-            add(value)
-            streamKey.removeAll(keepingCapacity: true)
-            LogsProjection.appendCombinationStreamKey(
-                connection, resource: request.resource, method: request.method.rawValue,
-                statusClass: LogsProjection.statusClass(of: request.status), to: &streamKey)
-            add(value)
+            pending[combination.all].values.append(contentsOf: value)
+            pending[combination.combination].values.append(contentsOf: value)
         }
+        let connection = combination.connection
         row.removeAll(keepingCapacity: true)
         Key.append(&row, connection)
         LogEntry.encode(request, into: &row)
@@ -141,22 +151,45 @@ public final class LogsProjection: Projection {
         }
     }
 
-    /// Gathers `value` (a stored ``StreamPosition``) for the stream whose key is in
-    /// `streamKey`.
-    private func add(_ value: UnsafeRawBufferPointer) {
-        // The dictionary keeps the buffer only when the stream is new to this batch: then
-        // the next request's key is a copy.
-        let id = StreamKey(streamKey)
-        let slot: Int
-        if let known = pendingSlots[id] {
-            slot = known
-        } else {
-            slot = pendingCount
-            pendingCount += 1
-            if slot == pending.count { pending.append((id, [])) } else { pending[slot].key = id }
-            pendingSlots[id] = slot
+    /// What a request of one combination adds to in this batch: its connection's number
+    /// and the slots in `pending` of its two streams.
+    private struct Combination {
+        var connection: UInt64
+        var all: Int
+        var combination: Int
+    }
+
+    /// Finds what a request of a combination not yet met in this batch adds to.
+    private func newCombination(_ request: RequestFields, statusClass: UInt8, _ txn: Transaction) throws -> Combination {
+        // Ids and resource names are a few letters: strings that small are kept inline,
+        // not allocated.
+        let connection = try connectionNumber(String(decoding: request.connectionID, as: UTF8.self), txn, create: true)!
+        let resource = String(decoding: request.resource, as: UTF8.self)
+        if !knownResources.contains(resource) {
+            try txn.put(resources, key: Array(request.resource), value: [])
+            knownResources.insert(resource)
         }
-        pending[slot].values.append(contentsOf: value)
+        streamKey.removeAll(keepingCapacity: true)
+        LogsProjection.appendStreamKey(.all, connection, to: &streamKey)
+        let all = pendingSlot()
+        streamKey.removeAll(keepingCapacity: true)
+        LogsProjection.appendCombinationStreamKey(
+            connection, resource: request.resource, method: request.method.rawValue, statusClass: statusClass, to: &streamKey)
+        return Combination(connection: connection, all: all, combination: pendingSlot())
+    }
+
+    /// The slot in `pending` of the stream whose key is in `streamKey`, given one if the
+    /// stream is new to this batch.
+    private func pendingSlot() -> Int {
+        // The dictionary keeps the buffer only when the stream is new to this batch: then
+        // the next key is a copy.
+        let id = StreamKey(streamKey)
+        if let known = pendingSlots[id] { return known }
+        let slot = pendingCount
+        pendingCount += 1
+        if slot == pending.count { pending.append((id, [])) } else { pending[slot].key = id }
+        pendingSlots[id] = slot
+        return slot
     }
 
     /// Writes the values gathered since the batch began, stream by stream in key order,
@@ -218,6 +251,7 @@ public final class LogsProjection: Projection {
 
     /// Forgets what was gathered (kept buffers stay, emptied).
     private func clearPending() {
+        combinations.removeAll(keepingCapacity: true)
         pendingSlots.removeAll(keepingCapacity: true)
         for slot in 0..<pendingCount { pending[slot].values.removeAll(keepingCapacity: true) }
         pendingCount = 0
