@@ -38,7 +38,10 @@ struct CompactionProcessTests {
 
     @Test func compactionKilledAtRandomEndsAsOneUninterruptedRun() throws {
         let dir = TemporaryDirectory("compact-kill")
-        let base = try Self.sample(dir)
+        // Enough work that the kills land inside it on a fast machine too: 12,000 events in
+        // chunks of 40 took 0.3 s on one, and only 6 of 20 runs were still at work when
+        // killed; 24,000 in chunks of 10 take about 1 s there.
+        let base = try Self.sample(dir, events: 24_000)
         // Bring the projections up to date once, so every run may compact everything.
         #expect(try run(Executables.junction, ["connections", "--data", base]).status == 0)
         let whole = dir.path + "/whole"
@@ -46,9 +49,15 @@ struct CompactionProcessTests {
         try copyDataDirectory(base, whole)
         try copyDataDirectory(base, killed)
         // Small transactions: many moments to be killed in.
-        let args = ["--now", Self.end, "--body-days", "10", "--log-days", "30", "--disconnected-days", "20", "--chunk", "40"]
+        let args = ["--now", Self.end, "--body-days", "10", "--log-days", "30", "--disconnected-days", "20", "--chunk", "10"]
+        let started = ContinuousClock.now
         let once = try run(Executables.junction, ["compact", "--data", whole] + args)
         #expect(once.status == 0, "\(once.stderr)")
+        // Kills spread over the first part of what one whole run takes: each killed run
+        // leaves less to do, and a kill after the work is done tests nothing.
+        let oneRun = ContinuousClock.now - started
+        let oneRunSeconds = Double(oneRun.components.seconds) + Double(oneRun.components.attoseconds) / 1e18
+        let latest = min(0.25, max(0.03, oneRunSeconds / 8))
         let seed = TestSeed.make()
         var rng = SeededGenerator(seed: seed)
         var kills = 0
@@ -59,12 +68,13 @@ struct CompactionProcessTests {
             child.standardOutput = FileHandle.nullDevice
             child.standardError = FileHandle.nullDevice
             try child.run()
-            Thread.sleep(forTimeInterval: Double.random(in: 0.01...0.25, using: &rng))
+            Thread.sleep(forTimeInterval: Double.random(in: 0.01...latest, using: &rng))
             kill(child.processIdentifier, SIGKILL)
             child.waitUntilExit()
             if child.terminationReason == .uncaughtSignal { kills += 1 }
         }
-        #expect(kills >= 10, "compaction finished before it could be killed: \(kills) kills")
+        print("compaction: \(kills) of 20 runs killed, one whole run \(oneRun)")
+        #expect(kills >= 10, "seed \(seed): compaction finished before it could be killed: \(kills) kills (one run: \(oneRun))")
         let last = try run(Executables.junction, ["compact", "--data", killed] + args)
         #expect(last.status == 0, "\(last.stderr)")
         let a = try recordsWithoutMarkers(whole)
