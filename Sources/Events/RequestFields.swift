@@ -44,8 +44,7 @@ public struct RequestFields {
 extension BinaryEventCodec {
     /// Whether records of kind number `kind` are requests, which
     /// ``requestFields(_:reading:)`` reads.
-    @inline(__always)
-    public static func isRequest(kind: UInt32) -> Bool {
+    private static func isRequest(kind: UInt32) -> Bool {
         kind == Event.Kind.requestLogged.rawValue || kind == Event.Kind.requestBodiesExpired.rawValue
     }
 
@@ -162,6 +161,18 @@ extension RequestLogged {
                     return try requestID!.withUTF8 { try fields($0) }
                 }
             }
+        }
+    }
+}
+
+extension Event {
+    /// `body`'s result for the request's fields if the event is a request (a
+    /// `requestLogged`, or a `requestBodiesExpired`), else nil.
+    public func withRequestFields<R>(_ body: (RequestFields) throws -> R) rethrows -> R? {
+        switch payload {
+        case .requestLogged(let r): try r.withFields(time: time, bodiesExpired: false, body)
+        case .requestBodiesExpired(let r): try r.withFields(time: time, bodiesExpired: true, body)
+        default: nil
         }
     }
 }

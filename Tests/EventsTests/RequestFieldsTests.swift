@@ -36,13 +36,10 @@ struct RequestFieldsTests {
             bodiesExpired = f.bodiesExpired
         }
 
-        /// The decoded event's request, through ``RequestLogged/withFields(time:bodiesExpired:_:)``.
+        /// The decoded event's request, through ``Event/withRequestFields(_:)``.
         init?(_ event: Event) {
-            switch event.payload {
-            case .requestLogged(let r): self = r.withFields(time: event.time, bodiesExpired: false) { Read($0) }
-            case .requestBodiesExpired(let r): self = r.withFields(time: event.time, bodiesExpired: true) { Read($0) }
-            default: return nil
-            }
+            guard let read = event.withRequestFields(Read.init) else { return nil }
+            self = read
         }
 
         var description: String {

@@ -41,11 +41,7 @@ private func compareRequestFields(_ bytes: UnsafeRawBufferPointer, _ mode: Binar
     case (.failure(let a), .failure(let b)):
         precondition(a == b, "\(mode): the decoder says \(a), the request reader \(b)")
     case (.success(let event), .success(let fields)):
-        let expected: String? = switch event.payload {
-        case .requestLogged(let r): r.withFields(time: event.time, bodiesExpired: false, described)
-        case .requestBodiesExpired(let r): r.withFields(time: event.time, bodiesExpired: true, described)
-        default: nil
-        }
+        let expected = event.withRequestFields(described)
         precondition(fields == expected, "\(mode): the request reader read \(fields ?? "nil"), the decoder \(expected ?? "nil")")
     case (.failure(let error), .success(let fields)):
         // Only a record of another kind, whose fields the reader leaves unread.

@@ -22,10 +22,9 @@ public final class ActivityProjection: Projection {
     let days: Database
     let gone: Database
     private let clock = ZoneClock()
-    // Touched for every request by one thread at a time, never from inside another access
-    // to itself: no run-time exclusivity checks (as in LogsProjection).
-
-    /// Counts gathered in the current batch, added to the stored ones at its end.
+    /// Counts gathered in the current batch, added to the stored ones at its end. This and
+    /// `ownerCache` are touched for every request by one thread at a time, never from inside
+    /// another access to themselves: no run-time exclusivity checks (as in LogsProjection).
     @exclusivity(unchecked) private var pending: [ConnectionDay: DayCounts] = [:]
     /// A key of `pending`: hashed as a short string and a number, where the stored key's
     /// bytes would be hashed one by one (and allocated for each request).
@@ -62,8 +61,8 @@ public final class ActivityProjection: Projection {
             }
             try txn.put(owners, key: Array(e.connectionID.utf8), value: Array(zone.utf8))
             ownerCache[e.connectionID] = zone
-        case .requestLogged(let e), .requestBodiesExpired(let e):
-            try count(e.connectionID, status: e.status, at: event.time, txn)
+        case .requestLogged, .requestBodiesExpired:
+            _ = try event.withRequestFields { try applyRequest($0, seq: seq, in: txn) }
         case .requestsRolledUp(let e):
             var counts = DayCounts()
             counts.total = UInt32(clamping: e.total)
@@ -84,12 +83,9 @@ public final class ActivityProjection: Projection {
 
     public func applyRequest(_ request: RequestFields, seq: UInt64, in txn: Transaction) throws {
         // A connection id is a few letters: a string that small is kept inline.
-        try count(String(decoding: request.connectionID, as: UTF8.self), status: request.status, at: request.time, txn)
-    }
-
-    private func count(_ connection: String, status: UInt16, at time: Timestamp, _ txn: Transaction) throws {
-        let zone = try zone(of: connection, txn)
-        pending[ConnectionDay(connection: connection, day: LocalDay(clock.day(zone, at: time))), default: DayCounts()].add(status: status)
+        let connection = String(decoding: request.connectionID, as: UTF8.self)
+        let day = LocalDay(clock.day(try zone(of: connection, txn), at: request.time))
+        pending[ConnectionDay(connection: connection, day: day), default: DayCounts()].add(status: request.status)
     }
 
     public func finishBatch(in txn: Transaction) throws {

@@ -87,8 +87,8 @@ public final class ConnectionsProjection: Projection {
                 r.disconnectedAt = event.time
                 r.setStatusChange(event.time, e)
             }
-        case .requestLogged(let e), .requestBodiesExpired(let e):
-            seen(e.connectionID, first: event.time, last: event.time, count: 1)
+        case .requestLogged, .requestBodiesExpired:
+            _ = try event.withRequestFields { try applyRequest($0, seq: seq, in: txn) }
         case .requestsRolledUp(let e):
             seen(e.connectionID, first: e.firstTime, last: e.lastTime, count: e.total)
         case .retentionApplied(let r):

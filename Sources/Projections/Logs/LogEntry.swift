@@ -33,19 +33,6 @@ public struct LogEntry: Hashable, Sendable {
         self.responseBytes = responseBytes
     }
 
-    init(seq: UInt64, time: Timestamp, _ e: RequestLogged) {
-        self.seq = seq
-        self.time = time
-        method = e.method
-        resource = e.resource
-        url = e.url
-        status = e.status
-        durationMicroseconds = e.durationMicroseconds
-        requestID = e.requestID
-        requestBytes = e.requestBodyLength
-        responseBytes = e.responseBodyLength
-    }
-
     /// Appends the row's bytes (what ``init(seq:decoding:)`` reads) to `out`: the row
     /// ``encode(_:into:)`` writes for the same request.
     func encode(into out: inout [UInt8]) {

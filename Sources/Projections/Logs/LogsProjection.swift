@@ -89,10 +89,8 @@ public final class LogsProjection: Projection {
             var time = [UInt8]()
             Key.append(&time, UInt64(bitPattern: event.time.microseconds))
             try txn.put(ids, key: Array("d:\(e.connectionID)".utf8), value: time)
-        case .requestLogged(let e):
-            try e.withFields(time: event.time, bodiesExpired: false) { try applyRequest($0, seq: seq, in: txn) }
-        case .requestBodiesExpired(let e):
-            try e.withFields(time: event.time, bodiesExpired: true) { try applyRequest($0, seq: seq, in: txn) }
+        case .requestLogged, .requestBodiesExpired:
+            _ = try event.withRequestFields { try applyRequest($0, seq: seq, in: txn) }
         case .retentionApplied(let r):
             try applyRetention(r, txn)
         case .accountRegistered, .locationRegistered, .appRegistered, .connectionReconnected, .connectionBlocked,

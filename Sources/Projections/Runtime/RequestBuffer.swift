@@ -1,4 +1,4 @@
-public import Events
+internal import Events
 
 /// Requests read from the journal in one batch, kept for projections on other threads: each
 /// one's fixed fields in an array, its text fields copied end to end into one byte buffer.
