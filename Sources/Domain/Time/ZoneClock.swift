@@ -33,6 +33,58 @@ public final class ZoneClock {
     public func day(_ zone: String, at time: Timestamp) -> Int64 {
         (time.seconds + Int64(offset(zone, at: time))).floorDiv(86_400)
     }
+
+    /// The zone's offset at `time` (as ``offset(_:at:)`` gives it) with the stretch of time
+    /// over which it holds: from `time`'s quarter hour to the quarter hour of the zone's
+    /// next transition. A caller that keeps the span asks again only when a time falls
+    /// outside it, not once per time.
+    public func span(_ zone: String, at time: Timestamp) -> OffsetSpan {
+        let quarter = time.seconds.floorDiv(900)
+        let offset = offset(zone, at: time)
+        // The next change after the quarter's start (exclusive, as the offset at the start
+        // is the one in force). A change between quarter hours (only in zones' early local
+        // mean times) takes effect at the next quarter, as offset(_:at:) reads it.
+        let end: Int64
+        if let next = zones[zone]!.timeZone.nextDaylightSavingTimeTransition(
+            after: Date(timeIntervalSince1970: TimeInterval(quarter * 900))),
+            next.timeIntervalSince1970 < 1e15 {
+            let seconds = Int64(next.timeIntervalSince1970.rounded(.up))
+            end = -(-seconds).floorDiv(900) * 900
+        } else {
+            end = .max
+        }
+        return OffsetSpan(offset: offset, start: quarter * 900, end: end)
+    }
+}
+
+/// A zone's offset from UTC and the times it holds for: seconds since 1970 from `start`
+/// up to, not including, `end`.
+public struct OffsetSpan: Sendable, Equatable {
+    /// Seconds east of UTC.
+    public var offset: Int
+    public var start: Int64
+    public var end: Int64
+
+    public init(offset: Int, start: Int64, end: Int64) {
+        self.offset = offset
+        self.start = start
+        self.end = end
+    }
+
+    /// A span that holds no time, for a cache not yet filled.
+    public static let empty = OffsetSpan(offset: 0, start: 0, end: 0)
+
+    @inline(__always)
+    public func contains(_ time: Timestamp) -> Bool {
+        let seconds = time.seconds
+        return seconds >= start && seconds < end
+    }
+
+    /// The local day of `time`, which the span holds, as days since 1970-01-01.
+    @inline(__always)
+    public func day(_ time: Timestamp) -> Int64 {
+        (time.seconds + Int64(offset)).floorDiv(86_400)
+    }
 }
 
 /// A calendar day, counted from 1970-01-01.

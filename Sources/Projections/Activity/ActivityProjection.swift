@@ -22,17 +22,38 @@ public final class ActivityProjection: Projection {
     let days: Database
     let gone: Database
     private let clock = ZoneClock()
-    /// Counts gathered in the current batch, added to the stored ones at its end. This and
-    /// `ownerCache` are touched for every request by one thread at a time, never from inside
-    /// another access to themselves: no run-time exclusivity checks (as in LogsProjection).
-    @exclusivity(unchecked) private var pending: [ConnectionDay: DayCounts] = [:]
+
+    // What a request touches is kept per connection and per batch, and touched by one
+    // thread at a time (the projector's), never from inside another access to itself: no
+    // run-time exclusivity checks (as in LogsProjection).
+
+    /// Counts gathered in the current batch, added to the stored ones at its end; slots
+    /// keep their place for the batch, found by `pendingSlots`.
+    @exclusivity(unchecked) private var pending: [(day: ConnectionDay, counts: DayCounts)] = []
+    @exclusivity(unchecked) private var pendingSlots: [ConnectionDay: Int] = [:]
+    /// Which emptying of `pending` is current: a connection's slot is good only for the
+    /// generation it was found in.
+    private var generation: UInt64 = 0
     /// A key of `pending`: hashed as a short string and a number, where the stored key's
     /// bytes would be hashed one by one (and allocated for each request).
     private struct ConnectionDay: Hashable {
         var connection: String
         var day: LocalDay
     }
-    @exclusivity(unchecked) private var ownerCache: [String: String] = [:]
+    /// Per connection, what its last request found: its zone, the zone's offset and the
+    /// times it holds for, the local day and the slot it counted in. A request on the same
+    /// day as its connection's last costs one lookup (`clockIndex`), where the zone, its
+    /// offset and the day's slot would cost one each.
+    private struct ConnectionClock {
+        var zone: String
+        var span = OffsetSpan.empty
+        var day = Int64.min
+        var slot = 0
+        var generation = UInt64.max
+    }
+    @exclusivity(unchecked) private var clocks: [ConnectionClock] = []
+    @exclusivity(unchecked) private var clockIndex: [String: Int] = [:]
+    private static let clocksLimit = 100_000
 
     /// Of a request it reads only the connection id, time and status.
     public static let requestFields = BinaryEventCodec.Bodies.counting
@@ -46,7 +67,13 @@ public final class ActivityProjection: Projection {
     }
 
     public func beginBatch() {
+        clearPending()
+    }
+
+    private func clearPending() {
         pending.removeAll(keepingCapacity: true)
+        pendingSlots.removeAll(keepingCapacity: true)
+        generation &+= 1
     }
 
     public func apply(_ event: Event, seq: UInt64, in txn: Transaction) throws {
@@ -60,14 +87,14 @@ public final class ActivityProjection: Projection {
                 try txn.get(zones, key: Array(((isLocation ? "l:" : "a:") + id).utf8)).map { String(decoding: $0, as: UTF8.self) }
             }
             try txn.put(owners, key: Array(e.connectionID.utf8), value: Array(zone.utf8))
-            ownerCache[e.connectionID] = zone
+            remember(e.connectionID, zone: zone)
         case .requestLogged, .requestBodiesExpired:
             _ = try event.withRequestFields { try applyRequest($0, seq: seq, in: txn) }
         case .requestsRolledUp(let e):
             var counts = DayCounts()
             counts.total = UInt32(clamping: e.total)
             counts.byClass = (0..<5).map { UInt32(clamping: $0 < e.byClass.count ? e.byClass[$0] : 0) }
-            pending[ConnectionDay(connection: e.connectionID, day: LocalDay(e.day)), default: DayCounts()].add(counts)
+            pending[pendingSlot(ConnectionDay(connection: e.connectionID, day: LocalDay(e.day)))].counts.add(counts)
         case .connectionDisconnected(let e):
             var time = [UInt8]()
             Key.append(&time, UInt64(bitPattern: event.time.microseconds))
@@ -84,12 +111,29 @@ public final class ActivityProjection: Projection {
     public func applyRequest(_ request: RequestFields, seq: UInt64, in txn: Transaction) throws {
         // A connection id is a few letters: a string that small is kept inline.
         let connection = String(decoding: request.connectionID, as: UTF8.self)
-        let day = LocalDay(clock.day(try zone(of: connection, txn), at: request.time))
-        pending[ConnectionDay(connection: connection, day: day), default: DayCounts()].add(status: request.status)
+        let i = try clock(of: connection, txn)
+        let time = request.time
+        if !clocks[i].span.contains(time) { clocks[i].span = clock.span(clocks[i].zone, at: time) }
+        let day = clocks[i].span.day(time)
+        if clocks[i].day != day || clocks[i].generation != generation {
+            clocks[i].slot = pendingSlot(ConnectionDay(connection: connection, day: LocalDay(day)))
+            clocks[i].day = day
+            clocks[i].generation = generation
+        }
+        pending[clocks[i].slot].counts.add(status: request.status)
+    }
+
+    /// The slot in `pending` of a connection's day, given one if the day is new to this
+    /// batch.
+    private func pendingSlot(_ day: ConnectionDay) -> Int {
+        if let slot = pendingSlots[day] { return slot }
+        pending.append((day, DayCounts()))
+        pendingSlots[day] = pending.count - 1
+        return pending.count - 1
     }
 
     public func finishBatch(in txn: Transaction) throws {
-        defer { pending.removeAll(keepingCapacity: true) }
+        defer { clearPending() }
         for (day, counts) in pending {
             let key = ActivityProjection.key(day.connection, day.day)
             var total = try txn.get(days, key: key).map(DayCounts.init(decoding:)) ?? DayCounts()
@@ -115,16 +159,33 @@ public final class ActivityProjection: Projection {
             for key in keys { try txn.delete(days, key: key) }
             try txn.delete(owners, key: Array(id.utf8))
             try txn.delete(gone, key: Array(id.utf8))
-            ownerCache[id] = nil
+            clockIndex[id] = nil
         }
     }
 
-    private func zone(of connection: String, _ txn: Transaction) throws -> String {
-        if let zone = ownerCache[connection] { return zone }
+    /// The index in `clocks` of a connection's clock, its zone read from `owners` (or the
+    /// fallback) the first time.
+    private func clock(of connection: String, _ txn: Transaction) throws -> Int {
+        if let i = clockIndex[connection] { return i }
         let zone = try txn.get(owners, key: Array(connection.utf8)).map { String(decoding: $0, as: UTF8.self) } ?? ZoneRule.fallback
-        if ownerCache.count > 100_000 { ownerCache.removeAll() }
-        ownerCache[connection] = zone
-        return zone
+        return remember(connection, zone: zone)
+    }
+
+    @discardableResult
+    private func remember(_ connection: String, zone: String) -> Int {
+        if let i = clockIndex[connection] {
+            clocks[i] = ConnectionClock(zone: zone)
+            return i
+        }
+        // Bounded: a connection forgotten here is read again (forgotten ones' places in
+        // `clocks` are reused only after this).
+        if clocks.count >= ActivityProjection.clocksLimit {
+            clocks.removeAll(keepingCapacity: true)
+            clockIndex.removeAll(keepingCapacity: true)
+        }
+        clocks.append(ConnectionClock(zone: zone))
+        clockIndex[connection] = clocks.count - 1
+        return clocks.count - 1
     }
 
     static func key(_ connection: String, _ day: LocalDay) -> [UInt8] {

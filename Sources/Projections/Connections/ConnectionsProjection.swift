@@ -119,14 +119,17 @@ public final class ConnectionsProjection: Projection {
     }
 
     private func seen(_ id: String, first: Timestamp, last: Timestamp, count: UInt64) {
-        if var seen = requests[id] {
-            seen.first = min(seen.first, first)
-            seen.last = max(seen.last, last)
-            seen.count += count
-            requests[id] = seen
-        } else {
-            requests[id] = (first, last, count)
-        }
+        // Changed in place: one lookup, where reading and storing back took two.
+        let empty = (first: Timestamp(microseconds: .max), last: Timestamp(microseconds: .min), count: UInt64(0))
+        ConnectionsProjection.merge(&requests[id, default: empty], first: first, last: last, count: count)
+    }
+
+    private static func merge(
+        _ seen: inout (first: Timestamp, last: Timestamp, count: UInt64), first: Timestamp, last: Timestamp, count: UInt64
+    ) {
+        seen.first = min(seen.first, first)
+        seen.last = max(seen.last, last)
+        seen.count += count
     }
 
     /// Drops connections disconnected before `cutoff`, as compaction folds them away.
