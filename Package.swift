@@ -57,10 +57,12 @@ let package = Package(
         .target(name: "NATS", dependencies: ["CNATS"], swiftSettings: strict),
         // glibc's malloc.h, for the daemon's allocator settings.
         .systemLibrary(name: "CMalloc"),
+        // The compiler's prefetch hint, for the journal's readers of many records.
+        .systemLibrary(name: "CPrefetch"),
         .target(name: "Events", swiftSettings: strict),
         .target(
             name: "Journal",
-            dependencies: ["LMDB", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["LMDB", "CPrefetch", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
         // The hub's state and rules: what may be connected where, which status allows which

@@ -1,3 +1,4 @@
+internal import CPrefetch
 internal import Foundation
 public import Logging
 internal import LMDB
@@ -407,6 +408,15 @@ public final class Journal: Sendable {
         from start: UInt64 = 1, through end: UInt64 = .max,
         _ body: (UInt64, UnsafeRawBufferPointer) throws -> Bool
     ) throws {
+        try scan(from: start, through: end, atEnd: {}, body)
+    }
+
+    /// ``scan(from:through:_:)``, calling `atEnd` in the same transaction once the visit
+    /// ends (unless `body` threw).
+    private func scan(
+        from start: UInt64, through end: UInt64, atEnd: () throws -> Void,
+        _ body: (UInt64, UnsafeRawBufferPointer) throws -> Bool
+    ) throws {
         guard start <= end else { return }
         let range = KeyRange(lower: Journal.sequenceKey(start), upper: end == .max ? nil : Journal.sequenceKey(end + 1))
         // The body's own errors pass through as they are (a projector's write may need to
@@ -429,9 +439,52 @@ public final class Journal: Sendable {
                         return false
                     }
                 }
+                guard bodyError == nil else { return }
+                do { try atEnd() } catch { bodyError = error }
             }
         }
         if let bodyError { throw bodyError }
+    }
+
+    /// ``scan(from:through:_:)`` for a reader of many records: the cursor walks up to 64
+    /// records ahead of `body`, and the first `prefetchBytes` of each record are asked into
+    /// the CPU's cache two records before `body` reads them. Reading a record's head was a
+    /// cache miss each time (a record is most often in a page of its own); the walk makes
+    /// the next ones known in time (junction-bench replay, 100k loadgen events, 30
+    /// interleaved runs: 1.18M to 1.39M events/s median, with 512 bytes).
+    public func scan(
+        from start: UInt64 = 1, through end: UInt64 = .max, prefetchBytes: Int,
+        _ body: (UInt64, UnsafeRawBufferPointer) throws -> Bool
+    ) throws {
+        let runLength = 64
+        let distance = 2
+        var run: [(seq: UInt64, bytes: UnsafeRawBufferPointer)] = []
+        run.reserveCapacity(runLength)
+        var going = true
+        func visitRun() throws {
+            for i in run.indices {
+                if i + distance < run.count {
+                    let ahead = run[i + distance].bytes
+                    // Prefetching never faults, so the lines past a short record may be asked too.
+                    if let base = ahead.baseAddress {
+                        for line in stride(from: 0, to: min(prefetchBytes, ahead.count), by: 64) { junction_prefetch(base + line) }
+                    }
+                }
+                guard try body(run[i].seq, run[i].bytes) else {
+                    going = false
+                    return
+                }
+            }
+        }
+        try scan(from: start, through: end, atEnd: {
+            if going, !run.isEmpty { try visitRun() }
+        }) { seq, bytes in
+            run.append((seq, bytes))
+            guard run.count == runLength else { return true }
+            try visitRun()
+            run.removeAll(keepingCapacity: true)
+            return going
+        }
     }
 
     /// Copies up to `maxRecords` records (and about `maxBytes`) from `start` on, in one

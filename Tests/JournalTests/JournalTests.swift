@@ -248,3 +248,58 @@ struct JournalTests {
         try data.openJournalForWriting(purpose: "third", logger: testLogger).close()
     }
 }
+
+/// The prefetching scan visits what the plain one visits: the same records with the same
+/// bytes, stopping where the body stops it, across its runs of 64 and at any range's ends.
+/// Randomized: the seed is printed on failure.
+@Suite struct PrefetchingScanTests {
+    struct Stop: Error {}
+
+    @Test func visitsWhatThePlainScanVisits() async throws {
+        let seed = TestSeed.make()
+        var rng = SeededGenerator(seed: seed)
+        let dir = TemporaryDirectory("journal")
+        let journal = try Journal.create(at: dir.path, logger: testLogger)
+        // Small records share leaf pages; large ones lie in overflow pages of their own.
+        for i in 0..<30 {
+            _ = try await journal.append(taggedBatch("r\(i)", count: Int.random(in: 1...20, using: &rng), size: i % 3 == 0 ? 5_000 : 40))
+        }
+        let head = try journal.head
+        for _ in 0..<300 {
+            let from = UInt64.random(in: 1...head + 2, using: &rng)
+            let through = Bool.random(using: &rng) ? UInt64.max : UInt64.random(in: 0...head + 2, using: &rng)
+            let stopAfter = Int.random(in: 1...Int(head) + 2, using: &rng)
+            let prefetch = [0, 1, 64, 512, 100_000].randomElement(using: &rng)!
+            let throwing = Bool.random(using: &rng)
+            // Each record's length and FNV-1a digest: a failure prints numbers, not kilobytes.
+            func visit(_ scan: (_ body: (UInt64, UnsafeRawBufferPointer) throws -> Bool) throws -> Void) -> ([UInt64: [UInt64]], [UInt64], Bool) {
+                var bytes: [UInt64: [UInt64]] = [:]
+                var order: [UInt64] = []
+                var threw = false
+                do {
+                    try scan { seq, record in
+                        order.append(seq)
+                        bytes[seq] = [UInt64(record.count), record.reduce(0xcbf2_9ce4_8422_2325) { ($0 ^ UInt64($1)) &* 0x100_0000_01b3 }]
+                        if order.count == stopAfter {
+                            if throwing { throw Stop() }
+                            return false
+                        }
+                        return true
+                    }
+                } catch is Stop {
+                    threw = true
+                } catch {
+                    Issue.record("seed \(seed): \(error)")
+                }
+                return (bytes, order, threw)
+            }
+            let plain = visit { try journal.scan(from: from, through: through, $0) }
+            let ahead = visit { try journal.scan(from: from, through: through, prefetchBytes: prefetch, $0) }
+            let context = "seed \(seed): from \(from) through \(through) stop after \(stopAfter) prefetching \(prefetch)"
+            #expect(ahead.1 == plain.1, "\(context)")
+            #expect(ahead.0 == plain.0, "\(context)")
+            #expect(ahead.2 == plain.2, "\(context)")
+        }
+        #expect(head > 64 * 3, "seed \(seed): runs of 64 crossed")
+    }
+}

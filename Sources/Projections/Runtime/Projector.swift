@@ -55,7 +55,7 @@ public final class Projector: @unchecked Sendable {
             var applied = 0
             // Records are decoded where they lie in the journal's map, in a read transaction
             // that ends before this write commits (and waits for its fsync).
-            try journal.scan(from: checkpoint + 1, through: limit) { seq, bytes in
+            try journal.scan(from: checkpoint + 1, through: limit, prefetchBytes: Projector.prefetchBytes) { seq, bytes in
                 last = seq
                 applied += 1
                 switch recordToApply(seq, bytes) {
@@ -135,6 +135,14 @@ public final class Projector: @unchecked Sendable {
         }
     }
 
+    /// How much of each record the journal is asked to prefetch: a request's fields and
+    /// header lists come before its bodies (loadgen's requests: fields and request headers
+    /// in the first 300 bytes or so). With a rebuild's reader alone (junction-bench replay,
+    /// its projections' work left out, 20 interleaved runs each): 1.43-1.59M events/s
+    /// without prefetching, 1.55M with 128 bytes, 1.81M with 192, 1.82-1.89M with 320 to
+    /// 1,024.
+    static let prefetchBytes = 512
+
     /// Reads `journal` from `start` through `end` in batches of `batchSize` records, decoded
     /// with `bodies` and given to `next` (which returns false to stop): what
     /// ``apply(_:)`` applies. Counts and logs the records it cannot decode.
@@ -148,7 +156,7 @@ public final class Projector: @unchecked Sendable {
             var requests = RequestBuffer(capacity: batchSize)
             var last: UInt64 = 0
             var read = 0
-            try journal.scan(from: from, through: end) { seq, bytes in
+            try journal.scan(from: from, through: end, prefetchBytes: Projector.prefetchBytes) { seq, bytes in
                 last = seq
                 read += 1
                 switch Projector.read(seq, bytes, bodies: bodies, filter: filter, logger: logger, undecodable: &undecodable, name: name) {
