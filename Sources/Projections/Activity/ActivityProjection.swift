@@ -21,7 +21,7 @@ public final class ActivityProjection: Projection {
     let owners: Database
     let days: Database
     let gone: Database
-    private let clock = ZoneClock()
+    private let zoneClock = ZoneClock()
 
     // What a request touches is kept per connection and per batch, and touched by one
     // thread at a time (the projector's), never from inside another access to itself: no
@@ -113,7 +113,7 @@ public final class ActivityProjection: Projection {
         let connection = String(decoding: request.connectionID, as: UTF8.self)
         let i = try clock(of: connection, txn)
         let time = request.time
-        if !clocks[i].span.contains(time) { clocks[i].span = clock.span(clocks[i].zone, at: time) }
+        if !clocks[i].span.contains(time) { clocks[i].span = zoneClock.span(clocks[i].zone, at: time) }
         let day = clocks[i].span.day(time)
         if clocks[i].day != day || clocks[i].generation != generation {
             clocks[i].slot = pendingSlot(ConnectionDay(connection: connection, day: LocalDay(day)))
