@@ -1,14 +1,18 @@
 #!/usr/bin/env python3
 """A small stand-in for the hub's API behind the gateway (tools/run and the gateway tests).
 
-Every call is answered with JSON saying what arrived: method, path, query, the headers the
-gateway added (X-Junction-*), and the body. It also keeps a count of calls per connection,
+Every call is answered with JSON saying what arrived: method, path, query, the target exactly
+as the request line carried it, the headers the gateway added (X-Junction-*), and the body.
+Like most servers and routers, it resolves the path before it serves it: percent-escapes
+decoded, then dot segments removed as RFC 3986 section 5.2.4 says; "resolved" is that path
+and "location" the location it names, the place this server would answer for. It also keeps a count of calls per connection,
 which GET /_upstream/calls answers (that path is not the API's). Paths:
   /status/NNN/...   answer with status NNN
   /slow/MS/...      wait MS milliseconds before reading the call (and counting it)
 Usage: upstream.py PORT"""
 import json
 import os
+import urllib.parse
 import signal
 import sys
 import threading
@@ -17,6 +21,42 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 calls = {}
 lock = threading.Lock()
+
+
+def remove_dot_segments(path):
+    """RFC 3986, section 5.2.4."""
+    output = []
+    while path:
+        if path.startswith("../"):
+            path = path[3:]
+        elif path.startswith("./"):
+            path = path[2:]
+        elif path.startswith("/./"):
+            path = path[2:]
+        elif path == "/.":
+            path = "/"
+        elif path.startswith("/../"):
+            path = path[3:]
+            if output:
+                output.pop()
+        elif path == "/..":
+            path = "/"
+            if output:
+                output.pop()
+        elif path in (".", ".."):
+            path = ""
+        else:
+            start = 1 if path.startswith("/") else 0
+            end = path.find("/", start)
+            end = len(path) if end < 0 else end
+            output.append(path[:end])
+            path = path[end:]
+    return "".join(output)
+
+
+def resolved(target):
+    path = target.split("#", 1)[0].split("?", 1)[0]
+    return remove_dot_segments(urllib.parse.unquote(path).replace("\\", "/"))
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -44,8 +84,12 @@ class Handler(BaseHTTPRequestHandler):
         if len(parts) >= 2 and parts[0] == "status" and parts[1].isdigit():
             status = int(parts[1])
         trusted = {k: v for k, v in self.headers.items() if k.lower().startswith("x-junction-")}
+        served = resolved(self.path)
+        segments = [p for p in served.split("/") if p]
+        location = segments[segments.index("locations") + 1] if "locations" in segments[:-1] else None
         data = json.dumps({
-            "method": self.command, "path": path, "query": query, "trusted": trusted,
+            "method": self.command, "path": path, "query": query, "target": self.path, "resolved": served,
+            "location": location, "trusted": trusted,
             "token_seen": "X-Access-Token" in self.headers, "body": body.decode("utf-8", "replace"),
         }).encode()
         self.send(status, data)

@@ -202,7 +202,9 @@ public struct Daemon: Sendable {
             services.append(Application(
                 router: router,
                 server: .http1(configuration: HTTP1Channel.Configuration(
-                    additionalChannelHandlers: [ConnectionGuard(count: gatewayOpen, limit: limits.maxConnections)],
+                    additionalChannelHandlers: [
+                        TargetFormMarker.Installer(), ConnectionGuard(count: gatewayOpen, limit: limits.maxConnections),
+                    ],
                     idleTimeout: .nanoseconds(idle.seconds * 1_000_000_000 + idle.attoseconds / 1_000_000_000))),
                 configuration: .init(address: .hostname(address.host, port: address.port), serverName: "junction-gateway"),
                 onServerRunning: { channel in

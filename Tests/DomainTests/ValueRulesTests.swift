@@ -105,37 +105,11 @@ import Testing
 /// and token-shaped values under any name, never survive redaction. Randomized: the seed
 /// is printed, JUNCTION_TEST_SEED replays it.
 @Suite struct RedactionPropertyTests {
-    static let names = ["access_token", "token", "api_key", "apikey", "password", "client_secret", "secret", "key", "auth_token", "session"]
+    static let names = CredentialSamples.names
 
-    /// One spelling of `name`: case changed, some characters percent-encoded (once or
-    /// twice), `_` as `-`, `+` or `%20` around it, an array suffix.
-    static func spelling(_ name: String, _ rng: inout SeededGenerator) -> String {
-        var out = ""
-        for c in name {
-            var piece = String(c)
-            if Bool.random(using: &rng) { piece = piece.uppercased() }
-            if c == "_", Int.random(in: 0..<3, using: &rng) == 0 { piece = "-" }
-            switch Int.random(in: 0..<6, using: &rng) {
-            case 0: piece = piece.utf8.map { String(format: "%%%02X", $0) }.joined()
-            case 1: piece = piece.utf8.map { String(format: "%%25%02x", $0) }.joined()
-            default: break
-            }
-            out += piece
-        }
-        switch Int.random(in: 0..<6, using: &rng) {
-        case 0: out += "[]"
-        case 1: out += "%5B%5D"
-        case 2: out = "+" + out
-        case 3: out = "user[" + out + "]"
-        default: break
-        }
-        return out
-    }
+    static func spelling(_ name: String, _ rng: inout SeededGenerator) -> String { CredentialSamples.spelling(name, &rng) }
 
-    static func token(_ rng: inout SeededGenerator) -> String {
-        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
-        return String((0..<43).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &rng)] })
-    }
+    static func token(_ rng: inout SeededGenerator) -> String { CredentialSamples.token(&rng) }
 
     @Test func noSpellingOfACredentialNameKeepsItsValue() {
         let seed = TestSeed.make()

@@ -8,28 +8,40 @@ public struct AccessRule: Hashable, Sendable {
     /// place itself, the app's callback), which only the level rule applies to.
     public var resource: Scope.Resource?
     public var right: Scope.Right
-    /// The location the path names (`/v1/locations/{id}/…`), if any.
-    public var locationID: String?
-    /// The account the path names (`/v1/accounts/{id}/…`), if any.
-    public var accountID: String?
+    /// The location the path names (`/v1/locations/{id}/…`), if any: the first, when it
+    /// names more than one (``locationIDs`` has them all).
+    public var locationID: String? { locationIDs.first }
+    /// The account the path names (`/v1/accounts/{id}/…`), if any: the first.
+    public var accountID: String? { accountIDs.first }
+    /// Every location the path names; each is held to the place rules.
+    public var locationIDs: [String]
+    /// Every account the path names; each is held to the place rules.
+    public var accountIDs: [String]
     /// The path asks for the user's profile (`/v1/user`).
     public var profile: Bool
 
-    /// The rule for `method` on `path` (the path only, without the query).
+    /// The rule for `method` on `path` (the path only, without the query: a
+    /// ``RequestTarget``'s, so that what is decided on is what is forwarded). Resource
+    /// names are matched without regard to case, as a router that ignores case would
+    /// match them; a place named twice is held to the rules twice.
     public init(method: HTTPMethod, path: String) {
         right = method == .get ? .read : .write
         let segments = path.split(separator: "/").map(String.init).filter { !$0.isEmpty }
-        let parts = segments.first == "v1" ? Array(segments.dropFirst()) : segments
-        var location: String?, account: String?
+        let parts = segments.first?.lowercased() == "v1" ? Array(segments.dropFirst()) : segments
+        var locations: [String] = [], accounts: [String] = []
         var resource: Scope.Resource?
         var profile = false
         var i = 0
         while i < parts.count {
-            let name = parts[i]
+            let name = parts[i].lowercased()
             let next = i + 1 < parts.count ? parts[i + 1] : nil
             switch name {
-            case "locations": location = next; i += 1
-            case "accounts": account = next; i += 1
+            case "locations":
+                if let next { locations.append(next) }
+                i += 1
+            case "accounts":
+                if let next { accounts.append(next) }
+                i += 1
             case "orders", "deliveries": resource = resource ?? .orders
             case "catalogs", "products", "categories", "options", "deals", "discounts", "charges": resource = resource ?? .catalog
             case "customer_lists", "customers": resource = resource ?? .customerList
@@ -40,8 +52,8 @@ public struct AccessRule: Hashable, Sendable {
             i += 1
         }
         self.resource = resource
-        locationID = location
-        accountID = account
+        locationIDs = locations
+        accountIDs = accounts
         self.profile = profile
     }
 
@@ -50,18 +62,18 @@ public struct AccessRule: Hashable, Sendable {
     public func refusal(
         scope: Scope, connectionAccount: String, connectionLocation: String?, accountOf: (String) -> String?
     ) -> String? {
-        if let account = accountID, account != connectionAccount {
-            return "this connection is granted account \(connectionAccount), not \(account)"
+        for account in accountIDs where account != connectionAccount {
+            return "this connection is granted account \(connectionAccount), not \(Self.shown(account))"
         }
-        if let location = locationID {
+        for location in locationIDs {
             if let own = connectionLocation, location != own {
-                return "this connection is granted location \(own), not \(location)"
+                return "this connection is granted location \(own), not \(Self.shown(location))"
             }
             if connectionLocation == nil, accountOf(location) != connectionAccount {
-                return "location \(location) is not one of account \(connectionAccount)'s"
+                return "location \(Self.shown(location)) is not one of account \(connectionAccount)'s"
             }
         }
-        if accountID != nil, connectionLocation != nil {
+        if !accountIDs.isEmpty, connectionLocation != nil {
             return "a location's connection cannot call its account's paths"
         }
         if profile, scope.profile == nil { return "the scope does not include the profile" }
@@ -71,5 +83,12 @@ public struct AccessRule: Hashable, Sendable {
             (p.resource == resource || p.resource == wide) && (p.right == .write || p.right == right)
         }
         return granted ? nil : "the scope does not grant \(resource.rawValue).\(right.rawValue)"
+    }
+
+    /// A place the path names, as a refusal may repeat it: the refusal is a logged answer,
+    /// so a segment that could be a credential (long, or shaped like a token) is not
+    /// repeated.
+    static func shown(_ id: String) -> String {
+        id.utf8.count <= 40 && !Redaction.containsTokenShape(id) ? id : "the one named in the path"
     }
 }

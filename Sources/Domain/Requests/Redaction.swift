@@ -23,6 +23,7 @@ public enum Redaction {
         r.requestHeaders = redact(r.requestHeaders)
         r.responseHeaders = redact(r.responseHeaders)
         r.url = redact(url: r.url)
+        if containsTokenShape(r.resource) { r.resource = marker }
         return r
     }
 
@@ -68,9 +69,10 @@ public enum Redaction {
     }
 
     /// Whether ``redact(url:)`` may change this URL (its UTF-8 bytes): false for most, which
-    /// have no query, fragment, `;` or escape and nothing shaped like a token.
+    /// have no query, fragment, parameter (`&`, `;`, `=`), escape or anything shaped like a
+    /// token.
     public static func mayRedact(urlUTF8 utf8: UnsafeBufferPointer<UInt8>) -> Bool {
-        utf8.contains(where: { $0 == 63 || $0 == 35 || $0 == 59 || $0 == 37 }) || containsTokenShape(utf8: utf8)
+        utf8.contains(where: { $0 == 63 || $0 == 35 || $0 == 59 || $0 == 37 || $0 == 38 || $0 == 61 }) || containsTokenShape(utf8: utf8)
     }
 
     /// Whether a query or fragment parameter of this name (as sent) carries a credential.
@@ -192,8 +194,29 @@ public enum Redaction {
     }
 
     /// The URL with credentials replaced: sensitive parameters' values in the query and
-    /// the fragment, and every token-shaped value, in the path too.
+    /// the fragment, and every token-shaped value, in the path too. A path segment is read
+    /// as parameters as well (`/orders&access_token=…`, `/orders;jsessionid=…`: a query
+    /// that begins without `?`, matrix parameters), so a credential after any separator is
+    /// found.
     public static func redact(url: String) -> String {
+        var removed: [String]? = nil
+        return redact(url: url, removed: &removed)
+    }
+
+    /// The values ``redact(url:)`` removes from `url`, as they stand in it and
+    /// percent-decoded: what a body that echoes the URL must lose too.
+    public static func removedValues(url: String) -> [String] {
+        var removed: [String]? = []
+        _ = redact(url: url, removed: &removed)
+        var values = removed ?? []
+        for value in values {
+            let decoded = percentDecoded(value, plusIsSpace: false)
+            if decoded != value { values.append(decoded) }
+        }
+        return values
+    }
+
+    private static func redact(url: String, removed: inout [String]?) -> String {
         // Most URLs have nothing to redact: leave them as they came, without a copy.
         var text = url
         if !text.withUTF8({ mayRedact(urlUTF8: $0) }) { return url }
@@ -201,32 +224,42 @@ public enum Redaction {
         let beforeFragment = fragmentStart.map { url[..<$0] } ?? url[...]
         let queryStart = beforeFragment.firstIndex(of: "?")
         let path = queryStart.map { beforeFragment[..<$0] } ?? beforeFragment
-        var out = path.split(separator: "/", omittingEmptySubsequences: false).map { segment -> String in
-            containsTokenShape(percentDecoded(String(segment), plusIsSpace: false)) || containsTokenShape(String(segment))
-                ? marker : String(segment)
-        }.joined(separator: "/")
+        var out = path.split(separator: "/", omittingEmptySubsequences: false).map { redact(parameters: $0, removed: &removed) }
+            .joined(separator: "/")
         if let queryStart {
-            out += "?" + redact(parameters: beforeFragment[beforeFragment.index(after: queryStart)...])
+            out += "?" + redact(parameters: beforeFragment[beforeFragment.index(after: queryStart)...], removed: &removed)
         }
         if let fragmentStart {
-            out += "#" + redact(parameters: url[url.index(after: fragmentStart)...])
+            out += "#" + redact(parameters: url[url.index(after: fragmentStart)...], removed: &removed)
         }
         return out
     }
 
     /// `a=1&token=x;b=2` with the values of sensitive or token-shaped parameters replaced;
     /// separators are kept as they were.
-    private static func redact(parameters: Substring) -> String {
+    private static func redact(parameters: Substring, removed: inout [String]?) -> String {
         var out = ""
         var part = ""
         func flush() {
             if let eq = part.firstIndex(of: "=") {
                 let name = String(part[..<eq])
                 let value = String(part[part.index(after: eq)...])
-                out += isSensitive(parameterName: name) || containsTokenShape(value)
-                    || containsTokenShape(percentDecoded(value, plusIsSpace: true)) ? "\(name)=\(marker)" : part
+                if containsTokenShape(name) || containsTokenShape(percentDecoded(name, plusIsSpace: true)) {
+                    // A token sent as a parameter's name (`?TOKEN=1`).
+                    out += marker
+                    removed?.append(part)
+                } else if isSensitive(parameterName: name) || containsTokenShape(value)
+                    || containsTokenShape(percentDecoded(value, plusIsSpace: true)) {
+                    out += "\(name)=\(marker)"
+                    if !value.isEmpty { removed?.append(value) }
+                } else {
+                    out += part
+                }
+            } else if containsTokenShape(part) || containsTokenShape(percentDecoded(part, plusIsSpace: true)) {
+                out += marker
+                removed?.append(part)
             } else {
-                out += containsTokenShape(part) || containsTokenShape(percentDecoded(part, plusIsSpace: true)) ? marker : part
+                out += part
             }
             part = ""
         }
@@ -292,7 +325,12 @@ public enum Redaction {
 }
 
 /// The resource an API path targets: its last segment that names a resource of the hub
-/// (`/locations/3r4s3-1/orders` → `orders`), else its first segment.
+/// (`/locations/3r4s3-1/orders` → `orders`), else its first segment, else `other`.
+///
+/// Read from the path alone (up to `?` or `#`), each segment cut at `;`, `&` or `=`, and
+/// only a segment of unreserved characters that is not shaped like a token is taken: a
+/// resource is an indexed, filterable field, and must never hold what ``Redaction``
+/// would remove from the URL. Pass it the redacted URL.
 public enum ResourceName {
     public static let known: Set<String> = [
         "locations", "accounts", "orders", "customer_lists", "customers", "catalogs", "inventories", "deliveries",
@@ -300,9 +338,21 @@ public enum ResourceName {
     ]
 
     public static func of(url: String) -> String {
-        let path = url.split(separator: "?", maxSplits: 1).first ?? ""
-        let segments = path.split(separator: "/").map(String.init).filter { !$0.isEmpty && $0 != "v1" }
-        if let last = segments.last(where: known.contains) { return last }
-        return segments.first ?? "other"
+        let path = url.prefix { $0 != "?" && $0 != "#" }
+        var first: Substring?
+        var lastKnown: Substring?
+        for segment in path.split(separator: "/") {
+            let name = segment.prefix { $0 != ";" && $0 != "&" && $0 != "=" }
+            guard !name.isEmpty, name != "v1" else { continue }
+            if known.contains(String(name)) { lastKnown = name }
+            if first == nil { first = name }
+        }
+        if let lastKnown { return String(lastKnown) }
+        guard let first, first.utf8.allSatisfy(isUnreserved), !Redaction.containsTokenShape(String(first)) else { return "other" }
+        return String(first)
+    }
+
+    private static func isUnreserved(_ b: UInt8) -> Bool {
+        (b >= 48 && b <= 57) || (b >= 65 && b <= 90) || (b >= 97 && b <= 122) || b == 45 || b == 46 || b == 95 || b == 126
     }
 }

@@ -77,10 +77,13 @@ extension BackOffice {
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 
-    /// A path on this site to go on to, or the connections page (never another site).
+    /// A path on this site to go on to, or the connections page (never another site): only
+    /// a target with one meaning (`Domain.RequestTarget`: origin-form, no `//`, no
+    /// backslash, no control character; a browser strips tabs and newlines from a URL, so
+    /// `/<tab>/evil.example` would be `//evil.example`, another site).
     static func localPath(_ text: String?) -> String {
-        guard let text, text.hasPrefix("/"), !text.hasPrefix("//"), !text.contains("\\") else { return "/connections" }
-        return text
+        guard let text, let target = try? RequestTarget(validating: text) else { return "/connections" }
+        return target.text
     }
 
     // MARK: Connections

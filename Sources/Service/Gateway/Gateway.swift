@@ -89,8 +89,15 @@ final class Gateway: Sendable {
         let time = Timestamp.now
         let requestBytes = try await request.bytes(limit: configuration.maxBodyBytes)
         let method = Events.HTTPMethod(name: request.method.rawValue)
-        let target = request.uri.path + (request.uri.query.map { "?" + $0 } ?? "")
         let token = request.headers[values: HTTPField.Name("X-Access-Token")!].first ?? ""
+        // The target exactly as the request line carried it, read once: what the rules
+        // decide on is what is logged and forwarded (docs/gateway.md, "One target").
+        let raw = request.head.path ?? ""
+        let originForm = request.headers[HTTPField.Name(TargetFormMarker.header)!] != TargetFormMarker.notOriginForm
+        let target = Result { () throws(RequestTarget.Refusal) in
+            guard originForm else { throw RequestTarget.Refusal(message: "the request target must be a path starting with / (origin-form)") }
+            return try forwardable(RequestTarget(validating: raw))
+        }
         let (verdict, connectionID) = writer.admitCall(token: token)
 
         let status: HTTPResponse.Status
@@ -108,12 +115,20 @@ final class Gateway: Sendable {
             writer.callAnswered(owner.connectionID)
         }
         guard let connectionID, let method else { return Self.response(status, headers, body) }
-        // The caller's own token is known here: wherever it stands in a body (an upstream
-        // that echoes its query, say), it is not stored.
+        // The caller's own token is known here, and so is every value the redaction removes
+        // from the URL: wherever they stand in the URL or a body (an upstream that echoes
+        // the target, say), they are not stored.
+        let url: String
+        switch target {
+        case .success(let t): url = t.text
+        case .failure: url = Self.loggable(raw)
+        }
+        let secrets = [token] + Redaction.removedValues(url: url)
         let logged = logEntry(
-            request, connectionID: connectionID, method: method, target: target,
-            requestBody: Self.removing(token, from: requestBytes), status: status, responseHeaders: headers,
-            responseBody: Self.removing(token, from: body), duration: ContinuousClock.now - started)
+            request, connectionID: connectionID, method: method,
+            url: String(decoding: Self.removing(secrets, from: Array(url.utf8)), as: UTF8.self),
+            requestBody: Self.removing(secrets, from: requestBytes), status: status, responseHeaders: headers,
+            responseBody: Self.removing(secrets, from: body), duration: ContinuousClock.now - started)
         if configuration.sendFirst {
             let writer = self.writer, logger = self.logger
             Task {
@@ -132,9 +147,51 @@ final class Gateway: Sendable {
         return Self.response(status, headers, body)
     }
 
-    /// Scope, rate limit, then the upstream.
+    /// `target`, once it is known that the upstream is sent exactly its text: the HTTP
+    /// client rebuilds a request's target from Foundation's `URL` (its percent-encoded path
+    /// and query), and a target it would rebuild otherwise is refused rather than sent.
+    private func forwardable(_ target: RequestTarget) throws(RequestTarget.Refusal) -> RequestTarget {
+        let text = target.text
+        guard let url = URL(string: upstreamURL(text)), let components = URLComponents(url: url, resolvingAgainstBaseURL: true) else {
+            throw RequestTarget.Refusal(message: "the request target cannot be forwarded as it was sent")
+        }
+        let basePath = URLComponents(url: configuration.upstream, resolvingAgainstBaseURL: true)?.percentEncodedPath ?? ""
+        let sent = components.percentEncodedPath + (url.query.map { "?" + $0 } ?? "")
+        guard sent == basePath.trimmingSuffix("/") + text else {
+            throw RequestTarget.Refusal(message: "the request target cannot be forwarded as it was sent")
+        }
+        return target
+    }
+
+    /// The upstream's URL for a target: the configured base, then the target.
+    private func upstreamURL(_ target: String) -> String {
+        configuration.upstream.absoluteString.trimmingSuffix("/") + target
+    }
+
+    /// A refused target as its log entry shows it: bytes outside RFC 3986 (controls,
+    /// spaces, non-ASCII) percent-encoded, so the entry shows what was sent without
+    /// carrying it raw. Redacted like every logged URL after this.
+    static func loggable(_ raw: String) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(raw.utf8.count)
+        let hex = Array("0123456789ABCDEF".utf8)
+        for b in raw.utf8 {
+            if b > 0x20, b < 0x7F, b != UInt8(ascii: "\""), b != UInt8(ascii: "<"), b != UInt8(ascii: ">"), b != UInt8(ascii: "\\"),
+               b != UInt8(ascii: "^"), b != UInt8(ascii: "`"), b != UInt8(ascii: "{"), b != UInt8(ascii: "|"), b != UInt8(ascii: "}") {
+                out.append(b)
+            } else {
+                out.append(UInt8(ascii: "%"))
+                out.append(hex[Int(b >> 4)])
+                out.append(hex[Int(b & 15)])
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Scope, rate limit, the target, then the upstream.
     private func decide(
-        _ request: Request, owner: TokenOwner, method: Events.HTTPMethod?, target: String, requestBytes: [UInt8], time: Timestamp
+        _ request: Request, owner: TokenOwner, method: Events.HTTPMethod?, target: Result<RequestTarget, RequestTarget.Refusal>,
+        requestBytes: [UInt8], time: Timestamp
     ) async -> (HTTPResponse.Status, HTTPFields, [UInt8]) {
         guard let method else {
             return Self.refusal(.methodNotAllowed, "method_not_allowed", "the hub's API takes GET, POST, PUT, PATCH and DELETE")
@@ -150,14 +207,20 @@ final class Gateway: Sendable {
             return Self.refusal(.tooManyRequests, "too_many_requests",
                                 "rate limit of \(decision.limit) calls reached; retry in \(wait) s", headers: rateHeaders)
         }
-        let path = String(target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? "")
-        let rule = AccessRule(method: method, path: path)
+        let canonical: RequestTarget
+        switch target {
+        case .success(let t): canonical = t
+        case .failure(let refusal):
+            logger.notice("a request target was refused", metadata: ["connection.id": "\(owner.connectionID)", "reason": "\(refusal.message)"])
+            return Self.refusal(.badRequest, "bad_request", refusal.message, headers: rateHeaders)
+        }
+        let rule = AccessRule(method: method, path: canonical.path)
         let accounts = writer.withState { $0.locations }
         if let reason = rule.refusal(scope: owner.permissions, connectionAccount: owner.accountID, connectionLocation: owner.locationID,
                                      accountOf: { accounts[$0] }) {
             return Self.refusal(.forbidden, "forbidden", reason, headers: rateHeaders)
         }
-        var (status, headers, body) = await forward(request, owner: owner, target: target, requestBytes: requestBytes)
+        var (status, headers, body) = await forward(request, owner: owner, target: canonical.text, requestBytes: requestBytes)
         for field in rateHeaders where headers[field.name] == nil { headers.append(field) }
         return (status, headers, body)
     }
@@ -166,7 +229,7 @@ final class Gateway: Sendable {
     private func forward(
         _ request: Request, owner: TokenOwner, target: String, requestBytes: [UInt8]
     ) async -> (HTTPResponse.Status, HTTPFields, [UInt8]) {
-        var upstream = HTTPClientRequest(url: configuration.upstream.absoluteString.trimmingSuffix("/") + target)
+        var upstream = HTTPClientRequest(url: upstreamURL(target))
         upstream.method = .RAW(value: request.method.rawValue)
         for field in request.headers {
             let name = field.name.canonicalName
@@ -201,7 +264,7 @@ final class Gateway: Sendable {
 
     /// The log entry of a call: bodies past the limit cut and marked in a header.
     private func logEntry(
-        _ request: Request, connectionID: String, method: Events.HTTPMethod, target: String, requestBody: [UInt8],
+        _ request: Request, connectionID: String, method: Events.HTTPMethod, url: String, requestBody: [UInt8],
         status: HTTPResponse.Status, responseHeaders: HTTPFields, responseBody: [UInt8], duration: Duration
     ) -> RequestLogged {
         let limit = configuration.maxLoggedBodyBytes
@@ -212,15 +275,25 @@ final class Gateway: Sendable {
         let micros = duration.components.seconds * 1_000_000 + duration.components.attoseconds / 1_000_000_000_000
         return RequestLogged(
             connectionID: connectionID, requestID: request.headers[values: HTTPField.Name("X-Request-Id")!].first,
-            method: method, resource: ResourceName.of(url: target), url: target, status: UInt16(clamping: status.code),
+            method: method, resource: ResourceName.of(url: Redaction.redact(url: url)), url: url, status: UInt16(clamping: status.code),
             durationMicroseconds: UInt64(max(micros, 0)), requestHeaders: requestHeaders, requestBody: Array(requestBody.prefix(limit)),
             responseHeaders: answerHeaders, responseBody: Array(responseBody.prefix(limit)))
     }
 
+    /// `bytes` with every occurrence of each of `secrets` replaced by the redaction marker;
+    /// secrets shorter than ``minimumRemovedLength`` are left (they would match ordinary text).
+    static func removing(_ secrets: [String], from bytes: [UInt8]) -> [UInt8] {
+        var out = bytes
+        for secret in secrets where secret.utf8.count >= minimumRemovedLength { out = removing(secret, from: out) }
+        return out
+    }
+
+    static let minimumRemovedLength = 8
+
     /// `bytes` with every occurrence of `secret` replaced by the redaction marker.
     static func removing(_ secret: String, from bytes: [UInt8]) -> [UInt8] {
         let needle = Array(secret.utf8)
-        guard needle.count >= 16, bytes.count >= needle.count else { return bytes }
+        guard needle.count >= minimumRemovedLength, bytes.count >= needle.count else { return bytes }
         var out: [UInt8] = []
         var i = 0
         var found = false

@@ -18,10 +18,17 @@ public struct ConnectionLimits: Sendable {
 }
 
 /// One per connection, after the HTTP decoder: refuses connections past the cap, answers
-/// the decoder's framing errors with the API's JSON 400 instead of an empty one, and
-/// closes a connection once a refusal was sent before its request's body was read (a
-/// 413 for a declared length past the limit), rather than wait for bytes that may never
-/// come while a pipelined request waits behind them.
+/// the decoder's framing errors with the API's JSON 400 instead of an empty one, and keeps
+/// keep-alive honest:
+/// - a refusal sent before its request's body was read (a 401 or 404 that needs no body)
+///   keeps the connection when the rest of the body is at most ``drainLimit`` bytes of a
+///   declared length: the body is read and discarded (Hummingbird drains it after the
+///   route), so ordinary refusals cost no connection;
+/// - otherwise (a declared length past the limit, a chunked body) the answer says
+///   `Connection: close` and the connection is closed gracefully: output shut first, what
+///   the client is still sending read and discarded for a moment, so the client reads the
+///   answer instead of a reset;
+/// - an answer to a request that asked for `Connection: close` says so too.
 final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
@@ -33,14 +40,32 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
         let value = Atomic<Int>(0)
     }
 
+    /// The most of a request's body left unread that an early answer still drains
+    /// rather than close the connection.
+    static let drainLimit = 64 << 10
+    /// How long, and how many bytes, a closing connection keeps reading what its client
+    /// still sends after the answer (so that the client is not reset before it reads it).
+    static let lingerTime: TimeAmount = .seconds(2)
+    static let lingerBytes = 1 << 20
+
     private let count: Count
     private let limit: Int
     private var counted = false
     /// A request's head was read and its end not yet.
     private var readingBody = false
+    /// The body bytes the request's head declared (nil: chunked or none said).
+    private var declaredLength: Int?
+    /// The body bytes read so far.
+    private var bodyRead = 0
+    /// The request asked for the connection to be closed after it.
+    private var requestWantsClose = false
     /// A request's head was read and its response not yet ended.
     private var answering = false
     private var closeAfterResponse = false
+    /// The answer is out and the output shut: reads are discarded until the client
+    /// closes, or the linger ends.
+    private var lingering = false
+    private var lingered = 0
 
     init(count: Count, limit: Int) {
         self.count = count
@@ -66,12 +91,21 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        switch unwrapInboundIn(data) {
-        case .head:
+        let part = unwrapInboundIn(data)
+        if lingering {
+            if case .body(let bytes) = part { lingered += bytes.readableBytes }
+            if lingered > Self.lingerBytes { context.close(promise: nil) }
+            return
+        }
+        switch part {
+        case .head(let head):
             readingBody = true
             answering = true
-        case .body:
-            break
+            bodyRead = 0
+            declaredLength = head.headerFields[.transferEncoding] == nil ? Int(head.headerFields[.contentLength] ?? "0") : nil
+            requestWantsClose = head.headerFields[values: .connection].contains { $0.lowercased().contains("close") }
+        case .body(let bytes):
+            bodyRead += bytes.readableBytes
         case .end:
             readingBody = false
         }
@@ -81,23 +115,27 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         let part = unwrapOutboundIn(data)
         switch part {
-        case .head(var head):
-            // Answered before the body was read: the rest of it is not waited for.
-            if readingBody, head.status.code >= 400 {
+        case .head(var head) where head.status.code >= 200:
+            // Answered before the body was read: drained if what is left is small, else
+            // the connection is closed, and the answer says so.
+            if readingBody, head.status.code >= 400, !(declaredLength.map { $0 - bodyRead <= Self.drainLimit } ?? false) {
                 closeAfterResponse = true
-                head.headerFields[.connection] = "close"
-                context.write(wrapOutboundOut(.head(head)), promise: promise)
-                return
             }
-        case .body:
+            if closeAfterResponse || requestWantsClose {
+                head.headerFields[.connection] = "close"
+            }
+            context.write(wrapOutboundOut(.head(head)), promise: promise)
+            return
+        case .head, .body:
             break
         case .end:
             answering = false
             if closeAfterResponse {
-                let channel = context.channel
+                lingering = true
+                let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
                 context.writeAndFlush(data).whenComplete { result in
                     promise?.completeWith(result)
-                    channel.close(promise: nil)
+                    bound.value.0.linger(bound.value.1)
                 }
                 return
             }
@@ -105,7 +143,23 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
         context.write(data, promise: promise)
     }
 
+    /// Shuts the output (the answer is out: called once its last part is flushed), then
+    /// discards what the client still sends until it closes, or for ``lingerTime``, or
+    /// past ``lingerBytes``; then closes.
+    private func linger(_ context: ChannelHandlerContext) {
+        lingering = true
+        let channel = context.channel
+        guard channel.isActive else { return }
+        context.close(mode: .output).whenFailure { _ in channel.close(promise: nil) }
+        context.eventLoop.scheduleTask(in: Self.lingerTime) { channel.close(promise: nil) }
+        context.read()
+    }
+
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if lingering {
+            context.close(promise: nil)
+            return
+        }
         // A request the decoder cannot read is the client's fault: 400 with the body the
         // API documents, then the connection is closed (it cannot be read on). Mid-request,
         // the route reading the body answers it.
@@ -125,7 +179,8 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
         head.headerFields[.connection] = "close"
         context.write(wrapOutboundOut(.head(head)), promise: nil)
         context.write(wrapOutboundOut(.body(body)), promise: nil)
-        let channel = context.channel
-        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in channel.close(promise: nil) }
+        lingering = true
+        let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in bound.value.0.linger(bound.value.1) }
     }
 }

@@ -153,7 +153,7 @@ enum LogEntryParser {
             members.append((key: "time", value: .string(now.rfc3339)))
         }
         if !has("resource"), let url = members.first(where: { $0.key == "url" }), case .string(let text) = url.value {
-            members.append((key: "resource", value: .string(ResourceName.of(url: text))))
+            members.append((key: "resource", value: .string(ResourceName.of(url: Redaction.redact(url: text)))))
         }
         // A body sent as a JSON value is kept as its own text, byte for byte: a log is
         // evidence, and re-serialising would change numbers (1e2, 64-bit overflows) and spacing.

@@ -228,18 +228,22 @@ enum LogEntryReader {
         /// ``Redaction/redact(_:)`` redacts them.
         func write(_ line: UnsafeBufferPointer<UInt8>, number: Int?, to batch: inout RequestLogBatch, _ scratch: inout Scratch) -> Bool {
             guard let connectionID, let method, var url, let status else { return false }
-            // The parser's defaults: now, and the resource the (unredacted) URL names.
+            // The parser's defaults: now, and the resource the redacted URL names (a field
+            // derived from the URL never holds what the redaction removes from it).
             guard let time = time ?? Timestamp(rfc3339: Timestamp.now.rfc3339) else { return false }
             func append(_ text: String) -> Bytes {
                 let first = scratch.decoded.count
                 scratch.decoded.append(contentsOf: text.utf8)
                 return .decoded(first..<scratch.decoded.count)
             }
-            let urlText = { [url] (s: Scratch) in s.withBytes(url, line) { String(decoding: $0, as: UTF8.self) } }
-            let resource = self.resource ?? append(ResourceName.of(url: urlText(scratch)))
-            guard !Self.isEmpty(resource) else { return false }
+            let text = { (b: Bytes, s: Scratch) in s.withBytes(b, line) { String(decoding: $0, as: UTF8.self) } }
             if scratch.withBytes(url, line, { Redaction.mayRedact(urlUTF8: $0) }) {
-                url = append(Redaction.redact(url: urlText(scratch)))
+                url = append(Redaction.redact(url: text(url, scratch)))
+            }
+            var resource = self.resource ?? append(ResourceName.of(url: text(url, scratch)))
+            guard !Self.isEmpty(resource) else { return false }
+            if scratch.withBytes(resource, line, { Redaction.containsTokenShape(utf8: $0) }) {
+                resource = append(Redaction.marker)
             }
             let scratchView = scratch
             return scratchView.decoded.withUnsafeBufferPointer { decoded in
