@@ -1,4 +1,5 @@
 import Domain
+import Foundation
 import Events
 import TestSupport
 import Testing
@@ -28,6 +29,8 @@ struct RequestTargetTests {
         // Bytes outside RFC 3986, broken escapes.
         "/v1/orders?q=a b", "/v1/ord\u{7F}ers", "/v1/caf\u{E9}", "/v1/orders?x=<a>", "/v1/orders%zz", "/v1/orders%2", "/v1/orders?x=%",
         "/v1/orders?x={}", "/v1/[orders]", "/v1/orders|x", "/v1/orders^", "/v1/`orders`", "/v1/orders\"",
+        // Escapes in the path that are not text: a client library sends such a path as `/`.
+        "/v1/locations/%FF/orders", "/v1/orders/%95", "/v1/orders/%00", "/v1/orders%0A", "/v1/orders/%C3",
     ])
     func targetsWithMoreThanOneMeaningAreRefused(_ raw: String) {
         #expect(Self.refused(raw), "\(raw) was accepted")
@@ -128,5 +131,46 @@ struct RequestTargetTests {
             }
         }
         return (locations, accounts)
+    }
+}
+
+/// The gateway sends a kept target as it is: AsyncHTTPClient rebuilds the request's target
+/// from Foundation's `URL` (`URLComponents.percentEncodedPath`, then `?` and `URL.query`),
+/// and for every target `RequestTarget` keeps, that rebuild is the target itself.
+struct ForwardedTargetTests {
+    /// What AsyncHTTPClient 1.37 sends for `url` (its `URL.uri`).
+    static func sent(_ url: URL) -> String {
+        let path = url.path.isEmpty ? "/" : (URLComponents(url: url, resolvingAgainstBaseURL: true)?.percentEncodedPath ?? url.path)
+        return path + (url.query.map { "?" + $0 } ?? "")
+    }
+
+    @Test func everyKeptTargetIsSentAsItIs() throws {
+        let seed = TestSeed.make()
+        var g = SeededGenerator(seed: seed)
+        // Every character RFC 3986 allows, escapes of every byte, and the attack pieces.
+        let characters = Array("abcXYZ019-._~!$&'()*+,;=:@/?%")
+        let pieces = ["locations", "3r4s3-1", "orders", "%2e", "%7E", "%3F", "%23", "%20", "%C3%A9", "%00", "%FF", "?", "=", "&", "@", ":"]
+        var kept = 0
+        for _ in 0..<20_000 {
+            var raw = "/"
+            for _ in 0..<(1 + g.below(12)) {
+                if g.chance(0.5) {
+                    raw += g.pick(pieces)
+                } else if g.chance(0.1) {
+                    raw += String(format: "%%%02X", g.below(256))
+                } else {
+                    raw.append(g.pick(characters))
+                }
+                if g.chance(0.3) { raw += "/" }
+            }
+            guard let target = try? RequestTarget(validating: raw) else { continue }
+            kept += 1
+            for base in ["http://127.0.0.1:8080", "http://upstream.example/api"] {
+                let url = try #require(URL(string: base + target.text), "seed \(seed): \(target.text) is not a URL")
+                let basePath = URLComponents(string: base)?.percentEncodedPath ?? ""
+                #expect(Self.sent(url) == basePath + target.text, "seed \(seed): \(raw) is kept as \(target.text), sent as \(Self.sent(url))")
+            }
+        }
+        #expect(kept > 2_000, "seed \(seed): only \(kept) kept")
     }
 }

@@ -6,6 +6,7 @@
 /// - anything but origin-form (`/path?query`): absolute-form, authority-form, `*`;
 /// - a fragment (`#`), which an origin-form target may not carry;
 /// - a byte outside RFC 3986's characters, or a `%` not followed by two hex digits;
+/// - in the path: escapes that decode to invalid UTF-8 or a control character;
 /// - in the path: a dot segment (`.` or `..`, in any spelling: `%2e`, `%2E`, mixed), an
 ///   encoded slash or backslash (`%2F`, `%5C`), an encoded percent (`%25`, which a server
 ///   that decodes twice reads as an escape), an empty segment (`//`, which some servers
@@ -113,9 +114,36 @@ public struct RequestTarget: Hashable, Sendable {
             i += 1
         }
         try endSegment()
+        try Self.checkDecodedText(path)
         self.path = String(decoding: path, as: UTF8.self)
         // An empty query is no query (RFC 3986 §6.2.3): `/orders?` is `/orders`.
         query = queryStart.flatMap { $0 + 1 < bytes.count ? String(decoding: bytes[($0 + 1)...], as: UTF8.self) : nil }
+    }
+
+    /// Refuses a path whose escapes decode to something other than text: invalid UTF-8
+    /// (`%FF`) or a control character (`%00`, `%0A`). Servers and clients read such a path
+    /// differently (Foundation's `URL` gives it an empty path, which AsyncHTTPClient sends
+    /// as `/`).
+    private static func checkDecodedText(_ path: [UInt8]) throws(Refusal) {
+        guard path.contains(UInt8(ascii: "%")) else { return }
+        var decoded: [UInt8] = []
+        decoded.reserveCapacity(path.count)
+        var i = 0
+        while i < path.count {
+            if path[i] == UInt8(ascii: "%") {
+                decoded.append(hexValue(path[i + 1])! << 4 | hexValue(path[i + 2])!)
+                i += 3
+            } else {
+                decoded.append(path[i])
+                i += 1
+            }
+        }
+        if decoded.contains(where: { $0 < 0x20 || $0 == 0x7F }) {
+            throw Refusal(message: "the request target's path has an encoded control character")
+        }
+        if String(validating: decoded, as: UTF8.self) == nil {
+            throw Refusal(message: "the request target's path has escapes that are not UTF-8 text")
+        }
     }
 
     /// RFC 3986's characters: unreserved, reserved (gen-delims and sub-delims) and `%`.
