@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "Events", targets: ["Events"]),
         .library(name: "Journal", targets: ["Journal"]),
         .library(name: "Domain", targets: ["Domain"]),
+        .library(name: "Hub", targets: ["Hub"]),
         // For Benchmarks/, a package of its own that builds on these.
         .library(name: "Projections", targets: ["Projections"]),
         .library(name: "Service", targets: ["Service"]),
@@ -34,7 +35,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
-        // Already Hummingbird's: named for the gateway's handler before the HTTP-types codec.
+        // Already Hummingbird's, named for what the daemon imports of them: channel handlers
+        // (the connection guard, the gateway's target-form marker before the HTTP-types codec).
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
         // The back office: bcrypt for passwords, Mustache for its pages.
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
@@ -70,6 +73,19 @@ let package = Package(
         // The hub's state and rules: what may be connected where, which status allows which
         // command, the zone a connection's days are counted in, the value grammars, redaction.
         .target(name: "Domain", dependencies: ["Events"], swiftSettings: strict),
+        // The hub's core: the journal's single writer, its state replayed from the journal,
+        // idempotency, tokens, users, ingestion batches. Knows no HTTP: it throws HubError,
+        // which each front door answers in its own terms; replication is a gate it is given.
+        .target(
+            name: "Hub",
+            dependencies: [
+                "Events", "Journal", "Domain", "Projections",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+            ],
+            swiftSettings: strict
+        ),
         .target(
             name: "Projections",
             dependencies: ["LMDB", "Events", "Journal", "Domain", .product(name: "Logging", package: "swift-log")],
@@ -89,7 +105,7 @@ let package = Package(
         .target(
             name: "Service",
             dependencies: [
-                "Events", "Journal", "Domain", "Projections", "Answers", "Pages", "NATS",
+                "Events", "Journal", "Domain", "Hub", "Projections", "Answers", "Pages", "NATS",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
@@ -97,7 +113,11 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "NIOHTTPTypesHTTP1", package: "swift-nio-extras"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
@@ -106,8 +126,9 @@ let package = Package(
         .executableTarget(
             name: "junction",
             dependencies: [
-                "Events", "Journal", "Domain", "Projections", "Answers", "Service", "CMalloc",
+                "Events", "Journal", "Domain", "Hub", "Projections", "Answers", "Service", "CMalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -165,7 +186,7 @@ let package = Package(
         .testTarget(
             name: "JunctionTests",
             dependencies: [
-                "Journal", "Events", "Domain", "LMDB", "TestSupport", "Projections", "Service", "junction", "junction-loadgen", "junction-chaos", "junction-replay",
+                "Journal", "Events", "Domain", "Hub", "LMDB", "TestSupport", "Projections", "Service", "junction", "junction-loadgen", "junction-chaos", "junction-replay",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),

@@ -32,7 +32,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
-        suite("JournalBenchmarks", using: "Service"),
+        suite("JournalBenchmarks", using: "Hub"),
         suite("ProjectionBenchmarks", using: "Projections"),
         .executableTarget(
             name: "junction-bench",

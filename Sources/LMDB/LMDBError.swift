@@ -69,12 +69,6 @@ private let EDQUOT_CODE: Int32 = EDQUOT
 private let EACCES_CODE: Int32 = EACCES
 private let ENOENT_CODE: Int32 = ENOENT
 
-/// Turns an LMDB return code into a `Result`, so internal code can chain without throwing.
-@inline(__always)
-internal func lmdbResult(_ code: Int32) -> Result<Void, LMDBError> {
-    code == MDB_SUCCESS ? .success(()) : .failure(LMDBError(code: code))
-}
-
 /// Throws the LMDB error for a non-zero return code.
 @inline(__always)
 internal func lmdbCheck(_ code: Int32) throws(LMDBError) {

@@ -1,4 +1,5 @@
 internal import Domain
+internal import Hub
 
 extension APIError {
     /// The API's answer to a refusal of the hub's rules: the one place their categories
@@ -8,6 +9,19 @@ extension APIError {
         case .conflict: self = .conflict(error.message)
         case .notFound: self = .notFound(error.message)
         case .invalid: self = .unprocessable(error.message, errors: error.fields)
+        }
+    }
+
+    /// The API's answer to the core's refusals and failures: the one place they become
+    /// statuses (a rule's 409, 404 or 422; 422 for a reused idempotency key; 503 when
+    /// writes are not taken; 401 for a refused token; 500).
+    init(_ error: HubError) {
+        switch error.code {
+        case .refused: self = error.refusal.map { APIError($0) } ?? .unprocessable(error.message)
+        case .idempotencyKeyReused: self = APIError(.unprocessableContent, "idempotency_key_reused", error.message)
+        case .unavailable: self = .unavailable(error.message)
+        case .tokenRefused: self = .unauthorized(error.message)
+        default: self = .internalError(error.message)
         }
     }
 }

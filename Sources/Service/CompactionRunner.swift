@@ -1,3 +1,4 @@
+internal import Hub
 internal import Foundation
 public import Events
 public import Journal

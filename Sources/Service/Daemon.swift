@@ -1,6 +1,7 @@
 public import Foundation
 internal import Hummingbird
 internal import HummingbirdCore
+internal import Hub
 public import Journal
 public import Domain
 public import Logging
@@ -107,8 +108,9 @@ public struct Daemon: Sendable {
         for path in try c.data.repairPermissions() {
             logger.warning("made private: group or others could read it", metadata: ["file.path": "\(path)"])
         }
+        let replication = ReplicationRole()
         let writer = try Writer(
-            journal: journal, tokens: try TokenIssuer(keyFile: c.data.root + "/token.key"),
+            journal: journal, tokens: try TokenIssuer(keyFile: c.data.root + "/token.key"), replication: replication,
             allowPrivateCallbacks: c.allowPrivateCallbacks, logger: logger)
         // Create the projection stores before the projectors and the queries open them.
         for type in Projections.all {
@@ -119,18 +121,18 @@ public struct Daemon: Sendable {
         do {
             if let settings = c.follow {
                 let f = try Follower(
-                    configuration: settings, writer: writer,
+                    configuration: settings, writer: writer, role: replication,
                     projectionsReached: { try queries.checkpoints().values.min() ?? 0 }, logger: logger)
-                writer.follower.withLock { $0 = f }
+                replication.follower = f
                 follower = f
             } else if let settings = c.replication {
                 let r = try Replicator(configuration: settings, journal: journal, dataDirectory: c.data.root, logger: logger)
-                writer.replicator.withLock { $0 = r }
+                replication.replicator = r
             }
         } catch let error as ReplicationError {
             throw DaemonError(error.message)
         }
-        defer { writer.replicator.withLock { $0 }?.stop() }
+        defer { replication.replicator?.stop() }
         let supervisor = ProjectorSupervisor(
             // A follower delivers no callbacks: the writer's notifier does.
             executable: c.childExecutable, names: Projections.names + (follower == nil ? [Daemon.notifierName] : []), logger: logger
@@ -140,11 +142,11 @@ public struct Daemon: Sendable {
         // replicating writer from then on, with the writer's schedule.
         let compaction = CompactionRunner(
             journal: journal, queries: queries, policy: c.retention, interval: c.compactionInterval,
-            scheduledRunAllowed: { writer.follower.withLock { $0 } == nil },
-            shippedThrough: { writer.replicator.withLock { $0 }?.status.shipped ?? .max }, logger: logger)
+            scheduledRunAllowed: { replication.follower == nil },
+            shippedThrough: { replication.replicator?.status.shipped ?? .max }, logger: logger)
         try Daemon.prepareSocket(c.socketPath)
         var routeContext = RouteContext(
-            writer: writer, queries: queries, supervisor: supervisor, compaction: compaction, metrics: metrics,
+            writer: writer, replication: replication, queries: queries, supervisor: supervisor, compaction: compaction, metrics: metrics,
             maxBodyBytes: c.maxBodyBytes, readYourWritesTimeout: c.readYourWritesTimeout)
         routeContext.dataDirectory = c.data.root
         routeContext.writerName = c.replication?.writerName ?? (ProcessInfo.processInfo.hostName + ":" + c.socketPath)
@@ -157,12 +159,12 @@ public struct Daemon: Sendable {
         let log = logger
         let open = ConnectionGuard.Count()
         let limits = c.connectionLimits
-        let idle = limits.idleTimeout.components
+        let idle = TimeAmount(limits.idleTimeout)
         let app = Application(
             router: router,
             server: .http1(configuration: HTTP1Channel.Configuration(
                 additionalChannelHandlers: [ConnectionGuard(count: open, limit: limits.maxConnections)],
-                idleTimeout: .nanoseconds(idle.seconds * 1_000_000_000 + idle.attoseconds / 1_000_000_000))),
+                idleTimeout: idle)),
             configuration: .init(address: .unixDomainSocket(path: c.socketPath), serverName: "junction"),
             services: [supervisor, compaction] + (follower.map { [FollowerService(follower: $0)] } ?? []),
             onServerRunning: { _ in
@@ -179,7 +181,7 @@ public struct Daemon: Sendable {
                 router: office.router(),
                 server: .http1(configuration: HTTP1Channel.Configuration(
                     additionalChannelHandlers: [ConnectionGuard(count: webOpen, limit: limits.maxConnections)],
-                    idleTimeout: .nanoseconds(idle.seconds * 1_000_000_000 + idle.attoseconds / 1_000_000_000))),
+                    idleTimeout: idle)),
                 configuration: .init(address: .hostname(web.host, port: web.port), serverName: "junction"),
                 onServerRunning: { channel in
                     log.notice("back office listening", metadata: ["web.address": "\(channel.localAddress.map { "\($0)" } ?? "")"])
@@ -205,7 +207,7 @@ public struct Daemon: Sendable {
                     additionalChannelHandlers: [
                         TargetFormMarker.Installer(), ConnectionGuard(count: gatewayOpen, limit: limits.maxConnections),
                     ],
-                    idleTimeout: .nanoseconds(idle.seconds * 1_000_000_000 + idle.attoseconds / 1_000_000_000))),
+                    idleTimeout: idle)),
                 configuration: .init(address: .hostname(address.host, port: address.port), serverName: "junction-gateway"),
                 onServerRunning: { channel in
                     log.notice("gateway listening", metadata: [
@@ -251,7 +253,7 @@ public struct Daemon: Sendable {
         }
         let queries = try Queries(data: data, journal: journal)
         let context = RouteContext(
-            writer: writer, queries: queries,
+            writer: writer, replication: ReplicationRole(), queries: queries,
             supervisor: ProjectorSupervisor(executable: "/bin/false", names: [], logger: logger) { _ in [] },
             compaction: CompactionRunner(journal: journal, queries: queries, policy: RetentionPolicy(), interval: nil, logger: logger),
             metrics: DaemonMetrics(registry: PrometheusCollectorRegistry()), maxBodyBytes: 1 << 20, readYourWritesTimeout: .seconds(1))

@@ -4,6 +4,7 @@ import Journal
 import Metrics
 import Prometheus
 import Service
+internal import Hub
 
 struct FollowCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -3,6 +3,7 @@ import Events
 import Foundation
 import Journal
 import Service
+internal import Hub
 
 struct NotifyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -42,7 +43,7 @@ struct NotifyCommand: AsyncParsableCommand {
         data: String, socket: String, logLevel: String, retryBase: Duration, maxAttempts: Int, timeout: Duration,
         allowPrivate: Bool, parentPID: Int32
     ) -> [String] {
-        func ms(_ d: Duration) -> String { "\(d.components.seconds * 1000 + d.components.attoseconds / 1_000_000_000_000_000)" }
+        func ms(_ d: Duration) -> String { "\(d.wholeMilliseconds)" }
         return [configuration.commandName!, "--data", data, "--socket", socket, "--log-level", logLevel,
                 "--retry-base-ms", ms(retryBase), "--max-attempts", "\(maxAttempts)", "--timeout-ms", ms(timeout),
                 "--parent-pid", "\(parentPID)"]

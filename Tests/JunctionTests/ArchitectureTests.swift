@@ -26,7 +26,8 @@ struct ArchitectureTests {
     /// Where each module's sources are.
     static let directories = [
         "LMDB": "Sources/LMDB", "Journal": "Sources/Journal", "Events": "Sources/Events", "Domain": "Sources/Domain",
-        "Projections": "Sources/Projections", "Answers": "Sources/Answers", "Service": "Sources/Service",
+        "Projections": "Sources/Projections", "Answers": "Sources/Answers", "Service": "Sources/Service", "Hub": "Sources/Hub",
+        "Pages": "Sources/Pages", "NATS": "Sources/NATS",
         "junction": "Sources/junction", "junction-replay": "tools/replay", "junction-chaos": "tools/chaos",
         "junction-loadgen": "tools/loadgen",
     ]
@@ -78,5 +79,30 @@ struct ArchitectureTests {
             let source = try String(contentsOfFile: root + "/" + file, encoding: .utf8)
             #expect(!source.contains("public import LMDB"), "Sources/Journal/\(file) re-exports LMDB")
         }
+    }
+
+    /// The core knows no HTTP: none of its files imports an HTTP or network framework, and
+    /// none names an HTTP type, the front doors' error or a status code.
+    @Test func theCoreSpeaksNoHTTP() throws {
+        let frameworks: Set<String> = [
+            "Hummingbird", "HummingbirdCore", "HTTPTypes", "NIOCore", "NIOHTTP1", "NIOHTTPTypes", "NIOHTTPTypesHTTP1", "AsyncHTTPClient",
+            "Service",
+        ]
+        let found = try Self.imports(in: "Sources/Hub", of: frameworks)
+        #expect(found.isEmpty, "\(found.map { "\($0.file) imports \($0.module)" })")
+        let root = packageRoot + "/Sources/Hub"
+        let walker = try #require(FileManager.default.enumerator(atPath: root))
+        var files = 0
+        let statuses = try NSRegularExpression(pattern: #"\b(400|401|403|404|405|409|413|415|422|429|500|502|503|504)\b"#)
+        for case let file as String in walker where file.hasSuffix(".swift") {
+            files += 1
+            let source = try String(contentsOfFile: root + "/" + file, encoding: .utf8)
+            for word in ["APIError", "HTTPResponse", "HTTPRequest", "HTTPField", "statusCode", "httpStatus"] {
+                #expect(!source.contains(word), "Sources/Hub/\(file) names \(word)")
+            }
+            let range = NSRange(source.startIndex..., in: source)
+            #expect(statuses.firstMatch(in: source, range: range) == nil, "Sources/Hub/\(file) names a status code")
+        }
+        #expect(files >= 8, "the core's files were not read: \(files)")
     }
 }

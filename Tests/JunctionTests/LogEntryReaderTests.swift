@@ -2,6 +2,7 @@ import Domain
 import Events
 import Journal
 import Foundation
+import Hub
 @testable import Service
 import TestSupport
 import Testing

@@ -3,7 +3,7 @@ import Events
 import Foundation
 import Journal
 import Logging
-import Service
+import Hub
 
 // Appends (durable, fsync'd), the binary codec, and the gateway's token check.
 

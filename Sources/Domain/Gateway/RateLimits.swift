@@ -47,7 +47,7 @@ public struct RateLimits: Sendable {
 
     static let minute: Int64 = 60_000_000
     static let hour: Int64 = 3_600_000_000
-    static let day: Int64 = 86_400_000_000
+    static let day: Int64 = Timestamp.microsecondsPerDay
 
     /// Takes into the counts a call made earlier (replaying the journal); calls outside
     /// the current windows are forgotten as time moves on.

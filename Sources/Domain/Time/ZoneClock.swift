@@ -100,7 +100,7 @@ public struct LocalDay: Hashable, Comparable, Sendable, CustomStringConvertible 
     /// `YYYY-MM-DD`.
     public var description: String {
         // The date part of its midnight's RFC 3339 text.
-        String(Timestamp(microseconds: number * 86_400_000_000).rfc3339.prefix(10))
+        String(Timestamp(microseconds: number * Timestamp.microsecondsPerDay).rfc3339.prefix(10))
     }
 
     /// Parses `YYYY-MM-DD`.

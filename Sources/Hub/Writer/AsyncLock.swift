@@ -1,11 +1,13 @@
 /// A first-come, first-served lock for async code: commands hold it from validation to
 /// the durable append and the state update, so no two commands validate against the same
 /// state.
-actor AsyncLock {
+public actor AsyncLock {
+    public init() {}
+
     private var locked = false
     private var waiters: [CheckedContinuation<Void, Never>] = []
 
-    func lock() async {
+    public func lock() async {
         if !locked {
             locked = true
             return
@@ -13,7 +15,7 @@ actor AsyncLock {
         await withCheckedContinuation { waiters.append($0) }
     }
 
-    func unlock() {
+    public func unlock() {
         if waiters.isEmpty {
             locked = false
         } else {
@@ -22,7 +24,7 @@ actor AsyncLock {
     }
 
     /// Runs `body` holding the lock.
-    nonisolated func withLock<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
+    public nonisolated func withLock<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
         await lock()
         do {
             let result = try await body()

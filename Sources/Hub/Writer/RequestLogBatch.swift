@@ -33,7 +33,7 @@ public struct RequestLogBatch: Sendable {
 
     /// Appends a record `write` writes in place, already redacted, for a request on
     /// `connectionID`. If `write` gives up (false), the batch is left as it was.
-    mutating func appendRecord(connectionID: String, line: Int?, _ write: (inout [UInt8]) -> Bool) -> Bool {
+    public mutating func appendRecord(connectionID: String, line: Int?, _ write: (inout [UInt8]) -> Bool) -> Bool {
         guard records.appendRecord(write) else { return false }
         connectionIDs.append(connectionID)
         if let line { lines.append(line) }

@@ -10,15 +10,15 @@ public struct TokenIssuer: Sendable {
     private let key: SymmetricKey
 
     /// Loads the key file, creating it with a random key the first time.
-    public init(keyFile: String) throws {
+    public init(keyFile: String) throws(HubError) {
         if let data = FileManager.default.contents(atPath: keyFile) {
-            guard data.count == 32 else { throw APIError.internalError("\(keyFile) is not a 32-byte key") }
+            guard data.count == 32 else { throw HubError.failed("\(keyFile) is not a 32-byte key") }
             key = SymmetricKey(data: data)
         } else {
             let fresh = SymmetricKey(size: .bits256)
             let bytes = fresh.withUnsafeBytes { Data($0) }
             guard FileManager.default.createFile(atPath: keyFile, contents: bytes, attributes: [.posixPermissions: 0o600]) else {
-                throw APIError.internalError("cannot write the token key \(keyFile)")
+                throw HubError.failed("cannot write the token key \(keyFile)")
             }
             key = fresh
         }

@@ -1,24 +1,23 @@
 internal import Events
-internal import Journal
+public import Journal
 internal import Projections
 
 extension Writer {
-    /// Makes this writer refuse every write with `reason` (a follower's: writes go to
-    /// the writer it names), or take writes again with nil.
-    func refuseWrites(_ reason: String?) {
-        writesRefused.withLock { $0 = reason }
+    /// Refuses the write when the replication gate says writes are not taken (a follower,
+    /// a writer fenced by another).
+    public func checkTakesWrites() throws(HubError) {
+        if let reason = replication.writeRefusal { throw HubError.unavailable(reason) }
     }
 
-    /// Throws the 503 of a writer that does not take writes (a follower, or a writer
-    /// fenced by another).
-    func checkTakesWrites() throws {
-        if let reason = writesRefused.withLock({ $0 }) { throw APIError.unavailable(reason) }
-        if let reason = replicator.withLock({ $0 })?.refusal { throw APIError.unavailable(reason) }
-    }
-
-    /// In sync replication, returns once `appended` is in the stream.
-    func replicated(_ appended: Appended) async throws -> Appended {
-        if let replicator = replicator.withLock({ $0 }) { try await replicator.acknowledged(through: appended.range.upperBound) }
+    /// Returns once `appended` is held by the stream as the replication mode requires.
+    func replicated(_ appended: Appended) async throws(HubError) -> Appended {
+        do {
+            try await replication.replicated(through: appended.range.upperBound)
+        } catch let error as HubError {
+            throw error
+        } catch {
+            throw HubError.unavailable("\(error)")
+        }
         return appended
     }
 
@@ -26,7 +25,7 @@ extension Writer {
     /// it must land at the same numbers (`range`), under the same idempotency key. A
     /// compaction's marker makes the replica repeat that compaction, so its events stay
     /// the writer's byte for byte.
-    func applyReplicated(_ records: [[UInt8]], range: ClosedRange<UInt64>, key: IdempotencyKey?) async throws {
+    public func applyReplicated(_ records: [[UInt8]], range: ClosedRange<UInt64>, key: IdempotencyKey?) async throws {
         var batch = RecordBatch()
         for record in records { batch.append(record) }
         let appended: Appended
@@ -36,7 +35,8 @@ extension Writer {
             appended = Appended(range: try await journal.append(batch), replayed: false)
         }
         guard appended.range == range, !appended.replayed else {
-            throw ReplicationError("the stream's batch \(range) landed at \(appended.range)\(appended.replayed ? " (a replay)" : ""): the replica has diverged")
+            throw HubError.failed(
+                "the stream's batch \(range) landed at \(appended.range)\(appended.replayed ? " (a replay)" : ""): the replica has diverged")
         }
         let requestKind = Event.Kind.requestLogged.rawValue
         for record in records {

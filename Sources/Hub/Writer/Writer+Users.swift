@@ -2,6 +2,7 @@ internal import Foundation
 public import Domain
 public import Events
 public import Journal
+// bcrypt only (a C library's wrapper, no HTTP), from the hummingbird-auth package.
 internal import HummingbirdBcrypt
 
 /// Back-office users: registered, given a new password, removed, and logged in, from the
@@ -14,33 +15,31 @@ extension Writer {
     /// (a bcrypt hash takes a good part of a second), and only the hash is journaled.
     public func registerUser(
         email: String, accountID: String?, role: UserRole, password: String, actor: String, key: IdempotencyKey? = nil
-    ) async throws -> Receipt {
-        try Self.checkPassword(password)
+    ) async throws(HubError) -> Receipt {
+        let hash = try Self.hash(password)
         let login = email.lowercased()
-        let hash = Bcrypt.hash(password, cost: Self.passwordHashCost)
         let time = Timestamp.now
-        return try await command(key: key, replay: Receipt(seq: 0, created: true)) { s in
+        return try await command(key: key, replay: Receipt(seq: 0, created: true)) { (s: HubState) throws(DomainError) -> (Event?, Receipt) in
             (try s.decide(.userRegistered(UserRegistered(
                 email: login, accountID: accountID, role: role, passwordHash: hash, actor: actor)), at: time),
              Receipt(seq: 0, created: true))
         }
     }
 
-    public func changePassword(email: String, password: String, actor: String, key: IdempotencyKey? = nil) async throws -> Receipt {
-        try Self.checkPassword(password)
+    public func changePassword(email: String, password: String, actor: String, key: IdempotencyKey? = nil) async throws(HubError) -> Receipt {
+        let hash = try Self.hash(password)
         let login = email.lowercased()
-        let hash = Bcrypt.hash(password, cost: Self.passwordHashCost)
         let time = Timestamp.now
-        return try await command(key: key, replay: Receipt(seq: 0, created: false)) { s in
+        return try await command(key: key, replay: Receipt(seq: 0, created: false)) { (s: HubState) throws(DomainError) -> (Event?, Receipt) in
             (try s.decide(.userPasswordChanged(UserPasswordChanged(email: login, passwordHash: hash, actor: actor)), at: time),
              Receipt(seq: 0, created: false))
         }
     }
 
-    public func removeUser(email: String, actor: String, key: IdempotencyKey? = nil) async throws -> Receipt {
+    public func removeUser(email: String, actor: String, key: IdempotencyKey? = nil) async throws(HubError) -> Receipt {
         let login = email.lowercased()
         let time = Timestamp.now
-        return try await command(key: key, replay: Receipt(seq: 0, created: false)) { s in
+        return try await command(key: key, replay: Receipt(seq: 0, created: false)) { (s: HubState) throws(DomainError) -> (Event?, Receipt) in
             (try s.decide(.userRemoved(UserRemoved(email: login, actor: actor)), at: time), Receipt(seq: 0, created: false))
         }
     }
@@ -66,14 +65,17 @@ extension Writer {
         try state.withLock { try body($0) }
     }
 
+    /// The bcrypt hash of a password the rule allows.
+    private static func hash(_ password: String) throws(HubError) -> String {
+        do throws(DomainError) {
+            try PasswordRule.check(password)
+        } catch {
+            throw HubError.refused(error)
+        }
+        return Bcrypt.hash(password, cost: passwordHashCost)
+    }
+
     /// A hash no password is checked against with success, to spend the same time on an
     /// unknown login as on a known one.
     private static let unusedHash = Bcrypt.hash(UUID().uuidString, cost: passwordHashCost)
-
-    /// Refuses passwords too short to resist guessing, or too long for bcrypt (which reads
-    /// only the first 72 bytes).
-    static func checkPassword(_ password: String) throws {
-        guard password.utf8.count >= 10 else { throw APIError.invalid("password", "at least 10 characters") }
-        guard password.utf8.count <= 72 else { throw APIError.invalid("password", "at most 72 bytes (bcrypt reads no more)") }
-    }
 }

@@ -35,22 +35,23 @@ public final class Writer: Sendable {
     public let journal: Journal
     let state: Mutex<HubState>
     private let gate = AsyncLock()
-    let tokens: TokenIssuer
+    /// Derives tokens and the apps' secrets.
+    public let tokens: TokenIssuer
     /// The gateway's calls let through and not answered yet: a block waits for them.
     private let callsInFlight = CallsInFlight()
-    /// Set on a follower: why it takes no writes.
-    let writesRefused = Mutex<String?>(nil)
-    /// The stream the journal is replicated to, when there is one.
-    let replicator = Mutex<Replicator?>(nil)
-    /// On a follower: what builds its journal from the stream.
-    let follower = Mutex<Follower?>(nil)
+    /// Whether writes are taken, and when the stream holds them.
+    let replication: any ReplicationGate
     private let allowPrivateCallbacks: Bool
     let logger: Logger
 
     /// Replays the journal into memory. Request events are skipped without being decoded.
-    public init(journal: Journal, tokens: TokenIssuer, allowPrivateCallbacks: Bool = false, logger: Logger) throws {
+    public init(
+        journal: Journal, tokens: TokenIssuer, replication: any ReplicationGate = LocalOnly(), allowPrivateCallbacks: Bool = false,
+        logger: Logger
+    ) throws {
         self.journal = journal
         self.tokens = tokens
+        self.replication = replication
         self.allowPrivateCallbacks = allowPrivateCallbacks
         self.logger = logger
         var state = HubState()
@@ -71,92 +72,131 @@ public final class Writer: Sendable {
     }
 
     /// Appends one command's event and applies it, holding the command lock throughout.
+    /// A decision without an event (a connect that finds its connection) appends nothing:
+    /// its receipt is the answer, at the journal's head.
     ///
     /// With an idempotency key already used, the command is not decided again (the state
     /// has moved on since): `replay` with the first append's number is the answer.
     func command(
-        key: IdempotencyKey? = nil, replay: Receipt? = nil, _ decide: @Sendable (HubState) throws -> (Event, Receipt)
-    ) async throws -> Receipt {
+        key: IdempotencyKey? = nil, replay: Receipt? = nil, _ decide: @Sendable (HubState) throws(DomainError) -> (Event?, Receipt)
+    ) async throws(HubError) -> Receipt {
         try checkTakesWrites()
-        return try await gate.withLock {
-            if let key, let earlier = try await self.earlier(key) {
-                var done = replay ?? Receipt(seq: 0, created: false)
-                done.seq = earlier.range.lowerBound
-                done.replayed = true
+        do {
+            return try await gate.withLock {
+                if let key, let earlier = try await self.earlier(key) {
+                    var done = replay ?? Receipt(seq: 0, created: false)
+                    done.seq = earlier.range.lowerBound
+                    done.replayed = true
+                    return done
+                }
+                let (event, receipt): (Event?, Receipt)
+                do throws(DomainError) {
+                    (event, receipt) = try state.withLock { (s: inout HubState) throws(DomainError) in try decide(s) }
+                } catch {
+                    throw HubError.refused(error)
+                }
+                guard let event else {
+                    var done = receipt
+                    done.seq = try self.head()
+                    return done
+                }
+                var batch = RecordBatch()
+                do {
+                    try batch.appendRecord { try BinaryEventCodec.encode(event, into: &$0) }
+                } catch {
+                    throw HubError.failed("the event could not be encoded: \(error)")
+                }
+                let appended = try await self.append(batch, key: key)
+                // Under the command lock no one else appends this key, so this is new.
+                if !appended.replayed { state.withLock { $0.apply(event) } }
+                var done = receipt
+                done.seq = appended.range.lowerBound
+                done.replayed = appended.replayed
                 return done
             }
-            let (event, receipt): (Event, Receipt)
-            do {
-                (event, receipt) = try state.withLock { try decide($0) }
-            } catch let refusal as DomainError {
-                throw APIError(refusal)
-            }
-            var batch = RecordBatch()
-            try batch.appendRecord { try BinaryEventCodec.encode(event, into: &$0) }
-            let appended = try await self.append(batch, key: key)
-            // Under the command lock no one else appends this key, so this is new.
-            if !appended.replayed { state.withLock { $0.apply(event) } }
-            var done = receipt
-            done.seq = appended.range.lowerBound
-            done.replayed = appended.replayed
-            return done
+        } catch let error as HubError {
+            throw error
+        } catch {
+            throw HubError.failed("\(error)")
         }
     }
 
-    /// The batch appended earlier under `key`, or nil; 422 if the key named another batch.
-    private func earlier(_ key: IdempotencyKey) async throws -> Appended? {
+    /// The journal's head, or the core's error when it cannot be read.
+    private func head() throws(HubError) -> UInt64 {
         do {
-            guard let earlier = try journal.appended(underKey: key) else { return nil }
-            return try await replicated(earlier)
+            return try journal.head
         } catch let error as JournalError {
             throw Writer.refusal(error, logger: logger, writing: false)
+        } catch {
+            throw HubError.failed("\(error)")
         }
+    }
+
+    /// The batch appended earlier under `key`, or nil; refused if the key named another batch.
+    private func earlier(_ key: IdempotencyKey) async throws(HubError) -> Appended? {
+        let found: Appended?
+        do {
+            found = try journal.appended(underKey: key)
+        } catch let error as JournalError {
+            throw Writer.refusal(error, logger: logger, writing: false)
+        } catch {
+            throw HubError.failed("\(error)")
+        }
+        guard let found else { return nil }
+        return try await replicated(found)
     }
 
     /// Appends `batch`, under `key` if there is one (see ``Journal/append(_:idempotencyKey:)``).
-    private func append(_ batch: RecordBatch, key: IdempotencyKey?) async throws -> Appended {
+    private func append(_ batch: RecordBatch, key: IdempotencyKey?) async throws(HubError) -> Appended {
         try checkTakesWrites()
+        let appended: Appended
         do {
-            guard let key else { return try await replicated(Appended(range: try await journal.append(batch), replayed: false)) }
-            return try await replicated(try await journal.append(batch, idempotencyKey: key))
+            if let key {
+                appended = try await journal.append(batch, idempotencyKey: key)
+            } else {
+                appended = Appended(range: try await journal.append(batch), replayed: false)
+            }
         } catch let error as JournalError {
             throw Writer.refusal(error, logger: logger, writing: true)
+        } catch {
+            throw HubError.failed("\(error)")
         }
+        return try await replicated(appended)
     }
 
-    /// The API's answer to a journal error: 422 for a reused idempotency key, 503 otherwise.
-    private static func refusal(_ error: JournalError, logger: Logger, writing: Bool) -> APIError {
+    /// The core's answer to a journal error: a reused idempotency key, or writes not taken.
+    private static func refusal(_ error: JournalError, logger: Logger, writing: Bool) -> HubError {
         if error.isIdempotencyKeyReused {
-            return APIError(.unprocessableContent, "idempotency_key_reused", "Idempotency-Key: \(error)")
+            return .idempotencyKeyReused("Idempotency-Key: \(error)")
         }
-        guard writing else { return APIError.unavailable("the journal cannot be read: \(error)") }
+        guard writing else { return .unavailable("the journal cannot be read: \(error)") }
         logger.error("append failed", metadata: ["journal.error": "\(error)"])
         if error.isOutOfSpace {
-            return APIError.unavailable(
+            return .unavailable(
                 "the journal cannot take writes: the disk is full or failing (\(error)); nothing was written, retry once space is freed")
         }
-        return APIError.unavailable("the journal cannot take writes: \(error)")
+        return .unavailable("the journal cannot take writes: \(error)")
     }
 
     // MARK: Commands
 
-    public func registerAccount(id: String, name: String, timeZone: String, key: IdempotencyKey? = nil) async throws -> Receipt {
+    public func registerAccount(id: String, name: String, timeZone: String, key: IdempotencyKey? = nil) async throws(HubError) -> Receipt {
         let time = Timestamp.now
-        return try await command(key: key, replay: Receipt(seq: 0, created: true)) { s in
+        return try await command(key: key, replay: Receipt(seq: 0, created: true)) { (s: HubState) throws(DomainError) -> (Event?, Receipt) in
             (try s.registerAccount(id: id, name: name, timeZone: timeZone, at: time), Receipt(seq: 0, created: true))
         }
     }
 
     public func registerLocation(
         id: String, accountID: String, name: String, timeZone: String, key: IdempotencyKey? = nil
-    ) async throws -> Receipt {
+    ) async throws(HubError) -> Receipt {
         let time = Timestamp.now
-        return try await command(key: key, replay: Receipt(seq: 0, created: true)) { s in
+        return try await command(key: key, replay: Receipt(seq: 0, created: true)) { (s: HubState) throws(DomainError) -> (Event?, Receipt) in
             (try s.registerLocation(id: id, accountID: accountID, name: name, timeZone: timeZone, at: time), Receipt(seq: 0, created: true))
         }
     }
 
-    public func registerApp(_ app: AppRegistered, key: IdempotencyKey? = nil) async throws -> Receipt {
+    public func registerApp(_ app: AppRegistered, key: IdempotencyKey? = nil) async throws(HubError) -> Receipt {
         let time = Timestamp.now
         let allowPrivate = allowPrivateCallbacks
         let secret = app.disconnectCallbackURL.map { _ in tokens.callbackSecret(for: app.appID) }
@@ -166,26 +206,27 @@ public final class Writer: Sendable {
             done.clientSecret = tokens.clientSecret(for: app.appID)
         }
         let receipt = done
-        return try await command(key: key, replay: receipt) { s in
+        return try await command(key: key, replay: receipt) { (s: HubState) throws(DomainError) -> (Event?, Receipt) in
             // Which addresses the notifier may call is this daemon's policy, not the hub's rule.
             if let url = app.disconnectCallbackURL, !allowPrivate, let host = URL(string: url)?.host, AddressPolicy.isPrivateLiteral(host) {
-                throw APIError.invalid("disconnect_callback_url", "\(host) is a loopback or private address (the daemon's --allow-private-callbacks permits it)")
+                throw DomainError.invalid(
+                    "disconnect_callback_url", "\(host) is a loopback or private address (the daemon's --allow-private-callbacks permits it)")
             }
             return (try s.registerApp(app, at: time), receipt)
         }
     }
 
-    /// Appends a new connection, or throws ``ExistingConnection`` for an existing instance.
-    private func create(
+    /// Connects an app to an account or one location; the same app, place and device id
+    /// give back the existing connection and its token, appending nothing.
+    public func connect(
         appID: String, accountID: String, locationID: String?, deviceID: String?, catalogID: String?, customerListID: String?
-    ) async throws -> Receipt {
+    ) async throws(HubError) -> Receipt {
         let time = Timestamp.now
         let tokens = self.tokens
-        return try await command { s in
+        return try await command { (s: HubState) throws(DomainError) -> (Event?, Receipt) in
             switch try s.planConnect(appID: appID, accountID: accountID, locationID: locationID, deviceID: deviceID) {
             case .existing(let id, let scope):
-                throw ExistingConnection(receipt: Receipt(
-                    seq: 0, connectionID: id, accessToken: tokens.token(for: id), created: false, scope: scope))
+                return (nil, Receipt(seq: 0, connectionID: id, accessToken: tokens.token(for: id), created: false, scope: scope))
             case .new(let scope):
                 var id = Writer.newConnectionID()
                 while s.connections[id] != nil { id = Writer.newConnectionID() }
@@ -199,26 +240,11 @@ public final class Writer: Sendable {
         }
     }
 
-    /// Connects an app to an account or one location; the same app, place and device id
-    /// give back the existing connection and its token, appending nothing.
-    public func connect(
-        appID: String, accountID: String, locationID: String?, deviceID: String?, catalogID: String?, customerListID: String?
-    ) async throws -> Receipt {
-        do {
-            return try await create(appID: appID, accountID: accountID, locationID: locationID, deviceID: deviceID,
-                                     catalogID: catalogID, customerListID: customerListID)
-        } catch let existing as ExistingConnection {
-            var receipt = existing.receipt
-            receipt.seq = try journal.head
-            return receipt
-        }
-    }
-
     public func reconnect(
         _ id: String, catalogID: String?, customerListID: String?, key: IdempotencyKey? = nil
-    ) async throws -> Receipt {
+    ) async throws(HubError) -> Receipt {
         let time = Timestamp.now
-        return try await command(key: key, replay: Receipt(seq: 0, connectionID: id, created: false)) { s in
+        return try await command(key: key, replay: Receipt(seq: 0, connectionID: id, created: false)) { (s: HubState) throws(DomainError) -> (Event?, Receipt) in
             (try s.reconnect(id, catalogID: catalogID, customerListID: customerListID, at: time),
              Receipt(seq: 0, connectionID: id, created: false))
         }
@@ -227,37 +253,37 @@ public final class Writer: Sendable {
     /// Blocks a connection. It returns once the gateway's calls on it that were let through
     /// before have been answered by the hub's API (at most the gateway's upstream timeout),
     /// so from the acknowledgement on, the API receives no call made with its token.
-    public func block(_ id: String, actor: String, reason: String?, key: IdempotencyKey? = nil) async throws -> Receipt {
+    public func block(_ id: String, actor: String, reason: String?, key: IdempotencyKey? = nil) async throws(HubError) -> Receipt {
         let receipt = try await appendChecked(.connectionBlocked(ConnectionStatusChanged(connectionID: id, actor: actor, reason: reason)), id, key)
         await callsInFlight.drained(id)
         return receipt
     }
 
-    public func unblock(_ id: String, actor: String, reason: String?, key: IdempotencyKey? = nil) async throws -> Receipt {
+    public func unblock(_ id: String, actor: String, reason: String?, key: IdempotencyKey? = nil) async throws(HubError) -> Receipt {
         try await appendChecked(.connectionUnblocked(ConnectionStatusChanged(connectionID: id, actor: actor, reason: reason)), id, key)
     }
 
     /// Disconnects a connection; like ``block(_:actor:reason:key:)``, it returns once the
     /// calls let through before it have been answered.
-    public func disconnect(_ id: String, actor: String, reason: String?, key: IdempotencyKey? = nil) async throws -> Receipt {
+    public func disconnect(_ id: String, actor: String, reason: String?, key: IdempotencyKey? = nil) async throws(HubError) -> Receipt {
         let receipt = try await appendChecked(.connectionDisconnected(ConnectionStatusChanged(connectionID: id, actor: actor, reason: reason)), id, key)
         await callsInFlight.drained(id)
         return receipt
     }
 
     /// A command on one connection that needs nothing but the state's rules.
-    private func appendChecked(_ payload: Event.Payload, _ id: String, _ key: IdempotencyKey?) async throws -> Receipt {
+    private func appendChecked(_ payload: Event.Payload, _ id: String, _ key: IdempotencyKey?) async throws(HubError) -> Receipt {
         let time = Timestamp.now
-        return try await command(key: key, replay: Receipt(seq: 0, connectionID: id, created: false)) { s in
+        return try await command(key: key, replay: Receipt(seq: 0, connectionID: id, created: false)) { (s: HubState) throws(DomainError) -> (Event?, Receipt) in
             (try s.decide(payload, at: time), Receipt(seq: 0, connectionID: id, created: false))
         }
     }
 
     /// Asks the notifier to deliver a disconnected connection's callback again.
-    public func resendCallback(_ id: String, actor: String, key: IdempotencyKey? = nil) async throws -> Receipt {
+    public func resendCallback(_ id: String, actor: String, key: IdempotencyKey? = nil) async throws(HubError) -> Receipt {
         let time = Timestamp.now
         let delivery = "resend-" + UUID().uuidString.prefix(8).lowercased()
-        return try await command(key: key, replay: Receipt(seq: 0, connectionID: id, created: true)) { s in
+        return try await command(key: key, replay: Receipt(seq: 0, connectionID: id, created: true)) { (s: HubState) throws(DomainError) -> (Event?, Receipt) in
             (try s.decide(.callbackResendRequested(CallbackResendRequested(
                 connectionID: id, deliveryID: String(delivery), actor: actor)), at: time),
              Receipt(seq: 0, connectionID: id, created: true))
@@ -268,30 +294,40 @@ public final class Writer: Sendable {
 
     /// Appends events given whole (a loadgen sample, an export) as one all-or-nothing
     /// batch, each checked against the state the ones before it leave.
-    public func appendEvents(_ events: [Event], key: IdempotencyKey? = nil) async throws -> Appended {
+    public func appendEvents(_ events: [Event], key: IdempotencyKey? = nil) async throws(HubError) -> Appended {
         try checkTakesWrites()
-        return try await gate.withLock {
-            if let key, let earlier = try await self.earlier(key) { return earlier }
-            var next = state.withLock { $0 }
-            // Credentials are redacted whichever way a request log arrives.
-            let events = events.map { e -> Event in
-                guard case .requestLogged(let r) = e.payload else { return e }
-                return Event(time: e.time, .requestLogged(Redaction.redact(r)))
-            }
-            for (i, event) in events.enumerated() {
-                do throws(DomainError) {
-                    try next.check(event)
-                } catch {
-                    throw APIError(events.count > 1 ? error.prefixed("line \(i + 1): ") : error)
+        do {
+            return try await gate.withLock {
+                if let key, let earlier = try await self.earlier(key) { return earlier }
+                var next = state.withLock { $0 }
+                // Credentials are redacted whichever way a request log arrives.
+                let events = events.map { e -> Event in
+                    guard case .requestLogged(let r) = e.payload else { return e }
+                    return Event(time: e.time, .requestLogged(Redaction.redact(r)))
                 }
-                next.apply(event)
+                for (i, event) in events.enumerated() {
+                    do throws(DomainError) {
+                        try next.check(event)
+                    } catch {
+                        throw HubError.refused(events.count > 1 ? error.prefixed("line \(i + 1): ") : error)
+                    }
+                    next.apply(event)
+                }
+                var batch = RecordBatch()
+                do {
+                    for e in events { try batch.appendRecord { try BinaryEventCodec.encode(e, into: &$0) } }
+                } catch {
+                    throw HubError.failed("an event could not be encoded: \(error)")
+                }
+                let appended = try await self.append(batch, key: key)
+                let final = next
+                if !appended.replayed { state.withLock { $0 = final } }
+                return appended
             }
-            var batch = RecordBatch()
-            for e in events { try batch.appendRecord { try BinaryEventCodec.encode(e, into: &$0) } }
-            let appended = try await self.append(batch, key: key)
-            let final = next
-            if !appended.replayed { state.withLock { $0 = final } }
-            return appended
+        } catch let error as HubError {
+            throw error
+        } catch {
+            throw HubError.failed("\(error)")
         }
     }
 
@@ -302,7 +338,7 @@ public final class Writer: Sendable {
     ///
     /// With an idempotency key, a batch sent again is answered with the first append's
     /// numbers (`replayed`) and not appended twice, even when both arrive at once.
-    public func ingest(_ batch: RequestLogBatch, key: IdempotencyKey? = nil) async throws -> Appended {
+    public func ingest(_ batch: RequestLogBatch, key: IdempotencyKey? = nil) async throws(HubError) -> Appended {
         try checkTakesWrites()
         // A retry is answered before the checks: the connection may have changed since.
         if let key, let earlier = try await earlier(key) { return earlier }
@@ -315,32 +351,36 @@ public final class Writer: Sendable {
         if let (index, reason) = refused {
             let id = batch.connectionIDs[index]
             let field = batch.lines.isEmpty ? "connection_id" : "lines[\(batch.lines[index])].connection_id"
-            throw APIError.unprocessable("\(field): \(reason) (\"\(id)\")", errors: [.init(field: field, message: "\(reason) (\"\(id)\")")])
+            throw HubError.refused(.invalid(field, "\(reason) (\"\(id)\")"))
         }
         return try await append(batch.records, key: key)
     }
 
     /// Appends request logs given as values (the gateway's), redacted here.
-    public func ingest(_ requests: [(time: Timestamp, request: RequestLogged)], key: IdempotencyKey? = nil) async throws -> Appended {
+    public func ingest(_ requests: [(time: Timestamp, request: RequestLogged)], key: IdempotencyKey? = nil) async throws(HubError) -> Appended {
         var batch = RequestLogBatch(reservingBytes: requests.count * 512, records: requests.count)
-        for (time, request) in requests { try batch.append(time: time, request) }
+        do {
+            for (time, request) in requests { try batch.append(time: time, request) }
+        } catch {
+            throw HubError.failed("a request log could not be encoded: \(error)")
+        }
         return try await ingest(batch, key: key)
     }
 
     // MARK: Token check
 
-    /// The owner of an active token, or the hub's 401 answer.
-    public func checkToken(_ token: String) throws(APIError) -> TokenOwner {
+    /// The owner of an active token, or why the token is refused.
+    public func checkToken(_ token: String) throws(HubError) -> TokenOwner {
         let digest = TokenIssuer.digest(token)
         let verdict = state.withLock { $0.verdict(forDigest: digest) }
-        guard case .valid(let owner) = verdict else { throw APIError.unauthorized(verdict.refusal ?? "") }
+        guard case .valid(let owner) = verdict else { throw HubError.tokenRefused(verdict.refusal ?? "") }
         return owner
     }
 
     /// The verdict on a gateway call's token, with the connection it belongs to when there
     /// is one (a blocked connection's calls are still logged). A valid call is counted as
     /// under way, in the same critical section as the check, until ``callAnswered(_:)``.
-    func admitCall(token: String) -> (TokenVerdict, connectionID: String?) {
+    public func admitCall(token: String) -> (TokenVerdict, connectionID: String?) {
         let digest = TokenIssuer.digest(token)
         return state.withLock { s in
             let verdict = s.verdict(forDigest: digest)
@@ -351,7 +391,7 @@ public final class Writer: Sendable {
     }
 
     /// Ends a call ``admitCall(token:)`` let through.
-    func callAnswered(_ connectionID: String) {
+    public func callAnswered(_ connectionID: String) {
         callsInFlight.leave(connectionID)
     }
 
@@ -366,10 +406,4 @@ public final class Writer: Sendable {
         let alphabet = Array("abcdefghijklmnopqrstuvwxyz0123456789")
         return String((0..<5).map { _ in alphabet.randomElement()! })
     }
-}
-
-/// Thrown inside a command's decision when the connection already exists: nothing is
-/// appended, and the existing connection is the answer.
-struct ExistingConnection: Error {
-    let receipt: Writer.Receipt
 }

@@ -19,7 +19,7 @@ public enum Compaction {
     }
 
     /// Idempotency keys are kept a day: retries come within minutes.
-    public static let idempotencyKeyLifetime: Int64 = 86_400_000_000
+    public static let idempotencyKeyLifetime: Int64 = Timestamp.microsecondsPerDay
 
     /// Compacts `journal` with the cutoffs of `policy` at `now`, in write transactions of
     /// `chunk` events.

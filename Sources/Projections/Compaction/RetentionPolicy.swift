@@ -18,7 +18,7 @@ public struct RetentionPolicy: Hashable, Sendable {
 
     /// The cutoffs at `now`.
     public func cutoffs(at now: Timestamp) -> RetentionApplied {
-        func before(_ days: Int) -> Timestamp { Timestamp(microseconds: now.microseconds - Int64(days) * 86_400_000_000) }
+        func before(_ days: Int) -> Timestamp { Timestamp(microseconds: now.microseconds - Int64(days) * Timestamp.microsecondsPerDay) }
         return RetentionApplied(
             bodiesBefore: before(bodyDays), logsBefore: before(logDays),
             disconnectedBefore: before(disconnectedDays), tombstonesBefore: before(tombstoneDays))

@@ -1,4 +1,5 @@
 public import Events
+internal import Domain
 
 /// One line of a connection's disconnect-callback history: a delivery attempt, or a
 /// request to deliver again.
@@ -39,7 +40,7 @@ public struct CallbackRecord: Hashable, Sendable {
     }
 
     /// Whether the attempt ended its delivery well (an answer from 200 to 499).
-    public var delivered: Bool { kind == .attempt && (status.map { (200..<500).contains($0) } ?? false) }
+    public var delivered: Bool { kind == .attempt && CallbackDelivery.acknowledges(status: status) }
 
     func encoded() -> [UInt8] {
         var out: [UInt8] = [kind.rawValue]

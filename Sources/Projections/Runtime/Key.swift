@@ -44,10 +44,6 @@ enum Key {
         return v
     }
 
-    static func readUInt16(_ b: UnsafeRawBufferPointer, at offset: Int) -> UInt16 {
-        UInt16(b[offset]) << 8 | UInt16(b[offset + 1])
-    }
-
     /// A string key component followed by a 0 byte, so "ab" and "abc" prefixes stay apart
     /// (ids never contain 0).
     static func text(_ s: String) -> [UInt8] {

@@ -4,6 +4,7 @@ internal import HTTPTypes
 internal import Events
 internal import Domain
 internal import Pages
+internal import Hub
 
 /// OAuth 2.0's authorization-code grant (RFC 6749 §4.1), the flow the hub's apps use: the
 /// owner approves in the back office, the app exchanges the code for its access token.

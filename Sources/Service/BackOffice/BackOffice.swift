@@ -6,6 +6,7 @@ internal import Domain
 internal import Projections
 internal import Answers
 internal import Pages
+internal import Hub
 
 /// The back office: the hub's Connections page for people, served on its own listener
 /// from the same writer and projections as the socket API.

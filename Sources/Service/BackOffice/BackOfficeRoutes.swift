@@ -6,6 +6,7 @@ internal import Domain
 internal import Projections
 internal import Answers
 internal import Pages
+internal import Hub
 
 extension BackOffice {
     /// The back office's router: pages, forms, assets, with the security headers on every answer.
@@ -262,6 +263,9 @@ struct PageErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return try await next(request, context)
         } catch let error as APIError {
             return office.errorPage(await office.viewer(request), request, error.status, error.message)
+        } catch let error as HubError {
+            let answer = APIError(error)
+            return office.errorPage(await office.viewer(request), request, answer.status, answer.message)
         } catch let error as HTTPError {
             let message = error.status == .notFound ? office.language(request).labels.notFound : (error.body ?? "\(error.status)")
             return office.errorPage(await office.viewer(request), request, error.status, message)

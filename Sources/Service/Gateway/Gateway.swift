@@ -9,6 +9,7 @@ internal import Domain
 internal import Events
 internal import Journal
 internal import Logging
+internal import Hub
 
 /// The front door apps call: checks each call's token against the writer's state, holds it
 /// to its scope and to the hub's rate limits, forwards it to the hub's API with headers
@@ -59,7 +60,7 @@ final class Gateway: Sendable {
         // (those that passed the token check, the refused 429s included); blocked calls,
         // logged without those headers, and requests posted to /v1/logs are not counted.
         var counts = RateLimits(limits: configuration.limits)
-        let since = Timestamp.now.microseconds - 86_400_000_000
+        let since = Timestamp.now.microseconds - Timestamp.microsecondsPerDay
         let requestKind = Event.Kind.requestLogged.rawValue
         try writer.journal.scan { _, bytes in
             guard let header = try? BinaryEventCodec.header(of: bytes), header.kind == requestKind,
@@ -96,7 +97,9 @@ final class Gateway: Sendable {
         let originForm = request.headers[HTTPField.Name(TargetFormMarker.header)!] != TargetFormMarker.notOriginForm
         let target = Result { () throws(RequestTarget.Refusal) in
             guard originForm else { throw RequestTarget.Refusal(message: "the request target must be a path starting with / (origin-form)") }
-            return try forwardable(RequestTarget(validating: raw))
+            // Sent as it is: AsyncHTTPClient rebuilds a target from Foundation's URL, which
+            // keeps every target RequestTarget accepts as it is (RequestTargetTests checks it).
+            return try RequestTarget(validating: raw)
         }
         let (verdict, connectionID) = writer.admitCall(token: token)
 
@@ -139,28 +142,14 @@ final class Gateway: Sendable {
         } else {
             do {
                 _ = try await writer.ingest([(time, logged)])
-            } catch let error as APIError where error.status == .unprocessableContent {
+            } catch {
                 // Disconnected while the call was under way: nothing left to log it under.
+                // (A `catch where` on the typed error crashes Swift 6.3.1's SILGen.)
+                guard error.code == .refused else { throw error }
                 logger.notice("a gateway call was not logged", metadata: ["connection.id": "\(connectionID)", "error": "\(error.message)"])
             }
         }
         return Self.response(status, headers, body)
-    }
-
-    /// `target`, once it is known that the upstream is sent exactly its text: the HTTP
-    /// client rebuilds a request's target from Foundation's `URL` (its percent-encoded path
-    /// and query), and a target it would rebuild otherwise is refused rather than sent.
-    private func forwardable(_ target: RequestTarget) throws(RequestTarget.Refusal) -> RequestTarget {
-        let text = target.text
-        guard let url = URL(string: upstreamURL(text)), let components = URLComponents(url: url, resolvingAgainstBaseURL: true) else {
-            throw RequestTarget.Refusal(message: "the request target cannot be forwarded as it was sent")
-        }
-        let basePath = URLComponents(url: configuration.upstream, resolvingAgainstBaseURL: true)?.percentEncodedPath ?? ""
-        let sent = components.percentEncodedPath + (url.query.map { "?" + $0 } ?? "")
-        guard sent == basePath.trimmingSuffix("/") + text else {
-            throw RequestTarget.Refusal(message: "the request target cannot be forwarded as it was sent")
-        }
-        return target
     }
 
     /// The upstream's URL for a target: the configured base, then the target.
@@ -242,8 +231,7 @@ final class Gateway: Sendable {
         if let location = owner.locationID { upstream.headers.add(name: "X-Junction-Location", value: location) }
         upstream.headers.add(name: "X-Junction-Scope", value: owner.scope)
         if !requestBytes.isEmpty { upstream.body = .bytes(ByteBuffer(bytes: requestBytes)) }
-        let limit = configuration.upstreamTimeout.components
-        let timeout = TimeAmount.nanoseconds(limit.seconds * 1_000_000_000 + limit.attoseconds / 1_000_000_000)
+        let timeout = TimeAmount(configuration.upstreamTimeout)
         do {
             let answer = try await client.execute(upstream, timeout: timeout)
             var buffer = try await answer.body.collect(upTo: configuration.maxBodyBytes)
@@ -272,7 +260,7 @@ final class Gateway: Sendable {
         var answerHeaders = responseHeaders.map { Header($0.name.rawName, $0.value) }
         if requestBody.count > limit { requestHeaders.append(Header("X-Junction-Logged-Body", "cut at \(limit) of \(requestBody.count) bytes")) }
         if responseBody.count > limit { answerHeaders.append(Header("X-Junction-Logged-Body", "cut at \(limit) of \(responseBody.count) bytes")) }
-        let micros = duration.components.seconds * 1_000_000 + duration.components.attoseconds / 1_000_000_000_000
+        let micros = duration.wholeMicroseconds
         return RequestLogged(
             connectionID: connectionID, requestID: request.headers[values: HTTPField.Name("X-Request-Id")!].first,
             method: method, resource: ResourceName.of(url: Redaction.redact(url: url)), url: url, status: UInt16(clamping: status.code),
@@ -328,6 +316,10 @@ struct GatewayMiddleware<Context: RequestContext>: RouterMiddleware {
             return try await gateway.handle(request)
         } catch let error as APIError {
             let (s, h, b) = Gateway.refusal(error.status, error.errorType, error.message)
+            return Gateway.response(s, h, b)
+        } catch let error as HubError {
+            let answer = APIError(error)
+            let (s, h, b) = Gateway.refusal(answer.status, answer.errorType, answer.message)
             return Gateway.response(s, h, b)
         }
     }

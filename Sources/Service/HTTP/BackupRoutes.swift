@@ -4,6 +4,7 @@ internal import HTTPTypes
 internal import Events
 internal import Journal
 internal import Projections
+internal import Hub
 
 extension Router where Context == BasicRequestContext {
     func addBackupRoutes(_ c: RouteContext) {

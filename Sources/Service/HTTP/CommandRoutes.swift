@@ -2,6 +2,7 @@ internal import Foundation
 internal import Hummingbird
 internal import HTTPTypes
 internal import Events
+internal import Hub
 
 extension Router where Context == BasicRequestContext {
     func addCommandRoutes(_ c: RouteContext) {

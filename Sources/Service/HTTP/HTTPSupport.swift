@@ -8,6 +8,7 @@ internal import NIOHTTP1
 internal import Crypto
 internal import Journal
 internal import Projections
+internal import Hub
 
 /// Turns every error into the hub's error body, `{"error_type", "message"}`, with the
 /// right status: errors of the framework (413, 404 for unknown routes, …) included.
@@ -19,6 +20,8 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return try await next(request, context)
         } catch let error as APIError {
             return try error.response(from: request, context: context)
+        } catch let error as HubError {
+            return try APIError(error).response(from: request, context: context)
         } catch let error as HTTPParserError {
             // A body whose framing cannot be read (chunk sizes, chunk lines): the client's fault.
             return try APIError.badRequest("malformed HTTP request: \(error)").response(from: request, context: context)

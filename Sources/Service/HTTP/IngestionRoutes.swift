@@ -4,6 +4,7 @@ internal import HTTPTypes
 internal import Domain
 internal import Events
 internal import Journal
+internal import Hub
 
 extension Router where Context == BasicRequestContext {
     func addIngestionRoutes(_ c: RouteContext) {

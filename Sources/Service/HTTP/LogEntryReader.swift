@@ -1,6 +1,7 @@
 internal import Domain
 internal import Events
 internal import Foundation
+internal import Hub
 
 /// The fast path of ``LogEntryParser``: one pass over an entry's JSON straight into its
 /// journal record, credentials redacted, with no intermediate tree, no `RequestLogged`,

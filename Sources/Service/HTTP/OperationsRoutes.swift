@@ -5,6 +5,7 @@ internal import Events
 internal import Answers
 internal import Journal
 internal import Projections
+internal import Hub
 
 extension Router where Context == BasicRequestContext {
     func addOperationsRoutes(_ c: RouteContext) {
@@ -66,7 +67,7 @@ extension Router where Context == BasicRequestContext {
                     w.endObject()
                 }
                 w.endArray()
-                writeReplicationStatus(&w, writer: writer)
+                writeReplicationStatus(&w, role: c.replication)
                 if let n = projectors.first(where: { $0.name == Daemon.notifierName }) {
                     w.beginObject("notifier")
                     w.integer("restarts", Int64(n.restarts))
@@ -114,10 +115,10 @@ extension Router where Context == BasicRequestContext {
             let stats = try writer.journal.statistics()
             let checkpoints = try c.queries.checkpoints()
             c.metrics.update(head: stats.head, bytes: stats.usedBytes, checkpoints: checkpoints, projectors: c.supervisor.status())
-            if let replicator = writer.replicator.withLock({ $0 }) {
+            if let replicator = c.replication.replicator {
                 let s = replicator.status
                 c.metrics.updateReplication(lagEvents: s.head > s.shipped ? s.head - s.shipped : 0, lagSeconds: s.lagSeconds)
-            } else if let follower = writer.follower.withLock({ $0 }) {
+            } else if let follower = c.replication.follower {
                 let s = follower.status
                 c.metrics.updateReplication(lagEvents: s.streamLast > s.applied ? s.streamLast - s.applied : 0, lagSeconds: nil)
             }

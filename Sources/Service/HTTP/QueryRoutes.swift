@@ -5,6 +5,7 @@ internal import Events
 internal import Projections
 internal import Domain
 internal import Answers
+internal import Hub
 
 extension Router where Context == BasicRequestContext {
     func addQueryRoutes(_ c: RouteContext) {

@@ -1,6 +1,7 @@
 internal import Hummingbird
 internal import HTTPTypes
 internal import Events
+internal import Hub
 
 extension Router where Context == BasicRequestContext {
     func addReplicationRoutes(_ c: RouteContext) {
@@ -23,7 +24,7 @@ extension Router where Context == BasicRequestContext {
             case _?: throw APIError.invalid("wait_seconds", "must be a number of seconds from 0 to 3600")
             }
             try f.refuseLeftovers()
-            guard let follower = c.writer.follower.withLock({ $0 }) else {
+            guard let follower = c.replication.follower else {
                 throw APIError.conflict("this daemon is not a follower: there is nothing to promote")
             }
             var settings = follower.configuration

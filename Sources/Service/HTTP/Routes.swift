@@ -4,10 +4,13 @@ internal import HTTPTypes
 internal import Events
 internal import Journal
 internal import Projections
+internal import Hub
 
 /// What the handlers share: the writer, the queries, the limits.
 struct RouteContext: Sendable {
     let writer: Writer
+    /// This daemon's place in replication: the writer's stream, or the follower.
+    let replication: ReplicationRole
     let queries: Queries
     let supervisor: ProjectorSupervisor
     let compaction: CompactionRunner

@@ -2,6 +2,7 @@ internal import Foundation
 internal import Hummingbird
 internal import HTTPTypes
 internal import Events
+internal import Hub
 
 extension Router where Context == BasicRequestContext {
     /// Back-office users, for the operator on the socket (`junction user …`). Passwords

@@ -4,6 +4,8 @@ public import Events
 public import Journal
 public import Logging
 internal import NIOCore
+public import Hub
+internal import Domain
 
 /// Delivers disconnect callbacks: for each `connectionDisconnected` of an app with a
 /// disconnect callback URL, an HTTP POST carrying the app instance id, signed, with a
@@ -199,13 +201,12 @@ public actor Notifier {
                 failure = "\(error)"
             }
         }
-        let delivered = status.map { (200..<500).contains($0) } ?? false
+        let delivered = CallbackDelivery.acknowledges(status: status)
         let now = Timestamp.now
         var nextAttempt: Timestamp?
         if !delivered && !final && number < configuration.maxAttempts {
             let wait = configuration.backoff(after: number)
-            nextAttempt = Timestamp(microseconds: now.microseconds + wait.components.seconds * 1_000_000
-                                    + wait.components.attoseconds / 1_000_000_000_000)
+            nextAttempt = now.adding(wait)
         }
         d.attempts = number
         d.due = nextAttempt

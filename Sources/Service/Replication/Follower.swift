@@ -4,6 +4,7 @@ internal import Journal
 internal import Logging
 internal import NATS
 internal import Synchronization
+internal import Hub
 
 /// Builds a replica of the writer's journal from the stream: each batch appended at the
 /// writer's numbers, with the writer's bytes and idempotency key, and applied to the
@@ -31,6 +32,8 @@ final class Follower: Sendable {
 
     let configuration: Configuration
     private let writer: Writer
+    /// Where the writer is told whether it takes writes, and which promotion changes.
+    private let role: ReplicationRole
     private let jetStream: JetStream
     private let state = Mutex(State())
     private let batches: AsyncStream<Batch>
@@ -55,11 +58,12 @@ final class Follower: Sendable {
     private let projectionsReached: @Sendable () throws -> UInt64
 
     init(
-        configuration: Configuration, writer: Writer, projectionsReached: @escaping @Sendable () throws -> UInt64,
-        logger: Logger
+        configuration: Configuration, writer: Writer, role: ReplicationRole,
+        projectionsReached: @escaping @Sendable () throws -> UInt64, logger: Logger
     ) throws {
         self.configuration = configuration
         self.writer = writer
+        self.role = role
         self.projectionsReached = projectionsReached
         self.logger = logger
         do {
@@ -69,7 +73,7 @@ final class Follower: Sendable {
             throw ReplicationError("cannot reach NATS at \(configuration.servers.joined(separator: ",")): \(error)")
         }
         (batches, batchContinuation) = AsyncStream.makeStream(of: Batch.self)
-        writer.refuseWrites(Self.refusal(stream: configuration.stream, writer: nil))
+        role.refuseWrites(Self.refusal(stream: configuration.stream, writer: nil))
     }
 
     /// What a write sent to a follower is answered, naming the writer once it is known.
@@ -223,9 +227,7 @@ final class Follower: Sendable {
             fail("promotion failed, and this follower stopped following: \(error.message)")
             throw APIError.conflict("\(error.message); this follower stopped following (restart it)")
         }
-        writer.replicator.withLock { $0 = replicator }
-        writer.follower.withLock { $0 = nil }
-        writer.refuseWrites(nil)
+        role.promote(to: replicator)
         promoted.store(true, ordering: .releasing)
         batchContinuation.finish()
         let head = try writer.journal.head
@@ -309,7 +311,7 @@ final class Follower: Sendable {
                     return s.writer != name
                 }
                 if changed, let name {
-                    writer.refuseWrites(Self.refusal(stream: configuration.stream, writer: name))
+                    role.refuseWrites(Self.refusal(stream: configuration.stream, writer: name))
                 }
                 if seq == range.upperBound {
                     window.wait()

@@ -1,8 +1,8 @@
 internal import Events
 
 /// The `replication` member of `/v1/status`: a writer's shipping, or a follower's reading.
-func writeReplicationStatus(_ w: inout JSONWriter, writer: Writer) {
-    if let replicator = writer.replicator.withLock({ $0 }) {
+func writeReplicationStatus(_ w: inout JSONWriter, role: ReplicationRole) {
+    if let replicator = role.replicator {
         let s = replicator.status
         w.beginObject("replication")
         w.string("role", "writer")
@@ -14,7 +14,7 @@ func writeReplicationStatus(_ w: inout JSONWriter, writer: Writer) {
         w.integer("lag_ms", Int64(s.lagSeconds * 1000))
         w.string("fenced", ifPresent: s.fenced)
         w.endObject()
-    } else if let follower = writer.follower.withLock({ $0 }) {
+    } else if let follower = role.follower {
         let s = follower.status
         w.beginObject("replication")
         w.string("role", "follower")

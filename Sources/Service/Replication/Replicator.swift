@@ -5,6 +5,7 @@ internal import Journal
 internal import Logging
 internal import NATS
 internal import Synchronization
+internal import Hub
 
 /// Ships the journal's committed batches to a JetStream stream, in journal order, one
 /// message per event: `Nats-Msg-Id` is the journal id and the sequence number, and each
@@ -193,7 +194,7 @@ final class Replicator: Sendable {
     }
 
     private static func seconds(_ d: Duration) -> Double {
-        Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+        d.secondsWithFraction
     }
 
     /// In sync mode, returns once events through `seq` are in the stream (throws when
