@@ -140,7 +140,7 @@ let benchmarks: @Sendable () -> Void = {
             for i in 0..<1000 {
                 let r = try await writer.connect(
                     appID: "pos", accountID: "3r4s3", locationID: "3r4s3-1", deviceID: "till-\(i)", catalogID: nil, customerListID: nil)
-                token = r.accessToken ?? token
+                token = r.accessToken
             }
             tokenFixture = (writer, token)
         })

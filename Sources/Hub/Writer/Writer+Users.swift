@@ -19,10 +19,9 @@ extension Writer {
         let hash = try Self.hash(password)
         let login = email.lowercased()
         let time = Timestamp.now
-        return try await command(key: key, replay: Receipt(seq: 0, created: true)) { (s: HubState) throws(DomainError) -> (Event?, Receipt) in
-            (try s.decide(.userRegistered(UserRegistered(
-                email: login, accountID: accountID, role: role, passwordHash: hash, actor: actor)), at: time),
-             Receipt(seq: 0, created: true))
+        return try await command(key: key) { (s: HubState) throws(DomainError) -> Event in
+            try s.decide(.userRegistered(UserRegistered(
+                email: login, accountID: accountID, role: role, passwordHash: hash, actor: actor)), at: time)
         }
     }
 
@@ -30,17 +29,16 @@ extension Writer {
         let hash = try Self.hash(password)
         let login = email.lowercased()
         let time = Timestamp.now
-        return try await command(key: key, replay: Receipt(seq: 0, created: false)) { (s: HubState) throws(DomainError) -> (Event?, Receipt) in
-            (try s.decide(.userPasswordChanged(UserPasswordChanged(email: login, passwordHash: hash, actor: actor)), at: time),
-             Receipt(seq: 0, created: false))
+        return try await command(key: key) { (s: HubState) throws(DomainError) -> Event in
+            try s.decide(.userPasswordChanged(UserPasswordChanged(email: login, passwordHash: hash, actor: actor)), at: time)
         }
     }
 
     public func removeUser(email: String, actor: String, key: IdempotencyKey? = nil) async throws(HubError) -> Receipt {
         let login = email.lowercased()
         let time = Timestamp.now
-        return try await command(key: key, replay: Receipt(seq: 0, created: false)) { (s: HubState) throws(DomainError) -> (Event?, Receipt) in
-            (try s.decide(.userRemoved(UserRemoved(email: login, actor: actor)), at: time), Receipt(seq: 0, created: false))
+        return try await command(key: key) { (s: HubState) throws(DomainError) -> Event in
+            try s.decide(.userRemoved(UserRemoved(email: login, actor: actor)), at: time)
         }
     }
 

@@ -9,26 +9,6 @@ internal import Synchronization
 /// them durably, and answers token checks from the same state, so a block is in force the
 /// moment it is acknowledged.
 public final class Writer: Sendable {
-    /// The answer to a command: the event's sequence number and what the caller needs.
-    public struct Receipt: Sendable {
-        public var seq: UInt64
-        public var connectionID: String?
-        /// Set by connect only: the access token, shown to the app once per connect.
-        public var accessToken: String?
-        public var created: Bool
-        public var scope: String?
-        /// Set by app registration when the app has a disconnect callback URL: the secret
-        /// its callbacks are signed with (HMAC-SHA256 of the body).
-        public var callbackSecret: String?
-        /// Set by app registration when the app has redirect URIs: its OAuth client
-        /// credentials (the client id is the app id).
-        public var clientID: String?
-        public var clientSecret: String?
-        /// Whether this answers a retry: the command was appended earlier under the same
-        /// idempotency key, and nothing was appended now.
-        public var replayed = false
-    }
-
     /// Who a valid token belongs to.
     public typealias TokenOwner = Domain.TokenOwner
 
@@ -71,35 +51,29 @@ public final class Writer: Sendable {
         ])
     }
 
-    /// Appends one command's event and applies it, holding the command lock throughout.
-    /// A decision without an event (a connect that finds its connection) appends nothing:
-    /// its receipt is the answer, at the journal's head.
+    /// Appends one command's event and applies it, holding the command lock throughout,
+    /// and gives back what the decision found (`outcome`, nil for a retry). A decision
+    /// without an event (a connect that finds its connection) appends nothing: the
+    /// receipt is the journal's head.
     ///
     /// With an idempotency key already used, the command is not decided again (the state
-    /// has moved on since): `replay` with the first append's number is the answer.
-    func command(
-        key: IdempotencyKey? = nil, replay: Receipt? = nil, _ decide: @Sendable (HubState) throws(DomainError) -> (Event?, Receipt)
-    ) async throws(HubError) -> Receipt {
+    /// has moved on since): the first append's number is the answer, marked replayed.
+    func command<Outcome: Sendable>(
+        key: IdempotencyKey? = nil, _ decide: @Sendable (HubState) throws(DomainError) -> (Event?, Outcome)
+    ) async throws(HubError) -> (receipt: Receipt, outcome: Outcome?) {
         try checkTakesWrites()
         do {
-            return try await gate.withLock {
+            return try await gate.withLock { () async throws -> (receipt: Receipt, outcome: Outcome?) in
                 if let key, let earlier = try await self.earlier(key) {
-                    var done = replay ?? Receipt(seq: 0, created: false)
-                    done.seq = earlier.range.lowerBound
-                    done.replayed = true
-                    return done
+                    return (Receipt(seq: earlier.range.lowerBound, replayed: true), nil)
                 }
-                let (event, receipt): (Event?, Receipt)
+                let (event, outcome): (Event?, Outcome)
                 do throws(DomainError) {
-                    (event, receipt) = try state.withLock { (s: inout HubState) throws(DomainError) in try decide(s) }
+                    (event, outcome) = try state.withLock { (s: inout HubState) throws(DomainError) in try decide(s) }
                 } catch {
                     throw HubError.refused(error)
                 }
-                guard let event else {
-                    var done = receipt
-                    done.seq = try self.head()
-                    return done
-                }
+                guard let event else { return (Receipt(seq: try self.head()), outcome) }
                 var batch = RecordBatch()
                 do {
                     try batch.appendRecord { try BinaryEventCodec.encode(event, into: &$0) }
@@ -109,16 +83,18 @@ public final class Writer: Sendable {
                 let appended = try await self.append(batch, key: key)
                 // Under the command lock no one else appends this key, so this is new.
                 if !appended.replayed { state.withLock { $0.apply(event) } }
-                var done = receipt
-                done.seq = appended.range.lowerBound
-                done.replayed = appended.replayed
-                return done
+                return (Receipt(seq: appended.range.lowerBound, replayed: appended.replayed), outcome)
             }
         } catch let error as HubError {
             throw error
         } catch {
             throw HubError.failed("\(error)")
         }
+    }
+
+    /// A command that appends one event the state decides.
+    func command(key: IdempotencyKey? = nil, _ decide: @Sendable (HubState) throws(DomainError) -> Event) async throws(HubError) -> Receipt {
+        try await command(key: key) { (s: HubState) throws(DomainError) -> (Event?, Void) in (try decide(s), ()) }.receipt
     }
 
     /// The journal's head, or the core's error when it cannot be read.
@@ -182,8 +158,8 @@ public final class Writer: Sendable {
 
     public func registerAccount(id: String, name: String, timeZone: String, key: IdempotencyKey? = nil) async throws(HubError) -> Receipt {
         let time = Timestamp.now
-        return try await command(key: key, replay: Receipt(seq: 0, created: true)) { (s: HubState) throws(DomainError) -> (Event?, Receipt) in
-            (try s.registerAccount(id: id, name: name, timeZone: timeZone, at: time), Receipt(seq: 0, created: true))
+        return try await command(key: key) { (s: HubState) throws(DomainError) -> Event in
+            try s.registerAccount(id: id, name: name, timeZone: timeZone, at: time)
         }
     }
 
@@ -191,42 +167,40 @@ public final class Writer: Sendable {
         id: String, accountID: String, name: String, timeZone: String, key: IdempotencyKey? = nil
     ) async throws(HubError) -> Receipt {
         let time = Timestamp.now
-        return try await command(key: key, replay: Receipt(seq: 0, created: true)) { (s: HubState) throws(DomainError) -> (Event?, Receipt) in
-            (try s.registerLocation(id: id, accountID: accountID, name: name, timeZone: timeZone, at: time), Receipt(seq: 0, created: true))
+        return try await command(key: key) { (s: HubState) throws(DomainError) -> Event in
+            try s.registerLocation(id: id, accountID: accountID, name: name, timeZone: timeZone, at: time)
         }
     }
 
-    public func registerApp(_ app: AppRegistered, key: IdempotencyKey? = nil) async throws(HubError) -> Receipt {
+    public func registerApp(_ app: AppRegistered, key: IdempotencyKey? = nil) async throws(HubError) -> AppRegistration {
         let time = Timestamp.now
         let allowPrivate = allowPrivateCallbacks
-        let secret = app.disconnectCallbackURL.map { _ in tokens.callbackSecret(for: app.appID) }
-        var done = Receipt(seq: 0, created: true, callbackSecret: secret)
-        if !app.redirectURIs.isEmpty {
-            done.clientID = app.appID
-            done.clientSecret = tokens.clientSecret(for: app.appID)
-        }
-        let receipt = done
-        return try await command(key: key, replay: receipt) { (s: HubState) throws(DomainError) -> (Event?, Receipt) in
+        let receipt = try await command(key: key) { (s: HubState) throws(DomainError) -> Event in
             // Which addresses the notifier may call is this daemon's policy, not the hub's rule.
             if let url = app.disconnectCallbackURL, !allowPrivate, let host = URL(string: url)?.host, AddressPolicy.isPrivateLiteral(host) {
                 throw DomainError.invalid(
                     "disconnect_callback_url", "\(host) is a loopback or private address (the daemon's --allow-private-callbacks permits it)")
             }
-            return (try s.registerApp(app, at: time), receipt)
+            return try s.registerApp(app, at: time)
         }
+        // Derived from the app id, so a retry is given the same ones.
+        let client = !app.redirectURIs.isEmpty
+        return AppRegistration(
+            receipt: receipt, callbackSecret: app.disconnectCallbackURL.map { _ in tokens.callbackSecret(for: app.appID) },
+            clientID: client ? app.appID : nil, clientSecret: client ? tokens.clientSecret(for: app.appID) : nil)
     }
 
     /// Connects an app to an account or one location; the same app, place and device id
     /// give back the existing connection and its token, appending nothing.
     public func connect(
         appID: String, accountID: String, locationID: String?, deviceID: String?, catalogID: String?, customerListID: String?
-    ) async throws(HubError) -> Receipt {
+    ) async throws(HubError) -> ConnectReceipt {
         let time = Timestamp.now
         let tokens = self.tokens
-        return try await command { (s: HubState) throws(DomainError) -> (Event?, Receipt) in
+        let (receipt, outcome) = try await command { (s: HubState) throws(DomainError) -> (Event?, (id: String, scope: String, created: Bool)) in
             switch try s.planConnect(appID: appID, accountID: accountID, locationID: locationID, deviceID: deviceID) {
             case .existing(let id, let scope):
-                return (nil, Receipt(seq: 0, connectionID: id, accessToken: tokens.token(for: id), created: false, scope: scope))
+                return (nil, (id, scope, false))
             case .new(let scope):
                 var id = Writer.newConnectionID()
                 while s.connections[id] != nil { id = Writer.newConnectionID() }
@@ -235,18 +209,22 @@ public final class Writer: Sendable {
                     connectionID: id, appID: appID, accountID: accountID, locationID: locationID, deviceID: deviceID,
                     scope: scope, customerListID: customerListID, catalogID: catalogID,
                     tokenDigest: TokenIssuer.digest(token), tokenHint: TokenIssuer.hint(token)), at: time)
-                return (event, Receipt(seq: 0, connectionID: id, accessToken: token, created: true, scope: scope))
+                return (event, (id, scope, true))
             }
         }
+        // A connect takes no idempotency key: there is always an outcome.
+        guard let outcome else { throw HubError.failed("a connect was answered as a retry") }
+        return ConnectReceipt(
+            receipt: receipt, connectionID: outcome.id, accessToken: tokens.token(for: outcome.id), scope: outcome.scope,
+            created: outcome.created)
     }
 
     public func reconnect(
         _ id: String, catalogID: String?, customerListID: String?, key: IdempotencyKey? = nil
     ) async throws(HubError) -> Receipt {
         let time = Timestamp.now
-        return try await command(key: key, replay: Receipt(seq: 0, connectionID: id, created: false)) { (s: HubState) throws(DomainError) -> (Event?, Receipt) in
-            (try s.reconnect(id, catalogID: catalogID, customerListID: customerListID, at: time),
-             Receipt(seq: 0, connectionID: id, created: false))
+        return try await command(key: key) { (s: HubState) throws(DomainError) -> Event in
+            try s.reconnect(id, catalogID: catalogID, customerListID: customerListID, at: time)
         }
     }
 
@@ -274,8 +252,8 @@ public final class Writer: Sendable {
     /// A command on one connection that needs nothing but the state's rules.
     private func appendChecked(_ payload: Event.Payload, _ id: String, _ key: IdempotencyKey?) async throws(HubError) -> Receipt {
         let time = Timestamp.now
-        return try await command(key: key, replay: Receipt(seq: 0, connectionID: id, created: false)) { (s: HubState) throws(DomainError) -> (Event?, Receipt) in
-            (try s.decide(payload, at: time), Receipt(seq: 0, connectionID: id, created: false))
+        return try await command(key: key) { (s: HubState) throws(DomainError) -> Event in
+            try s.decide(payload, at: time)
         }
     }
 
@@ -283,10 +261,9 @@ public final class Writer: Sendable {
     public func resendCallback(_ id: String, actor: String, key: IdempotencyKey? = nil) async throws(HubError) -> Receipt {
         let time = Timestamp.now
         let delivery = "resend-" + UUID().uuidString.prefix(8).lowercased()
-        return try await command(key: key, replay: Receipt(seq: 0, connectionID: id, created: true)) { (s: HubState) throws(DomainError) -> (Event?, Receipt) in
-            (try s.decide(.callbackResendRequested(CallbackResendRequested(
-                connectionID: id, deliveryID: String(delivery), actor: actor)), at: time),
-             Receipt(seq: 0, connectionID: id, created: true))
+        return try await command(key: key) { (s: HubState) throws(DomainError) -> Event in
+            try s.decide(.callbackResendRequested(CallbackResendRequested(
+                connectionID: id, deliveryID: String(delivery), actor: actor)), at: time)
         }
     }
 

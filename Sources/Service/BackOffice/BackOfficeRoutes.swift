@@ -223,10 +223,10 @@ extension BackOffice {
                 appID: app.appID, accountID: v.account, locationID: place == "all" ? nil : place, deviceID: value("device_id"),
                 catalogID: value("catalog_id"), customerListID: value("customer_list_id"))
             api.metrics.command("back_office_connect")
-            await settle(receipt.seq)
+            await settle(receipt.receipt.seq)
             return html(renderer.render(TokenPage(
                 chrome: chrome(v, request, title: app.name, onApps: true), app: app.name, created: receipt.created,
-                token: receipt.accessToken ?? "", scope: receipt.scope ?? app.scope, connectionID: receipt.connectionID ?? "",
+                token: receipt.accessToken, scope: receipt.scope, connectionID: receipt.connectionID,
                 connectionsURL: "/connections?place=\(place)\(v.accountQuery)")))
         }
     }

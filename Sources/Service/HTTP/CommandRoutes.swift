@@ -20,7 +20,7 @@ extension Router where Context == BasicRequestContext {
             let receipt = try await writer.registerAccount(
                 id: id, name: name, timeZone: zone, key: try request.idempotencyKey(body: bytes))
             c.metrics.command("register_account")
-            return receipt.response(.created)
+            return ReceiptAnswer(receipt, created: true).response(.created)
         }
 
         post("/v1/locations") { request, _ in
@@ -35,7 +35,7 @@ extension Router where Context == BasicRequestContext {
             let receipt = try await writer.registerLocation(
                 id: id, accountID: account, name: name, timeZone: zone, key: try request.idempotencyKey(body: bytes))
             c.metrics.command("register_location")
-            return receipt.response(.created)
+            return ReceiptAnswer(receipt, created: true).response(.created)
         }
 
         post("/v1/apps") { request, _ in
@@ -61,9 +61,9 @@ extension Router where Context == BasicRequestContext {
             case .some: throw APIError.invalid("redirect_uris", "expected an array of URLs")
             }
             try f.refuseLeftovers()
-            let receipt = try await writer.registerApp(app, key: try request.idempotencyKey(body: bytes))
+            let registration = try await writer.registerApp(app, key: try request.idempotencyKey(body: bytes))
             c.metrics.command("register_app")
-            return receipt.response(.created)
+            return ReceiptAnswer(registration).response(.created)
         }
 
         post("/v1/connections") { request, _ in
@@ -79,7 +79,8 @@ extension Router where Context == BasicRequestContext {
             let receipt = try await writer.connect(
                 appID: app, accountID: account, locationID: location, deviceID: device, catalogID: catalog, customerListID: list)
             c.metrics.command("connect")
-            return jsonResponse(receipt.created ? .created : .ok) { receipt.write(&$0) }
+            let answer = ReceiptAnswer(receipt)
+            return jsonResponse(receipt.created ? .created : .ok) { answer.write(&$0) }
         }
 
         post("/v1/connections/:id/reconnect") { request, context in
@@ -89,10 +90,11 @@ extension Router where Context == BasicRequestContext {
             let catalog = try f.optionalID("catalog_id")
             let list = try f.optionalID("customer_list_id")
             try f.refuseLeftovers()
+            let id = try context.id()
             let receipt = try await writer.reconnect(
-                try context.id(), catalogID: catalog, customerListID: list, key: try request.idempotencyKey(body: bytes))
+                id, catalogID: catalog, customerListID: list, key: try request.idempotencyKey(body: bytes))
             c.metrics.command("reconnect")
-            return receipt.response(.ok)
+            return ReceiptAnswer(receipt, created: false, connectionID: id).response(.ok)
         }
 
         post("/v1/connections/:id/callbacks/resend") { request, context in
@@ -101,9 +103,10 @@ extension Router where Context == BasicRequestContext {
             var f = try JSONFields(bytes.isEmpty ? Array("{}".utf8) : bytes)
             let actor = try f.optionalString("actor") ?? request.headers[HTTPField.Name("X-Actor")!] ?? "back-office"
             try f.refuseLeftovers()
-            let receipt = try await writer.resendCallback(try context.id(), actor: actor, key: try request.idempotencyKey(body: bytes))
+            let id = try context.id()
+            let receipt = try await writer.resendCallback(id, actor: actor, key: try request.idempotencyKey(body: bytes))
             c.metrics.command("resend_callback")
-            return receipt.response(.accepted)
+            return ReceiptAnswer(receipt, created: true, connectionID: id).response(.accepted)
         }
 
         // The route strings are written out whole: the OpenAPI test reads them.
@@ -131,13 +134,13 @@ extension RouteContext {
         try f.refuseLeftovers()
         let id = try context.id()
         let key = try request.idempotencyKey(body: bytes)
-        let receipt: Writer.Receipt
+        let receipt: Receipt
         switch action {
         case "block": receipt = try await writer.block(id, actor: actor, reason: reason, key: key)
         case "unblock": receipt = try await writer.unblock(id, actor: actor, reason: reason, key: key)
         default: receipt = try await writer.disconnect(id, actor: actor, reason: reason, key: key)
         }
         metrics.command(action)
-        return receipt.response(.ok)
+        return ReceiptAnswer(receipt, created: false, connectionID: id).response(.ok)
     }
 }

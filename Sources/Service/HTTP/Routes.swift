@@ -38,15 +38,47 @@ extension Router where Context == BasicRequestContext {
     }
 }
 
-extension Writer.Receipt {
-    /// The receipt as a JSON answer, marked when it answers a retry.
+/// A command's answer as the API writes it: the core's receipt, and what the command adds
+/// (the connection it acted on, a connect's token, an app's secrets). The JSON is the one
+/// `docs/openapi.yaml` describes for every command.
+struct ReceiptAnswer {
+    var receipt: Receipt
+    /// Whether the command made something (the answer's `created`).
+    var created: Bool
+    var connectionID: String?
+    var accessToken: String?
+    var scope: String?
+    var callbackSecret: String?
+    var clientID: String?
+    var clientSecret: String?
+
+    init(_ receipt: Receipt, created: Bool, connectionID: String? = nil) {
+        self.receipt = receipt
+        self.created = created
+        self.connectionID = connectionID
+    }
+
+    init(_ connect: ConnectReceipt) {
+        self.init(connect.receipt, created: connect.created, connectionID: connect.connectionID)
+        accessToken = connect.accessToken
+        scope = connect.scope
+    }
+
+    init(_ registration: AppRegistration) {
+        self.init(registration.receipt, created: true)
+        callbackSecret = registration.callbackSecret
+        clientID = registration.clientID
+        clientSecret = registration.clientSecret
+    }
+
+    /// The answer as a JSON response, marked when it answers a retry.
     func response(_ status: HTTPResponse.Status) -> Response {
-        markReplayed(jsonResponse(status) { write(&$0) }, replayed)
+        markReplayed(jsonResponse(status) { write(&$0) }, receipt.replayed)
     }
 
     func write(_ w: inout JSONWriter) {
         w.beginObject()
-        w.unsigned("seq", seq)
+        w.unsigned("seq", receipt.seq)
         w.string("connection_id", ifPresent: connectionID)
         w.string("access_token", ifPresent: accessToken)
         w.string("scope", ifPresent: scope)
@@ -54,7 +86,7 @@ extension Writer.Receipt {
         w.string("client_id", ifPresent: clientID)
         w.string("client_secret", ifPresent: clientSecret)
         w.bool("created", created)
-        if replayed { w.bool("replayed", true) }
+        if receipt.replayed { w.bool("replayed", true) }
         w.endObject()
     }
 }

@@ -28,7 +28,7 @@ extension Router where Context == BasicRequestContext {
                 email: email, accountID: account, role: role, password: password, actor: actor,
                 key: try request.idempotencyKey(body: bytes))
             c.metrics.command("register_user")
-            return receipt.response(.created)
+            return ReceiptAnswer(receipt, created: true).response(.created)
         }
 
         post("/v1/users/password") { request, _ in
@@ -42,7 +42,7 @@ extension Router where Context == BasicRequestContext {
             let receipt = try await writer.changePassword(
                 email: email, password: password, actor: actor, key: try request.idempotencyKey(body: bytes))
             c.metrics.command("change_password")
-            return receipt.response(.ok)
+            return ReceiptAnswer(receipt, created: false).response(.ok)
         }
 
         post("/v1/users/remove") { request, _ in
@@ -54,7 +54,7 @@ extension Router where Context == BasicRequestContext {
             try f.refuseLeftovers()
             let receipt = try await writer.removeUser(email: email, actor: actor, key: try request.idempotencyKey(body: bytes))
             c.metrics.command("remove_user")
-            return receipt.response(.ok)
+            return ReceiptAnswer(receipt, created: false).response(.ok)
         }
     }
 }
