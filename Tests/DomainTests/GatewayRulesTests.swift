@@ -34,6 +34,16 @@ struct GatewayRulesTests {
         #expect(refusal(.get, "/v1/orders", Self.accountScope, location: nil)?.contains("orders.read") == true)
     }
 
+    /// The hub's paths name the caller's own place in the singular: a location's token
+    /// reaches its location that way, never its account's paths.
+    @Test func theSingularPlaceIsTheConnectionsOwn() {
+        #expect(refusal(.get, "/v1/location/orders", Self.locationScope, location: "3r4s3-1") == nil)
+        #expect(refusal(.get, "/v1/account/customer_lists", Self.locationScope, location: "3r4s3-1") != nil)
+        #expect(refusal(.get, "/v1/ACCOUNT/orders", Self.locationScope, location: "3r4s3-1") != nil)
+        #expect(refusal(.get, "/v1/account/customer_lists/x/customers", Self.accountScope, location: nil) == nil)
+        #expect(refusal(.get, "/v1/location/customers", Self.accountScope, location: nil) != nil)
+    }
+
     @Test func rateLimitsCountOnRoundWindows() {
         var limits = RateLimits(limits: .init(perMinute: 3, perHour: 5, perDay: 100))
         let t0 = Timestamp(rfc3339: "2026-11-29T09:14:50Z")!

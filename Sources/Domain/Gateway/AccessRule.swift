@@ -17,6 +17,10 @@ public struct AccessRule: Hashable, Sendable {
     public var locationIDs: [String]
     /// Every account the path names; each is held to the place rules.
     public var accountIDs: [String]
+    /// The path names the connection's own account or location in the singular
+    /// (`/v1/account/…`, `/v1/location/…`), as the hub's API allows.
+    public var namesOwnAccount: Bool
+    public var namesOwnLocation: Bool
     /// The path asks for the user's profile (`/v1/user`).
     public var profile: Bool
 
@@ -30,7 +34,7 @@ public struct AccessRule: Hashable, Sendable {
         let parts = segments.first?.lowercased() == "v1" ? Array(segments.dropFirst()) : segments
         var locations: [String] = [], accounts: [String] = []
         var resource: Scope.Resource?
-        var profile = false
+        var profile = false, ownAccount = false, ownLocation = false
         var i = 0
         while i < parts.count {
             let name = parts[i].lowercased()
@@ -46,6 +50,8 @@ public struct AccessRule: Hashable, Sendable {
             case "catalogs", "products", "categories", "options", "deals", "discounts", "charges": resource = resource ?? .catalog
             case "customer_lists", "customers": resource = resource ?? .customerList
             case "inventories", "inventory": resource = resource ?? .inventory
+            case "account": ownAccount = true
+            case "location": ownLocation = true
             case "user": profile = true
             default: break
             }
@@ -55,6 +61,8 @@ public struct AccessRule: Hashable, Sendable {
         locationIDs = locations
         accountIDs = accounts
         self.profile = profile
+        namesOwnAccount = ownAccount
+        namesOwnLocation = ownLocation
     }
 
     /// Why a connection with `scope`, at `connectionLocation` of `connectionAccount`, may
@@ -73,7 +81,10 @@ public struct AccessRule: Hashable, Sendable {
                 return "location \(Self.shown(location)) is not one of account \(connectionAccount)'s"
             }
         }
-        if !accountIDs.isEmpty, connectionLocation != nil {
+        if namesOwnLocation, connectionLocation == nil {
+            return "an account's connection has no location of its own: name the location (/locations/{id})"
+        }
+        if !accountIDs.isEmpty || namesOwnAccount, connectionLocation != nil {
             return "a location's connection cannot call its account's paths"
         }
         if profile, scope.profile == nil { return "the scope does not include the profile" }
