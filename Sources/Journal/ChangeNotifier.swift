@@ -4,20 +4,23 @@ internal import Synchronization
 internal import Glibc
 #endif
 
-/// Wakes tails when the journal changes: at once when this process appended, and through
-/// inotify on the journal's directory when another process did. A slow timer (every 250 ms)
-/// also wakes waiters, so a missed notification delays a tail but never stalls it.
+/// Wakes the readers of an LMDB environment when its writer commits: at once when this
+/// process committed, and through inotify on the environment's directory when another
+/// process did. A slow timer (every 250 ms) also wakes waiters, so a missed notification
+/// delays a reader but never stalls it. The journal's tails wait on one; so do the
+/// daemon's readers of projection checkpoints, which projector processes move.
 ///
 /// The writer rewrites a small `commits` file after each commit has returned. Watching the
 /// data file alone is not enough: LMDB writes it before publishing the transaction to
 /// readers, so a reader woken by that write could look too early, see nothing new, and
 /// then sleep until the timer.
-// @unchecked Sendable: `commitFile` is written by the journal's single writer thread only;
-// the rest is behind `state`.
-final class ChangeNotifier: @unchecked Sendable {
+// @unchecked Sendable: `commitFile` is written by the environment's single writer (one
+// thread at a time) only; the rest is behind `state`.
+public final class ChangeNotifier: @unchecked Sendable {
     private struct State {
         var generation: UInt64 = 0
-        var waiters: [CheckedContinuation<Void, Never>] = []
+        var waiters: [UInt64: CheckedContinuation<Void, Never>] = [:]
+        var nextWaiter: UInt64 = 0
         var watching = false
         var stopped = false
     }
@@ -27,7 +30,9 @@ final class ChangeNotifier: @unchecked Sendable {
     /// The writer's descriptor of `<directory>/commits`, opened on its first commit.
     private var commitFile: Int32 = -1
 
-    init(directory: String) {
+    /// A notifier for the environment in `directory`; it watches nothing until it is first
+    /// waited on.
+    public init(directory: String) {
         self.directory = directory
     }
 
@@ -38,8 +43,9 @@ final class ChangeNotifier: @unchecked Sendable {
     static let commitFileName = "commits"
 
     /// Called by the writer once a commit is visible to readers: tells other processes
-    /// (through the `commits` file, no fsync: it only wakes them) and this one.
-    func announceCommit(head: UInt64) {
+    /// (through the `commits` file, no fsync: it only wakes them) and this one. `head`
+    /// is what the file holds: the last sequence number committed.
+    public func announceCommit(head: UInt64) {
         #if canImport(Glibc)
         if commitFile < 0 {
             commitFile = open(directory + "/" + ChangeNotifier.commitFileName, O_WRONLY | O_CREAT | O_CLOEXEC, 0o600)
@@ -54,32 +60,55 @@ final class ChangeNotifier: @unchecked Sendable {
 
     /// A number that changes on every notification; read it before looking at the
     /// journal, and pass it to ``wait(after:)``, so a change in between is not missed.
-    var generation: UInt64 { state.withLock { $0.generation } }
+    public var generation: UInt64 { state.withLock { $0.generation } }
 
     /// Wakes every waiter.
-    func signal() {
+    public func signal() {
         let waiters = state.withLock { s in
             s.generation &+= 1
             defer { s.waiters.removeAll() }
-            return s.waiters
+            return s.waiters.values
         }
         for w in waiters { w.resume() }
     }
 
-    /// Returns once the generation has moved past `generation`.
-    func wait(after generation: UInt64) async {
+    /// Returns once the generation has moved past `generation`, or at once when the task
+    /// is cancelled.
+    public func wait(after generation: UInt64) async {
         startWatchingIfNeeded()
-        await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
-            let ready = state.withLock { s in
-                if s.generation != generation || s.stopped { return true }
-                s.waiters.append(c)
-                return false
+        let id = state.withLock { s in
+            s.nextWaiter &+= 1
+            return s.nextWaiter
+        }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+                // Cancellation is checked under the lock: a handler that ran before this
+                // found no waiter to resume, and set the flag read here first.
+                let ready = state.withLock { s in
+                    if s.generation != generation || s.stopped || Task.isCancelled { return true }
+                    s.waiters[id] = c
+                    return false
+                }
+                if ready { c.resume() }
             }
-            if ready { c.resume() }
+        } onCancel: {
+            state.withLock { $0.waiters.removeValue(forKey: id) }?.resume()
         }
     }
 
-    func stop() {
+    /// Returns once the generation has moved past `generation`, or at `deadline`, or when
+    /// the task is cancelled.
+    public func wait(after generation: UInt64, until deadline: ContinuousClock.Instant) async {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await self.wait(after: generation) }
+            group.addTask { try? await Task.sleep(until: deadline, clock: .continuous) }
+            await group.next()
+            group.cancelAll()
+        }
+    }
+
+    /// Wakes every waiter, now and from now on; the watching thread ends.
+    public func stop() {
         state.withLock { $0.stopped = true }
         signal()
     }

@@ -515,6 +515,12 @@ public final class Journal: Sendable {
         if gathering > .zero, !Task.isCancelled { try? await Task.sleep(for: gathering) }
     }
 
+    /// Returns once the journal may have changed since `generation`, or at `deadline`, or
+    /// when the task is cancelled.
+    public func waitForChange(after generation: UInt64, until deadline: ContinuousClock.Instant) async {
+        await notifier.wait(after: generation, until: deadline)
+    }
+
     /// Read before looking at the journal and passed to ``waitForChange(after:gathering:)``.
     public var changeGeneration: UInt64 { notifier.generation }
 

@@ -48,8 +48,8 @@ public final class CompactionRunner: Service, Sendable {
             // Projectors get a few seconds to reach what the journal holds now.
             return try await Compaction.run(
                 journal: self.journal,
-                projectors: .running(slowestCheckpoint: {
-                    min(try queries.checkpoints().values.min() ?? 0, shipped?() ?? .max)
+                projectors: .running(slowestCheckpoint: { seq, deadline in
+                    min(try await queries.slowestCheckpoint(reaching: seq, by: deadline), shipped?() ?? .max)
                 }, patience: .seconds(5)),
                 policy: policy ?? self.policy, now: now ?? .now, logger: self.logger)
         }

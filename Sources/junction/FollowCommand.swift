@@ -37,7 +37,7 @@ struct FollowCommand: AsyncParsableCommand {
     func validate() throws {
         guard replication.replicate != nil else { throw ValidationError("follow needs --replicate nats://HOST:PORT,… (the writer's cluster)") }
         if let web {
-            let (host, _) = try ServeCommand.webAddress(web)
+            let host = try ServeCommand.webAddress(web).host
             guard host == "localhost" || host == "::1" || host.hasPrefix("127.") else {
                 throw ValidationError("--web \(web) is not a loopback address")
             }
@@ -51,9 +51,9 @@ struct FollowCommand: AsyncParsableCommand {
         let data = global.dataDirectory
         var configuration = ServeCommand.daemonConfiguration(
             data: data, socket: socket ?? data.root + "/junction.sock", logLevel: global.logLevel)
-        configuration.follow = replication.settings(writerName: "")
-        configuration.retention = retention.policy
-        configuration.compactionInterval = schedule.interval
+        configuration.replication = .follower(replication.settings(writerName: ""))
+        configuration.compaction.retention = retention.policy
+        configuration.compaction.interval = schedule.interval
         if let web { configuration.web = try ServeCommand.webAddress(web) }
         try await ServeCommand.runDaemon(configuration, registry: registry, logger: logger)
     }

@@ -17,13 +17,13 @@ struct NotifyCommand: AsyncParsableCommand {
     var socket: String
 
     @Option(help: "Milliseconds to wait after a first failed attempt (doubling, up to 32 times).")
-    var retryBaseMs: Int = 60_000
+    var retryBaseMs: Int = Int(Notifier.Configuration().retryBase.wholeMilliseconds)
 
     @Option(help: "Attempts per delivery.")
-    var maxAttempts: Int = 6
+    var maxAttempts: Int = Notifier.Configuration().maxAttempts
 
     @Option(help: "Milliseconds a callback may take to answer.")
-    var timeoutMs: Int = 20_000
+    var timeoutMs: Int = Int(Notifier.Configuration().timeout.wholeMilliseconds)
 
     @Flag(help: "Let callbacks reach loopback and private addresses.")
     var allowPrivateCallbacks = false
@@ -40,14 +40,12 @@ struct NotifyCommand: AsyncParsableCommand {
     /// The arguments that run this command, spelled as its options are above: how the
     /// daemon starts its notifier.
     static func arguments(
-        data: String, socket: String, logLevel: String, retryBase: Duration, maxAttempts: Int, timeout: Duration,
-        allowPrivate: Bool, parentPID: Int32
+        data: String, socket: String, logLevel: String, delivery: Notifier.Configuration, parentPID: Int32
     ) -> [String] {
-        func ms(_ d: Duration) -> String { "\(d.wholeMilliseconds)" }
-        return [configuration.commandName!, "--data", data, "--socket", socket, "--log-level", logLevel,
-                "--retry-base-ms", ms(retryBase), "--max-attempts", "\(maxAttempts)", "--timeout-ms", ms(timeout),
-                "--parent-pid", "\(parentPID)"]
-            + (allowPrivate ? ["--allow-private-callbacks"] : [])
+        [configuration.commandName!, "--data", data, "--socket", socket, "--log-level", logLevel,
+         "--retry-base-ms", "\(delivery.retryBase.wholeMilliseconds)", "--max-attempts", "\(delivery.maxAttempts)",
+         "--timeout-ms", "\(delivery.timeout.wholeMilliseconds)", "--parent-pid", "\(parentPID)"]
+            + (delivery.allowPrivateAddresses ? ["--allow-private-callbacks"] : [])
     }
 
     func run() async throws {

@@ -1,5 +1,7 @@
 import ArgumentParser
 import CMalloc
+import Domain
+import Events
 import Foundation
 import Journal
 import Logging
@@ -23,28 +25,28 @@ struct ServeCommand: AsyncParsableCommand {
     var socket: String?
 
     @Option(help: "Permissions of the socket file, in octal (0600: only this user).")
-    var socketMode: String = "600"
+    var socketMode: String = String(Daemon.Socket(path: "").mode, radix: 8)
 
     @Option(help: "Commit durability: full, nometasync or nosync (nosync: a system crash may lose the last second of acknowledged writes).")
     var durability: Durability = .full
 
     @Option(help: "Largest request body accepted, in bytes (413 past it).")
-    var maxBodyBytes: Int = 16 << 20
+    var maxBodyBytes: Int = Daemon.Limits().maxBodyBytes
 
     @Option(help: "Connections open at once; past it a new one is answered 503 and closed.")
-    var maxConnections: Int = 512
+    var maxConnections: Int = ConnectionLimits().maxConnections
 
     @Option(help: "Seconds a connection may go without a byte from its client (idle, or a request sent in part) before it is closed.")
-    var idleTimeoutSeconds: Int = 60
+    var idleTimeoutSeconds: Int = Int(ConnectionLimits().idleTimeout.components.seconds)
 
     @Option(help: "Milliseconds before a failed disconnect callback is tried again (doubling, up to 32 times).")
-    var callbackRetryBaseMs: Int = 60_000
+    var callbackRetryBaseMs: Int = Int(Notifier.Configuration().retryBase.wholeMilliseconds)
 
     @Option(help: "Attempts per disconnect callback.")
-    var callbackMaxAttempts: Int = 6
+    var callbackMaxAttempts: Int = Notifier.Configuration().maxAttempts
 
     @Option(help: "Milliseconds a disconnect callback may take to answer.")
-    var callbackTimeoutMs: Int = 20_000
+    var callbackTimeoutMs: Int = Int(Notifier.Configuration().timeout.wholeMilliseconds)
 
     @Flag(help: "Let disconnect callbacks reach loopback and private addresses.")
     var allowPrivateCallbacks = false
@@ -70,19 +72,19 @@ struct ServeCommand: AsyncParsableCommand {
     var upstream: String?
 
     @Option(help: "Calls a connection may make per round minute through the gateway (429 past it).")
-    var rateLimitPerMinute: Int = 500
+    var rateLimitPerMinute: Int = RateLimits.Limits().perMinute
 
     @Option(help: "Calls a connection may make per round hour.")
-    var rateLimitPerHour: Int = 2_500
+    var rateLimitPerHour: Int = RateLimits.Limits().perHour
 
     @Option(help: "Calls a connection may make per day (UTC).")
-    var rateLimitPerDay: Int = 10_000
+    var rateLimitPerDay: Int = RateLimits.Limits().perDay
 
     @Option(help: "Request and response bodies past this many bytes are logged cut (and marked so in an X-Junction-Logged-Body header).")
-    var gatewayMaxLoggedBodyBytes: Int = 64 << 10
+    var gatewayMaxLoggedBodyBytes: Int = Gateway.Configuration.defaultMaxLoggedBodyBytes
 
     @Option(help: "Milliseconds the hub's API may take to answer a call (504 past it).")
-    var gatewayUpstreamTimeoutMs: Int = 30_000
+    var gatewayUpstreamTimeoutMs: Int = Int(Gateway.Configuration.defaultUpstreamTimeout.wholeMilliseconds)
 
     @Flag(help: "Answer each call before its log entry is durable. Faster under load, but a crash (of the daemon or the machine) can lose the log entries of the calls answered in the last moments before it, and their counts toward the rate limits. By default an app is answered once its call is journaled (fsync'd group commit).")
     var gatewaySendFirst = false
@@ -121,7 +123,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         if let gateway { _ = try Self.webAddress(gateway, option: "--gateway") }
         if let web {
-            let (host, _) = try Self.webAddress(web)
+            let host = try Self.webAddress(web).host
             let loopback = host == "localhost" || host == "::1" || host.hasPrefix("127.")
             guard loopback || webAnyAddress else {
                 throw ValidationError("--web \(web) is not a loopback address: add --web-any-address to serve the back office there")
@@ -130,14 +132,14 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     /// `HOST:PORT` (`[::1]:8080` for IPv6).
-    static func webAddress(_ text: String, option: String = "--web") throws -> (String, Int) {
+    static func webAddress(_ text: String, option: String = "--web") throws -> Listener {
         guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port) else {
             throw ValidationError("\(option): \"\(text)\" is not HOST:PORT (such as 127.0.0.1:8080)")
         }
         var host = String(text[..<colon])
         if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
         guard !host.isEmpty else { throw ValidationError("\(option): \"\(text)\" names no host") }
-        return (host, port)
+        return Listener(host: host, port: port)
     }
 
     func run() async throws {
@@ -146,32 +148,32 @@ struct ServeCommand: AsyncParsableCommand {
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         let data = global.dataDirectory
         var configuration = Self.daemonConfiguration(data: data, socket: socket ?? data.root + "/junction.sock", logLevel: global.logLevel)
-        configuration.socketMode = UInt16(socketMode, radix: 8)!
+        configuration.socket.mode = UInt16(socketMode, radix: 8)!
         configuration.durability = durability
-        configuration.maxBodyBytes = maxBodyBytes
-        configuration.connectionLimits.maxConnections = maxConnections
-        configuration.connectionLimits.idleTimeout = .seconds(idleTimeoutSeconds)
-        configuration.callbackRetryBase = .milliseconds(callbackRetryBaseMs)
-        configuration.callbackMaxAttempts = callbackMaxAttempts
-        configuration.callbackTimeout = .milliseconds(callbackTimeoutMs)
-        configuration.allowPrivateCallbacks = allowPrivateCallbacks
-        configuration.retention = retention.policy
-        configuration.compactionInterval = schedule.interval
+        configuration.limits.maxBodyBytes = maxBodyBytes
+        configuration.limits.connections.maxConnections = maxConnections
+        configuration.limits.connections.idleTimeout = .seconds(idleTimeoutSeconds)
+        configuration.notifier.retryBase = .milliseconds(callbackRetryBaseMs)
+        configuration.notifier.maxAttempts = callbackMaxAttempts
+        configuration.notifier.timeout = .milliseconds(callbackTimeoutMs)
+        configuration.notifier.allowPrivateAddresses = allowPrivateCallbacks
+        configuration.compaction.retention = retention.policy
+        configuration.compaction.interval = schedule.interval
         if let web { configuration.web = try Self.webAddress(web) }
-        if let gateway, let upstream {
-            configuration.gateway = try Self.webAddress(gateway, option: "--gateway")
-            configuration.upstream = URL(string: upstream)
-            configuration.rateLimits = .init(perMinute: rateLimitPerMinute, perHour: rateLimitPerHour, perDay: rateLimitPerDay)
-            configuration.gatewayMaxLoggedBodyBytes = gatewayMaxLoggedBodyBytes
-            configuration.gatewayUpstreamTimeout = .milliseconds(gatewayUpstreamTimeoutMs)
-            configuration.gatewaySendFirst = gatewaySendFirst
+        if let gateway, let upstream, let url = URL(string: upstream) {
+            var settings = Gateway.Configuration(listener: try Self.webAddress(gateway, option: "--gateway"), upstream: url)
+            settings.limits = .init(perMinute: rateLimitPerMinute, perHour: rateLimitPerHour, perDay: rateLimitPerDay)
+            settings.maxLoggedBodyBytes = gatewayMaxLoggedBodyBytes
+            settings.upstreamTimeout = .milliseconds(gatewayUpstreamTimeoutMs)
+            settings.sendFirst = gatewaySendFirst
+            configuration.gateway = settings
         }
         if replication.replicate != nil {
-            var settings = replication.settings(writerName: advertise ?? (ProcessInfo.processInfo.hostName + ":" + configuration.socketPath))
+            var settings = replication.settings(writerName: advertise ?? (ProcessInfo.processInfo.hostName + ":" + configuration.socket.path))
             settings.mode = replicateMode
             settings.replicas = replicateReplicas
             settings.acknowledgeTimeout = .milliseconds(replicateTimeoutMs)
-            configuration.replication = settings
+            configuration.replication = .writer(settings)
         }
         if durability != .full { logger.warning("weaker durability chosen", metadata: ["journal.durability": "\(durability.rawValue): \(durability.risk)"]) }
         try await ServeCommand.runDaemon(configuration, registry: registry, logger: logger)
@@ -201,16 +203,15 @@ struct ServeCommand: AsyncParsableCommand {
     static func daemonConfiguration(data: DataDirectory, socket: String, logLevel: String) -> Daemon.Configuration {
         let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
         let parent = getpid()
-        return Daemon.Configuration(data: data, socketPath: socket, childExecutable: executable) { child, c in
+        let children = Daemon.Children(executable: executable) { child, c in
             switch child {
             case .projector(let name):
                 ProjectCommand.arguments(name, data: c.data.root, logLevel: logLevel, parentPID: parent)
             case .notifier:
                 NotifyCommand.arguments(
-                    data: c.data.root, socket: c.socketPath, logLevel: logLevel, retryBase: c.callbackRetryBase,
-                    maxAttempts: c.callbackMaxAttempts, timeout: c.callbackTimeout, allowPrivate: c.allowPrivateCallbacks,
-                    parentPID: parent)
+                    data: c.data.root, socket: c.socket.path, logLevel: logLevel, delivery: c.notifier, parentPID: parent)
             }
         }
+        return Daemon.Configuration(data: data, socketPath: socket, children: children)
     }
 }

@@ -129,7 +129,7 @@ struct CompactionProcessTests {
             defer { journal.close() }
             let reached = try journal.head
             let report = try await Compaction.run(
-                journal: journal, projectors: .running(slowestCheckpoint: { reached }, patience: .zero),
+                journal: journal, projectors: .running(slowestCheckpoint: { _, _ in reached }, patience: .zero),
                 policy: RetentionPolicy(bodyDays: 10, logDays: 30, disconnectedDays: 20, tombstoneDays: 365),
                 now: Timestamp(rfc3339: Self.end)!, logger: quiet)
             #expect(report.requestsRolledUp > 0 && report.bodiesExpired > 0, "\(report)")

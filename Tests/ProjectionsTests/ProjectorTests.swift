@@ -6,6 +6,36 @@ import TestSupport
 import Testing
 
 struct ProjectorTests {
+    /// A reader waiting for a checkpoint (the daemon's `?after=`, compaction, a follower)
+    /// is woken by the projector's commit through a second store opened read-only, as the
+    /// daemon opens it; a wait for what nobody applies ends at its deadline with the
+    /// checkpoint as it is; a cancelled wait ends at once.
+    @Test func aCheckpointWaiterIsWokenByTheProjectorsCommit() async throws {
+        let f = try Fixture()
+        try f.append([account("a", zone: "Europe/Paris"), app("bi", "BI", level: .account),
+                      connect("c", app: "bi", account: "a", at: "2026-01-01T00:00:00Z")])
+        try f.append((0..<200).map { i in request("c", at: Timestamp(seconds: 1_780_000_000 + Int64(i)), resource: "orders", status: 200) })
+        let path = f.dir.path + "/live/connections"
+        let store = try ProjectionStore(ConnectionsProjection.self, at: path, readOnly: false)
+        let reader = try ProjectionStore(ConnectionsProjection.self, at: path, readOnly: true)
+        let head = try f.journal.head
+        let projector = try Projector(journal: f.journal, store: store, type: ConnectionsProjection.self, logger: quiet, batchSize: 50)
+        let waiting = Task { try await reader.checkpoint(reaching: head, by: .now + .seconds(60)) }
+        try await Task.sleep(for: .milliseconds(50))
+        try projector.catchUp()
+        #expect(try await waiting.value == head)
+
+        let start = ContinuousClock.now
+        #expect(try await reader.checkpoint(reaching: head + 1, by: .now + .milliseconds(300)) == head)
+        #expect(ContinuousClock.now - start >= .milliseconds(300))
+
+        let cancelled = Task { try await reader.checkpoint(reaching: head + 1, by: .now + .seconds(60)) }
+        try await Task.sleep(for: .milliseconds(50))
+        cancelled.cancel()
+        #expect(try await cancelled.value == head)
+        #expect(ContinuousClock.now - start < .seconds(30), "the cancelled wait ran to its deadline")
+    }
+
     @Test func aProjectorStoppedAnywhereResumesToTheSameResultAsOneReplay() throws {
         let f = try Fixture()
         try f.append([account("a", zone: "Europe/Paris"), location("a-1", of: "a", zone: "Europe/Paris"),

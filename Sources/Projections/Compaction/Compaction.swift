@@ -10,9 +10,12 @@ public enum Compaction {
     /// How a run makes sure the projections have applied what it compacts.
     public enum Projectors: Sendable {
         /// Projector processes keep the projections current (the daemon's): the run waits up
-        /// to `patience` for the slowest checkpoint, given by `slowestCheckpoint`, to reach
-        /// the head, and compacts up to wherever it is then.
-        case running(slowestCheckpoint: @Sendable () throws -> UInt64, patience: Duration)
+        /// to `patience` for the slowest checkpoint to reach the head, and compacts up to
+        /// wherever it is then. `slowestCheckpoint(seq, deadline)` returns once every
+        /// checkpoint has reached `seq`, or at `deadline`, with the least of them.
+        case running(
+            slowestCheckpoint: @Sendable (_ reaching: UInt64, _ deadline: ContinuousClock.Instant) async throws -> UInt64,
+            patience: Duration)
         /// No daemon runs: the live projections of the data directory are brought up to
         /// date here before the run, and after it so they apply the same retention.
         case caughtUpHere(DataDirectory)
@@ -30,14 +33,7 @@ public enum Compaction {
         switch projectors {
         case .running(let slowestCheckpoint, let patience):
             // Never touch an event some projector has not applied yet.
-            let head = try journal.head
-            let deadline = ContinuousClock.now + patience
-            var reached = try slowestCheckpoint()
-            while reached < head, ContinuousClock.now < deadline {
-                try await Task.sleep(for: .milliseconds(10))
-                reached = try slowestCheckpoint()
-            }
-            limit = reached
+            limit = try await slowestCheckpoint(try journal.head, ContinuousClock.now + patience)
         case .caughtUpHere(let data):
             try ProjectionBuilder.catchUpLive(data: data, journal: journal, logger: logger)
             var reached = try journal.head

@@ -56,6 +56,33 @@ public final class Queries: Sendable {
         ]
     }
 
+    /// The stores by projection name.
+    private var stores: [String: ProjectionStore] {
+        ["connections": connectionsStore, "activity": activityStore, "logs": logsStore]
+    }
+
+    /// Waits until the projections `names` have applied event `seq`, or until `deadline`;
+    /// the names of those still behind then (none: all reached it). Woken by the
+    /// projectors' commits.
+    public func projections(_ names: [String], behind seq: UInt64, by deadline: ContinuousClock.Instant) async throws -> [String] {
+        var behind: [String] = []
+        for name in names {
+            guard let store = stores[name] else { continue }
+            if try await store.checkpoint(reaching: seq, by: deadline) < seq { behind.append(name) }
+        }
+        return behind
+    }
+
+    /// Waits until every projection has applied event `seq`, or until `deadline`; the
+    /// least checkpoint then.
+    public func slowestCheckpoint(reaching seq: UInt64, by deadline: ContinuousClock.Instant) async throws -> UInt64 {
+        var slowest = UInt64.max
+        for store in [connectionsStore, activityStore, logsStore] {
+            slowest = min(slowest, try await store.checkpoint(reaching: seq, by: deadline))
+        }
+        return slowest
+    }
+
     /// The journal's head: how far the projections could be.
     public func journalHead() throws -> UInt64 { try journal.head }
 

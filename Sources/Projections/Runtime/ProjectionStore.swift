@@ -1,6 +1,6 @@
 internal import Foundation
 public import LMDB
-internal import Journal
+public import Journal
 
 /// One projection's LMDB environment: its databases plus a `meta` database holding the
 /// checkpoint, the last journal sequence number applied.
@@ -20,6 +20,11 @@ public final class ProjectionStore: Sendable {
     /// `<path>/LOCK` of the one process that writes the store, held while it is open.
     private let lock: DirectoryLock?
 
+    /// Announces each checkpoint its projector commits, to the readers that wait for one
+    /// (the daemon's read-your-writes queries, compaction, a follower), in this process or
+    /// another.
+    public let changes: ChangeNotifier
+
     /// Opens the store of `type` at `path`, creating it unless `readOnly`. With
     /// `lockingFor`, the store's lock is taken first (or the open throws, naming who holds
     /// it) and held as long as the store is: it keeps a second projector out.
@@ -35,6 +40,7 @@ public final class ProjectionStore: Sendable {
     ) throws {
         name = type.name
         self.path = path
+        changes = ChangeNotifier(directory: path)
         if let purpose {
             try PrivateFiles.createDirectory(path)
             lock = try DirectoryLock(directory: path, purpose: purpose)
@@ -75,6 +81,10 @@ public final class ProjectionStore: Sendable {
         }
     }
 
+    deinit {
+        changes.stop()
+    }
+
     /// Flushes every commit to disk (after commits made without syncing each).
     public func sync() throws {
         try environment.sync(force: true)
@@ -100,6 +110,17 @@ public final class ProjectionStore: Sendable {
             return try environment.read(body)
         } catch let error as LMDBError {
             throw ProjectionError.storage(error)
+        }
+    }
+
+    /// Returns once the checkpoint has reached `seq`, or at `deadline` (or when the task is
+    /// cancelled); the checkpoint then. Woken by the projector's commits, not by a timer.
+    public func checkpoint(reaching seq: UInt64, by deadline: ContinuousClock.Instant) async throws -> UInt64 {
+        while true {
+            let generation = changes.generation
+            let reached = try checkpoint()
+            if reached >= seq || ContinuousClock.now >= deadline || Task.isCancelled { return reached }
+            await changes.wait(after: generation, until: deadline)
         }
     }
 

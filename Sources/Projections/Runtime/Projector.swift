@@ -69,7 +69,9 @@ public final class Projector: @unchecked Sendable {
             try projection.finishBatch(in: txn)
             try store.setCheckpoint(last, in: txn)
         }
-        return last > checkpoint ? last : nil
+        guard last > checkpoint else { return nil }
+        store.changes.announceCommit(head: last)
+        return last
     }
 
     /// What a record holds, if it is one to apply.
@@ -133,6 +135,7 @@ public final class Projector: @unchecked Sendable {
             try projection.finishBatch(in: txn)
             try store.setCheckpoint(batch.last, in: txn)
         }
+        store.changes.announceCommit(head: batch.last)
     }
 
     /// How much of each record the journal is asked to prefetch: a request's fields and

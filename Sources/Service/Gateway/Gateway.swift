@@ -1,11 +1,11 @@
 internal import AsyncHTTPClient
-internal import Foundation
+public import Foundation
 internal import Hummingbird
 internal import HTTPTypes
 internal import NIOCore
 internal import NIOHTTP1
 internal import Synchronization
-internal import Domain
+public import Domain
 internal import Events
 internal import Journal
 internal import Logging
@@ -14,17 +14,29 @@ internal import Hub
 /// The front door apps call: checks each call's token against the writer's state, holds it
 /// to its scope and to the hub's rate limits, forwards it to the hub's API with headers
 /// the API can trust, and journals request and response as a log entry.
-final class Gateway: Sendable {
-    struct Configuration: Sendable {
-        var upstream: URL
-        var limits = RateLimits.Limits()
+public final class Gateway: Sendable {
+    public struct Configuration: Sendable {
+        /// Where apps call.
+        public var listener: Listener
+        /// The hub's API calls are forwarded to.
+        public var upstream: URL
+        public var limits = RateLimits.Limits()
         /// Bodies past this many bytes are logged cut, and marked so.
-        var maxLoggedBodyBytes = 64 << 10
-        var maxBodyBytes = 16 << 20
-        var upstreamTimeout: Duration = .seconds(30)
+        public var maxLoggedBodyBytes = Configuration.defaultMaxLoggedBodyBytes
+        /// The daemon's limit, set by it.
+        var maxBodyBytes = Daemon.Limits().maxBodyBytes
+        public var upstreamTimeout = Configuration.defaultUpstreamTimeout
         /// Answer the app before its log entry is durable (a crash may lose the entries of
         /// the calls answered in the last group commit, about a millisecond of traffic).
-        var sendFirst = false
+        public var sendFirst = false
+
+        public static let defaultMaxLoggedBodyBytes = 64 << 10
+        public static let defaultUpstreamTimeout: Duration = .seconds(30)
+
+        public init(listener: Listener, upstream: URL) {
+            self.listener = listener
+            self.upstream = upstream
+        }
     }
 
     let configuration: Configuration

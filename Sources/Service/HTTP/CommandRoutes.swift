@@ -6,7 +6,6 @@ internal import Hub
 
 extension Router where Context == BasicRequestContext {
     func addCommandRoutes(_ c: RouteContext) {
-        let writer = c.writer
         let limit = c.maxBodyBytes
 
         post("/v1/accounts") { request, _ in
@@ -17,7 +16,7 @@ extension Router where Context == BasicRequestContext {
             let name = try f.string("name")
             let zone = try f.string("time_zone")
             try f.refuseLeftovers()
-            let receipt = try await writer.registerAccount(
+            let receipt = try await c.writer.registerAccount(
                 id: id, name: name, timeZone: zone, key: try request.idempotencyKey(body: bytes))
             c.metrics.command("register_account")
             return ReceiptAnswer(receipt, created: true).response(.created)
@@ -32,7 +31,7 @@ extension Router where Context == BasicRequestContext {
             let name = try f.string("name")
             let zone = try f.string("time_zone")
             try f.refuseLeftovers()
-            let receipt = try await writer.registerLocation(
+            let receipt = try await c.writer.registerLocation(
                 id: id, accountID: account, name: name, timeZone: zone, key: try request.idempotencyKey(body: bytes))
             c.metrics.command("register_location")
             return ReceiptAnswer(receipt, created: true).response(.created)
@@ -61,7 +60,7 @@ extension Router where Context == BasicRequestContext {
             case .some: throw APIError.invalid("redirect_uris", "expected an array of URLs")
             }
             try f.refuseLeftovers()
-            let registration = try await writer.registerApp(app, key: try request.idempotencyKey(body: bytes))
+            let registration = try await c.writer.registerApp(app, key: try request.idempotencyKey(body: bytes))
             c.metrics.command("register_app")
             return ReceiptAnswer(registration).response(.created)
         }
@@ -76,7 +75,7 @@ extension Router where Context == BasicRequestContext {
             let catalog = try f.optionalID("catalog_id")
             let list = try f.optionalID("customer_list_id")
             try f.refuseLeftovers()
-            let receipt = try await writer.connect(
+            let receipt = try await c.writer.connect(
                 appID: app, accountID: account, locationID: location, deviceID: device, catalogID: catalog, customerListID: list)
             c.metrics.command("connect")
             let answer = ReceiptAnswer(receipt)
@@ -91,7 +90,7 @@ extension Router where Context == BasicRequestContext {
             let list = try f.optionalID("customer_list_id")
             try f.refuseLeftovers()
             let id = try context.id()
-            let receipt = try await writer.reconnect(
+            let receipt = try await c.writer.reconnect(
                 id, catalogID: catalog, customerListID: list, key: try request.idempotencyKey(body: bytes))
             c.metrics.command("reconnect")
             return ReceiptAnswer(receipt, created: false, connectionID: id).response(.ok)
@@ -104,7 +103,7 @@ extension Router where Context == BasicRequestContext {
             let actor = try f.optionalString("actor") ?? request.headers[HTTPField.Name("X-Actor")!] ?? "back-office"
             try f.refuseLeftovers()
             let id = try context.id()
-            let receipt = try await writer.resendCallback(id, actor: actor, key: try request.idempotencyKey(body: bytes))
+            let receipt = try await c.writer.resendCallback(id, actor: actor, key: try request.idempotencyKey(body: bytes))
             c.metrics.command("resend_callback")
             return ReceiptAnswer(receipt, created: true, connectionID: id).response(.accepted)
         }

@@ -8,7 +8,6 @@ internal import Hub
 
 extension Router where Context == BasicRequestContext {
     func addIngestionRoutes(_ c: RouteContext) {
-        let writer = c.writer
         let limit = c.maxBodyBytes
 
         // One entry as application/json, or a batch as application/x-ndjson (one entry a
@@ -29,7 +28,7 @@ extension Router where Context == BasicRequestContext {
                     "send one entry as application/json or a batch as application/x-ndjson, not \(type)")
             }
             guard !entries.isEmpty else { throw APIError.unprocessable("the batch holds no entries") }
-            let appended = try await writer.ingest(entries, key: try request.idempotencyKey(body: bytes))
+            let appended = try await c.writer.ingest(entries, key: try request.idempotencyKey(body: bytes))
             let seqs = appended.range
             if !appended.replayed { c.metrics.ingested(entries.count) }
             return markReplayed(jsonResponse(.created) { w in
@@ -72,7 +71,7 @@ extension Router where Context == BasicRequestContext {
                 events.append(event)
             }
             guard !events.isEmpty else { throw APIError.unprocessable("no events") }
-            let appended = try await writer.appendEvents(events, key: try request.idempotencyKey(body: bytes))
+            let appended = try await c.writer.appendEvents(events, key: try request.idempotencyKey(body: bytes))
             let seqs = appended.range
             if !appended.replayed { c.metrics.imported(events.count) }
             return markReplayed(jsonResponse(.created) { w in

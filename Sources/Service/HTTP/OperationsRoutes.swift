@@ -9,7 +9,6 @@ internal import Hub
 
 extension Router where Context == BasicRequestContext {
     func addOperationsRoutes(_ c: RouteContext) {
-        let writer = c.writer
 
         get("/health") { _, _ in
             jsonResponse { w in
@@ -24,7 +23,7 @@ extension Router where Context == BasicRequestContext {
             guard let token = request.headers[HTTPField.Name("X-Access-Token")!], !token.isEmpty else {
                 throw APIError.unauthorized("The access token is invalid or the connection has been revoked")
             }
-            let owner = try writer.checkToken(token)
+            let owner = try c.writer.checkToken(token)
             return jsonResponse { w in
                 w.beginObject()
                 w.string("connection_id", owner.connectionID)
@@ -40,18 +39,18 @@ extension Router where Context == BasicRequestContext {
         post("/v1/token/check", use: tokenCheck)
 
         get("/v1/status") { _, _ in
-            let stats = try writer.journal.statistics()
+            let stats = try c.writer.journal.statistics()
             let checkpoints = try c.queries.checkpoints()
             let projectors = c.supervisor.status()
             return jsonResponse { w in
                 w.beginObject()
                 w.beginObject("journal")
-                w.string("id", writer.journal.id)
+                w.string("id", c.writer.journal.id)
                 w.unsigned("head", stats.head)
                 w.integer("count", Int64(stats.count))
                 w.integer("used_bytes", Int64(stats.usedBytes))
                 w.integer("file_bytes", Int64(stats.fileBytes))
-                w.string("durability", writer.journal.durability.rawValue)
+                w.string("durability", c.writer.journal.durability.rawValue)
                 w.endObject()
                 w.beginArray("projections")
                 for name in checkpoints.keys.sorted() {
@@ -83,7 +82,7 @@ extension Router where Context == BasicRequestContext {
         // "tombstone_days"?}`; answers what it removed and freed.
         post("/v1/compact") { request, _ in
             // A follower's journal changes only through the stream.
-            try writer.checkTakesWrites()
+            try c.writer.checkTakesWrites()
             try request.requireJSON()
             let bytes = try await request.bytes(limit: c.maxBodyBytes)
             var f = try JSONFields(bytes.isEmpty ? Array("{}".utf8) : bytes)
@@ -112,7 +111,7 @@ extension Router where Context == BasicRequestContext {
         }
 
         get("/metrics") { _, _ in
-            let stats = try writer.journal.statistics()
+            let stats = try c.writer.journal.statistics()
             let checkpoints = try c.queries.checkpoints()
             c.metrics.update(head: stats.head, bytes: stats.usedBytes, checkpoints: checkpoints, projectors: c.supervisor.status())
             if let replicator = c.replication.replicator {

@@ -9,7 +9,6 @@ internal import Hub
 
 extension Router where Context == BasicRequestContext {
     func addQueryRoutes(_ c: RouteContext) {
-        let queries = c.queries
 
         get("/v1/connections") { request, _ in
             try await c.waitForProjections(request, ["connections"])
@@ -30,7 +29,7 @@ extension Router where Context == BasicRequestContext {
                 throw APIError.invalid("account_level", "must be true or false, not \"\(accountLevel!)\"")
             }
             let views = try answering {
-                try queries.connections(
+                try c.queries.connections(
                     account: request.query("account"), location: request.query("location"),
                     accountLevelOnly: accountLevel == "true", statuses: statuses)
             }
@@ -39,14 +38,14 @@ extension Router where Context == BasicRequestContext {
 
         get("/v1/connections/:id") { request, context in
             try await c.waitForProjections(request, ["connections"])
-            let view = try answering { try queries.connection(try context.id()) }
+            let view = try answering { try c.queries.connection(try context.id()) }
             return jsonResponse { ConnectionAnswer(view).writeJSON(&$0) }
         }
 
         get("/v1/connections/:id/activity") { request, context in
             try await c.waitForProjections(request, ["connections", "activity"])
             let now = try request.queryTime("now") ?? Timestamp.now
-            let series = try answering { try queries.activity(try context.id(), days: try request.queryInt("days") ?? 30, now: now) }
+            let series = try answering { try c.queries.activity(try context.id(), days: try request.queryInt("days") ?? 30, now: now) }
             return jsonResponse { ActivityAnswer(series).writeJSON(&$0) }
         }
 
@@ -69,8 +68,8 @@ extension Router where Context == BasicRequestContext {
             let limit = try request.queryInt("limit") ?? 50
             guard (1...1000).contains(limit) else { throw APIError.invalid("limit", "must be from 1 to 1000") }
             let (page, zone) = try answering {
-                let zone = try queries.connection(id).timeZone
-                return (try queries.logs(id, filter: filter, limit: limit, cursor: request.query("cursor")), zone)
+                let zone = try c.queries.connection(id).timeZone
+                return (try c.queries.logs(id, filter: filter, limit: limit, cursor: request.query("cursor")), zone)
             }
             return jsonResponse { LogsPageAnswer(page, timeZone: zone).writeJSON(&$0) }
         }
@@ -84,7 +83,7 @@ extension Router where Context == BasicRequestContext {
         get("/v1/connections/:id/callbacks") { request, context in
             try await c.waitForProjections(request, ["connections"])
             let id = try context.id()
-            let (view, records) = try answering { (try queries.connection(id), try queries.callbacks(id)) }
+            let (view, records) = try answering { (try c.queries.connection(id), try c.queries.callbacks(id)) }
             return jsonResponse { w in
                 w.beginObject()
                 w.string("connection_id", id)
@@ -127,15 +126,9 @@ extension RouteContext {
 
     /// Waits, within a bound, until the projections `names` have applied event `after`.
     func waitForProjections(reaching after: UInt64, _ names: [String]) async throws {
-        let deadline = ContinuousClock.now + readYourWritesTimeout
-        while true {
-            let checkpoints = try queries.checkpoints()
-            let behind = names.filter { (checkpoints[$0] ?? 0) < after }
-            if behind.isEmpty { return }
-            if ContinuousClock.now >= deadline {
-                throw APIError.unavailable("the \(behind.joined(separator: ", ")) projection has not reached event \(after) yet; retry")
-            }
-            try await Task.sleep(for: .milliseconds(2))
+        let behind = try await queries.projections(names, behind: after, by: ContinuousClock.now + readYourWritesTimeout)
+        guard behind.isEmpty else {
+            throw APIError.unavailable("the \(behind.joined(separator: ", ")) projection has not reached event \(after) yet; retry")
         }
     }
 

@@ -8,21 +8,64 @@ internal import Hub
 
 /// What the handlers share: the writer, the queries, the limits.
 struct RouteContext: Sendable {
-    let writer: Writer
-    /// This daemon's place in replication: the writer's stream, or the follower.
-    let replication: ReplicationRole
-    let queries: Queries
-    let supervisor: ProjectorSupervisor
-    let compaction: CompactionRunner
-    let metrics: DaemonMetrics
+    /// What the handlers serve from.
+    private struct Parts: Sendable {
+        let writer: Writer
+        let replication: ReplicationRole
+        let queries: Queries
+        let supervisor: ProjectorSupervisor
+        let compaction: CompactionRunner
+        let metrics: DaemonMetrics
+    }
+
+    /// nil only in ``listingOnly``.
+    private let parts: Parts?
     /// Largest request body accepted (413 past it).
     let maxBodyBytes: Int
     /// How long `?after=SEQ` waits for the projections.
     let readYourWritesTimeout: Duration
     /// The data directory's root (where a promoted follower keeps its replication epoch).
-    var dataDirectory = ""
+    let dataDirectory: String
     /// How a follower promoted here names itself to the others, unless told otherwise.
-    var writerName = ""
+    let writerName: String
+
+    init(
+        writer: Writer, replication: ReplicationRole, queries: Queries, supervisor: ProjectorSupervisor,
+        compaction: CompactionRunner, metrics: DaemonMetrics, maxBodyBytes: Int, readYourWritesTimeout: Duration,
+        dataDirectory: String, writerName: String
+    ) {
+        parts = Parts(writer: writer, replication: replication, queries: queries, supervisor: supervisor,
+                      compaction: compaction, metrics: metrics)
+        self.maxBodyBytes = maxBodyBytes
+        self.readYourWritesTimeout = readYourWritesTimeout
+        self.dataDirectory = dataDirectory
+        self.writerName = writerName
+    }
+
+    private init() {
+        parts = nil
+        maxBodyBytes = 0
+        readYourWritesTimeout = .zero
+        dataDirectory = ""
+        writerName = ""
+    }
+
+    /// A context for a router built to list its routes (``Daemon/routes()``): it opens
+    /// nothing, and that router is never served, so no handler reads its parts.
+    static let listingOnly = RouteContext()
+
+    private var served: Parts {
+        guard let parts else { preconditionFailure("a router built to list its routes was served") }
+        return parts
+    }
+
+    var writer: Writer { served.writer }
+    /// This daemon's place in replication: the writer's stream, or the follower.
+    var replication: ReplicationRole { served.replication }
+    var queries: Queries { served.queries }
+    var supervisor: ProjectorSupervisor { served.supervisor }
+    var compaction: CompactionRunner { served.compaction }
+    var metrics: DaemonMetrics { served.metrics }
 }
 
 extension Router where Context == BasicRequestContext {

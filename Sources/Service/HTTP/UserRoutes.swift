@@ -8,7 +8,6 @@ extension Router where Context == BasicRequestContext {
     /// Back-office users, for the operator on the socket (`junction user …`). Passwords
     /// come in the body and leave only as bcrypt hashes in the journal.
     func addUserRoutes(_ c: RouteContext) {
-        let writer = c.writer
         let limit = c.maxBodyBytes
 
         post("/v1/users") { request, _ in
@@ -24,7 +23,7 @@ extension Router where Context == BasicRequestContext {
             let password = try f.string("password")
             let actor = try f.optionalString("actor") ?? "operator"
             try f.refuseLeftovers()
-            let receipt = try await writer.registerUser(
+            let receipt = try await c.writer.registerUser(
                 email: email, accountID: account, role: role, password: password, actor: actor,
                 key: try request.idempotencyKey(body: bytes))
             c.metrics.command("register_user")
@@ -39,7 +38,7 @@ extension Router where Context == BasicRequestContext {
             let password = try f.string("password")
             let actor = try f.optionalString("actor") ?? "operator"
             try f.refuseLeftovers()
-            let receipt = try await writer.changePassword(
+            let receipt = try await c.writer.changePassword(
                 email: email, password: password, actor: actor, key: try request.idempotencyKey(body: bytes))
             c.metrics.command("change_password")
             return ReceiptAnswer(receipt, created: false).response(.ok)
@@ -52,7 +51,7 @@ extension Router where Context == BasicRequestContext {
             let email = try f.string("email")
             let actor = try f.optionalString("actor") ?? "operator"
             try f.refuseLeftovers()
-            let receipt = try await writer.removeUser(email: email, actor: actor, key: try request.idempotencyKey(body: bytes))
+            let receipt = try await c.writer.removeUser(email: email, actor: actor, key: try request.idempotencyKey(body: bytes))
             c.metrics.command("remove_user")
             return ReceiptAnswer(receipt, created: false).response(.ok)
         }

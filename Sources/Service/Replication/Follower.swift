@@ -42,8 +42,6 @@ final class Follower: Sendable {
     private let window = DispatchSemaphore(value: 16)
     /// Batches handed to the task and not appended yet.
     private let handedOver = Atomic<Int>(0)
-    /// Set by the reading thread when it returns.
-    private let readerDone = Atomic<Bool>(false)
     /// Whether ``promote(settings:dataDirectory:patience:)`` made this the writer.
     let promoted = Atomic<Bool>(false)
     private let logger: Logger
@@ -54,26 +52,47 @@ final class Follower: Sendable {
         var key: IdempotencyKey?
     }
 
-    /// The least sequence number the replica's projections have applied.
-    private let projectionsReached: @Sendable () throws -> UInt64
+    /// Returns once every projection of the replica has applied the given event, or at the
+    /// deadline, with the least checkpoint then.
+    typealias ProjectionsReaching = @Sendable (_ seq: UInt64, _ deadline: ContinuousClock.Instant) async throws -> UInt64
+    private let projectionsReaching: ProjectionsReaching
+    /// Set once ``run()`` has appended every batch the reading thread handed over and the
+    /// thread has returned.
+    private let drained = Latch()
 
-    init(
+    /// Connects to NATS (on a thread of its own: libnats blocks) and makes a follower that
+    /// refuses writes from then on.
+    static func start(
         configuration: Configuration, writer: Writer, role: ReplicationRole,
-        projectionsReached: @escaping @Sendable () throws -> UInt64, logger: Logger
-    ) throws {
+        projectionsReaching: @escaping ProjectionsReaching, logger: Logger
+    ) async throws -> Follower {
+        let jetStream = try await connect(configuration)
+        return Follower(configuration: configuration, writer: writer, role: role, jetStream: jetStream,
+                        projectionsReaching: projectionsReaching, logger: logger)
+    }
+
+    private init(
+        configuration: Configuration, writer: Writer, role: ReplicationRole, jetStream: JetStream,
+        projectionsReaching: @escaping ProjectionsReaching, logger: Logger
+    ) {
         self.configuration = configuration
         self.writer = writer
         self.role = role
-        self.projectionsReached = projectionsReached
+        self.jetStream = jetStream
+        self.projectionsReaching = projectionsReaching
         self.logger = logger
-        do {
-            let connection = try NATSConnection(servers: configuration.servers, name: "junction follower")
-            jetStream = try connection.jetStream()
-        } catch {
-            throw ReplicationError("cannot reach NATS at \(configuration.servers.joined(separator: ",")): \(error)")
-        }
         (batches, batchContinuation) = AsyncStream.makeStream(of: Batch.self)
         role.refuseWrites(Self.refusal(stream: configuration.stream, writer: nil))
+    }
+
+    private static func connect(_ settings: ReplicationSettings) async throws -> JetStream {
+        try await BlockingCall.run(named: "nats-connect") { () throws(ReplicationError) -> JetStream in
+            do {
+                return try NATSConnection(servers: settings.servers, name: "junction follower").jetStream()
+            } catch {
+                throw ReplicationError("cannot reach NATS at \(settings.servers.joined(separator: ",")): \(error)")
+            }
+        }
     }
 
     /// What a write sent to a follower is answered, naming the writer once it is known.
@@ -83,24 +102,22 @@ final class Follower: Sendable {
 
     /// Creates `data` as a replica of the stream's journal: empty, with its id. Waits for
     /// the stream and its first event when the writer has not written yet.
-    static func initialize(_ data: DataDirectory, from settings: ReplicationSettings, logger: Logger) throws {
-        let jetStream: JetStream
-        do {
-            jetStream = try NATSConnection(servers: settings.servers, name: "junction follower").jetStream()
-        } catch {
-            throw ReplicationError("cannot reach NATS at \(settings.servers.joined(separator: ",")): \(error)")
-        }
+    static func initialize(_ data: DataDirectory, from settings: ReplicationSettings, logger: Logger) async throws {
+        let jetStream = try await connect(settings)
         var waiting = false
         while true {
-            let stream: JetStream.StreamState?
-            do {
-                stream = try jetStream.streamState(settings.stream)
-            } catch where error.isStreamNotFound {
-                stream = nil
-            } catch {
-                throw ReplicationError("cannot read stream \(settings.stream): \(error)")
-            }
-            if let stream, stream.lastSequence > 0 {
+            // nil while the stream is missing or empty; the journal's id once it has a first event.
+            let journalID = try await BlockingCall.run(named: "nats-stream") { () throws(ReplicationError) -> String? in
+                let stream: JetStream.StreamState?
+                do {
+                    stream = try jetStream.streamState(settings.stream)
+                } catch {
+                    guard (error as? NATSError)?.isStreamNotFound == true else {
+                        throw ReplicationError("cannot read stream \(settings.stream): \(error)")
+                    }
+                    stream = nil
+                }
+                guard let stream, stream.lastSequence > 0 else { return nil }
                 guard stream.firstSequence == 1 else {
                     throw ReplicationError("stream \(settings.stream) starts at \(stream.firstSequence), not 1: start this follower from a backup of the writer")
                 }
@@ -113,15 +130,19 @@ final class Follower: Sendable {
                 guard let id = first?.headers[Replicator.Header.journal] else {
                     throw ReplicationError("stream \(settings.stream) was not written by Junction: its first message names no journal")
                 }
-                try data.initialize(journalID: id, logger: logger).close()
-                logger.notice("follower: initialized a replica", metadata: ["journal.id": "\(id)", "data.path": "\(data.root)"])
+                return id
+            }
+            if let journalID {
+                try data.initialize(journalID: journalID, logger: logger).close()
+                logger.notice("follower: initialized a replica", metadata: ["journal.id": "\(journalID)", "data.path": "\(data.root)"])
                 return
             }
             if !waiting {
                 logger.notice("follower: waiting for the writer's first event", metadata: ["replication.stream": "\(settings.stream)"])
                 waiting = true
             }
-            Thread.sleep(forTimeInterval: 0.2)
+            // Until the writer's first event, or the daemon is stopped (the sleep throws).
+            try await Task.sleep(for: .milliseconds(200))
         }
     }
 
@@ -150,6 +171,7 @@ final class Follower: Sendable {
             }
             window.signal()
         }
+        drained.open()
         if let failure = state.withLock({ $0.failure }) { throw ReplicationError(failure) }
     }
 
@@ -171,17 +193,19 @@ final class Follower: Sendable {
     /// unappended, so a follower stopped meanwhile reads it again when it starts.
     private func projectionsReach(_ limit: UInt64) async throws -> Bool {
         var said = ContinuousClock.now
-        while try projectionsReached() < limit {
+        while true {
+            // Woken by the projectors' commits; the second's bound is for `stop()`, and for
+            // a word in the log now and then.
+            let reached = try await projectionsReaching(limit, .now + .seconds(1))
+            if reached >= limit { return true }
             if state.withLock({ $0.stopping }) { return false }
             if ContinuousClock.now - said > .seconds(10) {
                 logger.notice("follower: waiting for the projections before repeating a compaction", metadata: [
-                    "compaction.limit": "\(limit)", "projection.checkpoint": "\((try? projectionsReached()) ?? 0)",
+                    "compaction.limit": "\(limit)", "projection.checkpoint": "\(reached)",
                 ])
                 said = .now
             }
-            try await Task.sleep(for: .milliseconds(10))
         }
-        return true
     }
 
     func stop() {
@@ -202,27 +226,29 @@ final class Follower: Sendable {
     /// with a new epoch takes over: from its first publish on, the old writer is fenced.
     func promote(settings: ReplicationSettings, dataDirectory: String, patience: Duration = .seconds(10)) async throws -> Replicator {
         let deadline = ContinuousClock.now + patience
-        var last: UInt64 = 0
+        let stream = configuration.stream
+        let jetStream = self.jetStream
+        let last: UInt64
+        do {
+            last = try await BlockingCall.run(named: "nats-stream") { try jetStream.streamState(stream).lastSequence }
+        } catch {
+            throw APIError.unavailable("cannot read stream \(stream): \(error); not promoted")
+        }
         while true {
-            do {
-                last = try jetStream.streamState(configuration.stream).lastSequence
-            } catch {
-                throw APIError.unavailable("cannot read stream \(configuration.stream): \(error); not promoted")
-            }
+            let generation = writer.journal.changeGeneration
             if try writer.journal.head >= last { break }
             guard ContinuousClock.now < deadline else {
                 throw APIError.conflict("this follower holds \(try writer.journal.head) of the stream's \(last) events; not promoted")
             }
-            try await Task.sleep(for: .milliseconds(20))
+            await writer.journal.waitForChange(after: generation, until: deadline)
         }
         state.withLock { $0.stopping = true }
-        while !readerDone.load(ordering: .acquiring) || handedOver.load(ordering: .acquiring) > 0 {
-            try await Task.sleep(for: .milliseconds(10))
-        }
+        // The reading thread stops within its next second; what it handed over is appended.
+        await drained.wait()
         let replicator: Replicator
         do {
-            replicator = try Replicator(configuration: settings, journal: writer.journal, dataDirectory: dataDirectory,
-                                        takingOver: true, logger: logger)
+            replicator = try await Replicator.start(configuration: settings, journal: writer.journal, dataDirectory: dataDirectory,
+                                                    takingOver: true, logger: logger)
         } catch let error as ReplicationError {
             fail("promotion failed, and this follower stopped following: \(error.message)")
             throw APIError.conflict("\(error.message); this follower stopped following (restart it)")
@@ -240,7 +266,6 @@ final class Follower: Sendable {
     /// The reading thread.
     private func read() {
         defer {
-            readerDone.store(true, ordering: .releasing)
             batchContinuation.finish()
         }
         var subscription: OrderedSubscription?

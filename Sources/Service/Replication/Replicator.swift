@@ -68,49 +68,72 @@ final class Replicator: Sendable {
     static let clusterFormingPatience: Duration = .seconds(30)
 
     /// The stream's state, created if missing; while the cluster is still forming, tried
-    /// again every quarter second up to ``clusterFormingPatience``.
-    private static func ensureStream(_ jetStream: JetStream, _ configuration: Configuration, logger: Logger) throws -> JetStream.StreamState {
+    /// again every quarter second up to ``clusterFormingPatience``. Each try runs on a
+    /// thread of its own; the waits between them hold no thread.
+    private static func ensureStream(
+        _ jetStream: JetStream, _ configuration: Configuration, logger: Logger
+    ) async throws -> JetStream.StreamState {
         let deadline = ContinuousClock.now + clusterFormingPatience
         var waited = false
         while true {
             do {
-                let state = try jetStream.ensureStream(.init(
-                    name: configuration.stream, subjects: [configuration.subject], replicas: configuration.replicas))
+                let state = try await BlockingCall.run(named: "nats-stream") {
+                    try jetStream.ensureStream(.init(
+                        name: configuration.stream, subjects: [configuration.subject], replicas: configuration.replicas))
+                }
                 if waited { logger.info("the cluster can place the stream now", metadata: ["replication.stream": "\(configuration.stream)"]) }
                 return state
-            } catch where error.isClusterUnavailable && ContinuousClock.now < deadline {
+            } catch let error as NATSError where error.isClusterUnavailable && ContinuousClock.now < deadline {
                 if !waited {
                     logger.notice("the cluster cannot place the stream yet; waiting for it to form", metadata: [
                         "replication.stream": "\(configuration.stream)", "replication.error": "\(error)",
                     ])
                     waited = true
                 }
-                Thread.sleep(forTimeInterval: 0.25)
+                try await Task.sleep(for: .milliseconds(250))
             } catch {
                 throw ReplicationError("stream \(configuration.stream): \(error)")
             }
         }
     }
 
-    /// Connects, creates the stream if missing, and checks this journal against it: a
-    /// journal behind the stream, or a stream last written by another writer, is refused;
-    /// what the stream lacks of this journal is queued to ship.
+    /// Connects to NATS, makes sure of the stream, and starts shipping (see
+    /// ``init(configuration:journal:jetStream:stream:dataDirectory:takingOver:logger:)``);
+    /// libnats' blocking calls run on threads of their own.
+    static func start(
+        configuration: Configuration, journal: Journal, dataDirectory: String, takingOver: Bool = false, logger: Logger
+    ) async throws -> Replicator {
+        let jetStream = try await BlockingCall.run(named: "nats-connect") { () throws(ReplicationError) -> JetStream in
+            do {
+                let connection = try NATSConnection(servers: configuration.servers, name: "junction writer \(configuration.writerName)")
+                // The JetStream context keeps its connection alive.
+                return try connection.jetStream()
+            } catch {
+                throw ReplicationError("cannot reach NATS at \(configuration.servers.joined(separator: ",")): \(error)")
+            }
+        }
+        let stream = try await ensureStream(jetStream, configuration, logger: logger)
+        return try await BlockingCall.run(named: "replicator-start") {
+            try Replicator(configuration: configuration, journal: journal, jetStream: jetStream, stream: stream,
+                           dataDirectory: dataDirectory, takingOver: takingOver, logger: logger)
+        }
+    }
+
+    /// Checks this journal against the stream: a journal behind the stream, or a stream
+    /// last written by another writer, is refused; what the stream lacks of this journal
+    /// is queued to ship.
     ///
     /// With `takingOver` (a follower being promoted), a stream last written by another
     /// writer is accepted when this journal holds all of it: this writer takes a new epoch,
     /// and the old writer's next publish, or its restart, finds itself replaced.
-    init(configuration: Configuration, journal: Journal, dataDirectory: String, takingOver: Bool = false, logger: Logger) throws {
+    private init(
+        configuration: Configuration, journal: Journal, jetStream: JetStream, stream: JetStream.StreamState,
+        dataDirectory: String, takingOver: Bool, logger: Logger
+    ) throws {
         self.configuration = configuration
         self.journal = journal
+        self.jetStream = jetStream
         self.logger = logger
-        let connection: NATSConnection
-        do {
-            connection = try NATSConnection(servers: configuration.servers, name: "junction writer \(configuration.writerName)")
-            jetStream = try connection.jetStream()
-        } catch {
-            throw ReplicationError("cannot reach NATS at \(configuration.servers.joined(separator: ",")): \(error)")
-        }
-        let stream = try Self.ensureStream(jetStream, configuration, logger: logger)
         let head = try journal.head
         let identity = ReplicationIdentity.load(dataDirectory)
         let last = stream.lastSequence
@@ -175,7 +198,6 @@ final class Replicator: Sendable {
             ])
         }
         state = Mutex(initial)
-        _ = connection  // kept alive by the JetStream context
         journal.observeCommits { [weak self] batches in self?.committed(batches) }
         let thread = Thread { [self] in ship() }
         thread.name = "replicator"
