@@ -10,10 +10,11 @@ of each projector and of the load client, read from /proc.
 current directory; the rate under perf is lower than without it. Uses the release build
 (`swift build -c release`; JUNCTION= to point elsewhere) and gcc for http_load.
 """
-import importlib.machinery, importlib.util, json, os, signal, subprocess, sys, tempfile, time
+import json, os, signal, subprocess, sys, tempfile, time
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-spec = importlib.util.spec_from_loader("bc", importlib.machinery.SourceFileLoader("bc", os.path.join(ROOT, "tools", "bench-compare")))
-bc = importlib.util.module_from_spec(spec); spec.loader.exec_module(bc)
+sys.path.insert(0, os.path.join(ROOT, "tools"))  # tools/bench-compare's package, benchcompare
+from benchcompare.data import split_loadgen  # noqa: E402
+from benchcompare.runner import child_pids, http, proc_cpu_seconds, proc_minor_faults  # noqa: E402
 BIN = os.environ.get("JUNCTION_BIN", os.path.join(ROOT, ".build", "release"))
 J = os.environ.get("JUNCTION", os.path.join(BIN, "junction"))
 mode = sys.argv[1] if len(sys.argv) > 1 else "plain"
@@ -27,7 +28,7 @@ try:
     with open(sample, "wb") as out:
         subprocess.run([os.path.join(BIN, "junction-loadgen"), "--seed", "1", "--events", events, "--days", "30"], stdout=out, check=True)
     setup, logs, tail = (os.path.join(base, n) for n in ("setup.ndjson", "logs.ndjson", "tail.ndjson"))
-    counts = bc.split_loadgen(sample, setup, logs, tail)
+    counts = split_loadgen(sample, setup, logs, tail)
     data = os.path.join(base, "data"); sock = os.path.join(data, "junction.sock")
     subprocess.run([J, "init", "--data", data], check=True, stdout=subprocess.DEVNULL)
     d = subprocess.Popen([J, "serve", "--data", data, "--socket", sock, "--durability", "full", "--compact-every-hours", "0"] + extra,
@@ -36,13 +37,13 @@ try:
         if os.path.exists(sock): break
         time.sleep(0.1)
     time.sleep(0.5)
-    code, reply = bc.http(sock, "POST", "/v1/events", body=open(setup, "rb").read(), content_type="application/x-ndjson")
+    code, reply = http(sock, "POST", "/v1/events", body=open(setup, "rb").read(), content_type="application/x-ndjson")
     assert code == 201, reply
     time.sleep(1)
-    kids = bc.child_pids(d.pid)
+    kids = child_pids(d.pid)
     names = {p: open(f"/proc/{p}/cmdline", "rb").read().split(b"\0")[1:6] for p in kids}
-    before = {p: bc.proc_cpu_seconds(p) for p in [d.pid] + kids}
-    faults = bc.proc_minor_faults(d.pid)
+    before = {p: proc_cpu_seconds(p) for p in [d.pid] + kids}
+    faults = proc_minor_faults(d.pid)
     perf = None
     if mode == "perf":
         perf = subprocess.Popen(["perf", "record", "-e", "cpu-clock", "-g", "-p", str(d.pid), "-o", "profile_ingest.perf.data"],
@@ -55,8 +56,8 @@ try:
     if perf: perf.send_signal(signal.SIGINT); perf.wait()
     res = json.loads(r.stdout)
     user, sys_ = (float(x) for x in r.stderr.strip().splitlines()[-1].split())
-    after = {p: bc.proc_cpu_seconds(p) for p in before}
-    faults = bc.proc_minor_faults(d.pid) - faults
+    after = {p: proc_cpu_seconds(p) for p in before}
+    faults = proc_minor_faults(d.pid) - faults
     per100k = 100000 / counts["logs"]
     print(json.dumps({"entries": counts["logs"], "per_second": res["per_second"], "latency_ms": res["latency_ms"], "wall_s": round(wall, 3),
                       "errors": res.get("errors")}))
