@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "Events", targets: ["Events"]),
         .library(name: "Journal", targets: ["Journal"]),
         .library(name: "Domain", targets: ["Domain"]),
+        .library(name: "Ingestion", targets: ["Ingestion"]),
         .library(name: "Hub", targets: ["Hub"]),
         // For Benchmarks/, a package of its own that builds on these.
         .library(name: "Projections", targets: ["Projections"]),
@@ -73,13 +74,16 @@ let package = Package(
         // The hub's state and rules: what may be connected where, which status allows which
         // command, the zone a connection's days are counted in, the value grammars, redaction.
         .target(name: "Domain", dependencies: ["Events"], swiftSettings: strict),
+        // Request logs as they arrive (POST /v1/logs, the gateway): entries read into their
+        // journal records, credentials redacted, refusals typed. Knows no HTTP and no writer.
+        .target(name: "Ingestion", dependencies: ["Events", "Domain", "Journal"], swiftSettings: strict),
         // The hub's core: the journal's single writer, its state replayed from the journal,
         // idempotency, tokens, users, ingestion batches. Knows no HTTP: it throws HubError,
         // which each front door answers in its own terms; replication is a gate it is given.
         .target(
             name: "Hub",
             dependencies: [
-                "Events", "Journal", "Domain", "Projections",
+                "Events", "Journal", "Domain", "Ingestion", "Projections",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
@@ -105,7 +109,7 @@ let package = Package(
         .target(
             name: "Service",
             dependencies: [
-                "Events", "Journal", "Domain", "Hub", "Projections", "Answers", "Pages", "NATS",
+                "Events", "Journal", "Domain", "Ingestion", "Hub", "Projections", "Answers", "Pages", "NATS",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
@@ -173,7 +177,7 @@ let package = Package(
         .testTarget(name: "DomainTests", dependencies: ["Domain", "Events", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "HubTests",
-            dependencies: ["Hub", "Journal", "Domain", "Events", "TestSupport", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["Hub", "Ingestion", "Journal", "Domain", "Events", "TestSupport", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
         .testTarget(name: "PagesTests", dependencies: ["Pages", "Answers", "Projections", "Domain", "Events", "TestSupport"], swiftSettings: strict),

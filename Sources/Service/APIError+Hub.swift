@@ -1,5 +1,6 @@
 internal import Domain
 internal import Hub
+internal import Ingestion
 
 extension APIError {
     /// The API's answer to a refusal of the hub's rules: the one place their categories
@@ -22,6 +23,16 @@ extension APIError {
         case .unavailable: self = .unavailable(error.message)
         case .tokenRefused: self = .unauthorized(error.message)
         default: self = .internalError(error.message)
+        }
+    }
+
+    /// The API's answer to a refused log entry: 400 for what is not a JSON object, 422 for
+    /// fields the rules refuse, the field named.
+    init(_ error: LogEntryError) {
+        switch error.kind {
+        case .malformed: self = .badRequest(error.description)
+        case .invalid, .unprocessable:
+            self = .unprocessable(error.description, errors: error.field.map { [FieldError(field: $0, message: error.fieldMessage)] } ?? [])
         }
     }
 }

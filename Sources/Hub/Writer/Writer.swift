@@ -2,6 +2,7 @@ internal import Foundation
 public import Domain
 public import Events
 public import Journal
+public import Ingestion
 public import Logging
 internal import Synchronization
 

@@ -9,6 +9,7 @@ internal import Crypto
 internal import Journal
 internal import Projections
 internal import Hub
+internal import Ingestion
 
 /// Turns every error into the hub's error body, `{"error_type", "message"}`, with the
 /// right status: errors of the framework (413, 404 for unknown routes, …) included.
@@ -21,6 +22,8 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as APIError {
             return try error.response(from: request, context: context)
         } catch let error as HubError {
+            return try APIError(error).response(from: request, context: context)
+        } catch let error as LogEntryError {
             return try APIError(error).response(from: request, context: context)
         } catch let error as HTTPParserError {
             // A body whose framing cannot be read (chunk sizes, chunk lines): the client's fault.

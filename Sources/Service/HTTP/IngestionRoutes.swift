@@ -5,6 +5,7 @@ internal import Domain
 internal import Events
 internal import Journal
 internal import Hub
+internal import Ingestion
 
 extension Router where Context == BasicRequestContext {
     func addIngestionRoutes(_ c: RouteContext) {
@@ -82,98 +83,5 @@ extension Router where Context == BasicRequestContext {
                 w.endObject()
             }, appended.replayed)
         }
-    }
-}
-
-/// A request log as the gateway sends it: the `requestLogged` fields of the NDJSON form,
-/// where `event` may be left out, `time` defaults to now, `resource` to the one the URL
-/// names, and bodies may be JSON values as well as strings.
-enum LogEntryParser {
-    static let bodyMembers: Set<String> = ["request_body", "response_body"]
-
-    /// The entries of an NDJSON batch, read into their records where they lie in the body,
-    /// with the line each came from (blank lines skipped).
-    static func batch(lines bytes: [UInt8]) throws -> RequestLogBatch {
-        // Records come out about the size of their text (escapes decoded, names dropped).
-        var batch = RequestLogBatch(reservingBytes: bytes.count)
-        var scratch = LogEntryReader.Scratch()
-        try bytes.withUnsafeBufferPointer { all in
-            try forEachLine(bytes) { line, slice in
-                try append(UnsafeBufferPointer(rebasing: all[slice.indices]), number: line, to: &batch, &scratch)
-            }
-        }
-        return batch
-    }
-
-    /// The one entry of an application/json body.
-    static func batch(entry bytes: [UInt8]) throws -> RequestLogBatch {
-        var batch = RequestLogBatch(reservingBytes: bytes.count, records: 1)
-        var scratch = LogEntryReader.Scratch()
-        try bytes.withUnsafeBufferPointer { try append($0, number: nil, to: &batch, &scratch) }
-        return batch
-    }
-
-    /// Appends the entry `bytes` holds (line `number` of a batch) to `batch`.
-    static func append(
-        _ bytes: UnsafeBufferPointer<UInt8>, number: Int?, to batch: inout RequestLogBatch, _ scratch: inout LogEntryReader.Scratch
-    ) throws {
-        // Most entries are read in one pass; the rest, and every error, take the path below.
-        if LogEntryReader.append(bytes, number: number, to: &batch, scratch: &scratch) { return }
-        let (time, request) = try parseThroughTree(bytes, line: number)
-        try batch.append(time: time, request, line: number)
-    }
-
-    /// The entry through a parsed JSON tree: the reference for what is accepted, and where
-    /// every error is worded.
-    static func parseThroughTree(_ bytes: UnsafeBufferPointer<UInt8>, line: Int?) throws -> (time: Timestamp, request: RequestLogged) {
-        let where_ = line.map { "line \($0): " } ?? ""
-        let prefix = line.map { "lines[\($0)]." } ?? ""
-        let value: JSONValue
-        let ranges: [String: Range<Int>]
-        do {
-            (value, ranges) = try JSONParser.parse(bytes, recordingRangesOf: LogEntryParser.bodyMembers)
-        } catch {
-            throw APIError.badRequest("\(where_)malformed JSON: \(error)")
-        }
-        guard case .object(var members) = value else {
-            throw APIError.badRequest("\(where_)expected a JSON object, found \(value.typeName)")
-        }
-        // null means absent, for the defaults below as for every optional field.
-        members.removeAll { $0.value == .null }
-        func has(_ key: String) -> Bool { members.contains { $0.key == key } }
-        if let k = members.firstIndex(where: { $0.key == "event" }) {
-            guard members[k].value == .string("requestLogged") else {
-                throw APIError.invalid(prefix + "event", "only requestLogged entries are ingested here")
-            }
-        } else {
-            members.append((key: "event", value: .string("requestLogged")))
-        }
-        if !has("time") {
-            let now = Timestamp.now
-            members.append((key: "time", value: .string(now.rfc3339)))
-        }
-        if !has("resource"), let url = members.first(where: { $0.key == "url" }), case .string(let text) = url.value {
-            members.append((key: "resource", value: .string(ResourceName.of(url: Redaction.redact(url: text)))))
-        }
-        // A body sent as a JSON value is kept as its own text, byte for byte: a log is
-        // evidence, and re-serialising would change numbers (1e2, 64-bit overflows) and spacing.
-        for k in members.indices where LogEntryParser.bodyMembers.contains(members[k].key) {
-            switch members[k].value {
-            case .object, .array, .integer, .number, .bool:
-                guard let range = ranges[members[k].key] else { continue }
-                members[k].value = .string(String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self))
-            default:
-                break
-            }
-        }
-        let event: Event
-        do {
-            event = try NDJSONEventCodec.decode(.object(members))
-        } catch {
-            let field = prefix + (error.field ?? "entry")
-            throw APIError.unprocessable("\(where_)\(error)", errors: [.init(field: field, message: error.message)])
-        }
-        guard case .requestLogged(let request) = event.payload else { throw APIError.badRequest("not a request log") }
-        return (event.time, request)
     }
 }

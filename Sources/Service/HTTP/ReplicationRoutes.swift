@@ -30,7 +30,12 @@ extension Router where Context == BasicRequestContext {
             var settings = follower.configuration
             settings.mode = mode
             settings.writerName = name ?? c.writerName
-            let replicator = try await follower.promote(settings: settings, dataDirectory: c.dataDirectory, patience: .seconds(patience))
+            let replicator: Replicator
+            do {
+                replicator = try await follower.promote(settings: settings, dataDirectory: c.dataDirectory, patience: .seconds(patience))
+            } catch let error as PromotionRefused {
+                throw error.reason == .streamUnreadable ? APIError.unavailable(error.message) : APIError.conflict(error.message)
+            }
             // The writer delivers the disconnect callbacks; a follower left them to it.
             c.supervisor.supervise(adding: Daemon.notifierName)
             let head = try c.writer.journal.head

@@ -232,13 +232,13 @@ final class Follower: Sendable {
         do {
             last = try await BlockingCall.run(named: "nats-stream") { try jetStream.streamState(stream).lastSequence }
         } catch {
-            throw APIError.unavailable("cannot read stream \(stream): \(error); not promoted")
+            throw PromotionRefused(.streamUnreadable, "cannot read stream \(stream): \(error); not promoted")
         }
         while true {
             let generation = writer.journal.changeGeneration
             if try writer.journal.head >= last { break }
             guard ContinuousClock.now < deadline else {
-                throw APIError.conflict("this follower holds \(try writer.journal.head) of the stream's \(last) events; not promoted")
+                throw PromotionRefused(.behind, "this follower holds \(try writer.journal.head) of the stream's \(last) events; not promoted")
             }
             await writer.journal.waitForChange(after: generation, until: deadline)
         }
@@ -251,7 +251,7 @@ final class Follower: Sendable {
                                                     takingOver: true, logger: logger)
         } catch let error as ReplicationError {
             fail("promotion failed, and this follower stopped following: \(error.message)")
-            throw APIError.conflict("\(error.message); this follower stopped following (restart it)")
+            throw PromotionRefused(.failed, "\(error.message); this follower stopped following (restart it)")
         }
         role.promote(to: replicator)
         promoted.store(true, ordering: .releasing)

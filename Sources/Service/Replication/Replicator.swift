@@ -228,7 +228,7 @@ final class Replicator: Sendable {
             group.addTask { try await self.shipped(through: seq) }
             group.addTask {
                 try await Task.sleep(for: timeout)
-                throw APIError.unavailable(
+                throw HubError.unavailable(
                     "committed locally but not yet replicated (JetStream did not acknowledge within \(timeout)); "
                         + "retry with the same Idempotency-Key to learn when it is")
             }
@@ -240,7 +240,7 @@ final class Replicator: Sendable {
     private func shipped(through seq: UInt64) async throws {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             let outcome: Result<Void, any Error>? = state.withLock { s in
-                if let fenced = s.fenced { return .failure(APIError.unavailable(fenced)) }
+                if let fenced = s.fenced { return .failure(HubError.unavailable(fenced)) }
                 if s.shipped >= seq { return .success(()) }
                 s.waiters.append((seq, continuation))
                 return nil
@@ -401,7 +401,7 @@ final class Replicator: Sendable {
             defer { s.waiters = [] }
             return s.waiters.map(\.continuation)
         }
-        for c in woken { c.resume(throwing: APIError.unavailable(reason)) }
+        for c in woken { c.resume(throwing: HubError.unavailable(reason)) }
     }
 }
 
