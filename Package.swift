@@ -22,7 +22,8 @@ let package = Package(
         .library(name: "Hub", targets: ["Hub"]),
         // For Benchmarks/, a package of its own that builds on these.
         .library(name: "Projections", targets: ["Projections"]),
-        .library(name: "Service", targets: ["Service"]),
+        .library(name: "FrontDoor", targets: ["FrontDoor"]),
+        .library(name: "JunctionDaemon", targets: ["JunctionDaemon"]),
         .library(name: "Answers", targets: ["Answers"]),
         .library(name: "Pages", targets: ["Pages"]),
     ],
@@ -105,32 +106,109 @@ let package = Package(
             dependencies: ["Events", "Domain", "Projections", "Answers", .product(name: "Mustache", package: "swift-mustache")],
             swiftSettings: strict
         ),
-        // The daemon: the journal's single writer, serving HTTP on a Unix socket.
+        // What the HTTP front doors share: the API's error and its JSON (HubError, DomainError
+        // and LogEntryError answered in one place), middlewares, request helpers, the
+        // connection guard, listeners and limits.
         .target(
-            name: "Service",
+            name: "FrontDoor",
             dependencies: [
-                "Events", "Journal", "Domain", "Ingestion", "Hub", "Projections", "Answers", "Pages", "NATS",
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                "Events", "Journal", "Domain", "Ingestion", "Hub", "Projections", .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
+        // The daemon's children (projectors, the notifier) and its scheduled compaction, as
+        // lifecycle services.
+        .target(
+            name: "Supervision",
+            dependencies: [
+                "Events", "Journal", "Hub", "Projections", .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+        // The notifier: delivers disconnect callbacks, each attempt journaled.
+        .target(
+            name: "Notifications",
+            dependencies: [
+                "Events", "Journal", "Domain", "Hub", .product(name: "Logging", package: "swift-log"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
+        // Replication over JetStream: the writer's Replicator, the Follower, promotion, and
+        // the gate the writer is made with. Knows no HTTP.
+        .target(
+            name: "Replication",
+            dependencies: [
+                "Events", "Journal", "Domain", "Hub", "NATS", .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+        // The socket API: every route of docs/openapi.yaml over the core.
+        .target(
+            name: "SocketAPI",
+            dependencies: [
+                "Events", "Journal", "Domain", "Ingestion", "Hub", "Projections", "Answers", "FrontDoor", "Supervision",
+                "Replication", .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+        // The back office for people: login and sessions, CSRF, the pages' routes, OAuth.
+        .target(
+            name: "BackOfficeWeb",
+            dependencies: [
+                "Events", "Journal", "Domain", "Hub", "Projections", "Answers", "Pages", "FrontDoor", "SocketAPI", .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: strict
+        ),
+        // The gateway apps call: tokens, scopes, rate limits, forwarding, a log entry per call.
+        .target(
+            name: "AppGateway",
+            dependencies: [
+                "Events", "Journal", "Domain", "Ingestion", "Hub", "FrontDoor", .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "NIOHTTPTypesHTTP1", package: "swift-nio-extras"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+        // The composition root: the daemon's configuration, its listeners made alike, every
+        // part started as a lifecycle service of one group.
+        .target(
+            name: "JunctionDaemon",
+            dependencies: [
+                "Events", "Journal", "Domain", "Hub", "Projections", "FrontDoor", "Supervision", "Notifications",
+                "Replication", "SocketAPI", "BackOfficeWeb", "AppGateway", .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: strict
         ),
         .executableTarget(
             name: "junction",
             dependencies: [
-                "Events", "Journal", "Domain", "Hub", "Projections", "Answers", "Service", "CMalloc",
+                "Events", "Journal", "Domain", "Hub", "Projections", "Answers", "FrontDoor", "Notifications", "Replication",
+                "AppGateway", "SocketAPI", "JunctionDaemon", "CMalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -162,7 +240,7 @@ let package = Package(
         .executableTarget(
             name: "junction-chaos",
             dependencies: [
-                "Events", "Journal", "Service",
+                "Events", "Journal", "FrontDoor",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -177,7 +255,51 @@ let package = Package(
         .testTarget(name: "DomainTests", dependencies: ["Domain", "Events", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "HubTests",
-            dependencies: ["Hub", "Ingestion", "Journal", "Domain", "Events", "TestSupport", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["Hub", "Journal", "Domain", "Events", "TestSupport", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "IngestionTests",
+            dependencies: ["Ingestion", "Domain", "Events", "Journal", "TestSupport"],
+            swiftSettings: strict
+        ),
+        // The front doors in-process: real journal, real core, requests through Hummingbird's
+        // testing client (routes and middlewares, no socket, no daemon).
+        // The core and the socket API's context in-process, for the front doors' tests.
+        .target(
+            name: "FrontDoorTestSupport",
+            dependencies: [
+                "SocketAPI", "Supervision", "Replication", "Hub", "Projections", "Journal", "TestSupport",
+                .product(name: "Logging", package: "swift-log"), .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            path: "Tests/FrontDoorTestSupport",
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "SocketAPITests",
+            dependencies: [
+                "SocketAPI", "FrontDoor", "FrontDoorTestSupport", "Supervision", "Replication", "Hub", "Projections", "Journal",
+                "Domain", "Events", "TestSupport", .product(name: "Logging", package: "swift-log"), .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"), .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "AppGatewayTests",
+            dependencies: [
+                "AppGateway", "FrontDoor", "Hub", "Journal", "Domain", "Events", "TestSupport", .product(name: "Logging", package: "swift-log"), .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "BackOfficeWebTests",
+            dependencies: [
+                "BackOfficeWeb", "SocketAPI", "FrontDoor", "FrontDoorTestSupport", "Hub", "Projections", "Journal",
+                "Domain", "Events", "TestSupport", .product(name: "Logging", package: "swift-log"), .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(name: "PagesTests", dependencies: ["Pages", "Answers", "Projections", "Domain", "Events", "TestSupport"], swiftSettings: strict),
@@ -195,7 +317,7 @@ let package = Package(
         .testTarget(
             name: "JunctionTests",
             dependencies: [
-                "Journal", "Events", "Domain", "Hub", "LMDB", "TestSupport", "Projections", "Service", "junction", "junction-loadgen", "junction-chaos", "junction-replay",
+                "Journal", "Events", "Domain", "Hub", "LMDB", "TestSupport", "Projections", "FrontDoor", "JunctionDaemon", "junction", "junction-loadgen", "junction-chaos", "junction-replay",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),

@@ -31,10 +31,10 @@ public enum LogEntryParser {
     }
 
     /// Calls `body` with each line's number (from 1) and range in `bytes`, blank lines
-    /// (spaces, tabs, a carriage return) skipped.
-    static func forEachLine(
-        _ bytes: UnsafeBufferPointer<UInt8>, _ body: (Int, Range<Int>) throws(LogEntryError) -> Void
-    ) throws(LogEntryError) {
+    /// (spaces, tabs, a carriage return) skipped: how every NDJSON body is split.
+    public static func forEachLine<Failure: Error>(
+        _ bytes: UnsafeBufferPointer<UInt8>, _ body: (Int, Range<Int>) throws(Failure) -> Void
+    ) throws(Failure) {
         guard let base = bytes.baseAddress else { return }
         var line = 0
         var start = 0

@@ -4,7 +4,6 @@ import Events
 import Foundation
 import Journal
 import Projections
-import Service
 
 /// Retention on the command line (days).
 struct RetentionOptions: ParsableArguments {

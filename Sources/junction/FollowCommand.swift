@@ -3,7 +3,9 @@ import Foundation
 import Journal
 import Metrics
 import Prometheus
-import Service
+import JunctionDaemon
+import Replication
+import SocketAPI
 internal import Hub
 
 struct FollowCommand: AsyncParsableCommand {

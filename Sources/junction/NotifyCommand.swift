@@ -2,7 +2,7 @@ import ArgumentParser
 import Events
 import Foundation
 import Journal
-import Service
+import Notifications
 internal import Hub
 
 struct NotifyCommand: AsyncParsableCommand {

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import Events
-import Service
+import Replication
 
 struct PromoteCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,6 @@
 public import ArgumentParser
 import Foundation
-public import Service
+public import Replication
 
 /// Where the journal is replicated: shared by `serve --replicate` and `follow`.
 struct ReplicationOptions: ParsableArguments {

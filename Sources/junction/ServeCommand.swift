@@ -7,7 +7,12 @@ import Journal
 import Logging
 import Metrics
 import Prometheus
-import Service
+import JunctionDaemon
+import FrontDoor
+import AppGateway
+import Notifications
+import Replication
+import SocketAPI
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -31,7 +36,7 @@ struct ServeCommand: AsyncParsableCommand {
     var durability: Durability = .full
 
     @Option(help: "Largest request body accepted, in bytes (413 past it).")
-    var maxBodyBytes: Int = Daemon.Limits().maxBodyBytes
+    var maxBodyBytes: Int = RequestLimits().maxBodyBytes
 
     @Option(help: "Connections open at once; past it a new one is answered 503 and closed.")
     var maxConnections: Int = ConnectionLimits().maxConnections

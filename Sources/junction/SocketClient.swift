@@ -2,7 +2,7 @@ import AsyncHTTPClient
 import Events
 import Foundation
 import NIOCore
-import Service
+import FrontDoor
 
 /// Talks to a running daemon over its Unix socket (`http+unix://`).
 struct SocketClient {

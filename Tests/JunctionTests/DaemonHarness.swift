@@ -2,7 +2,7 @@ import AsyncHTTPClient
 import Events
 import Foundation
 import NIOCore
-import Service
+import FrontDoor
 import TestSupport
 import Testing
 

@@ -1,6 +1,6 @@
 import Events
 import Foundation
-import Service
+import FrontDoor
 import TestSupport
 import Testing
 

@@ -1,7 +1,7 @@
 import Foundation
 import Journal
 import Logging
-import Service
+import JunctionDaemon
 import TestSupport
 import Testing
 import Yams

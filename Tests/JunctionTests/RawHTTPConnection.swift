@@ -1,6 +1,6 @@
 import Events
 import Foundation
-import Service
+import FrontDoor
 import TestSupport
 
 /// One HTTP/1.1 connection kept open across requests, on a loopback TCP port or a Unix

@@ -1,5 +1,5 @@
 import Foundation
-import Service
+import FrontDoor
 
 #if canImport(Glibc)
 import Glibc
@@ -30,7 +30,7 @@ enum SocketHTTP {
                 throw Failure(description: "connect: \(String(cString: strerror(errno)))")
             }
             fd = connected
-        } catch let error as DaemonError {
+        } catch let error as UnixSocketError {
             throw Failure(description: error.description)
         }
         defer { close(fd) }

@@ -1,0 +1,128 @@
+internal import Foundation
+internal import Hummingbird
+internal import HTTPTypes
+internal import Events
+internal import Domain
+internal import Projections
+internal import Answers
+internal import Pages
+internal import FrontDoor
+internal import SocketAPI
+
+extension BackOffice {
+    /// Entries read at most per page when searching by URL or request id (the index has
+    /// no text search: the page goes on from where the reading stopped).
+    static let searchBudget = 5_000
+    static let pageSize = 50
+
+    func addLogRoutes(_ router: Router<BasicRequestContext>) {
+        router.get("/connections/:id/logs") { request, context in
+            guard let v = await viewer(request) else { return toLogin(request) }
+            let t = v.language.labels
+            guard let c = connection(try context.id(), v) else { return errorPage(v, request, .notFound, t.notFound) }
+            let resources: [String] = request.uri.queryParameters.getAll("resource").map { String($0) }
+            let methods: [String] = request.uri.queryParameters.getAll("method").map { String($0) }
+            let classes: [String] = request.uri.queryParameters.getAll("status").map { String($0) }
+            let searchText: String = (request.query("q") ?? "").trimmingCharacters(in: .whitespaces)
+            let asked = LogListPage.Filter(
+                resources: Set(resources), methods: Set(methods), statusClasses: Set(classes),
+                since: request.query("since") ?? "", until: request.query("until") ?? "", search: searchText)
+            var filter = LogFilter(resources: asked.resources)
+            for m in asked.methods {
+                guard let method = HTTPMethod(name: m) else { throw APIError.invalid("method", "unknown HTTP method \"\(m)\"") }
+                filter.methods.insert(method)
+            }
+            for s in asked.statusClasses {
+                guard let c = StatusClass(name: s) else { throw APIError.invalid("status", "unknown status class \"\(s)\"") }
+                filter.statusClasses.insert(c)
+            }
+            filter.since = try Self.localTime(asked.since, zone: c.timeZone, field: "since")
+            filter.until = try Self.localTime(asked.until, zone: c.timeZone, field: "until")
+            let cursor = request.query("cursor")
+            var entries: [LogEntryAnswer] = []
+            var next: String?
+            var partial = false
+            if asked.search.isEmpty {
+                let page = try answering { try api.queries.logs(c.connectionID, filter: filter, limit: Self.pageSize, cursor: cursor) }
+                entries = LogsPageAnswer(page, timeZone: c.timeZone).entries
+                next = page.nextCursor
+            } else {
+                (entries, next, partial) = try search(c, filter: filter, text: asked.search, cursor: cursor)
+            }
+            let page = LogListPage(
+                chrome: chrome(v, request, title: t.logs), connection: ConnectionHeader(c, t), entries: entries,
+                nextCursor: next, filter: asked, knownResources: (try? api.queries.knownResources()) ?? [],
+                offsetLabel: LocalDisplay.offset(zone: c.timeZone, at: entries.first?.time ?? .now),
+                editing: request.query("edit") == "1", searchedPart: partial)
+            return html(renderer.render(page))
+        }
+
+        router.get("/connections/:id/logs/:seq") { request, context in
+            guard let v = await viewer(request) else { return toLogin(request) }
+            let t = v.language.labels
+            guard let c = connection(try context.id(), v) else { return errorPage(v, request, .notFound, t.notFound) }
+            let (detail, _) = try api.logDetail(context)
+            let answer = LogDetailAnswer(detail, timeZone: c.timeZone)
+            let back = request.headers[.referer].flatMap { URL(string: $0)?.path == "/connections/\(c.connectionID)/logs" ? $0 : nil }
+            return html(renderer.render(LogDetailPage(
+                chrome: chrome(v, request, title: t.logs), connection: ConnectionHeader(c, t), detail: answer,
+                offsetLabel: LocalDisplay.offset(zone: c.timeZone, at: answer.entry.time),
+                backURL: back.flatMap { URL(string: $0) }.map { $0.path + ($0.query.map { "?" + $0 } ?? "") }
+                    ?? "/connections/\(c.connectionID)/logs")))
+        }
+
+        for part in ["request", "response"] {
+            // The same bytes as the API's download.
+            router.get("/connections/:id/logs/:seq/\(part)") { request, context in
+                guard let v = await viewer(request) else { return toLogin(request) }
+                guard connection(try context.id(), v) != nil else {
+                    return errorPage(v, request, .notFound, v.language.labels.notFound)
+                }
+                return try await api.download(request, context, part: part)
+            }
+        }
+    }
+
+    /// A page of entries whose URL contains `text` or whose request id is `text`, reading
+    /// at most ``searchBudget`` entries: the entries, the cursor to go on, and whether the
+    /// reading stopped before the page was full.
+    func search(_ c: ConnectionAnswer, filter: LogFilter, text: String, cursor: String?) throws -> ([LogEntryAnswer], String?, Bool) {
+        var found: [LogEntryAnswer] = []
+        var position = cursor
+        var read = 0
+        while read < Self.searchBudget {
+            let page = try answering { try api.queries.logs(c.connectionID, filter: filter, limit: 200, cursor: position) }
+            for e in page.entries {
+                read += 1
+                if e.url.contains(text) || e.requestID == text {
+                    found.append(LogEntryAnswer(e, timeZone: c.timeZone))
+                    if found.count == Self.pageSize {
+                        let more = e.seq != page.entries.last?.seq || page.nextCursor != nil
+                        return (found, more ? LogCursor.encode(time: e.time.microseconds, seq: e.seq) : nil, false)
+                    }
+                }
+            }
+            guard let next = page.nextCursor else { return (found, nil, false) }
+            position = next
+        }
+        return (found, position, true)
+    }
+
+    /// A `datetime-local` value (`2026-11-29T10:14` or with seconds) read in the connection's
+    /// zone; nil when empty.
+    static func localTime(_ text: String, zone: String, field: String) throws -> Timestamp? {
+        guard !text.isEmpty else { return nil }
+        let parts = text.split(whereSeparator: { "-T:".contains($0) }).map { Int($0) }
+        guard parts.count == 5 || parts.count == 6, parts.allSatisfy({ $0 != nil }) else {
+            throw APIError.invalid(field, "\"\(text)\" is not a date and time (2026-11-29T10:14)")
+        }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: zone) ?? TimeZone(identifier: "UTC")!
+        let components = DateComponents(
+            year: parts[0], month: parts[1], day: parts[2], hour: parts[3], minute: parts[4], second: parts.count == 6 ? parts[5] : 0)
+        guard let date = calendar.date(from: components) else {
+            throw APIError.invalid(field, "\"\(text)\" is not a date and time (2026-11-29T10:14)")
+        }
+        return Timestamp(microseconds: Int64(date.timeIntervalSince1970) * 1_000_000)
+    }
+}

@@ -1,0 +1,162 @@
+internal import Foundation
+internal import Hummingbird
+internal import HTTPTypes
+internal import Events
+internal import Domain
+internal import Pages
+internal import Hub
+internal import FrontDoor
+internal import SocketAPI
+
+/// OAuth 2.0's authorization-code grant (RFC 6749 §4.1), the flow the hub's apps use: the
+/// owner approves in the back office, the app exchanges the code for its access token.
+extension BackOffice {
+    func addOAuthRoutes(_ router: Router<BasicRequestContext>) {
+        router.get("/oauth2/v1/authorize") { request, _ in
+            guard let v = await viewer(request) else { return toLogin(request) }
+            let t = v.language.labels
+            // Until the client and its redirect URI are known good, errors are shown here,
+            // never sent to an address the app did not register (§4.1.2.1).
+            guard let app = client(request.query("client_id")) else {
+                return errorPage(v, request, .badRequest, "unknown client_id \"\(request.query("client_id") ?? "")\"")
+            }
+            guard let redirectURI = request.query("redirect_uri"), app.redirectURIs.contains(redirectURI) else {
+                return errorPage(v, request, .badRequest, "redirect_uri is not one of \(app.name)'s registered redirect URIs")
+            }
+            let state = request.query("state")
+            guard request.query("response_type") == "code" else {
+                return redirect(Self.back(redirectURI, ["error": "unsupported_response_type", "state": state]))
+            }
+            if let scope = request.query("scope"), !scope.isEmpty, scope != app.scope {
+                return redirect(Self.back(redirectURI, [
+                    "error": "invalid_scope", "error_description": "the app is registered with scope \(app.scope)", "state": state,
+                ]))
+            }
+            let choices = places(v, selected: request.query("place") ?? "").map { option in
+                let reason = levelReason(app, place: option.value, t)
+                return AuthorizePage.Place(value: option.value, label: option.label, enabled: reason == nil, reason: reason,
+                                           selected: option.selected)
+            }
+            var page = html(renderer.render(AuthorizePage(
+                chrome: chrome(v, request, title: t.grantTitle, onApps: true), app: app, places: choices, redirectURI: redirectURI,
+                state: state ?? "", deviceID: request.query("device_id") ?? "")))
+            // The form's answer is a redirect to the app, which form-action must allow.
+            if let url = URL(string: redirectURI), let scheme = url.scheme, let host = url.host {
+                let origin = "\(scheme)://\(host)" + (url.port.map { ":\($0)" } ?? "")
+                page.headers[.contentSecurityPolicy] = SecurityHeadersMiddleware<BasicRequestContext>.policy(formAction: "'self' \(origin)")
+            }
+            return page
+        }
+
+        router.post("/oauth2/v1/authorize") { request, _ in
+            guard let v = await viewer(request) else { return toLogin(request) }
+            guard let form = try await checkedForm(request, v) else { return refusedForm(v, request) }
+            func value(_ name: String) -> String? { form[name]?.first.flatMap { $0.isEmpty ? nil : $0 } }
+            let t = v.language.labels
+            guard let app = client(value("client_id")), let redirectURI = value("redirect_uri"), app.redirectURIs.contains(redirectURI) else {
+                return errorPage(v, request, .badRequest, "unknown client or redirect_uri")
+            }
+            let state = value("state")
+            guard value("decision") == "approve" else {
+                return redirect(Self.back(redirectURI, ["error": "access_denied", "error_description": "the owner denied access", "state": state]))
+            }
+            let place = value("place") ?? "all"
+            if place != "all", api.writer.withState({ $0.locations[place] }) != v.account {
+                return errorPage(v, request, .notFound, t.notFound)
+            }
+            if let reason = levelReason(app, place: place, t) { return errorPage(v, request, .conflict, reason) }
+            let code = await codes.issue(AuthorizationCodes.Grant(
+                appID: app.appID, redirectURI: redirectURI, accountID: v.account, locationID: place == "all" ? nil : place,
+                deviceID: value("device_id"), approvedBy: v.email, expires: .now))
+            return redirect(Self.back(redirectURI, ["code": code, "state": state]))
+        }
+
+        // The app's server calls this, not a browser: no session, no CSRF token; the
+        // client's credentials instead.
+        router.post("/oauth2/v1/token") { request, _ in
+            let form: [String: [String]]
+            do {
+                form = try await Self.form(request)
+            } catch let error as APIError {
+                return Self.oauthError(.badRequest, "invalid_request", error.message)
+            }
+            func value(_ name: String) -> String? { form[name]?.first.flatMap { $0.isEmpty ? nil : $0 } }
+            var clientID = value("client_id"), secret = value("client_secret")
+            let basic = Self.basicCredentials(request)
+            if let basic { (clientID, secret) = (basic.0, basic.1) }
+            guard value("grant_type") == "authorization_code" else {
+                return value("grant_type") == nil
+                    ? Self.oauthError(.badRequest, "invalid_request", "grant_type is missing")
+                    : Self.oauthError(.badRequest, "unsupported_grant_type", "only authorization_code is supported")
+            }
+            guard let clientID, let secret, let app = client(clientID), api.writer.tokens.isClientSecret(secret, for: app.appID) else {
+                var response = Self.oauthError(.unauthorized, "invalid_client", "unknown client or wrong client_secret")
+                if basic != nil { response.headers[.wwwAuthenticate] = "Basic realm=\"junction\"" }
+                return response
+            }
+            guard let code = value("code"), let redirectURI = value("redirect_uri") else {
+                return Self.oauthError(.badRequest, "invalid_request", "code and redirect_uri are required")
+            }
+            guard let grant = await codes.redeem(code), grant.appID == app.appID else {
+                return Self.oauthError(.badRequest, "invalid_grant", "the code is unknown, used already or expired")
+            }
+            guard grant.redirectURI == redirectURI else {
+                return Self.oauthError(.badRequest, "invalid_grant", "redirect_uri differs from the authorization request's")
+            }
+            let receipt = try await api.writer.connect(
+                appID: app.appID, accountID: grant.accountID, locationID: grant.locationID, deviceID: grant.deviceID,
+                catalogID: nil, customerListID: nil)
+            api.metrics.command("oauth_token")
+            var w = JSONWriter()
+            w.beginObject()
+            w.string("access_token", receipt.accessToken)
+            w.string("token_type", "bearer")
+            w.string("scope", receipt.scope)
+            w.string("connection_id", receipt.connectionID)
+            w.string("account_id", grant.accountID)
+            w.string("location_id", ifPresent: grant.locationID)
+            w.endObject()
+            var response = bytesResponse(.ok, w.bytes, contentType: "application/json")
+            response.headers[.cacheControl] = "no-store"
+            response.headers[HTTPField.Name("Pragma")!] = "no-cache"
+            return response
+        }
+    }
+
+    /// The app registered as an OAuth client under this id (one with redirect URIs).
+    func client(_ id: String?) -> AppRegistered? {
+        guard let id, let app = api.writer.withState({ $0.apps[id] }), !app.redirectURIs.isEmpty else { return nil }
+        return app
+    }
+
+    /// `redirect` with these parameters added to its query.
+    static func back(_ redirect: String, _ parameters: [String: String?]) -> String {
+        var components = URLComponents(string: redirect) ?? URLComponents()
+        var items = components.queryItems ?? []
+        for key in ["code", "error", "error_description", "state"] {
+            if let value = parameters[key] ?? nil { items.append(URLQueryItem(name: key, value: value)) }
+        }
+        components.queryItems = items
+        return components.string ?? redirect
+    }
+
+    static func oauthError(_ status: HTTPResponse.Status, _ error: String, _ description: String) -> Response {
+        var w = JSONWriter()
+        w.beginObject()
+        w.string("error", error)
+        w.string("error_description", description)
+        w.endObject()
+        var response = bytesResponse(status, w.bytes, contentType: "application/json")
+        response.headers[.cacheControl] = "no-store"
+        return response
+    }
+
+    /// `Authorization: Basic` client credentials (§2.3.1), form-decoded as the RFC says.
+    static func basicCredentials(_ request: Request) -> (String, String)? {
+        guard let header = request.headers[.authorization], header.lowercased().hasPrefix("basic "),
+              let data = Data(base64Encoded: String(header.dropFirst(6)).trimmingCharacters(in: .whitespaces)),
+              let text = String(data: data, encoding: .utf8), let colon = text.firstIndex(of: ":") else { return nil }
+        func decode(_ s: Substring) -> String { String(s).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(s) }
+        return (decode(text[..<colon]), decode(text[text.index(after: colon)...]))
+    }
+}

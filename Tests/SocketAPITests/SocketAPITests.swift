@@ -1,0 +1,114 @@
+import Events
+import FrontDoor
+import FrontDoorTestSupport
+import HTTPTypes
+import Hub
+import Hummingbird
+import HummingbirdTesting
+import Journal
+import Logging
+import Projections
+import Prometheus
+import Replication
+import SocketAPI
+import Supervision
+import TestSupport
+import Testing
+
+/// The socket API in-process: its router over a real core (a journal in a temporary data
+/// directory, the writer, the queries over real projection stores), requests through
+/// Hummingbird's testing client. No socket, no daemon, no child process: a projector is
+/// stepped here when a test needs the projections to move.
+@Suite struct SocketAPITests {
+    static func json(_ text: String) -> (HTTPFields, ByteBuffer) {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        return (headers, ByteBuffer(string: text))
+    }
+
+    static let account = #"{"account_id":"3r4s3","name":"Pizzeria Napoli","time_zone":"Europe/Paris"}"#
+
+    @Test func aCommandIsAnsweredWithItsReceiptAndARetryIsReplayed() async throws {
+        let core = try InProcessCore()
+        var (keyed, payload) = Self.json(Self.account)
+        keyed[HTTPField.Name("Idempotency-Key")!] = "k-1"
+        let headers = keyed
+        let body = payload
+        try await core.app.test(.router) { client in
+            let first = try await client.execute(uri: "/v1/accounts", method: .post, headers: headers, body: body)
+            #expect(first.status == .created, "\(String(buffer: first.body))")
+            let receipt = try JSONParser.parse(String(buffer: first.body))
+            #expect(receipt["seq"]?.integerValue == 1 && receipt["created"] == .bool(true), "\(receipt)")
+            let again = try await client.execute(uri: "/v1/accounts", method: .post, headers: headers, body: body)
+            #expect(again.status == .created && again.headers[HTTPField.Name("Idempotent-Replayed")!] == "true", "\(again.headers)")
+            #expect(try JSONParser.parse(String(buffer: again.body))["seq"] == receipt["seq"])
+        }
+        #expect(try core.journal.head == 1, "a replayed retry appended")
+    }
+
+    /// Every refusal is the hub's JSON error with the status its cause calls for, and
+    /// leaves the journal as it was.
+    @Test func refusalsAreTheHubsJSONErrorAndWriteNothing() async throws {
+        let core = try InProcessCore()
+        try await core.app.test(.router) { client in
+            let cases: [(String, String, HTTPResponse.Status, String)] = [
+                ("/v1/accounts", #"{"account_id":"3r4s3""#, .badRequest, "bad_request"),
+                ("/v1/accounts", #"{"account_id":"3r4s3","name":"N","time_zone":"Mars/Olympus"}"#, .unprocessableContent, "unprocessable_entity"),
+                ("/v1/locations", #"{"location_id":"x-1","account_id":"nobody","name":"X","time_zone":"Europe/Paris"}"#, .unprocessableContent, "unprocessable_entity"),
+                ("/v1/connections/zzzzz/block", #"{}"#, .notFound, "not_found"),
+                ("/v1/logs", #"{"connection_id":"c1","method":"GET"}"#, .unprocessableContent, "unprocessable_entity"),
+                ("/v1/logs", #"[1,2"#, .badRequest, "bad_request"),
+            ]
+            for (uri, text, status, type) in cases {
+                let (headers, body) = Self.json(text)
+                let answer = try await client.execute(uri: uri, method: .post, headers: headers, body: body)
+                #expect(answer.status == status, "\(uri) \(text): \(answer.status) \(String(buffer: answer.body))")
+                let error = try JSONParser.parse(String(buffer: answer.body))
+                #expect(error["error_type"] == .string(type) && error["message"]?.stringValue?.isEmpty == false, "\(uri): \(error)")
+            }
+        }
+        #expect(try core.journal.head == 0)
+    }
+
+    /// `?after=SEQ` holds the answer until the projection has applied the write: woken by
+    /// the projector's commit, not by a timer; past the bound it is a 503 that says which.
+    @Test func aReadAfterAWriteWaitsForTheProjection() async throws {
+        let core = try InProcessCore()
+        _ = try await core.writer.registerAccount(id: "3r4s3", name: "Pizzeria Napoli", timeZone: "Europe/Paris")
+        _ = try await core.writer.registerApp(AppRegistered(appID: "bi", name: "BI", level: .account, scope: "account[orders.read]"))
+        let connected = try await core.writer.connect(
+            appID: "bi", accountID: "3r4s3", locationID: nil, deviceID: nil, catalogID: nil, customerListID: nil)
+        let seq = connected.receipt.seq
+        try await core.app.test(.router) { client in
+            async let answer = client.execute(uri: "/v1/connections?account=3r4s3&after=\(seq)", method: .get)
+            try await Task.sleep(for: .milliseconds(100))
+            try core.project()
+            let listed = try await answer
+            #expect(listed.status == .ok, "\(String(buffer: listed.body))")
+            #expect(String(buffer: listed.body).contains(connected.connectionID), "\(String(buffer: listed.body))")
+        }
+        let impatient = try InProcessCore(readYourWritesTimeout: .milliseconds(200))
+        _ = try await impatient.writer.registerAccount(id: "3r4s3", name: "Pizzeria Napoli", timeZone: "Europe/Paris")
+        try await impatient.app.test(.router) { client in
+            let answer = try await client.execute(uri: "/v1/connections?after=1", method: .get)
+            #expect(answer.status == .serviceUnavailable)
+            #expect(String(buffer: answer.body).contains("connections projection has not reached event 1"), "\(String(buffer: answer.body))")
+        }
+    }
+
+    /// A follower's API refuses writes with 503 naming the writer (the replication role it
+    /// was given says so) and still answers reads.
+    @Test func writesRefusedByTheReplicationRoleAre503NamingTheWriter() async throws {
+        let core = try InProcessCore()
+        core.role.refuseWrites("this is a follower of stream J: it takes no writes; send them to the writer, w1")
+        try await core.app.test(.router) { client in
+            let (headers, body) = Self.json(Self.account)
+            let answer = try await client.execute(uri: "/v1/accounts", method: .post, headers: headers, body: body)
+            #expect(answer.status == .serviceUnavailable)
+            #expect(String(buffer: answer.body).contains("send them to the writer, w1"), "\(String(buffer: answer.body))")
+            let status = try await client.execute(uri: "/v1/status", method: .get)
+            #expect(status.status == .ok)
+        }
+        #expect(try core.journal.head == 0)
+    }
+}
