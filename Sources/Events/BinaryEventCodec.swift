@@ -64,10 +64,7 @@ public enum BinaryEventCodec {
             out.appendOptionalString(e.reason)
         case .requestLogged(let e):
             out.reserveCapacity(out.count + 64 + e.url.utf8.count + e.requestBody.count + e.responseBody.count)
-            appendRequestHead(e, to: &out)
-            out.appendBytes(e.requestBody)
-            out.appendHeaders(e.responseHeaders)
-            out.appendBytes(e.responseBody)
+            RequestRecord.append(e, expired: false, to: &out)
         case .callbackAttempted(let e):
             out.appendString(e.connectionID)
             out.appendString(e.deliveryID)
@@ -91,10 +88,7 @@ public enum BinaryEventCodec {
             out.appendString(e.deliveryID)
             out.appendString(e.actor)
         case .requestBodiesExpired(let e):
-            appendRequestHead(e, to: &out)
-            out.appendVarint(UInt64(e.requestBodyLength))
-            out.appendHeaders(e.responseHeaders)
-            out.appendVarint(UInt64(e.responseBodyLength))
+            RequestRecord.append(e, expired: true, to: &out)
         case .requestsRolledUp(let e):
             out.appendString(e.connectionID)
             out.appendInt64LE(e.day)
@@ -131,51 +125,6 @@ public enum BinaryEventCodec {
         case .unknown(_, let payload):
             out.append(contentsOf: payload)
         }
-    }
-
-    /// Fields 1–8 of a request, shared by `requestLogged` and `requestBodiesExpired`.
-    private static func appendRequestHead(_ e: RequestLogged, to out: inout [UInt8]) {
-        out.appendString(e.connectionID)
-        out.appendOptionalString(e.requestID)
-        out.append(e.method.rawValue)
-        out.appendString(e.resource)
-        out.appendString(e.url)
-        out.appendUInt16LE(e.status)
-        out.appendVarint(e.durationMicroseconds)
-        out.appendHeaders(e.requestHeaders)
-    }
-
-    /// Reads fields 1–8 of a request (the request headers skipped if `headers` is false);
-    /// the bodies and response headers are left empty.
-    private static func readRequestHead(_ r: inout ByteReader, headers: Bool = true) throws(EventDecodingError) -> RequestLogged {
-        let connectionID = try r.readString()
-        let requestID = try r.readOptionalString()
-        let methodOffset = r.offset
-        guard let method = HTTPMethod(rawValue: try r.readByte()) else {
-            throw .invalidValue("HTTP method", at: methodOffset)
-        }
-        return RequestLogged(
-            connectionID: connectionID, requestID: requestID, method: method, resource: try r.readString(),
-            url: try r.readString(), status: try r.readUInt16LE(), durationMicroseconds: try r.readVarint(),
-            requestHeaders: headers ? try r.readHeaders() : try r.skipHeaders())
-    }
-
-    /// Reads what ``Bodies/counting`` keeps of fields 1–8 of a request: the others are
-    /// stepped over (checked for length, not for UTF-8) or not reached.
-    private static func readRequestCount(_ r: inout ByteReader) throws(EventDecodingError) -> RequestLogged {
-        let connectionID = try r.readString()
-        if try r.readPresence() { _ = try r.skipBytes() }
-        let methodOffset = r.offset
-        guard let method = HTTPMethod(rawValue: try r.readByte()) else {
-            throw .invalidValue("HTTP method", at: methodOffset)
-        }
-        _ = try r.skipBytes()
-        _ = try r.skipBytes()
-        var request = RequestLogged(
-            connectionID: connectionID, requestID: nil, method: method, resource: "", url: "", status: try r.readUInt16LE(),
-            durationMicroseconds: try r.readVarint(), requestHeaders: [])
-        request.skippedBodyLengths = .init(request: 0, response: 0)
-        return request
     }
 
     /// The encoded bytes of `event`.
@@ -269,21 +218,9 @@ public enum BinaryEventCodec {
                 connectionID: try r.readString(), actor: try r.readString(), reason: try r.readOptionalString())
             payload = kind == .connectionBlocked ? .connectionBlocked(change)
                 : kind == .connectionUnblocked ? .connectionUnblocked(change) : .connectionDisconnected(change)
-        case .requestLogged where bodies == .counting:
-            payload = .requestLogged(try readRequestCount(&r))
-        case .requestLogged:
-            var request = try readRequestHead(&r, headers: bodies != .summary)
-            if bodies != .decode {
-                let requestLength = try r.skipBytes()
-                request.responseHeaders = bodies == .summary ? try r.skipHeaders() : try r.readHeaders()
-                let responseLength = try r.skipBytes()
-                request.skippedBodyLengths = .init(request: requestLength, response: responseLength)
-            } else {
-                request.requestBody = try r.readBytes()
-                request.responseHeaders = try r.readHeaders()
-                request.responseBody = try r.readBytes()
-            }
-            payload = .requestLogged(request)
+        case .requestLogged, .requestBodiesExpired:
+            let request = try readRequest(&r, expired: kind == .requestBodiesExpired, bodies: bodies)
+            payload = kind == .requestLogged ? .requestLogged(request) : .requestBodiesExpired(request)
         case .callbackAttempted:
             let connectionID = try r.readString()
             let deliveryID = try r.readString()
@@ -300,23 +237,6 @@ public enum BinaryEventCodec {
         case .callbackResendRequested:
             payload = .callbackResendRequested(CallbackResendRequested(
                 connectionID: try r.readString(), deliveryID: try r.readString(), actor: try r.readString()))
-        case .requestBodiesExpired where bodies == .counting:
-            payload = .requestBodiesExpired(try readRequestCount(&r))
-        case .requestBodiesExpired:
-            var request = try readRequestHead(&r)
-            // A length is a uvarint held to the text form's range (0 to 2^63 − 1): a larger
-            // one is named, not clamped.
-            func length(_ r: inout ByteReader, _ name: String) throws(EventDecodingError) -> Int {
-                let offset = r.offset
-                let value = try r.readVarint()
-                guard value <= UInt64(Int64.max) else { throw .invalidValue(name, at: offset) }
-                return Int(value)
-            }
-            let requestLength = try length(&r, "request body length")
-            request.responseHeaders = try r.readHeaders()
-            let responseLength = try length(&r, "response body length")
-            request.skippedBodyLengths = .init(request: requestLength, response: responseLength)
-            payload = .requestBodiesExpired(request)
         case .requestsRolledUp:
             let connectionID = try r.readString()
             let dayOffset = r.offset
@@ -359,6 +279,24 @@ public enum BinaryEventCodec {
             payload = .userRemoved(UserRemoved(email: try r.readString(), actor: try r.readString()))
         }
         return Event(time: time, payload)
+    }
+
+    /// Reads fields 1–11 of a request record (``RequestRecord``) as `bodies` says.
+    private static func readRequest(_ r: inout ByteReader, expired: Bool, bodies: Bodies) throws(EventDecodingError) -> RequestLogged {
+        var request = try RequestRecord.readHead(&r, counting: bodies == .counting).request
+        guard bodies != .counting else {
+            request.skippedBodyLengths = .init(request: 0, response: 0)
+            return request
+        }
+        // An expired request's headers are read whatever `bodies` says.
+        let tail = try RequestRecord.readTail(
+            &r, expired: expired, headers: bodies == .summary && !expired ? .skipped : .strings, copyingBodies: bodies == .decode)
+        request.requestHeaders = tail.requestHeaders
+        request.responseHeaders = tail.responseHeaders
+        request.requestBody = tail.requestBody
+        request.responseBody = tail.responseBody
+        request.skippedBodyLengths = tail.lengths
+        return request
     }
 
     /// Decodes one event from an array of bytes.
@@ -632,24 +570,12 @@ extension BinaryEventCodec {
         out.append(formatVersion)
         out.appendVarint(UInt64(Event.Kind.requestLogged.rawValue))
         out.appendInt64LE(r.time.microseconds)
-        out.appendBytes(r.connectionID)
-        out.appendOptionalBytes(r.requestID)
-        out.append(r.method.rawValue)
-        out.appendBytes(r.resource)
-        out.appendBytes(r.url)
-        out.appendUInt16LE(r.status)
-        out.appendVarint(r.durationMicroseconds)
-        func appendHeaders(response: Bool, _ count: Int) {
-            out.appendVarint(UInt64(count))
-            for i in 0..<count {
-                let h = header(response, i)
-                out.appendBytes(h.name)
-                out.appendBytes(h.value)
-            }
-        }
-        appendHeaders(response: false, requestHeaders)
-        out.appendBytes(r.requestBody)
-        appendHeaders(response: true, responseHeaders)
-        out.appendBytes(r.responseBody)
+        RequestRecord.appendHead(
+            .init(connectionID: r.connectionID, requestID: r.requestID, method: r.method, resource: r.resource, url: r.url,
+                  status: r.status, durationMicroseconds: r.durationMicroseconds), to: &out)
+        RequestRecord.appendHeaders(count: requestHeaders, to: &out) { header(false, $0) }
+        RequestRecord.appendBody(.bytes(r.requestBody), to: &out)
+        RequestRecord.appendHeaders(count: responseHeaders, to: &out) { header(true, $0) }
+        RequestRecord.appendBody(.bytes(r.responseBody), to: &out)
     }
 }

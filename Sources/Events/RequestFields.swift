@@ -58,50 +58,19 @@ extension BinaryEventCodec {
         let (kind, time) = try readHeader(&r)
         guard isRequest(kind: kind) else { return nil }
         let expired = kind == Event.Kind.requestBodiesExpired.rawValue
-        let connectionID = try r.readCheckedString()
-        if bodies == .counting {
-            // What readRequestCount reads: the rest of the head stepped over, unchecked.
-            if try r.readPresence() { _ = try r.skipBytes() }
-            let method = try readMethod(&r)
-            _ = try r.skipBytes()
-            _ = try r.skipBytes()
-            let empty = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
-            return RequestFields(
-                time: time, connectionID: connectionID, requestID: nil, method: method, resource: empty, url: empty,
-                status: try r.readUInt16LE(),
-                durationMicroseconds: try r.readVarint(), requestBodyLength: 0, responseBodyLength: 0, bodiesExpired: expired)
-        }
-        let requestID = try r.readPresence() ? try r.readCheckedString() : nil
-        let method = try readMethod(&r)
-        let resource = try r.readCheckedString()
-        let url = try r.readCheckedString()
-        let status = try r.readUInt16LE()
-        let duration = try r.readVarint()
-        // Headers are checked where decode reads them as strings: all of an expired
-        // request's, and a logged one's unless it leaves them out (.summary).
-        let checkHeaders = expired || bodies != .summary
-        try r.stepOverHeaders(checking: checkHeaders)
-        let requestLength: Int
-        let responseLength: Int
-        if expired {
-            requestLength = try r.readLength("request body length")
-            try r.stepOverHeaders(checking: true)
-            responseLength = try r.readLength("response body length")
-        } else {
-            requestLength = try r.skipBytes()
-            try r.stepOverHeaders(checking: checkHeaders)
-            responseLength = try r.skipBytes()
+        let head = try RequestRecord.readHead(&r, counting: bodies == .counting)
+        // What decode reads with the same `bodies`: headers checked where it makes them
+        // strings (all of an expired request's, a logged one's unless `.summary`).
+        var lengths = RequestLogged.BodyLengths(request: 0, response: 0)
+        if bodies != .counting {
+            let tail = try RequestRecord.readTail(
+                &r, expired: expired, headers: expired || bodies != .summary ? .checked : .skipped, copyingBodies: false)
+            lengths = tail.lengths ?? lengths
         }
         return RequestFields(
-            time: time, connectionID: connectionID, requestID: requestID, method: method, resource: resource, url: url,
-            status: status, durationMicroseconds: duration, requestBodyLength: requestLength,
-            responseBodyLength: responseLength, bodiesExpired: expired)
-    }
-
-    private static func readMethod(_ r: inout ByteReader) throws(EventDecodingError) -> HTTPMethod {
-        let offset = r.offset
-        guard let method = HTTPMethod(rawValue: try r.readByte()) else { throw .invalidValue("HTTP method", at: offset) }
-        return method
+            time: time, connectionID: head.connectionID, requestID: head.requestID, method: head.method,
+            resource: head.resource, url: head.url, status: head.status, durationMicroseconds: head.durationMicroseconds,
+            requestBodyLength: lengths.request, responseBodyLength: lengths.response, bodiesExpired: expired)
     }
 }
 

@@ -8,6 +8,8 @@ public import Logging
 /// <data>/LOCK              held by the writer (daemon or offline tool)
 /// <data>/journal/          LMDB environment: events, meta
 /// <data>/projections/<n>/  one LMDB environment per projection
+/// <data>/token.key         the key access tokens are derived with (the hub's core)
+/// <data>/replication.json  this directory's place in replication (its epoch, its stream)
 /// ```
 public struct DataDirectory: Sendable {
     public let root: String
@@ -20,6 +22,14 @@ public struct DataDirectory: Sendable {
     public var projectionsPath: String { root + "/projections" }
 
     public func projectionPath(_ name: String) -> String { projectionsPath + "/" + name }
+
+    /// The key the core derives access tokens and the apps' secrets with.
+    public var tokenKeyPath: String { root + "/token.key" }
+    /// Where replication keeps this directory's epoch and stream.
+    public var replicationIdentityPath: String { root + "/replication.json" }
+    /// The directory's files that are neither journal nor projections: what a copy of it
+    /// takes besides them.
+    public var smallFiles: [String] { [tokenKeyPath, replicationIdentityPath] }
 
     /// Whether `init` has been run here.
     public var isInitialized: Bool {

@@ -69,10 +69,10 @@ public struct Daemon: Sendable {
         }
         let replication = ReplicationRole()
         let writer = try Writer(
-            journal: journal, tokens: try TokenIssuer(keyFile: c.data.root + "/token.key"), replication: replication,
+            journal: journal, tokens: try TokenIssuer(keyFile: c.data.tokenKeyPath), replication: replication,
             allowPrivateCallbacks: c.notifier.allowPrivateAddresses, logger: logger)
         // Create the projection stores before the projectors and the queries open them.
-        for type in Projections.all {
+        for type in ProjectionCatalog.all {
             _ = try ProjectionStore(type, at: c.data.projectionPath(type.name), readOnly: false)
         }
         let queries = try Queries(data: c.data, journal: journal)
@@ -98,7 +98,7 @@ public struct Daemon: Sendable {
         defer { replication.replicator?.stop() }
         let supervisor = ProjectorSupervisor(
             // A follower delivers no callbacks: the writer's notifier does.
-            executable: c.children.executable, names: Projections.names + (follower == nil ? [Daemon.notifierName] : []),
+            executable: c.children.executable, names: ProjectionCatalog.names + (follower == nil ? [Daemon.notifierName] : []),
             logger: logger
         ) { name in c.children.arguments(Child(name: name), c) }
         // Compaction rewrites only what the stream holds, and a follower's journal changes

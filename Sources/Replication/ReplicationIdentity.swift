@@ -9,7 +9,7 @@ struct ReplicationIdentity: Codable, Sendable, Hashable {
     var epoch: String
     var stream: String
 
-    static func path(_ dataDirectory: String) -> String { dataDirectory + "/replication.json" }
+    static func path(_ dataDirectory: String) -> String { DataDirectory(dataDirectory).replicationIdentityPath }
 
     static func load(_ dataDirectory: String) -> ReplicationIdentity? {
         guard let data = FileManager.default.contents(atPath: path(dataDirectory)) else { return nil }

@@ -58,7 +58,7 @@ struct NotifyCommand: AsyncParsableCommand {
         let lock: DirectoryLock
         do {
             journal = try data.openJournalForReading(logger: logger)
-            tokens = try TokenIssuer(keyFile: data.root + "/token.key")
+            tokens = try TokenIssuer(keyFile: data.tokenKeyPath)
             try PrivateFiles.createDirectory(data.root + "/notifier")
             lock = try DirectoryLock(directory: data.root + "/notifier", purpose: "junction notify")
         } catch let error as JournalError {

@@ -11,7 +11,7 @@ struct ProjectCommand: AsyncParsableCommand {
         discussion: """
             Applies each batch of events and its checkpoint in one transaction, so it can be
             killed at any moment and resumes where its last commit left it. Stops cleanly on
-            SIGTERM or SIGINT. Projections: \(Projections.names.joined(separator: ", ")).
+            SIGTERM or SIGINT. Projections: \(ProjectionCatalog.names.joined(separator: ", ")).
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -23,8 +23,8 @@ struct ProjectCommand: AsyncParsableCommand {
     var parentPid: Int32?
 
     func validate() throws {
-        guard Projections.type(named: name) != nil else {
-            throw ValidationError("unknown projection \"\(name)\" (known: \(Projections.names.joined(separator: ", ")))")
+        guard ProjectionCatalog.type(named: name) != nil else {
+            throw ValidationError("unknown projection \"\(name)\" (known: \(ProjectionCatalog.names.joined(separator: ", ")))")
         }
     }
 
@@ -41,7 +41,7 @@ struct ProjectCommand: AsyncParsableCommand {
         guard signals.stopWithParent(parentPid) else { return }
         let logger = global.makeLogger("junction.project.\(name)")
         let data = global.dataDirectory
-        let type = Projections.type(named: name)!
+        let type = ProjectionCatalog.type(named: name)!
         let projector: Projector
         do {
             let journal = try data.openJournalForReading(logger: logger)

@@ -26,8 +26,8 @@ package struct InProcessCore {
         let logger = Logger(label: "junction.test") { _ in SwiftLogNoOpLogHandler() }
         data = DataDirectory(directory.path + "/data")
         journal = try data.initialize(logger: logger)
-        writer = try Writer(journal: journal, tokens: try TokenIssuer(keyFile: data.root + "/token.key"), replication: role, logger: logger)
-        for type in Projections.all {
+        writer = try Writer(journal: journal, tokens: try TokenIssuer(keyFile: data.tokenKeyPath), replication: role, logger: logger)
+        for type in ProjectionCatalog.all {
             _ = try ProjectionStore(type, at: data.projectionPath(type.name), readOnly: false)
         }
         queries = try Queries(data: data, journal: journal)

@@ -137,10 +137,10 @@ struct CompactionProcessTests {
         }
         let verify = try run(Executables.path("junction-replay"), ["verify", "--data", data])
         #expect(verify.status == 0, "\(verify.output)\(verify.stderr)")
-        for name in Projections.names {
+        for name in ProjectionCatalog.names {
             #expect(verify.output.contains("\(name): identical to a replay up to event \(head + 1) (its projector was at \(head)"),
                     "\(verify.output)")
-            let store = try ProjectionStore(try #require(Projections.type(named: name)), at: DataDirectory(data).projectionPath(name), readOnly: true)
+            let store = try ProjectionStore(try #require(ProjectionCatalog.type(named: name)), at: DataDirectory(data).projectionPath(name), readOnly: true)
             #expect(try store.checkpoint() == head, "verify wrote to the live \(name) projection")
         }
     }

@@ -37,7 +37,7 @@ struct ProjectorProcessTests {
         var rng = SeededGenerator(seed: seed)
         var kills: [String: Int] = [:]
         for round in 0..<66 {
-            let name = Projections.names[round % 3]
+            let name = ProjectionCatalog.names[round % 3]
             let projector = try start(Executables.junction, ["project", name, "--data", data])
             Thread.sleep(forTimeInterval: Double.random(in: 0.02...0.25, using: &rng))
             kill(projector.processIdentifier, SIGKILL)
@@ -46,14 +46,14 @@ struct ProjectorProcessTests {
         }
         appender.terminate()
         appender.waitUntilExit()
-        for name in Projections.names { #expect(kills[name, default: 0] >= 20, "\(name) killed \(kills[name, default: 0]) times") }
+        for name in ProjectionCatalog.names { #expect(kills[name, default: 0] >= 20, "\(name) killed \(kills[name, default: 0]) times") }
 
         let journal = try DataDirectory(data).openJournalForReading(logger: quiet)
         defer { journal.close() }
         let head = try journal.head
         #expect(head > 500, "the journal barely grew")
         // Let each projector finish the job, then stop it with SIGTERM: it must stop cleanly.
-        for name in Projections.names {
+        for name in ProjectionCatalog.names {
             let projector = Process()
             projector.executableURL = URL(fileURLWithPath: Executables.junction)
             projector.arguments = ["project", name, "--data", data, "--log-level", "info"]
@@ -64,7 +64,7 @@ struct ProjectorProcessTests {
                 if String(decoding: handle.availableData, as: UTF8.self).contains("projector started") { started.add(Data([10])) }
             }
             try projector.run()
-            let store = try ProjectionStore(Projections.type(named: name)!, at: DataDirectory(data).projectionPath(name), readOnly: true)
+            let store = try ProjectionStore(ProjectionCatalog.type(named: name)!, at: DataDirectory(data).projectionPath(name), readOnly: true)
             #expect(eventually(within: 30) { started.count > 0 }, "\(name) did not start")
             #expect(try eventually(within: 60) { try store.checkpoint() == head }, "\(name) did not catch up")
             projector.terminate()

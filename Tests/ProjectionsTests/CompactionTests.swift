@@ -85,7 +85,7 @@ final class TwinJournals {
 
     /// The first difference between projections replayed from each, if any.
     func projectionDifference() throws -> String? {
-        for type in Projections.all {
+        for type in ProjectionCatalog.all {
             let a = original.dir.path + "/replay-original/" + type.name
             let b = compacted.dir.path + "/replay-compacted/" + type.name
             try ProjectionBuilder.rebuild(type, journal: original.journal, at: a, logger: quiet)

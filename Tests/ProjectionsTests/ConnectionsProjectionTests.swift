@@ -67,7 +67,7 @@ struct ConnectionsProjectionTests {
         let f = try seeded()
         let out = f.dir.path + "/rebuild"
         let cutoff = t("2026-02-07T12:00:00Z")
-        for type in Projections.all {
+        for type in ProjectionCatalog.all {
             try ProjectionBuilder.rebuild(type, journal: f.journal, at: out + "/" + type.name,
                                           filter: { _, e in e.time <= cutoff }, logger: quiet)
         }

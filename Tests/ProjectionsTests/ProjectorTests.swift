@@ -45,7 +45,7 @@ struct ProjectorTests {
             request("c", at: Timestamp(seconds: 1_780_000_000 + Int64(i) * 37), resource: ["orders", "catalogs"].randomElement(using: &rng)!,
                     status: [200, 404, 500].randomElement(using: &rng)!)
         })
-        for type in Projections.all {
+        for type in ProjectionCatalog.all {
             let live = f.dir.path + "/stepwise/" + type.name
             // Many projector lifetimes, each applying a few small batches.
             var checkpoint: UInt64 = 0
@@ -92,9 +92,9 @@ struct ProjectorTests {
         try f.append(events)
         let head = try f.journal.head
         let rebuilt = try ProjectionBuilder.rebuildConcurrently(
-            Projections.all.map { ($0, f.dir.path + "/concurrent/" + $0.name) }, journal: f.journal, logger: quiet)
-        #expect(rebuilt.map(\.checkpoint) == Array(repeating: head, count: Projections.all.count), "seed \(seed)")
-        for type in Projections.all {
+            ProjectionCatalog.all.map { ($0, f.dir.path + "/concurrent/" + $0.name) }, journal: f.journal, logger: quiet)
+        #expect(rebuilt.map(\.checkpoint) == Array(repeating: head, count: ProjectionCatalog.all.count), "seed \(seed)")
+        for type in ProjectionCatalog.all {
             let single = f.dir.path + "/single/" + type.name
             let store = try ProjectionStore(type, at: single, readOnly: false, syncingEachCommit: false)
             try Projector(journal: f.journal, store: store, type: type, logger: quiet, batchSize: 1).catchUp()

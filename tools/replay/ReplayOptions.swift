@@ -29,13 +29,13 @@ struct ProjectionChoice: ParsableArguments {
     var names: [String] = []
 
     func validate() throws {
-        for n in names where Projections.type(named: n) == nil {
-            throw ValidationError("unknown projection \"\(n)\" (known: \(Projections.names.joined(separator: ", ")))")
+        for n in names where ProjectionCatalog.type(named: n) == nil {
+            throw ValidationError("unknown projection \"\(n)\" (known: \(ProjectionCatalog.names.joined(separator: ", ")))")
         }
     }
 
     var types: [any Projection.Type] {
-        names.isEmpty ? Projections.all : names.compactMap(Projections.type(named:))
+        names.isEmpty ? ProjectionCatalog.all : names.compactMap(ProjectionCatalog.type(named:))
     }
 }
 

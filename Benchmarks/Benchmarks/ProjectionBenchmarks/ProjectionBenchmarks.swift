@@ -67,7 +67,7 @@ private func makeFixture() throws -> Fixture {
         }
     }
     if !batch.isEmpty { _ = try journal.appendAndWait(batch) }
-    for type in Projections.all {
+    for type in ProjectionCatalog.all {
         try ProjectionBuilder.rebuild(type, journal: journal, at: data.projectionPath(type.name), logger: logger)
     }
     let events = try journal.statistics().count
@@ -95,13 +95,13 @@ let benchmarks: @Sendable () -> Void = {
     // One iteration is a whole rebuild of 100k events: throughput × 100k = events/s.
     let rebuilds = Benchmark.Configuration(
         metrics: [.wallClock, .throughput, .mallocCountTotal, .peakMemoryResident], maxDuration: .seconds(10), maxIterations: 5)
-    for type in Projections.all {
+    for type in ProjectionCatalog.all {
         Benchmark("project \(type.name), \(requestCount / 1000)k requests", configuration: rebuilds) { benchmark in
             try rebuild([type], benchmark)
         }
     }
     Benchmark("replay all projections, \(requestCount / 1000)k requests", configuration: rebuilds) { benchmark in
-        try rebuild(Projections.all, benchmark)
+        try rebuild(ProjectionCatalog.all, benchmark)
     }
 
     let queries = Benchmark.Configuration(

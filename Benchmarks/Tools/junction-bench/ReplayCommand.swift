@@ -27,11 +27,11 @@ struct ReplayCommand: ParsableCommand {
         let started = clock.now
         // The three rebuilds run at once, as `junction-replay rebuild` runs them.
         let rebuilt = try ProjectionBuilder.rebuildConcurrently(
-            Projections.all.map { ($0, target + "/" + $0.name) }, journal: journal, upTo: head, logger: logger)
+            ProjectionCatalog.all.map { ($0, target + "/" + $0.name) }, journal: journal, upTo: head, logger: logger)
         let seconds = (clock.now - started).seconds
         let each = rebuilt.map { ($0.name, $0.duration.seconds) }
         var sizes: [String: Int] = [:]
-        for type in Projections.all {
+        for type in ProjectionCatalog.all {
             let file = target + "/" + type.name + "/data.mdb"
             sizes[type.name] = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? NSNumber)?.intValue ?? 0
         }

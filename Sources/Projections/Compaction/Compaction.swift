@@ -37,7 +37,7 @@ public enum Compaction {
         case .caughtUpHere(let data):
             try ProjectionBuilder.catchUpLive(data: data, journal: journal, logger: logger)
             var reached = try journal.head
-            for type in Projections.all {
+            for type in ProjectionCatalog.all {
                 let store = try ProjectionStore(type, at: data.projectionPath(type.name), readOnly: true)
                 reached = min(reached, try store.checkpoint())
             }

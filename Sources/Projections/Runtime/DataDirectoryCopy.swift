@@ -15,9 +15,6 @@ public enum DataDirectoryCopy {
         public var projectionBytes = 0
     }
 
-    /// Files of the data directory that are neither journal nor projections.
-    static let smallFiles = ["token.key", "replication.json"]
-
     /// Writes the copy to `destination`, which must not exist.
     public static func write(
         from data: DataDirectory, journal: Journal, to destination: String, projections: Bool
@@ -32,15 +29,16 @@ public enum DataDirectoryCopy {
         try journal.copy(to: target.journalPath)
         report.journalBytes = size(target.journalPath + "/data.mdb")
         if projections {
-            for type in Projections.all {
+            for type in ProjectionCatalog.all {
                 let store = try ProjectionStore(type, at: data.projectionPath(type.name), readOnly: true)
                 try PrivateFiles.createDirectory(target.projectionPath(type.name))
                 try store.copy(to: target.projectionPath(type.name))
                 report.projectionBytes += size(target.projectionPath(type.name) + "/data.mdb")
             }
         }
-        for name in smallFiles where FileManager.default.fileExists(atPath: data.root + "/" + name) {
-            try FileManager.default.copyItem(atPath: data.root + "/" + name, toPath: destination + "/" + name)
+        // The data directory names them (the token key, the replication identity).
+        for (file, copy) in zip(data.smallFiles, target.smallFiles) where FileManager.default.fileExists(atPath: file) {
+            try FileManager.default.copyItem(atPath: file, toPath: copy)
         }
         _ = try PrivateFiles.repair(destination)
         return report

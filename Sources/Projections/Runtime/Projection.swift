@@ -46,7 +46,7 @@ extension Projection {
 }
 
 /// The projections Junction builds, by name.
-public enum Projections {
+public enum ProjectionCatalog {
     // Metatypes of final classes without static state: nothing to share unsafely.
     nonisolated(unsafe) public static let all: [any Projection.Type] = [ConnectionsProjection.self, ActivityProjection.self, LogsProjection.self]
 

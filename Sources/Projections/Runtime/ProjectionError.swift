@@ -50,7 +50,7 @@ public struct ProjectionError: Error, Hashable, Sendable, CustomStringConvertibl
     public var description: String {
         switch reason {
         case .unknownProjection(let name):
-            "unknown projection \"\(name)\" (known: \(Projections.names.joined(separator: ", ")))"
+            "unknown projection \"\(name)\" (known: \(ProjectionCatalog.names.joined(separator: ", ")))"
         case .notBuilt(let name, let path):
             "the \(name) projection has not been built at \(path) (run `junction project \(name)` or `junction-replay rebuild`)"
         case .schemaMismatch(let name, let found, let expected):

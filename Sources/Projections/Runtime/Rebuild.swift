@@ -12,11 +12,11 @@ public enum ProjectionBuilder {
     /// daemon) is running it; returns the names it caught up.
     @discardableResult
     public static func catchUpLive(
-        data: DataDirectory, journal: Journal, names: [String] = Projections.names, logger: Logger
+        data: DataDirectory, journal: Journal, names: [String] = ProjectionCatalog.names, logger: Logger
     ) throws -> [String] {
         var done: [String] = []
         for name in names {
-            guard let type = Projections.type(named: name) else { throw ProjectionError.unknownProjection(name) }
+            guard let type = ProjectionCatalog.type(named: name) else { throw ProjectionError.unknownProjection(name) }
             let store: ProjectionStore
             do {
                 store = try ProjectionStore(type, at: data.projectionPath(name), readOnly: false, lockingFor: "catch-up of \(name)")
