@@ -113,10 +113,13 @@ let package = Package(
             name: "FrontDoor",
             dependencies: [
                 "Events", "Journal", "Domain", "Ingestion", "Hub", "Projections", .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
             ],
             swiftSettings: strict
         ),
@@ -146,6 +149,7 @@ let package = Package(
             name: "Replication",
             dependencies: [
                 "Events", "Journal", "Domain", "Hub", "NATS", .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
@@ -298,15 +302,19 @@ let package = Package(
             dependencies: [
                 "BackOfficeWeb", "SocketAPI", "FrontDoor", "FrontDoorTestSupport", "Hub", "Projections", "Journal",
                 "Domain", "Events", "TestSupport", .product(name: "Logging", package: "swift-log"), .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdTesting", package: "hummingbird"),
-                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             swiftSettings: strict
         ),
-        .testTarget(name: "PagesTests", dependencies: ["Pages", "Answers", "Projections", "Domain", "Events", "TestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "PagesTests",
+            dependencies: ["Pages", "Answers", "Projections", "Domain", "Events", "TestSupport", .product(name: "Mustache", package: "swift-mustache")],
+            swiftSettings: strict
+        ),
         .testTarget(name: "AnswersTests", dependencies: ["Answers", "Projections", "Domain", "Events", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "JournalTests",
-            dependencies: ["Journal", "Events", "TestSupport", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["Journal", "LMDB", "Events", "TestSupport", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
         .testTarget(
@@ -321,6 +329,8 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: strict

@@ -44,7 +44,7 @@ struct Loadgen: ParsableCommand {
 
     func run() throws {
         let endTime = Timestamp(rfc3339: end)!
-        let start = Timestamp(microseconds: endTime.microseconds - Int64(days) * 86_400_000_000)
+        let start = Timestamp(microseconds: endTime.microseconds - Int64(days) * Timestamp.microsecondsPerDay)
         var output = Output(limit: events)
 
         var world = World(seed: seed)

@@ -378,7 +378,7 @@ struct World {
         func officeHours(_ fraction: Double, _ c: Int) -> Timestamp {
             let rough = from.microseconds + Int64(Double(span) * fraction)
             let offset = Int64(clock.offset(region: region(ofConnection: c), at: Timestamp(microseconds: rough))) * 1_000_000
-            let day: Int64 = 86_400_000_000
+            let day = Timestamp.microsecondsPerDay
             let localMidnight = (rough + offset) / day * day
             let local = localMidnight + Int64(rng.int(9 * 3600...18 * 3600)) * 1_000_000 + Int64(rng.below(1_000_000))
             let time = local - offset

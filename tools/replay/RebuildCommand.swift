@@ -81,7 +81,7 @@ struct RebuildCommand: ParsableCommand {
                 try? FileManager.default.removeItem(atPath: result.path)
                 place = live
             }
-            let seconds = Double(result.duration.components.seconds) + Double(result.duration.components.attoseconds) / 1e18
+            let seconds = result.duration.secondsWithFraction
             print(String(format: "rebuilt %@ to event %llu in %.2f s (%@ events/s) at %@", result.name, result.checkpoint, seconds,
                          ProgressBar.rate(result.checkpoint, over: result.duration), place))
         }

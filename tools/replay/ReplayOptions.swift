@@ -1,4 +1,5 @@
 import ArgumentParser
+import Events
 import Foundation
 import Journal
 import Logging
@@ -76,7 +77,7 @@ final class ProgressBar: @unchecked Sendable {
     }
 
     static func rate(_ count: UInt64, over duration: Duration) -> String {
-        let seconds = Double(duration.components.attoseconds) / 1e18 + Double(duration.components.seconds)
+        let seconds = duration.secondsWithFraction
         return seconds > 0 ? String(format: "%.0f", Double(count) / seconds) : "-"
     }
 }
