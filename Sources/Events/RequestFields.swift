@@ -63,9 +63,7 @@ extension BinaryEventCodec {
         // strings (all of an expired request's, a logged one's unless `.summary`).
         var lengths = RequestLogged.BodyLengths(request: 0, response: 0)
         if bodies != .counting {
-            let tail = try RequestRecord.readTail(
-                &r, expired: expired, headers: expired || bodies != .summary ? .checked : .skipped, copyingBodies: false)
-            lengths = tail.lengths ?? lengths
+            lengths = try RequestRecord.readTailLengths(&r, expired: expired, checkingHeaders: expired || bodies != .summary)
         }
         return RequestFields(
             time: time, connectionID: head.connectionID, requestID: head.requestID, method: head.method,

@@ -3,7 +3,9 @@
 /// bodies). Both writers (``BinaryEventCodec/encode(_:into:)`` from a ``RequestLogged``,
 /// ``BinaryEventCodec/appendRequestLogged(_:requestHeaders:responseHeaders:header:into:)``
 /// from bytes read from text) and both readers (``BinaryEventCodec/decode(_:bodies:)``,
-/// and ``BinaryEventCodec/requestFields(_:reading:)`` in place) go through it.
+/// and ``BinaryEventCodec/requestFields(_:reading:)`` in place) go through it: the head
+/// (fields 1–7) one way for all, the tail (8–11) as values (``readTail(_:expired:headers:copyingBodies:)``)
+/// or stepped over (``readTailLengths(_:expired:checkingHeaders:)``).
 ///
 /// | field | what | type |
 /// |---|---|---|
@@ -145,12 +147,10 @@ enum RequestRecord {
         return method
     }
 
-    /// How fields 8 and 10 are read.
+    /// How fields 8 and 10 are read into a ``Tail``.
     enum HeaderReading {
         /// As strings (checked).
         case strings
-        /// Checked for UTF-8, no string made.
-        case checked
         /// Stepped over, lengths checked only.
         case skipped
     }
@@ -190,13 +190,27 @@ enum RequestRecord {
         return tail
     }
 
+    /// Steps over fields 8–11, the header lists checked for UTF-8 if `checkingHeaders`:
+    /// the bodies' lengths, all an in-place reader keeps of them (no array made).
+    @inline(__always)
+    static func readTailLengths(
+        _ r: inout ByteReader, expired: Bool, checkingHeaders: Bool
+    ) throws(EventDecodingError) -> RequestLogged.BodyLengths {
+        try r.stepOverHeaders(checking: checkingHeaders)
+        if expired {
+            let request = try r.readLength("request body length")
+            try r.stepOverHeaders(checking: checkingHeaders)
+            return .init(request: request, response: try r.readLength("response body length"))
+        }
+        let request = try r.skipBytes()
+        try r.stepOverHeaders(checking: checkingHeaders)
+        return .init(request: request, response: try r.skipBytes())
+    }
+
     @inline(__always)
     private static func readHeaders(_ r: inout ByteReader, _ reading: HeaderReading) throws(EventDecodingError) -> [Header] {
         switch reading {
         case .strings: return try r.readHeaders()
-        case .checked:
-            try r.stepOverHeaders(checking: true)
-            return []
         case .skipped: return try r.skipHeaders()
         }
     }

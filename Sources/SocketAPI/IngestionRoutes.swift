@@ -31,15 +31,8 @@ extension Router where Context == BasicRequestContext {
             }
             guard !entries.isEmpty else { throw APIError.unprocessable("the batch holds no entries") }
             let appended = try await c.writer.ingest(entries, key: try request.idempotencyKey(body: bytes))
-            let seqs = appended.range
             if !appended.replayed { c.metrics.ingested(entries.count) }
-            return markReplayed(jsonResponse(.created) { w in
-                w.beginObject()
-                w.unsigned("first_seq", seqs.lowerBound)
-                w.unsigned("last_seq", seqs.upperBound)
-                w.integer("count", Int64(entries.count))
-                w.endObject()
-            }, appended.replayed)
+            return appendedResponse(appended, count: entries.count)
         }
 
         // Whole events in the canonical NDJSON form (a sample, an export), checked one by
@@ -74,15 +67,20 @@ extension Router where Context == BasicRequestContext {
             } }
             guard !events.isEmpty else { throw APIError.unprocessable("no events") }
             let appended = try await c.writer.appendEvents(events, key: try request.idempotencyKey(body: bytes))
-            let seqs = appended.range
             if !appended.replayed { c.metrics.imported(events.count) }
-            return markReplayed(jsonResponse(.created) { w in
-                w.beginObject()
-                w.unsigned("first_seq", seqs.lowerBound)
-                w.unsigned("last_seq", seqs.upperBound)
-                w.integer("count", Int64(events.count))
-                w.endObject()
-            }, appended.replayed)
+            return appendedResponse(appended, count: events.count)
         }
     }
+}
+
+/// `201 {"first_seq", "last_seq", "count"}` for what an ingestion appended, marked when it
+/// answers a retry.
+private func appendedResponse(_ appended: Appended, count: Int) -> Response {
+    markReplayed(jsonResponse(.created) { w in
+        w.beginObject()
+        w.unsigned("first_seq", appended.range.lowerBound)
+        w.unsigned("last_seq", appended.range.upperBound)
+        w.integer("count", Int64(count))
+        w.endObject()
+    }, appended.replayed)
 }

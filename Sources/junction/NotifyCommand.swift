@@ -16,36 +16,18 @@ struct NotifyCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The daemon's socket, where attempts are recorded.", valueName: "PATH"))
     var socket: String
 
-    @Option(help: "Milliseconds to wait after a first failed attempt (doubling, up to 32 times).")
-    var retryBaseMs: Int = Int(Notifier.Configuration().retryBase.wholeMilliseconds)
-
-    @Option(help: "Attempts per delivery.")
-    var maxAttempts: Int = Notifier.Configuration().maxAttempts
-
-    @Option(help: "Milliseconds a callback may take to answer.")
-    var timeoutMs: Int = Int(Notifier.Configuration().timeout.wholeMilliseconds)
-
-    @Flag(help: "Let callbacks reach loopback and private addresses.")
-    var allowPrivateCallbacks = false
+    @OptionGroup var callbacks: CallbackOptions
 
     @Option(help: ArgumentHelp("Stop when this process (the supervising daemon) dies.", visibility: .hidden))
     var parentPid: Int32?
-
-    func validate() throws {
-        guard retryBaseMs > 0, maxAttempts > 0, timeoutMs > 0 else {
-            throw ValidationError("--retry-base-ms, --max-attempts and --timeout-ms must be positive")
-        }
-    }
 
     /// The arguments that run this command, spelled as its options are above: how the
     /// daemon starts its notifier.
     static func arguments(
         data: String, socket: String, logLevel: String, delivery: Notifier.Configuration, parentPID: Int32
     ) -> [String] {
-        [configuration.commandName!, "--data", data, "--socket", socket, "--log-level", logLevel,
-         "--retry-base-ms", "\(delivery.retryBase.wholeMilliseconds)", "--max-attempts", "\(delivery.maxAttempts)",
-         "--timeout-ms", "\(delivery.timeout.wholeMilliseconds)", "--parent-pid", "\(parentPID)"]
-            + (delivery.allowPrivateAddresses ? ["--allow-private-callbacks"] : [])
+        [configuration.commandName!, "--data", data, "--socket", socket, "--log-level", logLevel, "--parent-pid", "\(parentPID)"]
+            + CallbackOptions.arguments(delivery)
     }
 
     func run() async throws {
@@ -64,11 +46,7 @@ struct NotifyCommand: AsyncParsableCommand {
         } catch let error as JournalError {
             throw CommandFailure(error.description)
         }
-        var configuration = Notifier.Configuration()
-        configuration.retryBase = .milliseconds(retryBaseMs)
-        configuration.maxAttempts = maxAttempts
-        configuration.timeout = .milliseconds(timeoutMs)
-        configuration.allowPrivateAddresses = allowPrivateCallbacks
+        let configuration = callbacks.delivery
         let client = SocketClient(socketPath: socket)
         let notifier = Notifier(journal: journal, lock: lock, tokens: tokens, configuration: configuration, logger: logger) { event in
             var line: [UInt8] = []

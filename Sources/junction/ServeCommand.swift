@@ -44,17 +44,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Seconds a connection may go without a byte from its client (idle, or a request sent in part) before it is closed.")
     var idleTimeoutSeconds: Int = Int(ConnectionLimits().idleTimeout.components.seconds)
 
-    @Option(help: "Milliseconds before a failed disconnect callback is tried again (doubling, up to 32 times).")
-    var callbackRetryBaseMs: Int = Int(Notifier.Configuration().retryBase.wholeMilliseconds)
-
-    @Option(help: "Attempts per disconnect callback.")
-    var callbackMaxAttempts: Int = Notifier.Configuration().maxAttempts
-
-    @Option(help: "Milliseconds a disconnect callback may take to answer.")
-    var callbackTimeoutMs: Int = Int(Notifier.Configuration().timeout.wholeMilliseconds)
-
-    @Flag(help: "Let disconnect callbacks reach loopback and private addresses.")
-    var allowPrivateCallbacks = false
+    @OptionGroup var callbacks: CallbackOptions
 
     @OptionGroup var retention: RetentionOptions
 
@@ -158,10 +148,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.limits.maxBodyBytes = maxBodyBytes
         configuration.limits.connections.maxConnections = maxConnections
         configuration.limits.connections.idleTimeout = .seconds(idleTimeoutSeconds)
-        configuration.notifier.retryBase = .milliseconds(callbackRetryBaseMs)
-        configuration.notifier.maxAttempts = callbackMaxAttempts
-        configuration.notifier.timeout = .milliseconds(callbackTimeoutMs)
-        configuration.notifier.allowPrivateAddresses = allowPrivateCallbacks
+        configuration.notifier = callbacks.delivery
         configuration.compaction.retention = retention.policy
         configuration.compaction.interval = schedule.interval
         if let web { configuration.web = try Self.webAddress(web) }
