@@ -80,7 +80,10 @@ public final class Gateway: Sendable {
                   header.time.microseconds >= since,
                   case .requestLogged(let r)? = try? BinaryEventCodec.decode(bytes, bodies: .skip).payload,
                   r.responseHeaders.contains(where: { $0.name == Gateway.limitHeader }) else { return true }
-            counts.record(r.connectionID, at: header.time)
+            // The logged method is the one that was decided on (an override's), the URL the
+            // canonical target.
+            let path = r.url.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
+            counts.record(r.connectionID, at: header.time, heavy: HeavyEndpoint.matches(method: r.method, path: path))
             return true
         }
         limits = Mutex(counts)
@@ -99,10 +102,18 @@ public final class Gateway: Sendable {
 
     /// Answers one call.
     func handle(_ request: Request) async throws -> Response {
+        // A browser's preflight: answered without a token, not counted, not logged.
+        if let preflight = CrossOrigin.preflight(request) { return preflight }
         let started = ContinuousClock.now
         let time = Timestamp.now
         let requestBytes = try await request.bytes(limit: configuration.maxBodyBytes)
-        let method = Events.HTTPMethod(name: request.method.rawValue)
+        let sent = Events.HTTPMethod(name: request.method.rawValue)
+        // What the hub acts on, and so what the scope, the limits and the log take.
+        let method = sent.map { sent in
+            Result { () throws(MethodOverride.Refusal) in
+                try MethodOverride.effective(method: sent, overrides: request.headers[values: HTTPField.Name(MethodOverride.header)!])
+            }
+        }
         let token = request.headers[values: HTTPField.Name("X-Access-Token")!].first ?? ""
         // The target exactly as the request line carried it, read once: what the rules
         // decide on is what is logged and forwarded (docs/gateway.md, "One target").
@@ -130,7 +141,8 @@ public final class Gateway: Sendable {
             (status, headers, body) = await decide(request, owner: owner, method: method, target: target, requestBytes: requestBytes, time: time)
             writer.callAnswered(owner.connectionID)
         }
-        guard let connectionID, let method else { return Self.response(status, headers, body) }
+        guard let connectionID, let sent else { return Self.response(status, headers, body) }
+        let loggedMethod = (try? method?.get()) ?? sent
         // The caller's own token is known here, and so is every value the redaction removes
         // from the URL: wherever they stand in the URL or a body (an upstream that echoes
         // the target, say), they are not stored.
@@ -141,7 +153,7 @@ public final class Gateway: Sendable {
         }
         let secrets = [token] + Redaction.removedValues(url: url)
         let logged = logEntry(
-            request, connectionID: connectionID, method: method,
+            request, connectionID: connectionID, method: loggedMethod,
             url: String(decoding: Self.removing(secrets, from: Array(url.utf8)), as: UTF8.self),
             requestBody: Self.removing(secrets, from: requestBytes), status: status, responseHeaders: headers,
             responseBody: Self.removing(secrets, from: body), duration: ContinuousClock.now - started)
@@ -190,15 +202,19 @@ public final class Gateway: Sendable {
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// Scope, rate limit, the target, then the upstream.
+    /// Rate limits, the method override, the target, the scope, then the upstream.
     private func decide(
-        _ request: Request, owner: TokenOwner, method: Events.HTTPMethod?, target: Result<RequestTarget, RequestTarget.Refusal>,
-        requestBytes: [UInt8], time: Timestamp
+        _ request: Request, owner: TokenOwner, method: Result<Events.HTTPMethod, MethodOverride.Refusal>?,
+        target: Result<RequestTarget, RequestTarget.Refusal>, requestBytes: [UInt8], time: Timestamp
     ) async -> (HTTPResponse.Status, HTTPFields, [UInt8]) {
         guard let method else {
             return Self.refusal(.methodNotAllowed, "method_not_allowed", "the hub's API takes GET, POST, PUT, PATCH and DELETE")
         }
-        let decision = limits.withLock { $0.admit(owner.connectionID, at: time) }
+        let heavy = switch (method, target) {
+        case (.success(let m), .success(let t)): HeavyEndpoint.matches(method: m, path: t.path)
+        default: false
+        }
+        let decision = limits.withLock { $0.admit(owner.connectionID, at: time, heavy: heavy) }
         var rateHeaders = HTTPFields()
         rateHeaders[HTTPField.Name(Self.limitHeader)!] = "\(decision.limit)"
         rateHeaders[HTTPField.Name("X-RateLimit-Remaining")!] = "\(decision.remaining)"
@@ -209,6 +225,11 @@ public final class Gateway: Sendable {
             return Self.refusal(.tooManyRequests, "too_many_requests",
                                 "rate limit of \(decision.limit) calls reached; retry in \(wait) s", headers: rateHeaders)
         }
+        let effective: Events.HTTPMethod
+        switch method {
+        case .success(let m): effective = m
+        case .failure(let refusal): return Self.refusal(.badRequest, "bad_request", refusal.message, headers: rateHeaders)
+        }
         let canonical: RequestTarget
         switch target {
         case .success(let t): canonical = t
@@ -216,7 +237,7 @@ public final class Gateway: Sendable {
             logger.notice("a request target was refused", metadata: ["connection.id": "\(owner.connectionID)", "reason": "\(refusal.message)"])
             return Self.refusal(.badRequest, "bad_request", refusal.message, headers: rateHeaders)
         }
-        let rule = AccessRule(method: method, path: canonical.path)
+        let rule = AccessRule(method: effective, path: canonical.path)
         let accounts = writer.withState { $0.locations }
         if let reason = rule.refusal(scope: owner.permissions, connectionAccount: owner.accountID, connectionLocation: owner.locationID,
                                      accountOf: { accounts[$0] }) {
@@ -311,8 +332,12 @@ public final class Gateway: Sendable {
         return found ? out : bytes
     }
 
+    /// Every answer of the gateway, refusals included: readable by a browser page of any
+    /// origin, as the hub's API is (its tokens travel in a header, never in a cookie).
     static func response(_ status: HTTPResponse.Status, _ headers: HTTPFields, _ body: [UInt8]) -> Response {
-        Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+        var headers = headers
+        for field in CrossOrigin.answerHeaders where headers[field.name] == nil { headers.append(field) }
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 }
 

@@ -12,6 +12,7 @@ internal import SocketAPI
 /// owner approves in the back office, the app exchanges the code for its access token.
 extension BackOffice {
     func addOAuthRoutes(_ router: Router<BasicRequestContext>) {
+        addRevocationRoute(router)
         router.get("/oauth2/v1/authorize") { request, _ in
             guard let v = await viewer(request) else { return toLogin(request) }
             let t = v.language.labels
@@ -89,11 +90,7 @@ extension BackOffice {
                     ? Self.oauthError(.badRequest, "invalid_request", "grant_type is missing")
                     : Self.oauthError(.badRequest, "unsupported_grant_type", "only authorization_code is supported")
             }
-            guard let clientID, let secret, let app = client(clientID), api.writer.tokens.isClientSecret(secret, for: app.appID) else {
-                var response = Self.oauthError(.unauthorized, "invalid_client", "unknown client or wrong client_secret")
-                if basic != nil { response.headers[.wwwAuthenticate] = "Basic realm=\"junction\"" }
-                return response
-            }
+            guard let app = authenticatedClient(clientID, secret) else { return Self.invalidClient(basic: basic != nil) }
             guard let code = value("code"), let redirectURI = value("redirect_uri") else {
                 return Self.oauthError(.badRequest, "invalid_request", "code and redirect_uri are required")
             }
@@ -114,13 +111,59 @@ extension BackOffice {
             w.string("scope", receipt.scope)
             w.string("connection_id", receipt.connectionID)
             w.string("account_id", grant.accountID)
+            // The names an app shows its user (the hub's token answer has them).
+            let names = api.writer.withState { s in (s.accountNames[grant.accountID], grant.locationID.flatMap { s.locationNames[$0] }) }
+            w.string("account_name", ifPresent: names.0)
             w.string("location_id", ifPresent: grant.locationID)
+            w.string("location_name", ifPresent: names.1)
             w.endObject()
             var response = bytesResponse(.ok, w.bytes, contentType: "application/json")
             response.headers[.cacheControl] = "no-store"
             response.headers[HTTPField.Name("Pragma")!] = "no-cache"
             return response
         }
+    }
+
+    /// RFC 7009's revocation endpoint, added to the routes by ``addOAuthRoutes(_:)``: the
+    /// client's credentials as at the token endpoint, and the token it gives up.
+    func addRevocationRoute(_ router: Router<BasicRequestContext>) {
+        router.post("/oauth2/v1/revoke") { request, _ in
+            let form: [String: [String]]
+            do {
+                form = try await Self.form(request)
+            } catch let error as APIError {
+                return Self.oauthError(.badRequest, "invalid_request", error.message)
+            }
+            func value(_ name: String) -> String? { form[name]?.first.flatMap { $0.isEmpty ? nil : $0 } }
+            let basic = Self.basicCredentials(request)
+            guard let app = authenticatedClient(basic?.0 ?? value("client_id"), basic?.1 ?? value("client_secret")) else {
+                return Self.invalidClient(basic: basic != nil)
+            }
+            guard let token = value("token") else { return Self.oauthError(.badRequest, "invalid_request", "token is required") }
+            if let hint = value("token_type_hint"), hint != "access_token" {
+                return Self.oauthError(.badRequest, "unsupported_token_type", "only access tokens are issued here")
+            }
+            // 200 whether or not there was anything to revoke (RFC 7009 §2.2).
+            if try await api.writer.revoke(token: token, by: app.appID) != nil { api.metrics.command("oauth_revoke") }
+            var response = Response(status: .ok)
+            response.headers[.cacheControl] = "no-store"
+            return response
+        }
+    }
+
+    /// The OAuth client `clientID` when `secret` is its secret.
+    func authenticatedClient(_ clientID: String?, _ secret: String?) -> AppRegistered? {
+        guard let clientID, let secret, let app = client(clientID), api.writer.tokens.isClientSecret(secret, for: app.appID) else {
+            return nil
+        }
+        return app
+    }
+
+    /// RFC 6749 §5.2: `invalid_client`, with the Basic challenge when the client used it.
+    static func invalidClient(basic: Bool) -> Response {
+        var response = oauthError(.unauthorized, "invalid_client", "unknown client or wrong client_secret")
+        if basic { response.headers[.wwwAuthenticate] = "Basic realm=\"junction\"" }
+        return response
     }
 
     /// The app registered as an OAuth client under this id (one with redirect URIs).

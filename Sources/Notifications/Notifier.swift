@@ -140,6 +140,8 @@ public actor Notifier {
             owners[e.connectionID] = (e.appID, e.accountID, e.locationID)
         case .connectionDisconnected(let e):
             disconnections[e.connectionID] = (event.time, e.reason)
+            // An app that revoked its own token is not told of it.
+            if let owner = owners[e.connectionID], DisconnectActor.isTheApp(e.actor, appID: owner.0) { return }
             schedule("disconnect-\(seq)", connection: e.connectionID, at: event.time, reason: e.reason, disconnectedAt: event.time)
         case .callbackResendRequested(let e):
             // The same news again: when and why the connection went, not when the resend was asked.

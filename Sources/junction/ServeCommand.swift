@@ -75,6 +75,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Calls a connection may make per day (UTC).")
     var rateLimitPerDay: Int = RateLimits.Limits().perDay
 
+    @Option(help: "Calls a connection may make per round minute to the heavy endpoints (a catalog, an order index, a customer list's customers), besides the other limits.")
+    var rateLimitHeavyPerMinute: Int = RateLimits.Limits().heavyPerMinute
+
     @Option(help: "Request and response bodies past this many bytes are logged cut (and marked so in an X-Junction-Logged-Body header).")
     var gatewayMaxLoggedBodyBytes: Int = Gateway.Configuration.defaultMaxLoggedBodyBytes
 
@@ -113,7 +116,7 @@ struct ServeCommand: AsyncParsableCommand {
                 throw ValidationError("--gateway needs --upstream http://HOST:PORT (the hub's API it forwards to)")
             }
         }
-        guard rateLimitPerMinute >= 1, rateLimitPerHour >= 1, rateLimitPerDay >= 1 else {
+        guard rateLimitPerMinute >= 1, rateLimitPerHour >= 1, rateLimitPerDay >= 1, rateLimitHeavyPerMinute >= 1 else {
             throw ValidationError("rate limits must be at least 1")
         }
         if let gateway { _ = try Self.webAddress(gateway, option: "--gateway") }
@@ -154,7 +157,8 @@ struct ServeCommand: AsyncParsableCommand {
         if let web { configuration.web = try Self.webAddress(web) }
         if let gateway, let upstream, let url = URL(string: upstream) {
             var settings = Gateway.Configuration(listener: try Self.webAddress(gateway, option: "--gateway"), upstream: url)
-            settings.limits = .init(perMinute: rateLimitPerMinute, perHour: rateLimitPerHour, perDay: rateLimitPerDay)
+            settings.limits = .init(
+                perMinute: rateLimitPerMinute, perHour: rateLimitPerHour, perDay: rateLimitPerDay, heavyPerMinute: rateLimitHeavyPerMinute)
             settings.maxLoggedBodyBytes = gatewayMaxLoggedBodyBytes
             settings.upstreamTimeout = .milliseconds(gatewayUpstreamTimeoutMs)
             settings.sendFirst = gatewaySendFirst

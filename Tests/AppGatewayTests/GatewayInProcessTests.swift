@@ -43,6 +43,16 @@ import Testing
         return found
     }
 
+    /// The methods of the request logs of the journal after `seq`.
+    func loggedMethods(after seq: UInt64) throws -> [HTTPMethod] {
+        var found: [HTTPMethod] = []
+        try journal.scan(from: seq + 1) { _, bytes in
+            if case .requestLogged(let r)? = try? BinaryEventCodec.decode(bytes).payload { found.append(r.method) }
+            return true
+        }
+        return found
+    }
+
     /// The paths the upstream was called with.
     final class Seen: Sendable {
         let paths = Mutex<[String]>([])
@@ -53,13 +63,15 @@ import Testing
     func withGateway(_ body: @Sendable (any TestClientProtocol, Seen) async throws -> Void) async throws {
         let seen = Seen()
         let upstream = Router()
-        upstream.get("/**") { request, _ -> Response in
+        @Sendable func echo(_ request: Request, _ context: BasicRequestContext) -> Response {
             seen.paths.withLock { $0.append(request.uri.path) }
             var text = "{"
             for field in request.headers { text += "\"\(field.name.canonicalName.lowercased())\":\"\(field.value)\"," }
             text += "\"path\":\"\(request.uri.path)\"}"
             return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: text)))
         }
+        upstream.on("/**", method: .get, use: echo)
+        upstream.on("/**", method: .post, use: echo)
         try await Application(router: upstream, configuration: .init(address: .hostname("127.0.0.1", port: 0))).test(.live) { up in
             let port = try #require(up.port)
             let gateway = try Gateway(
@@ -124,5 +136,103 @@ import Testing
         }
         let statuses = try logged(after: head).map(\.0)
         #expect(statuses.contains(403), "the scope refusal was not logged under the connection: \(statuses)")
+    }
+}
+
+/// The hub's API rules at the gateway: the heavy endpoints' own limit, the method
+/// override, and calls from browser pages of other origins.
+@Suite struct GatewayHubRulesTests {
+    let base: GatewayInProcessTests
+
+    init() throws {
+        base = try GatewayInProcessTests()
+    }
+
+    /// Waits, if need be, for a round minute with room for a test's calls to finish in it.
+    static func awayFromTheMinutesEnd() async throws {
+        let second = Int(Timestamp.now.microseconds / 1_000_000 % 60)
+        if second > 45 { try await Task.sleep(for: .seconds(61 - second)) }
+    }
+
+    @Test func theEleventhHeavyCallInAMinuteIs429WhileAnOrdinaryCallPasses() async throws {
+        let connection = try await base.connect()
+        let token: HTTPFields = [HTTPField.Name("X-Access-Token")!: connection.accessToken]
+        try await Self.awayFromTheMinutesEnd()
+        try await base.withGateway { client, _ in
+            for n in 1...10 {
+                let call = try await client.execute(uri: "/v1/accounts/3r4s3/orders?count=5", method: .get, headers: token)
+                #expect(call.status == .ok, "heavy call \(n): \(call.status)")
+                #expect(call.headers[HTTPField.Name("X-RateLimit-Limit")!] == "10")
+            }
+        }
+        // A restart: a new gateway counts the minute's calls back from the journal.
+        try await base.withGateway { client, _ in
+            let eleventh = try await client.execute(uri: "/v1/accounts/3r4s3/orders", method: .get, headers: token)
+            #expect(eleventh.status == .tooManyRequests, "\(String(buffer: eleventh.body))")
+            #expect(eleventh.headers[.retryAfter].flatMap(Int.init).map { (1...60).contains($0) } == true, "\(eleventh.headers)")
+            #expect(eleventh.headers[HTTPField.Name("X-RateLimit-Limit")!] == "10")
+            let error = try JSONParser.parse(String(buffer: eleventh.body))
+            #expect(error["error_type"] == .string("too_many_requests"))
+            let ordinary = try await client.execute(uri: "/v1/accounts/3r4s3/orders/o1", method: .get, headers: token)
+            #expect(ordinary.status == .ok, "\(String(buffer: ordinary.body))")
+            #expect(ordinary.headers[HTTPField.Name("X-RateLimit-Limit")!] == "500")
+        }
+    }
+
+    /// The override decides the scope and the logged method; the upstream receives the
+    /// POST with its override, as the hub's API reads it.
+    @Test func anOverrideToPutOnACatalogNeedsCatalogWrite() async throws {
+        _ = try await base.writer.registerAccount(id: "3r4s3", name: "Pizzeria Napoli", timeZone: "Europe/Paris")
+        _ = try await base.writer.registerApp(AppRegistered(appID: "menu", name: "Menu", level: .account, scope: "account[catalog.read]"))
+        _ = try await base.writer.registerApp(AppRegistered(appID: "pos", name: "POS", level: .account, scope: "account[catalog.write]"))
+        let reader = try await base.writer.connect(appID: "menu", accountID: "3r4s3", locationID: nil, deviceID: nil, catalogID: nil, customerListID: nil)
+        let writer = try await base.writer.connect(appID: "pos", accountID: "3r4s3", locationID: nil, deviceID: nil, catalogID: nil, customerListID: nil)
+        let head = try base.journal.head
+        @Sendable func headers(_ token: String, _ override: String) -> HTTPFields {
+            [HTTPField.Name("X-Access-Token")!: token, HTTPField.Name("X-Http-Method-Override")!: override]
+        }
+        try await base.withGateway { client, seen in
+            let put = try await client.execute(uri: "/v1/catalogs/c1", method: .post, headers: headers(reader.accessToken, "PUT"))
+            #expect(put.status == .forbidden, "\(String(buffer: put.body))")
+            let get = try await client.execute(uri: "/v1/catalogs/c1", method: .post, headers: headers(reader.accessToken, "GET"))
+            #expect(get.status == .ok, "a POST acted on as a GET needs only catalog.read: \(String(buffer: get.body))")
+            let written = try await client.execute(uri: "/v1/catalogs/c1", method: .post, headers: headers(writer.accessToken, "PUT"))
+            #expect(written.status == .ok, "\(String(buffer: written.body))")
+            let echoed = try JSONParser.parse(String(buffer: written.body))
+            #expect(echoed["x-http-method-override"] == .string("PUT"), "the upstream must see the override: \(echoed)")
+            let onAGet = try await client.execute(uri: "/v1/catalogs/c1", method: .get, headers: headers(writer.accessToken, "DELETE"))
+            #expect(onAGet.status == .badRequest, "\(String(buffer: onAGet.body))")
+            #expect(seen.paths.withLock { $0 }.count == 2)
+        }
+        let methods = try base.loggedMethods(after: head)
+        #expect(methods == [.put, .get, .put, .get], "\(methods)")
+    }
+
+    /// A page of another origin: its preflight is answered without a token and neither
+    /// counted nor logged; the call that follows carries `Access-Control-Allow-Origin`.
+    @Test func aPreflightIsAnsweredWithoutATokenAndTheCallFollows() async throws {
+        let connection = try await base.connect()
+        let head = try base.journal.head
+        try await base.withGateway { client, seen in
+            let preflight = try await client.execute(uri: "/v1/accounts/3r4s3/orders", method: .options, headers: [
+                .origin: "http://page.example:8000",
+                HTTPField.Name("Access-Control-Request-Method")!: "GET",
+                HTTPField.Name("Access-Control-Request-Headers")!: "x-access-token, content-type",
+            ])
+            #expect(preflight.status == .noContent, "\(preflight.status) \(String(buffer: preflight.body))")
+            #expect(preflight.headers[HTTPField.Name("Access-Control-Allow-Origin")!] == "*")
+            #expect(preflight.headers[HTTPField.Name("Access-Control-Allow-Methods")!]?.contains("GET") == true)
+            #expect(preflight.headers[HTTPField.Name("Access-Control-Allow-Headers")!] == "x-access-token, content-type")
+            #expect(preflight.headers[HTTPField.Name("X-RateLimit-Limit")!] == nil, "a preflight is not counted")
+            let call = try await client.execute(uri: "/v1/accounts/3r4s3/orders/o1", method: .get, headers: [
+                .origin: "http://page.example:8000", HTTPField.Name("X-Access-Token")!: connection.accessToken,
+            ])
+            #expect(call.status == .ok)
+            #expect(call.headers[HTTPField.Name("Access-Control-Allow-Origin")!] == "*")
+            #expect(call.headers[HTTPField.Name("Access-Control-Expose-Headers")!]?.contains("X-RateLimit-Remaining") == true)
+            #expect(call.headers[HTTPField.Name("X-RateLimit-Remaining")!] == "499", "the preflight was counted")
+            #expect(seen.paths.withLock { $0 } == ["/v1/accounts/3r4s3/orders/o1"])
+        }
+        #expect(try base.logged(after: head).count == 1, "only the call is logged")
     }
 }

@@ -131,6 +131,9 @@ def test_the_seed_walkthrough(browser, daemon):
     assert row.get_attribute("data-status") == "active"
     assert row.find_element(By.CLASS_NAME, "requests").text == "120"
     shot(browser, "fr-connections")
+    # Ouvrir: the app's open URL, for this connection's instance.
+    opener = row.find_element(By.CLASS_NAME, "action-open")
+    assert opener.get_attribute("href") == f"https://merchants.ubereats.example/?app_instance_id={connection}"
 
     # Afficher l'activité: as many bars as the API's series, with the same counts.
     row.find_element(By.CLASS_NAME, "actions-button").click()

@@ -3,7 +3,9 @@ authorization code), exchanges its code, and calls the API through the gateway; 
 reaches the upstream with the trusted headers and is in the logs with the upstream's
 status and redacted bodies."""
 import http.client
+import http.server
 import json
+import threading
 import urllib.parse
 
 from selenium.webdriver.common.by import By
@@ -125,3 +127,63 @@ def test_denied_or_misdirected_grants_follow_the_rfc(browser, daemon):
     assert status == 400 and answer["error"] == "invalid_grant"
     status, answer = post_form(daemon, "/oauth2/v1/token", {"grant_type": "password", "client_id": "deliveroo"})
     assert status == 400 and answer["error"] == "unsupported_grant_type"
+
+
+class PageServer:
+    """A page of another origin (another port on loopback): its script calls the gateway
+    with an app's token, which makes Chromium send a preflight first."""
+
+    def __init__(self, gateway, token):
+        page = f"""<!DOCTYPE html><html><head><meta charset="utf-8"><title>app</title></head><body>
+<pre id="result">waiting</pre>
+<script>
+fetch({json.dumps(gateway + "/v1/locations/3r4s3-1/orders")}, {{headers: {{"X-Access-Token": {json.dumps(token)}}}}})
+  .then(r => r.json().then(body => {{
+    document.getElementById("result").textContent = JSON.stringify({{status: r.status,
+      remaining: r.headers.get("X-RateLimit-Remaining"), trusted: body.trusted}});
+  }}))
+  .catch(e => {{ document.getElementById("result").textContent = "failed: " + e; }});
+</script></body></html>""".encode()
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(page)))
+                self.end_headers()
+                self.wfile.write(page)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def stop(self):
+        self.server.shutdown()
+
+
+def test_a_page_of_another_origin_calls_the_gateway(browser, daemon):
+    status, connected = daemon.json("POST", "/v1/connections", {"app_id": "ubereats", "account_id": "3r4s3", "location_id": "3r4s3-1", "device_id": "page-of-another-origin"})
+    assert status in (200, 201), connected
+    token = connected["access_token"]
+    status, before = daemon.json("GET", f"/v1/connections/{connected['connection_id']}/logs?after=head")
+    assert status == 200, before
+    page = PageServer(daemon.gateway, token)
+    try:
+        browser.get(page.url)
+        WebDriverWait(browser, 30).until(lambda b: b.find_element(By.ID, "result").text != "waiting")
+        text = browser.find_element(By.ID, "result").text
+        assert not text.startswith("failed"), text
+        result = json.loads(text)
+        # The preflight passed (no token, not counted), the call followed and could be read.
+        assert result["status"] == 200, result
+        assert result["trusted"]["X-Junction-Location"] == "3r4s3-1"
+        assert result["remaining"] is not None, "the rate-limit headers are not exposed to the page"
+    finally:
+        page.stop()
+    status, after = daemon.json("GET", f"/v1/connections/{connected['connection_id']}/logs?after=head")
+    assert len(after["entries"]) == len(before["entries"]) + 1, "the preflight was logged, or the call was not"
+    assert after["entries"][0]["method"] == "GET"

@@ -66,4 +66,46 @@ struct GatewayRulesTests {
         rebuilt.record("c", at: at(2))
         #expect(!rebuilt.admit("c", at: at(3)).admitted)
     }
+
+    @Test func theHeavyEndpointsAreTheHubsThree() {
+        for path in ["/v1/catalogs/c1", "/v1/locations/3r4s3-1/orders", "/v1/location/orders", "/v1/accounts/3r4s3/orders",
+                     "/v1/customer_lists/cl1/customers", "/v1/CATALOGS/c1", "/catalogs/c1"] {
+            #expect(HeavyEndpoint.matches(method: .get, path: path), "\(path)")
+        }
+        for (method, path) in [(HTTPMethod.get, "/v1/orders/o1"), (.get, "/v1/catalogs"), (.get, "/v1/catalogs/c1/products"),
+                               (.get, "/v1/customer_lists/cl1"), (.get, "/v1/customers/cu1"), (.post, "/v1/location/orders"),
+                               (.put, "/v1/catalogs/c1"), (.get, "/v1/user")] {
+            #expect(!HeavyEndpoint.matches(method: method, path: path), "\(method) \(path)")
+        }
+    }
+
+    /// The eleventh heavy call of a round minute is refused, with the heavy window's
+    /// numbers, while an ordinary call passes; heavy calls count in the three windows too,
+    /// and replayed ones in the heavy window.
+    @Test func heavyCallsHaveAMinuteWindowOfTheirOwn() {
+        var limits = RateLimits(limits: .init(perMinute: 500, perHour: 2_500, perDay: 10_000, heavyPerMinute: 10))
+        let t0 = Timestamp(rfc3339: "2026-11-29T09:14:00Z")!
+        func at(_ seconds: Int64) -> Timestamp { Timestamp(microseconds: t0.microseconds + seconds * 1_000_000) }
+        let admitted = (0..<10).map { limits.admit("c", at: at(Int64($0)), heavy: true) }
+        #expect(admitted.allSatisfy(\.admitted) && admitted.last?.limit == 10 && admitted.last?.remaining == 0)
+        let eleventh = limits.admit("c", at: at(20), heavy: true)
+        #expect(!eleventh.admitted && eleventh.limit == 10 && eleventh.reset == Timestamp(rfc3339: "2026-11-29T09:15:00Z")!)
+        let ordinary = limits.admit("c", at: at(21))
+        #expect(ordinary.admitted && ordinary.limit == 500 && ordinary.remaining == 500 - 12, "\(ordinary)")
+        #expect(limits.admit("c", at: at(60), heavy: true).admitted, "the next round minute opens the heavy window")
+        var rebuilt = RateLimits()
+        for s in 0..<10 { rebuilt.record("c", at: at(Int64(s)), heavy: true) }
+        #expect(!rebuilt.admit("c", at: at(30), heavy: true).admitted)
+        #expect(rebuilt.admit("c", at: at(30)).admitted)
+    }
+
+    @Test func aMethodOverrideIsReadOnAPostOnly() throws {
+        #expect(try MethodOverride.effective(method: .post, overrides: ["PUT"]) == .put)
+        #expect(try MethodOverride.effective(method: .post, overrides: ["delete"]) == .delete)
+        #expect(try MethodOverride.effective(method: .post, overrides: []) == .post)
+        #expect(try MethodOverride.effective(method: .get, overrides: []) == .get)
+        for (method, values) in [(HTTPMethod.get, ["PUT"]), (.put, ["DELETE"]), (.post, ["TRACE"]), (.post, ["PUT", "PATCH"])] {
+            #expect(throws: MethodOverride.Refusal.self, "\(method) \(values)") { try MethodOverride.effective(method: method, overrides: values) }
+        }
+    }
 }

@@ -181,4 +181,12 @@ import Testing
         }
         #expect(Redaction.isSensitive(headerName: String(repeating: "a", count: 300) + "token"), "a long name takes the other path")
     }
+
+    @Test func opensTheAppWithItsInstance() {
+        #expect(OpenURL.forConnection("https://merchants.ubereats.example/", connectionID: "ab12c")
+            == "https://merchants.ubereats.example/?app_instance_id=ab12c")
+        #expect(OpenURL.forConnection("https://app.example/open?lang=fr#top", connectionID: "ab12c")
+            == "https://app.example/open?lang=fr&app_instance_id=ab12c#top")
+        #expect(OpenURL.forConnection("https://app.example/?", connectionID: "a b") == "https://app.example/?app_instance_id=a%20b")
+    }
 }

@@ -58,6 +58,55 @@ struct CallbackTests {
         #expect(d.stop() == 0)
     }
 
+    /// RFC 7009: an app revokes its own token at the back office's revocation endpoint with
+    /// its client credentials; the token is refused at once, the disconnection is the
+    /// app's, and no disconnect callback goes to the app that asked (a disconnection by the
+    /// owner, on another connection of the same app, is delivered: the receiver works).
+    @Test func aRevokedTokenIsRefusedAtOnceAndItsAppIsNotCalledBack() async throws {
+        let receiver = try CallbackReceiver(statuses: [200])
+        defer { receiver.stop() }
+        let web = freeLoopbackPort()
+        let d = try RunningDaemon(Self.fast + ["--web", "127.0.0.1:\(web)"])
+        #expect(try await d.post("/v1/accounts", #"{"account_id":"acc","name":"Chez Léon","time_zone":"Europe/Paris"}"#).status == 201)
+        let app = try await d.post("/v1/apps", #"{"app_id":"mailer","name":"Mailer","level":"account","scope":"account[customer_list.read]","disconnect_callback_url":"http://127.0.0.1:\#(receiver.port)/cb","redirect_uris":["https://mailer.example/oauth"]}"#)
+        #expect(app.status == 201, "\(app.text)")
+        let secret = try #require(app.json["client_secret"]?.stringValue)
+        let revoked = try await d.post("/v1/connections", #"{"app_id":"mailer","account_id":"acc","device_id":"a"}"#)
+        let kept = try await d.post("/v1/connections", #"{"app_id":"mailer","account_id":"acc","device_id":"b"}"#)
+        let token = try #require(revoked.json["access_token"]?.stringValue)
+        let id = try #require(revoked.json["connection_id"]?.stringValue)
+        let otherID = try #require(kept.json["connection_id"]?.stringValue)
+
+        func revoke(_ form: String) throws -> RawHTTPConnection.Answer {
+            var connection: RawHTTPConnection?
+            for _ in 0..<50 where connection == nil {
+                connection = try? RawHTTPConnection(tcpPort: web)
+                if connection == nil { Thread.sleep(forTimeInterval: 0.1) }
+            }
+            let c = try #require(connection)
+            return try c.exchange("POST", "/oauth2/v1/revoke", headers: [
+                ("Host", "127.0.0.1"), ("Content-Type", "application/x-www-form-urlencoded"),
+            ], body: Array(form.utf8))
+        }
+        let wrong = try revoke("token=\(token)&client_id=mailer&client_secret=\(String(repeating: "0", count: 64))")
+        #expect(wrong.status == 401 && wrong.json["error"] == .string("invalid_client"), "\(wrong.text)")
+        #expect(try await d.get("/v1/token", headers: [("X-Access-Token", token)]).status == 200, "a refused revocation revoked")
+        let answer = try revoke("token=\(token)&client_id=mailer&client_secret=\(secret)")
+        #expect(answer.status == 200, "\(answer.text)")
+        #expect(try await d.get("/v1/token", headers: [("X-Access-Token", token)]).status == 401)
+        let again = try revoke("token=\(token)&client_id=mailer&client_secret=\(secret)")
+        #expect(again.status == 200, "RFC 7009: an invalid token is answered 200 too")
+        let connection = try await d.get("/v1/connections/\(id)?after=head").json
+        #expect(connection["status"] == .string("disconnected"), "\(connection)")
+
+        #expect(try await d.post("/v1/connections/\(otherID)/disconnect", #"{"reason":"closing"}"#).status == 200)
+        #expect(eventually(within: 20) { receiver.requests.count >= 1 })
+        try await Task.sleep(for: .seconds(1))
+        let told = receiver.requests.compactMap { try? JSONParser.parse($0.body)["app_instance_id"]?.stringValue }
+        #expect(told == [otherID], "\(told)")
+        #expect(d.stop() == 0)
+    }
+
     @Test func failedAttemptsAreRetriedAndRecorded() async throws {
         let receiver = try CallbackReceiver(statuses: [500, 503, 200])
         defer { receiver.stop() }

@@ -108,7 +108,8 @@ struct GatewaySecurityTests {
     @Test func noTokenOfTheRunIsStoredAnywhere() async throws {
         let seed = TestSeed.make()
         var rng = SeededGenerator(seed: seed)
-        let s = try await Self.setup(["--rate-limit-per-minute", "100000", "--rate-limit-per-hour", "100000", "--rate-limit-per-day", "100000"])
+        let s = try await Self.setup(["--rate-limit-per-minute", "100000", "--rate-limit-per-hour", "100000", "--rate-limit-per-day", "100000",
+                                         "--rate-limit-heavy-per-minute", "100000"])
         var secrets: Set<String> = [s.token]
         // The ingestion API: one entry at a time and NDJSON batches, URLs with tokens.
         var lines: [String] = []
@@ -159,7 +160,8 @@ struct GatewaySecurityTests {
     /// Many keep-alive clients checking a token and posting bodies to it while it is
     /// blocked: only answers, 200 before the block and 401 after, never a transport error.
     @Test func keepAliveClientsSeeOnlyAnswersAroundABlock() async throws {
-        let s = try await Self.setup(["--rate-limit-per-minute", "100000", "--rate-limit-per-hour", "100000", "--rate-limit-per-day", "100000"])
+        let s = try await Self.setup(["--rate-limit-per-minute", "100000", "--rate-limit-per-hour", "100000", "--rate-limit-per-day", "100000",
+                                         "--rate-limit-heavy-per-minute", "100000"])
         let socket = s.daemon.socket, port = s.port, token = s.token
         let failures = Mutex<[String]>([])
         let statuses = Mutex<[Int: Int]>([:])

@@ -82,7 +82,8 @@ struct GatewayTests {
 
     @Test func callsReachTheUpstreamWithTrustedHeadersAndAreLogged() async throws {
         let upstream = try Upstream()
-        let (d, base, id, token) = try await Self.gateway(upstream: "http://127.0.0.1:\(upstream.port)")
+        // The order index is a heavy endpoint: its own limit is set above the minute's here.
+        let (d, base, id, token) = try await Self.gateway(upstream: "http://127.0.0.1:\(upstream.port)", ["--rate-limit-heavy-per-minute", "1000"])
         let read = try await Self.call(base + "/v1/locations/3r4s3-1/orders?page=2", token: token)
         #expect(read.status == 200, "\(read.text)")
         #expect(read.json["trusted"]?["X-Junction-Connection"]?.stringValue == id)
@@ -142,7 +143,8 @@ struct GatewayTests {
         let upstream = try Upstream()
         // Not near the end of a minute, so every call falls in one window.
         while Calendar(identifier: .gregorian).component(.second, from: Date()) > 30 { try await Task.sleep(for: .seconds(1)) }
-        let limit = ["--rate-limit-per-minute", "12"]
+        // The order index is a heavy endpoint: the minute's 12 decide here, not its own 10.
+        let limit = ["--rate-limit-per-minute", "12", "--rate-limit-heavy-per-minute", "1000"]
         let (d, base, id, token) = try await Self.gateway(upstream: "http://127.0.0.1:\(upstream.port)", limit)
         var statuses: [Int] = []
         for _ in 0..<13 { statuses.append(try await Self.call(base + "/v1/locations/3r4s3-1/orders", token: token).status) }
@@ -187,7 +189,8 @@ struct GatewayTests {
 
     @Test func underLoadABlockHoldsFromItsAcknowledgement() async throws {
         let upstream = try Upstream()
-        let unlimited = ["--rate-limit-per-minute", "1000000", "--rate-limit-per-hour", "1000000", "--rate-limit-per-day", "1000000"]
+        let unlimited = ["--rate-limit-per-minute", "1000000", "--rate-limit-per-hour", "1000000", "--rate-limit-per-day", "1000000",
+                         "--rate-limit-heavy-per-minute", "1000000"]
         let (d, base, id, token) = try await Self.gateway(upstream: "http://127.0.0.1:\(upstream.port)", unlimited)
         let record = LoadRecord()
         let clients = 6

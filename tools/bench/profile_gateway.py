@@ -22,7 +22,7 @@ up, px, gw = free_port(), free_port(), free_port()
 extra = sys.argv[2:] if len(sys.argv) > 2 else []
 d = subprocess.Popen([J, "serve", "--data", data, "--socket", sock, "--durability", "full", "--compact-every-hours", "0",
     "--gateway", f"127.0.0.1:{gw}", "--upstream", f"http://127.0.0.1:{up}", "--rate-limit-per-minute", "1000000000",
-    "--rate-limit-per-hour", "1000000000", "--rate-limit-per-day", "1000000000"] + extra,
+    "--rate-limit-per-hour", "1000000000", "--rate-limit-per-day", "1000000000", "--rate-limit-heavy-per-minute", "1000000000"] + extra,
     stdout=open(base + "/serve.log", "ab"), stderr=subprocess.STDOUT)
 for _ in range(600):
     if os.path.exists(sock): break

@@ -132,7 +132,7 @@ class GatewayRows:
         data = os.path.join(base, "data")
         run([self.junction, "init", "--data", data], stdout=subprocess.DEVNULL)
         unlimited = ["--rate-limit-per-minute", "1000000000", "--rate-limit-per-hour", "1000000000",
-                     "--rate-limit-per-day", "1000000000"]
+                     "--rate-limit-per-day", "1000000000", "--rate-limit-heavy-per-minute", "1000000000"]
         daemon = Daemon(self, data, ["--gateway", f"127.0.0.1:{gateway_port}",
                                      "--upstream", f"http://127.0.0.1:{upstream_port}"] + unlimited).start()
         # The opt-in mode beside it (info, no goal): answers before the entry is durable, to

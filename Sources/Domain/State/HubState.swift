@@ -40,6 +40,9 @@ public struct HubState: Sendable {
     public private(set) var accounts: [String: String] = [:]
     /// Account ids by location id.
     public private(set) var locations: [String: String] = [:]
+    /// Account and location names by id (what a token answer shows an app).
+    public private(set) var accountNames: [String: String] = [:]
+    public private(set) var locationNames: [String: String] = [:]
     public private(set) var apps: [String: AppRegistered] = [:]
     public private(set) var connections: [String: Connection] = [:]
     private(set) var instances: [Instance: String] = [:]
@@ -76,8 +79,10 @@ public struct HubState: Sendable {
         switch event.payload {
         case .accountRegistered(let e):
             accounts[e.accountID] = e.timeZone
+            accountNames[e.accountID] = e.name
         case .locationRegistered(let e):
             locations[e.locationID] = e.accountID
+            locationNames[e.locationID] = e.name
         case .appRegistered(let e):
             apps[e.appID] = e
         case .connectionCreated(let e):

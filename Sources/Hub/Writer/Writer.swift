@@ -345,6 +345,18 @@ public final class Writer: Sendable {
         return try await ingest(batch, key: key)
     }
 
+    /// RFC 7009: the app `appID` gives up `token`. Disconnects the connection the token is
+    /// for when it is that app's and not disconnected yet, with the app as the actor
+    /// (``DisconnectActor/app(_:)``: no disconnect callback goes back to it); nil when
+    /// there is nothing of that app's to revoke (an unknown token, another app's, one
+    /// disconnected already), which the app is not told apart.
+    public func revoke(token: String, by appID: String) async throws(HubError) -> Receipt? {
+        let digest = TokenIssuer.digest(token)
+        guard let (id, connection) = state.withLock({ $0.connection(forDigest: digest) }), connection.appID == appID,
+              connection.status != .disconnected else { return nil }
+        return try await disconnect(id, actor: DisconnectActor.app(appID), reason: "the app revoked its token")
+    }
+
     // MARK: Token check
 
     /// The owner of an active token, or why the token is refused.
