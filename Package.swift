@@ -303,6 +303,7 @@ let package = Package(
                 "BackOfficeWeb", "SocketAPI", "FrontDoor", "FrontDoorTestSupport", "Hub", "Projections", "Journal",
                 "Domain", "Events", "TestSupport", .product(name: "Logging", package: "swift-log"), .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strict
         ),

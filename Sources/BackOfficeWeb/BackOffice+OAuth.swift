@@ -28,6 +28,16 @@ extension BackOffice {
             guard request.query("response_type") == "code" else {
                 return redirect(Self.back(redirectURI, ["error": "unsupported_response_type", "state": state]))
             }
+            // PKCE: S256 only (RFC 7636 §4.3; `plain` gives nothing over a code alone).
+            let challenge = request.query("code_challenge")
+            if let challenge {
+                guard request.query("code_challenge_method") == "S256", PKCE.isValidChallenge(challenge) else {
+                    return redirect(Self.back(redirectURI, [
+                        "error": "invalid_request", "error_description": "code_challenge_method must be S256, with a 43-character challenge",
+                        "state": state,
+                    ]))
+                }
+            }
             if let scope = request.query("scope"), !scope.isEmpty, scope != app.scope {
                 return redirect(Self.back(redirectURI, [
                     "error": "invalid_scope", "error_description": "the app is registered with scope \(app.scope)", "state": state,
@@ -40,7 +50,7 @@ extension BackOffice {
             }
             var page = html(renderer.render(AuthorizePage(
                 chrome: chrome(v, request, title: t.grantTitle, onApps: true), app: app, places: choices, redirectURI: redirectURI,
-                state: state ?? "", deviceID: request.query("device_id") ?? "")))
+                state: state ?? "", deviceID: request.query("device_id") ?? "", codeChallenge: challenge ?? "")))
             // The form's answer is a redirect to the app, which form-action must allow.
             if let url = URL(string: redirectURI), let scheme = url.scheme, let host = url.host {
                 let origin = "\(scheme)://\(host)" + (url.port.map { ":\($0)" } ?? "")
@@ -68,37 +78,38 @@ extension BackOffice {
             if let reason = levelReason(app, place: place, t) { return errorPage(v, request, .conflict, reason) }
             let code = await codes.issue(AuthorizationCodes.Grant(
                 appID: app.appID, redirectURI: redirectURI, accountID: v.account, locationID: place == "all" ? nil : place,
-                deviceID: value("device_id"), approvedBy: v.email, expires: .now))
+                deviceID: value("device_id"), approvedBy: v.email, expires: .now,
+                codeChallenge: value("code_challenge").flatMap { PKCE.isValidChallenge($0) ? $0 : nil }))
             return redirect(Self.back(redirectURI, ["code": code, "state": state]))
         }
 
         // The app's server calls this, not a browser: no session, no CSRF token; the
         // client's credentials instead.
         router.post("/oauth2/v1/token") { request, _ in
-            let form: [String: [String]]
-            do {
-                form = try await Self.form(request)
-            } catch let error as APIError {
-                return Self.oauthError(.badRequest, "invalid_request", error.message)
+            let form: OAuthForm
+            switch await OAuthForm.read(request) {
+            case .success(let f): form = f
+            case .failure(let refusal): return refusal.answer
             }
-            func value(_ name: String) -> String? { form[name]?.first.flatMap { $0.isEmpty ? nil : $0 } }
-            var clientID = value("client_id"), secret = value("client_secret")
-            let basic = Self.basicCredentials(request)
-            if let basic { (clientID, secret) = (basic.0, basic.1) }
+            let value = form.value
             guard value("grant_type") == "authorization_code" else {
                 return value("grant_type") == nil
                     ? Self.oauthError(.badRequest, "invalid_request", "grant_type is missing")
                     : Self.oauthError(.badRequest, "unsupported_grant_type", "only authorization_code is supported")
             }
-            guard let app = authenticatedClient(clientID, secret) else { return Self.invalidClient(basic: basic != nil) }
+            guard let app = authenticatedClient(form.clientID, form.clientSecret) else { return Self.invalidClient(basic: form.basic != nil) }
             guard let code = value("code"), let redirectURI = value("redirect_uri") else {
                 return Self.oauthError(.badRequest, "invalid_request", "code and redirect_uri are required")
             }
-            guard let grant = await codes.redeem(code), grant.appID == app.appID else {
+            let grant: AuthorizationCodes.Grant
+            switch await codes.redeem(code, appID: app.appID, redirectURI: redirectURI, verifier: value("code_verifier")) {
+            case .success(let g): grant = g
+            case .failure(.unknown), .failure(.otherClient):
                 return Self.oauthError(.badRequest, "invalid_grant", "the code is unknown, used already or expired")
-            }
-            guard grant.redirectURI == redirectURI else {
+            case .failure(.otherRedirectURI):
                 return Self.oauthError(.badRequest, "invalid_grant", "redirect_uri differs from the authorization request's")
+            case .failure(.verifier):
+                return Self.oauthError(.badRequest, "invalid_grant", "code_verifier does not match the code_challenge (S256)")
             }
             let receipt = try await api.writer.connect(
                 appID: app.appID, accountID: grant.accountID, locationID: grant.locationID, deviceID: grant.deviceID,
@@ -128,17 +139,13 @@ extension BackOffice {
     /// client's credentials as at the token endpoint, and the token it gives up.
     func addRevocationRoute(_ router: Router<BasicRequestContext>) {
         router.post("/oauth2/v1/revoke") { request, _ in
-            let form: [String: [String]]
-            do {
-                form = try await Self.form(request)
-            } catch let error as APIError {
-                return Self.oauthError(.badRequest, "invalid_request", error.message)
+            let form: OAuthForm
+            switch await OAuthForm.read(request) {
+            case .success(let f): form = f
+            case .failure(let refusal): return refusal.answer
             }
-            func value(_ name: String) -> String? { form[name]?.first.flatMap { $0.isEmpty ? nil : $0 } }
-            let basic = Self.basicCredentials(request)
-            guard let app = authenticatedClient(basic?.0 ?? value("client_id"), basic?.1 ?? value("client_secret")) else {
-                return Self.invalidClient(basic: basic != nil)
-            }
+            let value = form.value
+            guard let app = authenticatedClient(form.clientID, form.clientSecret) else { return Self.invalidClient(basic: form.basic != nil) }
             guard let token = value("token") else { return Self.oauthError(.badRequest, "invalid_request", "token is required") }
             if let hint = value("token_type_hint"), hint != "access_token" {
                 return Self.oauthError(.badRequest, "unsupported_token_type", "only access tokens are issued here")

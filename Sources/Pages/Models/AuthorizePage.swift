@@ -27,12 +27,16 @@ public struct AuthorizePage: Sendable {
     public var redirectURI: String
     public var state: String
     public var deviceID: String
+    /// PKCE (RFC 7636): the app's `S256` code challenge, carried to the approval; empty
+    /// when it sent none.
+    public var codeChallenge: String
     public var action = "/oauth2/v1/authorize"
     /// Stored, not computed: the templates read values through reflection.
     public var canApprove: Bool
 
     public init(
-        chrome: Chrome, app: AppRegistered, places: [Place], redirectURI: String, state: String, deviceID: String
+        chrome: Chrome, app: AppRegistered, places: [Place], redirectURI: String, state: String, deviceID: String,
+        codeChallenge: String = ""
     ) {
         self.chrome = chrome
         self.app = app.name
@@ -46,6 +50,7 @@ public struct AuthorizePage: Sendable {
         self.redirectURI = redirectURI
         self.state = state
         self.deviceID = deviceID
+        self.codeChallenge = codeChallenge
         canApprove = places.contains(where: \.enabled)
     }
 }

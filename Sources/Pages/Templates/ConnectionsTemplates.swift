@@ -155,6 +155,7 @@ extension Templates {
         <input type="hidden" name="redirect_uri" value="{{redirectURI}}">
         <input type="hidden" name="state" value="{{state}}">
         <input type="hidden" name="device_id" value="{{deviceID}}">
+        <input type="hidden" name="code_challenge" value="{{codeChallenge}}">
         <fieldset class="places"><legend>{{chrome.t.location}}</legend>
           {{#places}}
           <label class="place-choice"><input type="radio" name="place" value="{{value}}" {{#selected}}checked{{/selected}} {{^enabled}}disabled{{/enabled}}> {{label}}
