@@ -300,6 +300,9 @@ def decode_record(seq: int, value: bytes, show_unknown: bool):
             uris = [r.string() for _ in range(r.uvarint())]
             if uris:
                 o.raw("redirect_uris", "[" + ",".join(json_string(u) for u in uris) + "]")
+        if r.offset < len(r.data):  # field 8, a later minor revision
+            if r.enum_u8({0: "false", 1: "true"}, "public flag") == "true":
+                o.raw("public", "true")
     elif kind == 4:  # connectionCreated
         o.string("connection_id", r.string())
         o.string("app_id", r.string())

@@ -30,6 +30,12 @@ extension BackOffice {
             }
             // PKCE: S256 only (RFC 7636 §4.3; `plain` gives nothing over a code alone).
             let challenge = request.query("code_challenge")
+            if app.isPublic, challenge == nil {
+                return redirect(Self.back(redirectURI, [
+                    "error": "invalid_request", "error_description": "a public client must send a PKCE code_challenge (S256)",
+                    "state": state,
+                ]))
+            }
             if let challenge {
                 guard request.query("code_challenge_method") == "S256", PKCE.isValidChallenge(challenge) else {
                     return redirect(Self.back(redirectURI, [
@@ -76,10 +82,16 @@ extension BackOffice {
                 return errorPage(v, request, .notFound, t.notFound)
             }
             if let reason = levelReason(app, place: place, t) { return errorPage(v, request, .conflict, reason) }
+            let challenge = value("code_challenge").flatMap { PKCE.isValidChallenge($0) ? $0 : nil }
+            if app.isPublic, challenge == nil {
+                return redirect(Self.back(redirectURI, [
+                    "error": "invalid_request", "error_description": "a public client must send a PKCE code_challenge (S256)",
+                    "state": state,
+                ]))
+            }
             let code = await codes.issue(AuthorizationCodes.Grant(
                 appID: app.appID, redirectURI: redirectURI, accountID: v.account, locationID: place == "all" ? nil : place,
-                deviceID: value("device_id"), approvedBy: v.email, expires: .now,
-                codeChallenge: value("code_challenge").flatMap { PKCE.isValidChallenge($0) ? $0 : nil }))
+                deviceID: value("device_id"), approvedBy: v.email, expires: .now, codeChallenge: challenge))
             return redirect(Self.back(redirectURI, ["code": code, "state": state]))
         }
 
@@ -158,11 +170,12 @@ extension BackOffice {
         }
     }
 
-    /// The OAuth client `clientID` when `secret` is its secret.
+    /// The OAuth client `clientID` when `secret` is its secret; a public client, which has
+    /// none, when no secret is sent (its codes are then proved with PKCE).
     func authenticatedClient(_ clientID: String?, _ secret: String?) -> AppRegistered? {
-        guard let clientID, let secret, let app = client(clientID), api.writer.tokens.isClientSecret(secret, for: app.appID) else {
-            return nil
-        }
+        guard let clientID, let app = client(clientID) else { return nil }
+        if app.isPublic { return secret == nil ? app : nil }
+        guard let secret, api.writer.tokens.isClientSecret(secret, for: app.appID) else { return nil }
         return app
     }
 

@@ -80,6 +80,10 @@ public enum ValueRules {
                     throw .invalid("redirect_uris", "\"\(uri)\" is not an http or https URL without a fragment")
                 }
             }
+            // A public client is an OAuth client: without a redirect URI it could not be granted.
+            if e.isPublic, e.redirectURIs.isEmpty {
+                throw .invalid("public", "a public client needs at least one redirect URI")
+            }
         case .connectionCreated, .connectionReconnected, .connectionBlocked, .connectionUnblocked, .connectionDisconnected,
              .requestLogged, .callbackAttempted, .callbackResendRequested, .requestBodiesExpired, .requestsRolledUp,
              .connectionTombstoned, .retentionApplied, .userRemoved, .unknown:

@@ -39,10 +39,12 @@ public enum BinaryEventCodec {
             out.appendOptionalString(e.disconnectCallbackURL)
             // Field 7, added by a minor revision: written only when there is one, so records
             // without redirect URIs keep their bytes.
-            if !e.redirectURIs.isEmpty {
+            if !e.redirectURIs.isEmpty || e.isPublic {
                 out.appendVarint(UInt64(e.redirectURIs.count))
                 for uri in e.redirectURIs { out.appendString(uri) }
             }
+            // Field 8, a later minor revision: written only for a public client.
+            if e.isPublic { out.append(1) }
         case .connectionCreated(let e):
             out.appendString(e.connectionID)
             out.appendString(e.appID)
@@ -201,6 +203,14 @@ public enum BinaryEventCodec {
                 let count = try r.readVarint()
                 guard count <= UInt64(r.bytesLeft) else { throw .truncated(at: r.offset) }
                 for _ in 0..<count { app.redirectURIs.append(try r.readString()) }
+            }
+            if !r.isAtEnd {
+                let flagOffset = r.offset
+                switch try r.readByte() {
+                case 0: app.isPublic = false
+                case 1: app.isPublic = true
+                default: throw .invalidValue("public flag", at: flagOffset)
+                }
             }
             payload = .appRegistered(app)
         case .connectionCreated:

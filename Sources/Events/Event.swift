@@ -176,12 +176,16 @@ public struct AppRegistered: Hashable, Sendable {
     /// Where the OAuth authorization-code grant may send the owner back with a code; an
     /// app with none is connected from the back office only.
     public var redirectURIs: [String]
+    /// A public OAuth client (RFC 6749 §2.1): an app that cannot keep a secret (in a
+    /// browser, on a device) has none, and proves its codes with PKCE instead.
+    public var isPublic: Bool
 
     public init(
         appID: String, name: String, level: ConnectionLevel, scope: String,
-        openURL: String? = nil, disconnectCallbackURL: String? = nil, redirectURIs: [String] = []
+        openURL: String? = nil, disconnectCallbackURL: String? = nil, redirectURIs: [String] = [], isPublic: Bool = false
     ) {
         self.redirectURIs = redirectURIs
+        self.isPublic = isPublic
         self.appID = appID
         self.name = name
         self.level = level

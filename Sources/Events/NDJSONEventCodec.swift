@@ -75,6 +75,7 @@ public enum NDJSONEventCodec {
                 for uri in e.redirectURIs { w.string(nil, uri) }
                 w.endArray()
             }
+            if e.isPublic { w.bool("public", true) }
         case .connectionCreated(let e):
             w.string("connection_id", e.connectionID)
             w.string("app_id", e.appID)
@@ -258,6 +259,11 @@ public enum NDJSONEventCodec {
                     app.redirectURIs.append(uri)
                 }
             case let other?: throw Error(field: "redirect_uris", message: "expected an array of URLs, found \(other.typeName)")
+            }
+            switch f.take("public") {
+            case nil, .null?: break
+            case .bool(let flag)?: app.isPublic = flag
+            case let other?: throw Error(field: "public", message: "expected true or false, found \(other.typeName)")
             }
             payload = .appRegistered(app)
         case .connectionCreated:

@@ -60,6 +60,11 @@ extension Router where Context == BasicRequestContext {
                 }
             case .some: throw APIError.invalid("redirect_uris", "expected an array of URLs")
             }
+            switch f.take("public") {
+            case nil, .null?: break
+            case .bool(let flag)?: app.isPublic = flag
+            case .some: throw APIError.invalid("public", "expected true or false")
+            }
             try f.refuseLeftovers()
             let registration = try await c.writer.registerApp(app, key: try request.idempotencyKey(body: bytes))
             c.metrics.command("register_app")

@@ -38,6 +38,8 @@ struct AppAddCommand: AsyncParsableCommand {
         "Where the OAuth grant may send the owner back with a code (repeat for several); the answer then holds the app's client id and secret.",
         valueName: "URL"))
     var redirectURIs: [String] = []
+    @Flag(name: .customLong("public"), help: "A public OAuth client (in a browser, on a device): no client secret; its codes are proved with PKCE (S256). Needs --redirect-uri.")
+    var isPublic = false
     @Flag(help: "Print JSON.") var json = false
 
     func run() async throws {
@@ -50,6 +52,7 @@ struct AppAddCommand: AsyncParsableCommand {
             for uri in redirectURIs { w.string(nil, uri) }
             w.endArray()
         }
+        if isPublic { w.bool("public", true) }
         w.endObject()
         let body = w.bytes
         let reply = try await socket.client(global).send(.post, "/v1/apps", body: body)
@@ -66,6 +69,8 @@ struct AppAddCommand: AsyncParsableCommand {
             if let client = v["client_id"]?.stringValue, let clientSecret = v["client_secret"]?.stringValue {
                 text += "\nclient id      \(client)\nclient secret  \(clientSecret)"
                 text += "\n(the OAuth client credentials for POST /oauth2/v1/token; keep the secret)"
+            } else if let client = v["client_id"]?.stringValue {
+                text += "\nclient id      \(client)\n(a public client: no secret; its codes are proved with PKCE, S256)"
             }
             return text
         }

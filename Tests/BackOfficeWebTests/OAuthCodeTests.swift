@@ -54,8 +54,10 @@ import Testing
     }
 
     /// Approves Deliveroo at the location, with `challenge` if given; the code.
-    static func approve(_ client: some TestClientProtocol, _ s: Setup, challenge: String? = nil) async throws -> String {
-        var query = "response_type=code&client_id=deliveroo&redirect_uri=\(redirect)&state=s1"
+    static func approve(
+        _ client: some TestClientProtocol, _ s: Setup, clientID: String = "deliveroo", challenge: String? = nil
+    ) async throws -> String {
+        var query = "response_type=code&client_id=\(clientID)&redirect_uri=\(redirect)&state=s1"
         if let challenge { query += "&code_challenge=\(challenge)&code_challenge_method=S256" }
         let page = try await client.execute(uri: "/oauth2/v1/authorize?" + query, method: .get, headers: [.cookie: s.cookie])
         #expect(page.status == .ok, "\(String(buffer: page.body))")
@@ -64,7 +66,7 @@ import Testing
         var headers = formType
         headers[.cookie] = s.cookie
         let approved = try await client.execute(uri: "/oauth2/v1/authorize", method: .post, headers: headers, body: form([
-            ("csrf", String(csrf)), ("client_id", "deliveroo"), ("redirect_uri", redirect), ("state", "s1"), ("device_id", ""),
+            ("csrf", String(csrf)), ("client_id", clientID), ("redirect_uri", redirect), ("state", "s1"), ("device_id", ""),
             ("code_challenge", challenge ?? ""), ("place", "3r4s3-1"), ("decision", "approve"),
         ]))
         let location = try #require(approved.headers[.location], "\(approved.status) \(String(buffer: approved.body))")
@@ -72,11 +74,11 @@ import Testing
     }
 
     static func exchange(
-        _ client: some TestClientProtocol, code: String, clientID: String, secret: String, redirect: String = redirect,
+        _ client: some TestClientProtocol, code: String, clientID: String, secret: String?, redirect: String = redirect,
         verifier: String? = nil
     ) async throws -> (HTTPResponse.Status, JSONValue) {
-        var fields = [("grant_type", "authorization_code"), ("code", code), ("redirect_uri", redirect), ("client_id", clientID),
-                      ("client_secret", secret)]
+        var fields = [("grant_type", "authorization_code"), ("code", code), ("redirect_uri", redirect), ("client_id", clientID)]
+        if let secret { fields.append(("client_secret", secret)) }
         if let verifier { fields.append(("code_verifier", verifier)) }
         let answer = try await client.execute(uri: "/oauth2/v1/token", method: .post, headers: formType, body: form(fields))
         return (answer.status, (try? JSONParser.parse(String(buffer: answer.body))) ?? .null)
@@ -124,5 +126,45 @@ import Testing
                 method: .get, headers: [.cookie: s.cookie])
             #expect(plain.headers[.location]?.contains("error=invalid_request") == true, "\(plain.status) \(plain.headers)")
         }
+    }
+}
+
+/// A public client (an app in a browser or on a device): no secret, PKCE mandatory.
+@Suite struct PublicClientTests {
+    @Test func aPublicClientHasNoSecretAndProvesItsCodesWithPKCE() async throws {
+        let core = try InProcessCore()
+        let verifier = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"
+        let challenge = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+        try await Application(router: BackOffice(api: core.context).router()).test(.router) { client in
+            let s = try await OAuthCodeTests.setUp(client, core)
+            let spa = try await core.writer.registerApp(AppRegistered(
+                appID: "spa", name: "Menu App", level: .location, scope: "location[orders.write]",
+                redirectURIs: [OAuthCodeTests.redirect], isPublic: true))
+            #expect(spa.clientID == "spa" && spa.clientSecret == nil, "a public client has no secret")
+            let without = try await client.execute(
+                uri: "/oauth2/v1/authorize?response_type=code&client_id=spa&redirect_uri=\(OAuthCodeTests.redirect)&state=s",
+                method: .get, headers: [.cookie: s.cookie])
+            #expect(without.headers[.location]?.contains("error=invalid_request") == true, "\(without.status) \(without.headers)")
+            let code = try await OAuthCodeTests.approve(client, s, clientID: "spa", challenge: challenge)
+            let withASecret = try await OAuthCodeTests.exchange(client, code: code, clientID: "spa", secret: s.deliveroo, verifier: verifier)
+            #expect(withASecret.0 == .unauthorized && withASecret.1["error"] == .string("invalid_client"), "\(withASecret)")
+            let noVerifier = try await OAuthCodeTests.exchange(client, code: code, clientID: "spa", secret: nil)
+            #expect(noVerifier.1["error"] == .string("invalid_grant"), "\(noVerifier)")
+            let next = try await OAuthCodeTests.approve(client, s, clientID: "spa", challenge: challenge)
+            let granted = try await OAuthCodeTests.exchange(client, code: next, clientID: "spa", secret: nil, verifier: verifier)
+            #expect(granted.0 == .ok && granted.1["access_token"]?.stringValue?.isEmpty == false, "\(granted)")
+        }
+    }
+
+    @Test func aPublicClientNeedsARedirectURI() async throws {
+        let core = try InProcessCore()
+        do {
+            _ = try await core.writer.registerApp(AppRegistered(
+                appID: "spa", name: "Menu App", level: .location, scope: "location[orders.write]", isPublic: true))
+            Issue.record("a public client without a redirect URI was registered")
+        } catch {
+            #expect(error.refusal?.fields.first?.field == "public", "\(error)")
+        }
+        #expect(try core.journal.head == 0)
     }
 }

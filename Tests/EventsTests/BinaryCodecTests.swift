@@ -166,3 +166,28 @@ struct EncodableRangeTests {
         #expect(out.isEmpty, "nothing is written for a refused event")
     }
 }
+
+/// Field 8 of `appRegistered` (a minor revision): a public client's flag, written only when
+/// set, read as false from a record that ends before it; any byte but 0 or 1 is refused.
+@Suite struct PublicClientFieldTests {
+    static let app = AppRegistered(appID: "spa", name: "Menu App", level: .location, scope: "location[orders.write]",
+                                   redirectURIs: ["https://menu.example/oauth"], isPublic: true)
+
+    @Test func thePublicFlagRoundTripsInBothForms() throws {
+        let event = Event(time: Timestamp(seconds: 1_780_000_000), .appRegistered(Self.app))
+        let bytes = try BinaryEventCodec.encode(event)
+        #expect(try BinaryEventCodec.decode(bytes) == event)
+        #expect(bytes.last == 1)
+        let line = NDJSONEventCodec.encode(event)
+        #expect(line.contains("\"public\":true"), "\(line)")
+        #expect(try NDJSONEventCodec.decode(line: line) == event)
+        var confidential = Self.app
+        confidential.isPublic = false
+        let plain = try BinaryEventCodec.encode(Event(time: event.time, .appRegistered(confidential)))
+        #expect(Array(bytes.dropLast()) == plain, "a confidential client's record keeps its bytes")
+        #expect(!NDJSONEventCodec.encode(Event(time: event.time, .appRegistered(confidential))).contains("public"))
+        var other = bytes
+        other[other.count - 1] = 2
+        #expect(throws: EventDecodingError.self) { _ = try BinaryEventCodec.decode(other) }
+    }
+}

@@ -111,4 +111,22 @@ import Testing
         }
         #expect(try core.journal.head == 0)
     }
+
+    /// `"public": true` registers an OAuth client without a secret; without a redirect URI
+    /// it is refused, naming the field.
+    @Test func aPublicClientIsRegisteredWithoutASecret() async throws {
+        let core = try InProcessCore()
+        try await core.app.test(.router) { client in
+            let (headers, body) = Self.json(#"{"app_id":"spa","name":"Menu App","level":"location","scope":"location[orders.write]","redirect_uris":["https://menu.example/oauth"],"public":true}"#)
+            let answer = try await client.execute(uri: "/v1/apps", method: .post, headers: headers, body: body)
+            #expect(answer.status == .created, "\(String(buffer: answer.body))")
+            let receipt = try JSONParser.parse(String(buffer: answer.body))
+            #expect(receipt["client_id"] == .string("spa") && receipt["client_secret"] == nil, "\(receipt)")
+            let (h2, b2) = Self.json(#"{"app_id":"spa2","name":"Menu App","level":"location","scope":"location[orders.write]","public":true}"#)
+            let refused = try await client.execute(uri: "/v1/apps", method: .post, headers: h2, body: b2)
+            #expect(refused.status == .unprocessableContent, "\(String(buffer: refused.body))")
+            #expect(String(buffer: refused.body).contains("\"field\":\"public\""), "\(String(buffer: refused.body))")
+        }
+        #expect(try core.journal.head == 1)
+    }
 }

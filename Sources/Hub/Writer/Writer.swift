@@ -184,11 +184,12 @@ public final class Writer: Sendable {
             }
             return try s.registerApp(app, at: time)
         }
-        // Derived from the app id, so a retry is given the same ones.
+        // Derived from the app id, so a retry is given the same ones. A public client has
+        // no secret: it proves its codes with PKCE.
         let client = !app.redirectURIs.isEmpty
         return AppRegistration(
             receipt: receipt, callbackSecret: app.disconnectCallbackURL.map { _ in tokens.callbackSecret(for: app.appID) },
-            clientID: client ? app.appID : nil, clientSecret: client ? tokens.clientSecret(for: app.appID) : nil)
+            clientID: client ? app.appID : nil, clientSecret: client && !app.isPublic ? tokens.clientSecret(for: app.appID) : nil)
     }
 
     /// Connects an app to an account or one location; the same app, place and device id
