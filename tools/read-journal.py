@@ -41,6 +41,8 @@ KIND_NAMES = {
     16: "userRegistered",
     17: "userPasswordChanged",
     18: "userRemoved",
+    19: "authorizationCodeIssued",
+    20: "authorizationCodeRedeemed",
 }
 
 USER_ROLES = {1: "owner", 2: "operator"}
@@ -383,6 +385,18 @@ def decode_record(seq: int, value: bytes, show_unknown: bool):
     elif kind == 18:  # userRemoved
         o.string("email", r.string())
         o.string("actor", r.string())
+    elif kind == 19:  # authorizationCodeIssued
+        o.string("code_digest", r.bytes_().hex())
+        o.string("app_id", r.string())
+        o.string("redirect_uri", r.string())
+        o.string("account_id", r.string())
+        o.string("location_id", r.optional_string())
+        o.string("device_id", r.optional_string())
+        o.string("code_challenge", r.optional_string())
+        o.string("approved_by", r.string())
+        o.string("expires_at", rfc3339(r.int64le()))
+    elif kind == 20:  # authorizationCodeRedeemed
+        o.string("code_digest", r.bytes_().hex())
     # Bytes left after the known fields were appended by a later minor revision: ignored.
     return o.text()
 

@@ -89,9 +89,10 @@ extension BackOffice {
                     "state": state,
                 ]))
             }
-            let code = await codes.issue(AuthorizationCodes.Grant(
+            // Journaled as a digest with its grant: good after a restart or a failover, once.
+            let code = try await api.writer.issueAuthorizationCode(
                 appID: app.appID, redirectURI: redirectURI, accountID: v.account, locationID: place == "all" ? nil : place,
-                deviceID: value("device_id"), approvedBy: v.email, expires: .now, codeChallenge: challenge))
+                deviceID: value("device_id"), codeChallenge: challenge, approvedBy: v.email)
             return redirect(Self.back(redirectURI, ["code": code, "state": state]))
         }
 
@@ -113,8 +114,10 @@ extension BackOffice {
             guard let code = value("code"), let redirectURI = value("redirect_uri") else {
                 return Self.oauthError(.badRequest, "invalid_request", "code and redirect_uri are required")
             }
-            let grant: AuthorizationCodes.Grant
-            switch await codes.redeem(code, appID: app.appID, redirectURI: redirectURI, verifier: value("code_verifier")) {
+            let grant: AuthorizationCodeIssued
+            let verifierChallenge = value("code_verifier").flatMap { PKCE.isValidVerifier($0) ? PKCE.challenge(of: $0) : nil }
+            switch try await api.writer.redeemAuthorizationCode(
+                code, appID: app.appID, redirectURI: redirectURI, verifierChallenge: verifierChallenge) {
             case .success(let g): grant = g
             case .failure(.unknown), .failure(.otherClient):
                 return Self.oauthError(.badRequest, "invalid_grant", "the code is unknown, used already or expired")

@@ -16,7 +16,6 @@ package struct BackOffice: Sendable {
     let api: RouteContext
     let renderer = PageRenderer()
     let sessions = WebSessions()
-    let codes = AuthorizationCodes()
 
     package init(api: RouteContext) {
         self.api = api

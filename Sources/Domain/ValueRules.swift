@@ -86,8 +86,12 @@ public enum ValueRules {
             }
         case .connectionCreated, .connectionReconnected, .connectionBlocked, .connectionUnblocked, .connectionDisconnected,
              .requestLogged, .callbackAttempted, .callbackResendRequested, .requestBodiesExpired, .requestsRolledUp,
-             .connectionTombstoned, .retentionApplied, .userRemoved, .unknown:
+             .connectionTombstoned, .retentionApplied, .userRemoved, .authorizationCodeRedeemed, .unknown:
             break
+        case .authorizationCodeIssued(let e):
+            guard isHTTPURL(e.redirectURI), !e.redirectURI.contains("#") else {
+                throw .invalid("redirect_uri", "\"\(e.redirectURI)\" is not an http or https URL without a fragment")
+            }
         case .userRegistered(let e):
             try checkEmail(e.email)
             try checkPasswordHash(e.passwordHash)

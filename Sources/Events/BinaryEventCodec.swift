@@ -124,6 +124,18 @@ public enum BinaryEventCodec {
         case .userRemoved(let e):
             out.appendString(e.email)
             out.appendString(e.actor)
+        case .authorizationCodeIssued(let e):
+            out.appendBytes(e.codeDigest)
+            out.appendString(e.appID)
+            out.appendString(e.redirectURI)
+            out.appendString(e.accountID)
+            out.appendOptionalString(e.locationID)
+            out.appendOptionalString(e.deviceID)
+            out.appendOptionalString(e.codeChallenge)
+            out.appendString(e.approvedBy)
+            out.appendInt64LE(e.expiresAt.microseconds)
+        case .authorizationCodeRedeemed(let e):
+            out.appendBytes(e.codeDigest)
         case .unknown(_, let payload):
             out.append(contentsOf: payload)
         }
@@ -287,6 +299,13 @@ public enum BinaryEventCodec {
                 email: try r.readString(), passwordHash: try r.readString(), actor: try r.readString()))
         case .userRemoved:
             payload = .userRemoved(UserRemoved(email: try r.readString(), actor: try r.readString()))
+        case .authorizationCodeIssued:
+            payload = .authorizationCodeIssued(AuthorizationCodeIssued(
+                codeDigest: try r.readBytes(), appID: try r.readString(), redirectURI: try r.readString(),
+                accountID: try r.readString(), locationID: try r.readOptionalString(), deviceID: try r.readOptionalString(),
+                codeChallenge: try r.readOptionalString(), approvedBy: try r.readString(), expiresAt: try r.readTimestamp()))
+        case .authorizationCodeRedeemed:
+            payload = .authorizationCodeRedeemed(AuthorizationCodeRedeemed(codeDigest: try r.readBytes()))
         }
         return Event(time: time, payload)
     }

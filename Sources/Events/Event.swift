@@ -33,6 +33,9 @@ public struct Event: Hashable, Sendable {
         case userRegistered(UserRegistered)
         case userPasswordChanged(UserPasswordChanged)
         case userRemoved(UserRemoved)
+        /// OAuth authorization codes, by digest.
+        case authorizationCodeIssued(AuthorizationCodeIssued)
+        case authorizationCodeRedeemed(AuthorizationCodeRedeemed)
         /// A kind this build does not know: its payload bytes are kept as they were, so
         /// the event can be copied on without being understood.
         case unknown(kind: UInt32, payload: [UInt8])
@@ -58,6 +61,8 @@ public struct Event: Hashable, Sendable {
         case userRegistered = 16
         case userPasswordChanged = 17
         case userRemoved = 18
+        case authorizationCodeIssued = 19
+        case authorizationCodeRedeemed = 20
 
         public var name: String {
             switch self {
@@ -79,6 +84,8 @@ public struct Event: Hashable, Sendable {
             case .userRegistered: "userRegistered"
             case .userPasswordChanged: "userPasswordChanged"
             case .userRemoved: "userRemoved"
+            case .authorizationCodeIssued: "authorizationCodeIssued"
+            case .authorizationCodeRedeemed: "authorizationCodeRedeemed"
             }
         }
 
@@ -109,6 +116,8 @@ public struct Event: Hashable, Sendable {
         case .userRegistered: Kind.userRegistered.rawValue
         case .userPasswordChanged: Kind.userPasswordChanged.rawValue
         case .userRemoved: Kind.userRemoved.rawValue
+        case .authorizationCodeIssued: Kind.authorizationCodeIssued.rawValue
+        case .authorizationCodeRedeemed: Kind.authorizationCodeRedeemed.rawValue
         case .unknown(let kind, _): kind
         }
     }
@@ -128,6 +137,7 @@ public struct Event: Hashable, Sendable {
         case .retentionApplied: nil
         case .accountRegistered, .locationRegistered, .appRegistered, .unknown: nil
         case .userRegistered, .userPasswordChanged, .userRemoved: nil
+        case .authorizationCodeIssued, .authorizationCodeRedeemed: nil
         }
     }
 }

@@ -35,9 +35,11 @@ extension BinaryEventCodec {
             try time("logs_before", e.logsBefore)
             try time("disconnected_before", e.disconnectedBefore)
             try time("tombstones_before", e.tombstonesBefore)
+        case .authorizationCodeIssued(let e):
+            try time("expires_at", e.expiresAt)
         case .accountRegistered, .locationRegistered, .appRegistered, .connectionCreated, .connectionReconnected,
              .connectionBlocked, .connectionUnblocked, .connectionDisconnected, .requestLogged, .callbackResendRequested,
-             .requestBodiesExpired, .userRegistered, .userPasswordChanged, .userRemoved, .unknown:
+             .requestBodiesExpired, .userRegistered, .userPasswordChanged, .userRemoved, .authorizationCodeRedeemed, .unknown:
             break
         }
     }

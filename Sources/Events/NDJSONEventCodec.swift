@@ -155,6 +155,18 @@ public enum NDJSONEventCodec {
         case .userRemoved(let e):
             w.string("email", e.email)
             w.string("actor", e.actor)
+        case .authorizationCodeIssued(let e):
+            w.string("code_digest", HexText.encode(e.codeDigest))
+            w.string("app_id", e.appID)
+            w.string("redirect_uri", e.redirectURI)
+            w.string("account_id", e.accountID)
+            w.string("location_id", ifPresent: e.locationID)
+            w.string("device_id", ifPresent: e.deviceID)
+            w.string("code_challenge", ifPresent: e.codeChallenge)
+            w.string("approved_by", e.approvedBy)
+            w.timestamp("expires_at", e.expiresAt)
+        case .authorizationCodeRedeemed(let e):
+            w.string("code_digest", HexText.encode(e.codeDigest))
         case .unknown:
             break
         }
@@ -400,6 +412,14 @@ public enum NDJSONEventCodec {
                 email: try f.nonEmpty("email"), passwordHash: try f.nonEmpty("password_hash"), actor: try f.nonEmpty("actor")))
         case .userRemoved:
             payload = .userRemoved(UserRemoved(email: try f.nonEmpty("email"), actor: try f.nonEmpty("actor")))
+        case .authorizationCodeIssued:
+            payload = .authorizationCodeIssued(AuthorizationCodeIssued(
+                codeDigest: try f.sha256("code_digest"), appID: try f.id("app_id"), redirectURI: try f.nonEmpty("redirect_uri"),
+                accountID: try f.id("account_id"), locationID: try f.optionalID("location_id"),
+                deviceID: try f.optionalString("device_id"), codeChallenge: try f.optionalString("code_challenge"),
+                approvedBy: try f.nonEmpty("approved_by"), expiresAt: try f.timestamp("expires_at")))
+        case .authorizationCodeRedeemed:
+            payload = .authorizationCodeRedeemed(AuthorizationCodeRedeemed(codeDigest: try f.sha256("code_digest")))
         }
         try f.refuseLeftovers()
         return Event(time: time, payload)
@@ -441,6 +461,15 @@ public enum NDJSONEventCodec {
         mutating func string(_ key: String) throws(Error) -> String {
             guard let s = try optionalString(key) else { throw Error(field: key, message: "missing") }
             return s
+        }
+
+        /// A SHA-256 digest as 64 hex digits.
+        mutating func sha256(_ key: String) throws(Error) -> [UInt8] {
+            let text = try string(key)
+            guard let digest = HexText.decode(text), digest.count == 32 else {
+                throw Error(field: key, message: "must be a SHA-256 as 64 hex digits")
+            }
+            return digest
         }
 
         mutating func nonEmpty(_ key: String) throws(Error) -> String {

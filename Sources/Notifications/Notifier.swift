@@ -155,7 +155,7 @@ public actor Notifier {
             deliveries[e.deliveryID] = d
         case .accountRegistered, .locationRegistered, .connectionReconnected, .connectionBlocked, .connectionUnblocked,
              .requestLogged, .requestBodiesExpired, .requestsRolledUp, .connectionTombstoned, .retentionApplied,
-             .userRegistered, .userPasswordChanged, .userRemoved, .unknown:
+             .userRegistered, .userPasswordChanged, .userRemoved, .authorizationCodeIssued, .authorizationCodeRedeemed, .unknown:
             break
         }
     }

@@ -134,5 +134,20 @@ enum GoldenVectors {
             "0112c0ace0b666610600116f776e6572406578616d706c652e636f6d086f70657261746f72",
             #"{"event":"userRemoved","time":"2026-11-29T09:14:03.000000Z","email":"owner@example.com","actor":"operator"}"#
         ),
+        (
+            "authorizationCodeIssued",
+            Event(time: time, .authorizationCodeIssued(AuthorizationCodeIssued(
+                codeDigest: Array(0..<32), appID: "deliveroo", redirectURI: "https://deliveroo.example/oauth", accountID: "3r4s3",
+                locationID: "3r4s3-1", deviceID: nil, codeChallenge: "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
+                approvedBy: "owner@example.com", expiresAt: Timestamp(rfc3339: "2026-11-29T09:24:03Z")!))),
+            "0113c0ace0b66661060020000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f0964656c697665726f6f1f68747470733a2f2f64656c697665726f6f2e6578616d706c652f6f61757468053372347333010733723473332d3100012b45394d656c686f61324f77764672454d544a67754348616f654b3174385552576275474a537374772d634d116f776e6572406578616d706c652e636f6dc0f2a3da66610600",
+            #"{"event":"authorizationCodeIssued","time":"2026-11-29T09:14:03.000000Z","code_digest":"000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f","app_id":"deliveroo","redirect_uri":"https://deliveroo.example/oauth","account_id":"3r4s3","location_id":"3r4s3-1","code_challenge":"E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM","approved_by":"owner@example.com","expires_at":"2026-11-29T09:24:03.000000Z"}"#
+        ),
+        (
+            "authorizationCodeRedeemed",
+            Event(time: time, .authorizationCodeRedeemed(AuthorizationCodeRedeemed(codeDigest: Array(0..<32)))),
+            "0114c0ace0b66661060020000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f",
+            #"{"event":"authorizationCodeRedeemed","time":"2026-11-29T09:14:03.000000Z","code_digest":"000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"}"#
+        ),
     ]
 }

@@ -111,4 +111,47 @@ import Testing
         let unknown = await hubError { _ = try writer.checkToken(String(repeating: "a", count: 43)) }
         #expect(unknown?.code == .tokenRefused)
     }
+
+    /// An authorization code is journaled as a digest with its grant: issued before a
+    /// restart, it is exchanged after it, once; another client's attempt neither takes nor
+    /// burns it; a wrong verifier burns it.
+    @Test func anAuthorizationCodeSurvivesARestartAndIsGoodOnce() async throws {
+        try await seed()
+        _ = try await writer.registerApp(AppRegistered(
+            appID: "deliveroo", name: "Deliveroo", level: .location, scope: "location[orders.write]",
+            redirectURIs: ["https://deliveroo.example/oauth"]))
+        let code = try await writer.issueAuthorizationCode(
+            appID: "deliveroo", redirectURI: "https://deliveroo.example/oauth", accountID: "3r4s3", locationID: "3r4s3-1",
+            deviceID: nil, codeChallenge: nil, approvedBy: "owner@example.com")
+        let pkce = try await writer.issueAuthorizationCode(
+            appID: "deliveroo", redirectURI: "https://deliveroo.example/oauth", accountID: "3r4s3", locationID: "3r4s3-1",
+            deviceID: nil, codeChallenge: "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM", approvedBy: "owner@example.com")
+        journal.close()
+        // The restart: a new writer, its state replayed from the journal.
+        let logger = Logger(label: "junction.test") { _ in SwiftLogNoOpLogHandler() }
+        let reopened = try Journal.open(at: directory.path + "/journal", readOnly: false, logger: logger)
+        defer { reopened.close() }
+        let restarted = try Writer(journal: reopened, tokens: try TokenIssuer(keyFile: directory.path + "/token.key"), logger: logger)
+        let other = try await restarted.redeemAuthorizationCode(code, appID: "pos", redirectURI: "https://deliveroo.example/oauth", verifierChallenge: nil)
+        #expect(other == .failure(.otherClient))
+        let misdirected = try await restarted.redeemAuthorizationCode(code, appID: "deliveroo", redirectURI: "https://x.example/", verifierChallenge: nil)
+        #expect(misdirected == .failure(.otherRedirectURI))
+        let head = try reopened.head
+        let granted = try await restarted.redeemAuthorizationCode(code, appID: "deliveroo", redirectURI: "https://deliveroo.example/oauth", verifierChallenge: nil)
+        #expect((try? granted.get())?.locationID == "3r4s3-1", "\(granted)")
+        #expect(try reopened.head == head + 1, "the exchange is journaled")
+        let again = try await restarted.redeemAuthorizationCode(code, appID: "deliveroo", redirectURI: "https://deliveroo.example/oauth", verifierChallenge: nil)
+        #expect(again == .failure(.unknown))
+        let wrong = try await restarted.redeemAuthorizationCode(pkce, appID: "deliveroo", redirectURI: "https://deliveroo.example/oauth", verifierChallenge: "nope")
+        #expect(wrong == .failure(.verifier))
+        let burnt = try await restarted.redeemAuthorizationCode(
+            pkce, appID: "deliveroo", redirectURI: "https://deliveroo.example/oauth", verifierChallenge: "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM")
+        #expect(burnt == .failure(.unknown), "a wrong verifier burns the code")
+        var journaled: [UInt8] = []
+        try reopened.scan { _, bytes in
+            journaled += bytes
+            return true
+        }
+        #expect(!String(decoding: journaled, as: UTF8.self).contains(code), "the code itself is journaled nowhere")
+    }
 }

@@ -74,6 +74,21 @@ extension HubState {
             guard users[e.email] != nil else { throw .notFound("user \"\(e.email)\" is not registered") }
         case .userRemoved(let e):
             guard users[e.email] != nil else { throw .notFound("user \"\(e.email)\" is not registered") }
+        case .authorizationCodeIssued(let e):
+            guard let app = apps[e.appID], app.redirectURIs.contains(e.redirectURI) else {
+                throw .invalid("redirect_uri", "\"\(e.redirectURI)\" is not one of app \"\(e.appID)\"'s redirect URIs")
+            }
+            guard accounts[e.accountID] != nil else { throw .notFound("account \"\(e.accountID)\" is not registered") }
+            if let location = e.locationID, locations[location] != e.accountID {
+                throw .notFound("location \"\(location)\" is not one of account \"\(e.accountID)\"'s")
+            }
+            guard e.codeDigest.count == 32, authorizationCodes[HexText.encode(e.codeDigest)] == nil else {
+                throw .conflict("this authorization code was issued already")
+            }
+        case .authorizationCodeRedeemed(let e):
+            guard authorizationCodes[HexText.encode(e.codeDigest)] != nil else {
+                throw .notFound("the authorization code is unknown or used already")
+            }
         case .unknown:
             break
         }

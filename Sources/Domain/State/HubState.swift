@@ -45,6 +45,9 @@ public struct HubState: Sendable {
     public private(set) var locationNames: [String: String] = [:]
     public private(set) var apps: [String: AppRegistered] = [:]
     public private(set) var connections: [String: Connection] = [:]
+    /// OAuth authorization codes issued and not exchanged yet, by the hex of their digest
+    /// (expired ones are dropped as later codes are issued).
+    public private(set) var authorizationCodes: [String: AuthorizationCodeIssued] = [:]
     private(set) var instances: [Instance: String] = [:]
     /// Connection ids by the first 8 bytes of their token digest.
     private var tokens: [UInt64: [String]] = [:]
@@ -118,6 +121,11 @@ public struct HubState: Sendable {
             users[e.email]?.passwordHash = e.passwordHash
         case .userRemoved(let e):
             users[e.email] = nil
+        case .authorizationCodeIssued(let e):
+            authorizationCodes = authorizationCodes.filter { $0.value.expiresAt > event.time }
+            authorizationCodes[HexText.encode(e.codeDigest)] = e
+        case .authorizationCodeRedeemed(let e):
+            authorizationCodes[HexText.encode(e.codeDigest)] = nil
         }
     }
 

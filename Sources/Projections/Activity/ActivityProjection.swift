@@ -103,7 +103,7 @@ public final class ActivityProjection: Projection {
             try finishBatch(in: txn)
             try forgetDisconnected(before: r.disconnectedBefore, txn)
         case .appRegistered, .connectionReconnected, .connectionBlocked, .connectionUnblocked, .callbackAttempted,
-             .callbackResendRequested, .connectionTombstoned, .userRegistered, .userPasswordChanged, .userRemoved, .unknown:
+             .callbackResendRequested, .connectionTombstoned, .userRegistered, .userPasswordChanged, .userRemoved, .authorizationCodeIssued, .authorizationCodeRedeemed, .unknown:
             break
         }
     }

@@ -119,7 +119,7 @@ public enum Compactor {
                 case .connectionTombstoned(let e): tombstoned.insert(e.connectionID)
                 case .appRegistered, .connectionReconnected, .connectionBlocked, .connectionUnblocked, .connectionDisconnected,
                      .requestLogged, .callbackAttempted, .callbackResendRequested, .requestBodiesExpired, .requestsRolledUp,
-                     .retentionApplied, .userRegistered, .userPasswordChanged, .userRemoved, .unknown:
+                     .retentionApplied, .userRegistered, .userPasswordChanged, .userRemoved, .authorizationCodeIssued, .authorizationCodeRedeemed, .unknown:
                     break
                 }
                 if let id = event.connectionID, var c = connections[id] {
@@ -130,7 +130,7 @@ public enum Compactor {
                     case .requestsRolledUp(let r): c.requests += r.total
                     case .accountRegistered, .locationRegistered, .appRegistered, .connectionCreated, .connectionReconnected,
                          .connectionBlocked, .connectionUnblocked, .callbackAttempted, .callbackResendRequested,
-                         .connectionTombstoned, .retentionApplied, .userRegistered, .userPasswordChanged, .userRemoved, .unknown:
+                         .connectionTombstoned, .retentionApplied, .userRegistered, .userPasswordChanged, .userRemoved, .authorizationCodeIssued, .authorizationCodeRedeemed, .unknown:
                         break
                     }
                     connections[id] = c
@@ -214,7 +214,7 @@ public enum Compactor {
             case .accountRegistered, .locationRegistered, .appRegistered, .connectionCreated, .connectionReconnected,
                  .connectionBlocked, .connectionUnblocked, .connectionDisconnected, .callbackAttempted,
                  .callbackResendRequested, .requestsRolledUp, .connectionTombstoned, .retentionApplied,
-                 .userRegistered, .userPasswordChanged, .userRemoved, .unknown:
+                 .userRegistered, .userPasswordChanged, .userRemoved, .authorizationCodeIssued, .authorizationCodeRedeemed, .unknown:
                 continue
             }
             if event.time < cut.logsBefore {
