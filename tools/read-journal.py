@@ -43,6 +43,8 @@ KIND_NAMES = {
     18: "userRemoved",
     19: "authorizationCodeIssued",
     20: "authorizationCodeRedeemed",
+    21: "catalogRegistered",
+    22: "customerListRegistered",
 }
 
 USER_ROLES = {1: "owner", 2: "operator"}
@@ -305,6 +307,8 @@ def decode_record(seq: int, value: bytes, show_unknown: bool):
         if r.offset < len(r.data):  # field 8, a later minor revision
             if r.enum_u8({0: "false", 1: "true"}, "public flag") == "true":
                 o.raw("public", "true")
+        if r.offset < len(r.data):  # field 9, a later minor revision still
+            o.string("install_url", r.string())
     elif kind == 4:  # connectionCreated
         o.string("connection_id", r.string())
         o.string("app_id", r.string())
@@ -395,8 +399,16 @@ def decode_record(seq: int, value: bytes, show_unknown: bool):
         o.string("code_challenge", r.optional_string())
         o.string("approved_by", r.string())
         o.string("expires_at", rfc3339(r.int64le()))
+        if r.offset < len(r.data):  # fields 10 and 11, a minor revision
+            o.string("catalog_id", r.optional_string())
+            o.string("customer_list_id", r.optional_string())
     elif kind == 20:  # authorizationCodeRedeemed
         o.string("code_digest", r.bytes_().hex())
+    elif kind in (21, 22):  # catalogRegistered, customerListRegistered
+        o.string("catalog_id" if kind == 21 else "customer_list_id", r.string())
+        o.string("account_id", r.string())
+        o.string("location_id", r.optional_string())
+        o.string("name", r.string())
     # Bytes left after the known fields were appended by a later minor revision: ignored.
     return o.text()
 

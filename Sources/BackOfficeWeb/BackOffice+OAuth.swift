@@ -49,14 +49,20 @@ extension BackOffice {
                     "error": "invalid_scope", "error_description": "the app is registered with scope \(app.scope)", "state": state,
                 ]))
             }
-            let choices = places(v, selected: request.query("place") ?? "").map { option in
+            // The place the app was sent with from Connecter (`location_id` or `account_id`).
+            let asked = request.query("place") ?? request.query("location_id") ?? (request.query("account_id") != nil ? "all" : "")
+            let choices = places(v, selected: asked).map { option in
                 let reason = levelReason(app, place: option.value, t)
                 return AuthorizePage.Place(value: option.value, label: option.label, enabled: reason == nil, reason: reason,
                                            selected: option.selected)
             }
+            let asks = Self.asksForLists(app.scope)
+            let lists = api.writer.withState { (catalogs: $0.catalogs, customerLists: $0.customerLists) }
             var page = html(renderer.render(AuthorizePage(
                 chrome: chrome(v, request, title: t.grantTitle, onApps: true), app: app, places: choices, redirectURI: redirectURI,
-                state: state ?? "", deviceID: request.query("device_id") ?? "", codeChallenge: challenge ?? "")))
+                state: state ?? "", deviceID: request.query("device_id") ?? "", codeChallenge: challenge ?? "",
+                catalogs: asks.catalog ? accountListChoices(lists.catalogs, account: v.account, selected: nil) : nil,
+                customerLists: asks.customerList ? accountListChoices(lists.customerLists, account: v.account, selected: nil) : nil)))
             // The form's answer is a redirect to the app, which form-action must allow.
             if let url = URL(string: redirectURI), let scheme = url.scheme, let host = url.host {
                 let origin = "\(scheme)://\(host)" + (url.port.map { ":\($0)" } ?? "")
@@ -82,6 +88,20 @@ extension BackOffice {
                 return errorPage(v, request, .notFound, t.notFound)
             }
             if let reason = levelReason(app, place: place, t) { return errorPage(v, request, .conflict, reason) }
+            // The catalog and customer list chosen must be among the place's (when it has any).
+            let location = place == "all" ? nil : place
+            let asks = Self.asksForLists(app.scope)
+            let offered = api.writer.withState { s in
+                (s.catalogs(account: v.account, location: location).map(\.id), s.customerLists(account: v.account, location: location).map(\.id))
+            }
+            let catalogID = asks.catalog ? value("catalog_id") : nil
+            let customerListID = asks.customerList ? value("customer_list_id") : nil
+            if asks.catalog, !offered.0.isEmpty, !offered.0.contains(catalogID ?? "") {
+                return errorPage(v, request, .unprocessableContent, "\(t.catalog): \(catalogID ?? t.none) is not one of this place's catalogs")
+            }
+            if asks.customerList, !offered.1.isEmpty, !offered.1.contains(customerListID ?? "") {
+                return errorPage(v, request, .unprocessableContent, "\(t.customerList): \(customerListID ?? t.none) is not one of this place's customer lists")
+            }
             let challenge = value("code_challenge").flatMap { PKCE.isValidChallenge($0) ? $0 : nil }
             if app.isPublic, challenge == nil {
                 return redirect(Self.back(redirectURI, [
@@ -92,7 +112,8 @@ extension BackOffice {
             // Journaled as a digest with its grant: good after a restart or a failover, once.
             let code = try await api.writer.issueAuthorizationCode(
                 appID: app.appID, redirectURI: redirectURI, accountID: v.account, locationID: place == "all" ? nil : place,
-                deviceID: value("device_id"), codeChallenge: challenge, approvedBy: v.email)
+                deviceID: value("device_id"), codeChallenge: challenge, approvedBy: v.email,
+                catalogID: catalogID, customerListID: customerListID)
             return redirect(Self.back(redirectURI, ["code": code, "state": state]))
         }
 
@@ -128,7 +149,16 @@ extension BackOffice {
             }
             let receipt = try await api.writer.connect(
                 appID: app.appID, accountID: grant.accountID, locationID: grant.locationID, deviceID: grant.deviceID,
-                catalogID: nil, customerListID: nil)
+                catalogID: grant.catalogID, customerListID: grant.customerListID)
+            // The same instance connected before: the owner's new choice switches its lists.
+            if !receipt.created {
+                let current = api.writer.withState { s in s.connections[receipt.connectionID].map { ($0.catalogID, $0.customerListID) } }
+                let catalogChange = grant.catalogID.flatMap { $0 == current?.0 ? nil : $0 }
+                let customerListChange = grant.customerListID.flatMap { $0 == current?.1 ? nil : $0 }
+                if catalogChange != nil || customerListChange != nil {
+                    _ = try await api.writer.reconnect(receipt.connectionID, catalogID: catalogChange, customerListID: customerListChange)
+                }
+            }
             api.metrics.command("oauth_token")
             var w = JSONWriter()
             w.beginObject()
@@ -137,11 +167,21 @@ extension BackOffice {
             w.string("scope", receipt.scope)
             w.string("connection_id", receipt.connectionID)
             w.string("account_id", grant.accountID)
-            // The names an app shows its user (the hub's token answer has them).
-            let names = api.writer.withState { s in (s.accountNames[grant.accountID], grant.locationID.flatMap { s.locationNames[$0] }) }
-            w.string("account_name", ifPresent: names.0)
+            // The names an app shows its user, and the lists it was granted (the hub's
+            // token answer has them).
+            let granted = api.writer.withState { s in
+                let c = s.connections[receipt.connectionID]
+                return (account: s.accountNames[grant.accountID], location: grant.locationID.flatMap { s.locationNames[$0] },
+                        catalogID: c?.catalogID, catalog: c?.catalogID.flatMap { s.catalogs[$0]?.name },
+                        customerListID: c?.customerListID, customerList: c?.customerListID.flatMap { s.customerLists[$0]?.name })
+            }
+            w.string("account_name", ifPresent: granted.account)
             w.string("location_id", ifPresent: grant.locationID)
-            w.string("location_name", ifPresent: names.1)
+            w.string("location_name", ifPresent: granted.location)
+            w.string("catalog_id", ifPresent: granted.catalogID)
+            w.string("catalog_name", ifPresent: granted.catalog)
+            w.string("customer_list_id", ifPresent: granted.customerListID)
+            w.string("customer_list_name", ifPresent: granted.customerList)
             w.endObject()
             var response = bytesResponse(.ok, w.bytes, contentType: "application/json")
             response.headers[.cacheControl] = "no-store"

@@ -137,8 +137,13 @@ extension BackOffice {
         router.get("/connections/:id/reconnect") { request, context in
             guard let v = await viewer(request) else { return toLogin(request) }
             guard let c = connection(try context.id(), v) else { return errorPage(v, request, .notFound, v.language.labels.notFound) }
+            let lists = api.writer.withState { s in
+                (s.catalogs(account: c.accountID, location: c.locationID), s.customerLists(account: c.accountID, location: c.locationID))
+            }
             return html(renderer.render(ReconnectPage(
-                chrome: chrome(v, request, title: v.language.labels.reconnect), connection: c, cancelURL: connectionsURL(c, v))))
+                chrome: chrome(v, request, title: v.language.labels.reconnect), connection: c, cancelURL: connectionsURL(c, v),
+                catalogs: placeListChoices(lists.0, current: c.catalogID),
+                customerLists: placeListChoices(lists.1, current: c.customerListID))))
         }
 
         router.post("/connections/:id/reconnect") { request, context in
@@ -202,6 +207,12 @@ extension BackOffice {
             }
             let place = place(request, v)
             if let reason = levelReason(app, place: place, t) { return errorPage(v, request, .conflict, reason) }
+            // An OAuth client is connected through the app, which starts the grant: the
+            // owner never sees its token.
+            if !app.redirectURIs.isEmpty {
+                guard let install = app.installURL else { return errorPage(v, request, .conflict, t.startsInApp) }
+                return redirect(InstallURL.with(install, place: place, account: v.account))
+            }
             let label = places(v, selected: place).first { $0.selected }?.label ?? place
             return html(renderer.render(GrantPage(
                 chrome: chrome(v, request, title: t.grantTitle, onApps: true), app: app, place: place, placeLabel: label,
@@ -221,6 +232,9 @@ extension BackOffice {
                 return errorPage(v, request, .notFound, t.notFound)
             }
             if let reason = levelReason(app, place: place, t) { return errorPage(v, request, .conflict, reason) }
+            // The one-time token page is for apps without redirect URIs only (set up by the
+            // hub's staff); an OAuth client gets its token from the grant.
+            if !app.redirectURIs.isEmpty { return errorPage(v, request, .conflict, t.startsInApp) }
             let receipt = try await api.writer.connect(
                 appID: app.appID, accountID: v.account, locationID: place == "all" ? nil : place, deviceID: value("device_id"),
                 catalogID: value("catalog_id"), customerListID: value("customer_list_id"))

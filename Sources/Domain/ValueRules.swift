@@ -84,10 +84,20 @@ public enum ValueRules {
             if e.isPublic, e.redirectURIs.isEmpty {
                 throw .invalid("public", "a public client needs at least one redirect URI")
             }
+            // The app starts the grant from its install URL: only an OAuth client has one.
+            if let url = e.installURL {
+                try checkHTTPURL(url, field: "install_url")
+                if e.redirectURIs.isEmpty {
+                    throw .invalid("install_url", "an install URL starts the OAuth grant: register a redirect URI too")
+                }
+            }
         case .connectionCreated, .connectionReconnected, .connectionBlocked, .connectionUnblocked, .connectionDisconnected,
              .requestLogged, .callbackAttempted, .callbackResendRequested, .requestBodiesExpired, .requestsRolledUp,
              .connectionTombstoned, .retentionApplied, .userRemoved, .authorizationCodeRedeemed, .unknown:
             break
+        case .catalogRegistered(let e), .customerListRegistered(let e):
+            guard Identifier.isValid(e.id) else { throw .invalid("id", "\"\(e.id)\" is not an id (1 to 64 letters, digits, '-' or '_')") }
+            guard !e.name.isEmpty else { throw .invalid("name", "must not be empty") }
         case .authorizationCodeIssued(let e):
             guard isHTTPURL(e.redirectURI), !e.redirectURI.contains("#") else {
                 throw .invalid("redirect_uri", "\"\(e.redirectURI)\" is not an http or https URL without a fragment")

@@ -39,12 +39,14 @@ public enum BinaryEventCodec {
             out.appendOptionalString(e.disconnectCallbackURL)
             // Field 7, added by a minor revision: written only when there is one, so records
             // without redirect URIs keep their bytes.
-            if !e.redirectURIs.isEmpty || e.isPublic {
+            if !e.redirectURIs.isEmpty || e.isPublic || e.installURL != nil {
                 out.appendVarint(UInt64(e.redirectURIs.count))
                 for uri in e.redirectURIs { out.appendString(uri) }
             }
-            // Field 8, a later minor revision: written only for a public client.
-            if e.isPublic { out.append(1) }
+            // Field 8, a later minor revision: written only for a public client (or before field 9).
+            if e.isPublic || e.installURL != nil { out.append(e.isPublic ? 1 : 0) }
+            // Field 9, a later one still: the install URL, written only when there is one.
+            if let url = e.installURL { out.appendString(url) }
         case .connectionCreated(let e):
             out.appendString(e.connectionID)
             out.appendString(e.appID)
@@ -134,8 +136,18 @@ public enum BinaryEventCodec {
             out.appendOptionalString(e.codeChallenge)
             out.appendString(e.approvedBy)
             out.appendInt64LE(e.expiresAt.microseconds)
+            // Fields 10 and 11, a minor revision: written only when either is set.
+            if e.catalogID != nil || e.customerListID != nil {
+                out.appendOptionalString(e.catalogID)
+                out.appendOptionalString(e.customerListID)
+            }
         case .authorizationCodeRedeemed(let e):
             out.appendBytes(e.codeDigest)
+        case .catalogRegistered(let e), .customerListRegistered(let e):
+            out.appendString(e.id)
+            out.appendString(e.accountID)
+            out.appendOptionalString(e.locationID)
+            out.appendString(e.name)
         case .unknown(_, let payload):
             out.append(contentsOf: payload)
         }
@@ -224,6 +236,7 @@ public enum BinaryEventCodec {
                 default: throw .invalidValue("public flag", at: flagOffset)
                 }
             }
+            if !r.isAtEnd { app.installURL = try r.readString() }
             payload = .appRegistered(app)
         case .connectionCreated:
             payload = .connectionCreated(ConnectionCreated(
@@ -300,12 +313,21 @@ public enum BinaryEventCodec {
         case .userRemoved:
             payload = .userRemoved(UserRemoved(email: try r.readString(), actor: try r.readString()))
         case .authorizationCodeIssued:
-            payload = .authorizationCodeIssued(AuthorizationCodeIssued(
+            var grant = AuthorizationCodeIssued(
                 codeDigest: try r.readBytes(), appID: try r.readString(), redirectURI: try r.readString(),
                 accountID: try r.readString(), locationID: try r.readOptionalString(), deviceID: try r.readOptionalString(),
-                codeChallenge: try r.readOptionalString(), approvedBy: try r.readString(), expiresAt: try r.readTimestamp()))
+                codeChallenge: try r.readOptionalString(), approvedBy: try r.readString(), expiresAt: try r.readTimestamp())
+            if !r.isAtEnd {
+                grant.catalogID = try r.readOptionalString()
+                grant.customerListID = try r.readOptionalString()
+            }
+            payload = .authorizationCodeIssued(grant)
         case .authorizationCodeRedeemed:
             payload = .authorizationCodeRedeemed(AuthorizationCodeRedeemed(codeDigest: try r.readBytes()))
+        case .catalogRegistered, .customerListRegistered:
+            let list = ListRegistered(
+                id: try r.readString(), accountID: try r.readString(), locationID: try r.readOptionalString(), name: try r.readString())
+            payload = kind == .catalogRegistered ? .catalogRegistered(list) : .customerListRegistered(list)
         }
         return Event(time: time, payload)
     }

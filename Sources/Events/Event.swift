@@ -36,6 +36,9 @@ public struct Event: Hashable, Sendable {
         /// OAuth authorization codes, by digest.
         case authorizationCodeIssued(AuthorizationCodeIssued)
         case authorizationCodeRedeemed(AuthorizationCodeRedeemed)
+        /// Catalogs and customer lists of an account or a location, offered at the grant.
+        case catalogRegistered(ListRegistered)
+        case customerListRegistered(ListRegistered)
         /// A kind this build does not know: its payload bytes are kept as they were, so
         /// the event can be copied on without being understood.
         case unknown(kind: UInt32, payload: [UInt8])
@@ -63,6 +66,8 @@ public struct Event: Hashable, Sendable {
         case userRemoved = 18
         case authorizationCodeIssued = 19
         case authorizationCodeRedeemed = 20
+        case catalogRegistered = 21
+        case customerListRegistered = 22
 
         public var name: String {
             switch self {
@@ -86,6 +91,8 @@ public struct Event: Hashable, Sendable {
             case .userRemoved: "userRemoved"
             case .authorizationCodeIssued: "authorizationCodeIssued"
             case .authorizationCodeRedeemed: "authorizationCodeRedeemed"
+            case .catalogRegistered: "catalogRegistered"
+            case .customerListRegistered: "customerListRegistered"
             }
         }
 
@@ -118,6 +125,8 @@ public struct Event: Hashable, Sendable {
         case .userRemoved: Kind.userRemoved.rawValue
         case .authorizationCodeIssued: Kind.authorizationCodeIssued.rawValue
         case .authorizationCodeRedeemed: Kind.authorizationCodeRedeemed.rawValue
+        case .catalogRegistered: Kind.catalogRegistered.rawValue
+        case .customerListRegistered: Kind.customerListRegistered.rawValue
         case .unknown(let kind, _): kind
         }
     }
@@ -137,7 +146,7 @@ public struct Event: Hashable, Sendable {
         case .retentionApplied: nil
         case .accountRegistered, .locationRegistered, .appRegistered, .unknown: nil
         case .userRegistered, .userPasswordChanged, .userRemoved: nil
-        case .authorizationCodeIssued, .authorizationCodeRedeemed: nil
+        case .authorizationCodeIssued, .authorizationCodeRedeemed, .catalogRegistered, .customerListRegistered: nil
         }
     }
 }
@@ -189,11 +198,16 @@ public struct AppRegistered: Hashable, Sendable {
     /// A public OAuth client (RFC 6749 §2.1): an app that cannot keep a secret (in a
     /// browser, on a device) has none, and proves its codes with PKCE instead.
     public var isPublic: Bool
+    /// Where *Connecter* sends the owner, with the chosen place (`?location_id=…` or
+    /// `?account_id=…`), for the app to start the OAuth grant.
+    public var installURL: String?
 
     public init(
         appID: String, name: String, level: ConnectionLevel, scope: String,
-        openURL: String? = nil, disconnectCallbackURL: String? = nil, redirectURIs: [String] = [], isPublic: Bool = false
+        openURL: String? = nil, disconnectCallbackURL: String? = nil, redirectURIs: [String] = [], isPublic: Bool = false,
+        installURL: String? = nil
     ) {
+        self.installURL = installURL
         self.redirectURIs = redirectURIs
         self.isPublic = isPublic
         self.appID = appID

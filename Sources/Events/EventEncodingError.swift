@@ -39,7 +39,8 @@ extension BinaryEventCodec {
             try time("expires_at", e.expiresAt)
         case .accountRegistered, .locationRegistered, .appRegistered, .connectionCreated, .connectionReconnected,
              .connectionBlocked, .connectionUnblocked, .connectionDisconnected, .requestLogged, .callbackResendRequested,
-             .requestBodiesExpired, .userRegistered, .userPasswordChanged, .userRemoved, .authorizationCodeRedeemed, .unknown:
+             .requestBodiesExpired, .userRegistered, .userPasswordChanged, .userRemoved, .authorizationCodeRedeemed,
+             .catalogRegistered, .customerListRegistered, .unknown:
             break
         }
     }

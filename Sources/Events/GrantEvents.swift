@@ -15,11 +15,17 @@ public struct AuthorizationCodeIssued: Hashable, Sendable {
     public var approvedBy: String
     /// The code is good until then.
     public var expiresAt: Timestamp
+    /// The catalog and the customer list the owner chose (when the scope asks for them).
+    public var catalogID: String?
+    public var customerListID: String?
 
     public init(
         codeDigest: [UInt8], appID: String, redirectURI: String, accountID: String, locationID: String? = nil,
-        deviceID: String? = nil, codeChallenge: String? = nil, approvedBy: String, expiresAt: Timestamp
+        deviceID: String? = nil, codeChallenge: String? = nil, approvedBy: String, expiresAt: Timestamp,
+        catalogID: String? = nil, customerListID: String? = nil
     ) {
+        self.catalogID = catalogID
+        self.customerListID = customerListID
         self.codeDigest = codeDigest
         self.appID = appID
         self.redirectURI = redirectURI
@@ -39,5 +45,24 @@ public struct AuthorizationCodeRedeemed: Hashable, Sendable {
 
     public init(codeDigest: [UInt8]) {
         self.codeDigest = codeDigest
+    }
+}
+
+/// A catalog or a customer list of the hub was registered with Junction, with the account
+/// and, for one of a location, the location it belongs to: the grant and *Reconnecter*
+/// offer those of the place being connected.
+public struct ListRegistered: Hashable, Sendable {
+    /// The catalog's or the customer list's id (`psmlf`, `xab66`).
+    public var id: String
+    public var accountID: String
+    /// Set for a list of one location; nil for one of the whole account.
+    public var locationID: String?
+    public var name: String
+
+    public init(id: String, accountID: String, locationID: String? = nil, name: String) {
+        self.id = id
+        self.accountID = accountID
+        self.locationID = locationID
+        self.name = name
     }
 }

@@ -76,6 +76,7 @@ public enum NDJSONEventCodec {
                 w.endArray()
             }
             if e.isPublic { w.bool("public", true) }
+            w.string("install_url", ifPresent: e.installURL)
         case .connectionCreated(let e):
             w.string("connection_id", e.connectionID)
             w.string("app_id", e.appID)
@@ -165,8 +166,20 @@ public enum NDJSONEventCodec {
             w.string("code_challenge", ifPresent: e.codeChallenge)
             w.string("approved_by", e.approvedBy)
             w.timestamp("expires_at", e.expiresAt)
+            w.string("catalog_id", ifPresent: e.catalogID)
+            w.string("customer_list_id", ifPresent: e.customerListID)
         case .authorizationCodeRedeemed(let e):
             w.string("code_digest", HexText.encode(e.codeDigest))
+        case .catalogRegistered(let e):
+            w.string("catalog_id", e.id)
+            w.string("account_id", e.accountID)
+            w.string("location_id", ifPresent: e.locationID)
+            w.string("name", e.name)
+        case .customerListRegistered(let e):
+            w.string("customer_list_id", e.id)
+            w.string("account_id", e.accountID)
+            w.string("location_id", ifPresent: e.locationID)
+            w.string("name", e.name)
         case .unknown:
             break
         }
@@ -277,6 +290,7 @@ public enum NDJSONEventCodec {
             case .bool(let flag)?: app.isPublic = flag
             case let other?: throw Error(field: "public", message: "expected true or false, found \(other.typeName)")
             }
+            app.installURL = try f.optionalURL("install_url")
             payload = .appRegistered(app)
         case .connectionCreated:
             let digestHex = try f.string("token_digest")
@@ -417,9 +431,18 @@ public enum NDJSONEventCodec {
                 codeDigest: try f.sha256("code_digest"), appID: try f.id("app_id"), redirectURI: try f.nonEmpty("redirect_uri"),
                 accountID: try f.id("account_id"), locationID: try f.optionalID("location_id"),
                 deviceID: try f.optionalString("device_id"), codeChallenge: try f.optionalString("code_challenge"),
-                approvedBy: try f.nonEmpty("approved_by"), expiresAt: try f.timestamp("expires_at")))
+                approvedBy: try f.nonEmpty("approved_by"), expiresAt: try f.timestamp("expires_at"),
+                catalogID: try f.optionalID("catalog_id"), customerListID: try f.optionalID("customer_list_id")))
         case .authorizationCodeRedeemed:
             payload = .authorizationCodeRedeemed(AuthorizationCodeRedeemed(codeDigest: try f.sha256("code_digest")))
+        case .catalogRegistered:
+            payload = .catalogRegistered(ListRegistered(
+                id: try f.id("catalog_id"), accountID: try f.id("account_id"), locationID: try f.optionalID("location_id"),
+                name: try f.nonEmpty("name")))
+        case .customerListRegistered:
+            payload = .customerListRegistered(ListRegistered(
+                id: try f.id("customer_list_id"), accountID: try f.id("account_id"), locationID: try f.optionalID("location_id"),
+                name: try f.nonEmpty("name")))
         }
         try f.refuseLeftovers()
         return Event(time: time, payload)

@@ -155,7 +155,8 @@ public actor Notifier {
             deliveries[e.deliveryID] = d
         case .accountRegistered, .locationRegistered, .connectionReconnected, .connectionBlocked, .connectionUnblocked,
              .requestLogged, .requestBodiesExpired, .requestsRolledUp, .connectionTombstoned, .retentionApplied,
-             .userRegistered, .userPasswordChanged, .userRemoved, .authorizationCodeIssued, .authorizationCodeRedeemed, .unknown:
+             .userRegistered, .userPasswordChanged, .userRemoved, .authorizationCodeIssued, .authorizationCodeRedeemed,
+             .catalogRegistered, .customerListRegistered, .unknown:
             break
         }
     }

@@ -3,6 +3,7 @@ internal import Hummingbird
 internal import HTTPTypes
 internal import Events
 internal import Hub
+internal import Domain
 internal import FrontDoor
 
 extension Router where Context == BasicRequestContext {
@@ -65,10 +66,55 @@ extension Router where Context == BasicRequestContext {
             case .bool(let flag)?: app.isPublic = flag
             case .some: throw APIError.invalid("public", "expected true or false")
             }
+            app.installURL = try f.optionalString("install_url")
             try f.refuseLeftovers()
             let registration = try await c.writer.registerApp(app, key: try request.idempotencyKey(body: bytes))
             c.metrics.command("register_app")
             return ReceiptAnswer(registration).response(.created)
+        }
+
+        // Catalogs and customer lists, which the grant's picker and Reconnecter offer.
+        for (path, idField, isCatalog) in [("/v1/catalogs", "catalog_id", true), ("/v1/customer-lists", "customer_list_id", false)] {
+            post(RouterPath(path)) { request, _ in
+                try request.requireJSON()
+                let bytes = try await request.bytes(limit: limit)
+                var f = try JSONFields(bytes)
+                let list = ListRegistered(
+                    id: try f.id(idField), accountID: try f.id("account_id"), locationID: try f.optionalID("location_id"),
+                    name: try f.string("name"))
+                try f.refuseLeftovers()
+                let key = try request.idempotencyKey(body: bytes)
+                let receipt = isCatalog
+                    ? try await c.writer.registerCatalog(list, key: key) : try await c.writer.registerCustomerList(list, key: key)
+                c.metrics.command(isCatalog ? "register_catalog" : "register_customer_list")
+                return ReceiptAnswer(receipt, created: true).response(.created)
+            }
+            get(RouterPath(path)) { request, _ in
+                guard let account = request.uri.queryParameters.get("account_id") else {
+                    throw APIError.invalid("account_id", "give the account whose \(isCatalog ? "catalogs" : "customer lists") to list")
+                }
+                let location = request.uri.queryParameters.get("location_id")
+                let lists = c.writer.withState { s in
+                    guard s.accounts[account] != nil else { return [ListRegistered]?.none }
+                    if let location, s.locations[location] != account { return nil }
+                    return isCatalog ? s.catalogs(account: account, location: location) : s.customerLists(account: account, location: location)
+                }
+                guard let lists else { throw APIError.notFound("no account \"\(account)\"" + (location.map { " with location \"\($0)\"" } ?? "")) }
+                var w = JSONWriter()
+                w.beginObject()
+                w.beginArray(isCatalog ? "catalogs" : "customer_lists")
+                for list in lists {
+                    w.beginObject()
+                    w.string(idField, list.id)
+                    w.string("account_id", list.accountID)
+                    w.string("location_id", ifPresent: list.locationID)
+                    w.string("name", list.name)
+                    w.endObject()
+                }
+                w.endArray()
+                w.endObject()
+                return bytesResponse(.ok, w.bytes, contentType: "application/json")
+            }
         }
 
         post("/v1/connections") { request, _ in

@@ -38,6 +38,10 @@ struct AppAddCommand: AsyncParsableCommand {
         "Where the OAuth grant may send the owner back with a code (repeat for several); the answer then holds the app's client id and secret.",
         valueName: "URL"))
     var redirectURIs: [String] = []
+    @Option(name: .customLong("install-url"), help: ArgumentHelp(
+        "Where Connecter sends the owner (with ?location_id=… or ?account_id=…) for the app to start the OAuth grant. Needs --redirect-uri.",
+        valueName: "URL"))
+    var installURL: String?
     @Flag(name: .customLong("public"), help: "A public OAuth client (in a browser, on a device): no client secret; its codes are proved with PKCE (S256). Needs --redirect-uri.")
     var isPublic = false
     @Flag(help: "Print JSON.") var json = false
@@ -53,6 +57,7 @@ struct AppAddCommand: AsyncParsableCommand {
             w.endArray()
         }
         if isPublic { w.bool("public", true) }
+        w.string("install_url", ifPresent: installURL)
         w.endObject()
         let body = w.bytes
         let reply = try await socket.client(global).send(.post, "/v1/apps", body: body)

@@ -191,3 +191,46 @@ struct EncodableRangeTests {
         #expect(throws: EventDecodingError.self) { _ = try BinaryEventCodec.decode(other) }
     }
 }
+
+/// The fields later minor revisions added for issue 36's grant: an app's install URL
+/// (appRegistered field 9) and the lists a code grants (authorizationCodeIssued 10 and 11).
+@Suite struct GrantFieldTests {
+    static let time = Timestamp(seconds: 1_780_000_000)
+
+    @Test func anInstallURLRoundTripsAndLeavesOtherRecordsAsTheyWere() throws {
+        let app = AppRegistered(appID: "pos", name: "Till", level: .location, scope: "location[orders.write]",
+                                redirectURIs: ["https://till.example/oauth"], installURL: "https://till.example/install")
+        let event = Event(time: Self.time, .appRegistered(app))
+        let bytes = try BinaryEventCodec.encode(event)
+        #expect(try BinaryEventCodec.decode(bytes) == event)
+        let line = NDJSONEventCodec.encode(event)
+        #expect(line.contains(#""install_url":"https://till.example/install""#), "\(line)")
+        #expect(try NDJSONEventCodec.decode(line: line) == event)
+        var without = app
+        without.installURL = nil
+        let plain = try BinaryEventCodec.encode(Event(time: Self.time, .appRegistered(without)))
+        // Field 8 (a 0 byte) and field 9 (the string) are all that is added.
+        #expect(Array(bytes.prefix(plain.count)) == plain)
+        #expect(bytes.count == plain.count + 1 + 1 + "https://till.example/install".utf8.count)
+        // A public client with an install URL keeps its flag.
+        var publicApp = app
+        publicApp.isPublic = true
+        let publicEvent = Event(time: Self.time, .appRegistered(publicApp))
+        #expect(try BinaryEventCodec.decode(try BinaryEventCodec.encode(publicEvent)) == publicEvent)
+    }
+
+    @Test func aCodesListsRoundTripAndACodeWithoutThemKeepsItsBytes() throws {
+        var grant = AuthorizationCodeIssued(
+            codeDigest: Array(0..<32), appID: "pos", redirectURI: "https://till.example/oauth", accountID: "3r4s3",
+            locationID: "3r4s3-1", approvedBy: "owner@example.com", expiresAt: Timestamp(seconds: 1_780_000_600))
+        let plain = try BinaryEventCodec.encode(Event(time: Self.time, .authorizationCodeIssued(grant)))
+        grant.catalogID = "psmlf"
+        let event = Event(time: Self.time, .authorizationCodeIssued(grant))
+        let bytes = try BinaryEventCodec.encode(event)
+        #expect(try BinaryEventCodec.decode(bytes) == event)
+        #expect(Array(bytes.prefix(plain.count)) == plain)
+        let line = NDJSONEventCodec.encode(event)
+        #expect(line.contains(#""catalog_id":"psmlf""#) && !line.contains("customer_list_id"), "\(line)")
+        #expect(try NDJSONEventCodec.decode(line: line) == event)
+    }
+}

@@ -149,5 +149,17 @@ enum GoldenVectors {
             "0114c0ace0b66661060020000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f",
             #"{"event":"authorizationCodeRedeemed","time":"2026-11-29T09:14:03.000000Z","code_digest":"000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"}"#
         ),
+        (
+            "catalogRegistered",
+            Event(time: time, .catalogRegistered(ListRegistered(id: "psmlf", accountID: "3r4s3", locationID: "3r4s3-1", name: "Carte Bastille"))),
+            "0115c0ace0b6666106000570736d6c66053372347333010733723473332d310e43617274652042617374696c6c65",
+            #"{"event":"catalogRegistered","time":"2026-11-29T09:14:03.000000Z","catalog_id":"psmlf","account_id":"3r4s3","location_id":"3r4s3-1","name":"Carte Bastille"}"#
+        ),
+        (
+            "customerListRegistered",
+            Event(time: time, .customerListRegistered(ListRegistered(id: "xab66", accountID: "3r4s3", name: "Clients"))),
+            "0116c0ace0b6666106000578616236360533723473330007436c69656e7473",
+            #"{"event":"customerListRegistered","time":"2026-11-29T09:14:03.000000Z","customer_list_id":"xab66","account_id":"3r4s3","name":"Clients"}"#
+        ),
     ]
 }

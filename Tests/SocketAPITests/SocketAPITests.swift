@@ -129,4 +129,48 @@ import Testing
         }
         #expect(try core.journal.head == 1)
     }
+
+    /// Catalogs and customer lists are registered and listed by place; a bad one is refused
+    /// with its reason and writes nothing.
+    @Test func catalogsAndCustomerListsAreRegisteredAndListedByPlace() async throws {
+        let core = try InProcessCore()
+        _ = try await core.writer.registerAccount(id: "3r4s3", name: "Pizzeria Napoli", timeZone: "Europe/Paris")
+        _ = try await core.writer.registerLocation(id: "3r4s3-1", accountID: "3r4s3", name: "Bastille", timeZone: "Europe/Paris")
+        _ = try await core.writer.registerLocation(id: "3r4s3-2", accountID: "3r4s3", name: "Marais", timeZone: "Europe/Paris")
+        try await core.app.test(.router) { client in
+            for line in [#"{"catalog_id":"cat-a","account_id":"3r4s3","name":"Carte"}"#,
+                         #"{"catalog_id":"cat-2","account_id":"3r4s3","location_id":"3r4s3-2","name":"Carte Marais"}"#] {
+                let (headers, body) = Self.json(line)
+                let answer = try await client.execute(uri: "/v1/catalogs", method: .post, headers: headers, body: body)
+                #expect(answer.status == .created, "\(String(buffer: answer.body))")
+            }
+            let (lh, lb) = Self.json(#"{"customer_list_id":"cl-1","account_id":"3r4s3","location_id":"3r4s3-1","name":"Clients"}"#)
+            #expect(try await client.execute(uri: "/v1/customer-lists", method: .post, headers: lh, body: lb).status == .created)
+            let head = try core.journal.head
+            for (line, status) in [
+                (#"{"catalog_id":"cat-a","account_id":"3r4s3","name":"Again"}"#, HTTPResponse.Status.conflict),
+                (#"{"catalog_id":"cat-x","account_id":"nope","name":"X"}"#, .notFound),
+                (#"{"catalog_id":"cat-x","account_id":"3r4s3","name":""}"#, .unprocessableContent),
+                (#"{"catalog_id":"cat x","account_id":"3r4s3","name":"X"}"#, .unprocessableContent),
+                (#"{"catalog_id":"cat-x","account_id":"3r4s3","name":"X","extra":1}"#, .unprocessableContent),
+            ] {
+                let (headers, body) = Self.json(line)
+                let answer = try await client.execute(uri: "/v1/catalogs", method: .post, headers: headers, body: body)
+                #expect(answer.status == status, "\(line): \(String(buffer: answer.body))")
+                #expect(String(buffer: answer.body).contains("\"error_type\""))
+            }
+            #expect(try core.journal.head == head, "refusals write nothing")
+            let atBastille = try await client.execute(uri: "/v1/catalogs?account_id=3r4s3&location_id=3r4s3-1", method: .get)
+            let listed = try JSONParser.parse(String(buffer: atBastille.body))
+            #expect(listed["catalogs"]?.arrayValue?.compactMap { $0["catalog_id"]?.stringValue } == ["cat-a"], "\(listed)")
+            let atMarais = try JSONParser.parse(String(buffer: try await client.execute(
+                uri: "/v1/catalogs?account_id=3r4s3&location_id=3r4s3-2", method: .get).body))
+            #expect(atMarais["catalogs"]?.arrayValue?.compactMap { $0["catalog_id"]?.stringValue } == ["cat-a", "cat-2"], "\(atMarais)")
+            let lists = try JSONParser.parse(String(buffer: try await client.execute(
+                uri: "/v1/customer-lists?account_id=3r4s3&location_id=3r4s3-1", method: .get).body))
+            #expect(lists["customer_lists"]?.arrayValue?.first?["name"] == .string("Clients"), "\(lists)")
+            #expect(try await client.execute(uri: "/v1/catalogs?account_id=nope", method: .get).status == .notFound)
+            #expect(try await client.execute(uri: "/v1/catalogs", method: .get).status == .unprocessableContent)
+        }
+    }
 }

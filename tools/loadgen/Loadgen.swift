@@ -3,7 +3,7 @@ import Events
 internal import Foundation
 
 /// Writes a deterministic sample of the hub's traffic as NDJSON events on standard
-/// output: registrations of accounts, locations, apps and connections, then requests
+/// output: registrations of accounts, locations, catalogs, customer lists, apps and connections, then requests
 /// with a daily rhythm, and now and then a reconnect, a block, an unblock or a disconnect.
 /// The same options always give the same bytes.
 @main
@@ -13,7 +13,7 @@ struct Loadgen: ParsableCommand {
         abstract: "Generate realistic NDJSON events of a restaurant integration hub, deterministically.",
         discussion: """
             Pipe the output into `junction append`. Events run in time order from --days days \
-            before --end up to --end: registrations of accounts, locations, apps and connections \
+            before --end up to --end: registrations of accounts, locations, catalogs, customer lists, apps and connections \
             first, then requests and connection changes. --events counts every line, \
             registrations included. Packed densely (many events over few days), connections hit \
             the hub's rate limits (500 a minute, 2,500 an hour, 10,000 a day) and get 429s.

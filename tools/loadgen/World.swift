@@ -231,6 +231,9 @@ struct World {
                            accountID: accounts[a].id, locationID: l.map { locations[$0].id }, rng: &catalogRNG)
         if let l { locations[l].catalogs.append(catalogs.count) } else { accounts[a].catalogs.append(catalogs.count) }
         catalogs.append(catalog)
+        // Registered with Junction, so the grant's picker and Reconnecter offer it.
+        registrations.append(.catalogRegistered(ListRegistered(
+            id: catalog.id, accountID: accounts[a].id, locationID: l.map { locations[$0].id }, name: name)))
     }
 
     private mutating func addList(name: String, account a: Int, location l: Int?, region: Int) {
@@ -239,6 +242,8 @@ struct World {
             accounts[a].customerLists.append(customerLists.count)
         }
         customerLists.append(list)
+        registrations.append(.customerListRegistered(ListRegistered(
+            id: list.id, accountID: accounts[a].id, locationID: l.map { locations[$0].id }, name: name)))
     }
 
     // MARK: Apps

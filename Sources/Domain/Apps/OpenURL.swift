@@ -6,9 +6,14 @@ public enum OpenURL {
 
     /// `url` opened for `connectionID`.
     public static func forConnection(_ url: String, connectionID: String) -> String {
+        adding(parameter, connectionID, to: url)
+    }
+
+    /// `url` with `name=value` added to its query (after any query it has, before its fragment).
+    static func adding(_ name: String, _ value: String, to url: String) -> String {
         let (base, fragment) = url.firstIndex(of: "#").map { (String(url[..<$0]), String(url[$0...])) } ?? (url, "")
         let separator = !base.contains("?") ? "?" : base.hasSuffix("?") || base.hasSuffix("&") ? "" : "&"
-        return base + separator + parameter + "=" + queryValue(connectionID) + fragment
+        return base + separator + name + "=" + queryValue(value) + fragment
     }
 
     /// `text` as a query value: unreserved bytes as they are, the others percent-encoded.

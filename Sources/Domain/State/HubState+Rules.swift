@@ -24,12 +24,19 @@ extension HubState {
                 }
             }
             if let reason = Self.levelMismatch(app, location: e.locationID) { throw .conflict(reason) }
+            if let error = listMismatch(catalogID: e.catalogID, customerListID: e.customerListID, account: e.accountID, location: e.locationID) {
+                throw error
+            }
             if let existing = instances[Self.instance(app: e.appID, account: e.accountID, location: e.locationID, device: e.deviceID)] {
                 throw .conflict("\(app.name) is already connected there as \"\(existing)\": give another device_id for another instance")
             }
         case .connectionReconnected(let e):
-            guard try connection(e.connectionID).status != .disconnected else {
+            let c = try connection(e.connectionID)
+            guard c.status != .disconnected else {
                 throw .conflict("connection \"\(e.connectionID)\" is disconnected")
+            }
+            if let error = listMismatch(catalogID: e.catalogID, customerListID: e.customerListID, account: c.accountID, location: c.locationID) {
+                throw error
             }
         case .connectionBlocked(let e):
             switch try connection(e.connectionID).status {
@@ -82,12 +89,25 @@ extension HubState {
             if let location = e.locationID, locations[location] != e.accountID {
                 throw .notFound("location \"\(location)\" is not one of account \"\(e.accountID)\"'s")
             }
+            if let error = listMismatch(catalogID: e.catalogID, customerListID: e.customerListID, account: e.accountID, location: e.locationID) {
+                throw error
+            }
             guard e.codeDigest.count == 32, authorizationCodes[HexText.encode(e.codeDigest)] == nil else {
                 throw .conflict("this authorization code was issued already")
             }
         case .authorizationCodeRedeemed(let e):
             guard authorizationCodes[HexText.encode(e.codeDigest)] != nil else {
                 throw .notFound("the authorization code is unknown or used already")
+            }
+        case .catalogRegistered(let e), .customerListRegistered(let e):
+            let isCatalog = if case .catalogRegistered = event.payload { true } else { false }
+            let (what, field) = isCatalog ? ("catalog", "catalog_id") : ("customer list", "customer_list_id")
+            guard accounts[e.accountID] != nil else { throw .notFound("account \"\(e.accountID)\" is not registered") }
+            if let location = e.locationID, locations[location] != e.accountID {
+                throw .notFound("location \"\(location)\" is not one of account \"\(e.accountID)\"'s")
+            }
+            if (isCatalog ? catalogs[e.id] : customerLists[e.id]) != nil {
+                throw .conflict("\(what) \"\(e.id)\" is already registered (\(field))")
             }
         case .unknown:
             break

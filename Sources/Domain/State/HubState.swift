@@ -16,6 +16,9 @@ public struct HubState: Sendable {
         public var permissions: Scope
         public var status: ConnectionStatus
         public var tokenDigest: [UInt8]
+        /// The catalog and customer list granted (a reconnect switches them).
+        public var catalogID: String? = nil
+        public var customerListID: String? = nil
     }
 
     /// One app instance on one place: the key under which connecting again finds the
@@ -48,6 +51,9 @@ public struct HubState: Sendable {
     /// OAuth authorization codes issued and not exchanged yet, by the hex of their digest
     /// (expired ones are dropped as later codes are issued).
     public private(set) var authorizationCodes: [String: AuthorizationCodeIssued] = [:]
+    /// Catalogs and customer lists registered with Junction, by id.
+    public private(set) var catalogs: [String: ListRegistered] = [:]
+    public private(set) var customerLists: [String: ListRegistered] = [:]
     private(set) var instances: [Instance: String] = [:]
     /// Connection ids by the first 8 bytes of their token digest.
     private var tokens: [UInt64: [String]] = [:]
@@ -92,7 +98,7 @@ public struct HubState: Sendable {
             connections[e.connectionID] = Connection(
                 appID: e.appID, accountID: e.accountID, locationID: e.locationID, deviceID: e.deviceID,
                 scope: e.scope, permissions: Self.permissions(e.scope, locationID: e.locationID),
-                status: .active, tokenDigest: e.tokenDigest)
+                status: .active, tokenDigest: e.tokenDigest, catalogID: e.catalogID, customerListID: e.customerListID)
             instances[Self.instance(app: e.appID, account: e.accountID, location: e.locationID, device: e.deviceID)] = e.connectionID
             tokens[Self.digestPrefix(e.tokenDigest), default: []].append(e.connectionID)
         case .connectionBlocked(let e):
@@ -112,7 +118,10 @@ public struct HubState: Sendable {
                     permissions: Self.permissions("", locationID: e.locationID),
                     status: .disconnected, tokenDigest: [])
             }
-        case .connectionReconnected, .requestLogged, .callbackAttempted, .callbackResendRequested, .unknown,
+        case .connectionReconnected(let e):
+            if let id = e.catalogID { connections[e.connectionID]?.catalogID = id }
+            if let id = e.customerListID { connections[e.connectionID]?.customerListID = id }
+        case .requestLogged, .callbackAttempted, .callbackResendRequested, .unknown,
              .requestBodiesExpired, .requestsRolledUp, .retentionApplied:
             break
         case .userRegistered(let e):
@@ -126,6 +135,10 @@ public struct HubState: Sendable {
             authorizationCodes[HexText.encode(e.codeDigest)] = e
         case .authorizationCodeRedeemed(let e):
             authorizationCodes[HexText.encode(e.codeDigest)] = nil
+        case .catalogRegistered(let e):
+            catalogs[e.id] = e
+        case .customerListRegistered(let e):
+            customerLists[e.id] = e
         }
     }
 
@@ -147,4 +160,40 @@ public func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
     var difference: UInt8 = 0
     for i in 0..<a.count { difference |= a[i] ^ b[i] }
     return difference == 0
+}
+
+extension HubState {
+    /// The catalogs a connection to this place may be granted: those of the account, and
+    /// those of the location when it is one. Sorted by name.
+    public func catalogs(account: String, location: String?) -> [ListRegistered] {
+        Self.lists(catalogs, account: account, location: location)
+    }
+
+    /// The customer lists a connection to this place may be granted, as ``catalogs(account:location:)``.
+    public func customerLists(account: String, location: String?) -> [ListRegistered] {
+        Self.lists(customerLists, account: account, location: location)
+    }
+
+    static func lists(_ all: [String: ListRegistered], account: String, location: String?) -> [ListRegistered] {
+        all.values.filter { Self.fits($0, account: account, location: location) }
+            .sorted { ($0.name, $0.id) < ($1.name, $1.id) }
+    }
+
+    static func fits(_ list: ListRegistered, account: String, location: String?) -> Bool {
+        list.accountID == account && (list.locationID == nil || list.locationID == location)
+    }
+
+    /// Why the catalog and customer list named cannot be granted at this place, or nil. An
+    /// id Junction was not told of is taken as it was before lists were registered (the
+    /// hub's own ids); a registered one must belong to the place.
+    func listMismatch(catalogID: String?, customerListID: String?, account: String, location: String?) -> DomainError? {
+        let place = location.map { "location \"\($0)\"" } ?? "account \"\(account)\""
+        if let id = catalogID, let list = catalogs[id], !Self.fits(list, account: account, location: location) {
+            return .invalid("catalog_id", "catalog \"\(id)\" (\(list.name)) is not one of \(place)'s")
+        }
+        if let id = customerListID, let list = customerLists[id], !Self.fits(list, account: account, location: location) {
+            return .invalid("customer_list_id", "customer list \"\(id)\" (\(list.name)) is not one of \(place)'s")
+        }
+        return nil
+    }
 }

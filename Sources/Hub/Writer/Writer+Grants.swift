@@ -8,7 +8,7 @@ extension Writer {
     /// ``AuthorizationCode/lifetimeMicroseconds``, so it survives a restart or a failover.
     public func issueAuthorizationCode(
         appID: String, redirectURI: String, accountID: String, locationID: String?, deviceID: String?,
-        codeChallenge: String?, approvedBy: String
+        codeChallenge: String?, approvedBy: String, catalogID: String? = nil, customerListID: String? = nil
     ) async throws(HubError) -> String {
         var generator = SystemRandomNumberGenerator()
         let code = Base64URL.encode((0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) })
@@ -16,7 +16,8 @@ extension Writer {
         let issued = AuthorizationCodeIssued(
             codeDigest: Self.codeDigest(code), appID: appID, redirectURI: redirectURI, accountID: accountID,
             locationID: locationID, deviceID: deviceID, codeChallenge: codeChallenge, approvedBy: approvedBy,
-            expiresAt: Timestamp(microseconds: time.microseconds + AuthorizationCode.lifetimeMicroseconds))
+            expiresAt: Timestamp(microseconds: time.microseconds + AuthorizationCode.lifetimeMicroseconds),
+            catalogID: catalogID, customerListID: customerListID)
         _ = try await command { (s: HubState) throws(DomainError) -> Event in
             try s.decide(.authorizationCodeIssued(issued), at: time)
         }

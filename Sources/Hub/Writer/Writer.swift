@@ -192,6 +192,22 @@ public final class Writer: Sendable {
             clientID: client ? app.appID : nil, clientSecret: client && !app.isPublic ? tokens.clientSecret(for: app.appID) : nil)
     }
 
+    /// Registers a catalog of an account or of one of its locations: the grant's picker offers it.
+    public func registerCatalog(_ list: ListRegistered, key: IdempotencyKey? = nil) async throws(HubError) -> Receipt {
+        let time = Timestamp.now
+        return try await command(key: key) { (s: HubState) throws(DomainError) -> Event in
+            try s.decide(.catalogRegistered(list), at: time)
+        }
+    }
+
+    /// Registers a customer list of an account or of one of its locations, as ``registerCatalog(_:key:)``.
+    public func registerCustomerList(_ list: ListRegistered, key: IdempotencyKey? = nil) async throws(HubError) -> Receipt {
+        let time = Timestamp.now
+        return try await command(key: key) { (s: HubState) throws(DomainError) -> Event in
+            try s.decide(.customerListRegistered(list), at: time)
+        }
+    }
+
     /// Connects an app to an account or one location; the same app, place and device id
     /// give back the existing connection and its token, appending nothing.
     public func connect(

@@ -95,6 +95,27 @@ public enum Assets {
       document.addEventListener("click", function (event) {
         menus.forEach(function (menu) { if (!menu.contains(event.target)) menu.open = false; });
       });
+      // The grant: the catalogs and customer lists offered are those of the place picked
+      // (the account's, and the location's own); the server checks it again.
+      var form = document.getElementById("authorize-form");
+      if (form) {
+        var fit = function () {
+          var checked = form.querySelector("input[name=place]:checked");
+          var place = checked ? checked.value : "";
+          form.querySelectorAll("select.place-list").forEach(function (select) {
+            var keep = null;
+            Array.prototype.forEach.call(select.options, function (option) {
+              var fits = option.dataset.location === "" || option.dataset.location === place;
+              option.hidden = !fits;
+              option.disabled = !fits;
+              if (fits && (keep === null || option.selected)) keep = option;
+            });
+            if (keep) keep.selected = true;
+          });
+        };
+        form.querySelectorAll("input[name=place]").forEach(function (radio) { radio.addEventListener("change", fit); });
+        fit();
+      }
     });
     """#
 }

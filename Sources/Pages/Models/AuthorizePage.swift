@@ -30,14 +30,28 @@ public struct AuthorizePage: Sendable {
     /// PKCE (RFC 7636): the app's `S256` code challenge, carried to the approval; empty
     /// when it sent none.
     public var codeChallenge: String
+    /// The catalog and customer list pickers, shown when the scope asks for them.
+    public var asksCatalog: Bool
+    public var catalogs: [ListChoice]
+    /// Stored, not computed: the templates read values through reflection.
+    public var hasCatalogs: Bool
+    public var hasCustomerLists: Bool
+    public var asksCustomerList: Bool
+    public var customerLists: [ListChoice]
     public var action = "/oauth2/v1/authorize"
     /// Stored, not computed: the templates read values through reflection.
     public var canApprove: Bool
 
     public init(
         chrome: Chrome, app: AppRegistered, places: [Place], redirectURI: String, state: String, deviceID: String,
-        codeChallenge: String = ""
+        codeChallenge: String = "", catalogs: [ListChoice]? = nil, customerLists: [ListChoice]? = nil
     ) {
+        asksCatalog = catalogs != nil
+        self.catalogs = catalogs ?? []
+        asksCustomerList = customerLists != nil
+        self.customerLists = customerLists ?? []
+        hasCatalogs = !self.catalogs.isEmpty
+        hasCustomerLists = !self.customerLists.isEmpty
         self.chrome = chrome
         self.app = app.name
         scope = app.scope.split(separator: ",").map(String.init)
@@ -52,5 +66,22 @@ public struct AuthorizePage: Sendable {
         self.deviceID = deviceID
         self.codeChallenge = codeChallenge
         canApprove = places.contains(where: \.enabled)
+    }
+}
+
+/// One catalog or customer list a picker offers.
+public struct ListChoice: Sendable {
+    public var value: String
+    public var label: String
+    /// The location it belongs to; empty for one of the whole account. The script hides
+    /// the choices that do not fit the place picked.
+    public var location: String
+    public var selected: Bool
+
+    public init(value: String, label: String, location: String?, selected: Bool) {
+        self.value = value
+        self.label = label
+        self.location = location ?? ""
+        self.selected = selected
     }
 }

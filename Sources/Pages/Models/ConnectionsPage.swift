@@ -118,12 +118,25 @@ public struct ReconnectPage: Sendable {
     public var app: String
     public var catalog: String
     public var customerList: String
+    /// The place's registered lists (the current one selected); empty: a text field.
+    public var catalogs: [ListChoice]
+    /// Stored, not computed: the templates read values through reflection.
+    public var hasCatalogs: Bool
+    public var hasCustomerLists: Bool
+    public var customerLists: [ListChoice]
     public var action: String
     public var cancelURL: String
     public var error: String?
 
-    public init(chrome: Chrome, connection: ConnectionAnswer, cancelURL: String, error: String? = nil) {
+    public init(
+        chrome: Chrome, connection: ConnectionAnswer, cancelURL: String, error: String? = nil,
+        catalogs: [ListChoice] = [], customerLists: [ListChoice] = []
+    ) {
         self.chrome = chrome
+        self.catalogs = catalogs
+        self.customerLists = customerLists
+        hasCatalogs = !catalogs.isEmpty
+        hasCustomerLists = !customerLists.isEmpty
         app = connection.app.name
         catalog = connection.catalogID ?? ""
         customerList = connection.customerListID ?? ""

@@ -129,6 +129,10 @@ public struct Labels: Sendable {
     public var location: String
     public var authorize: String
     public var deny: String
+    /// The grant's and Reconnecter's pickers, when the place has no list of that kind.
+    public var noListRegistered: String
+    /// Connecter on an OAuth app without an install URL: the grant starts in the app.
+    public var startsInApp: String
 }
 
 extension Labels {
@@ -167,7 +171,9 @@ extension Labels {
         account: "Compte", language: "Langue", none: "—", errorTitle: "Erreur", notFound: "Cette page n'existe pas.",
         forbiddenForm: "Ce formulaire a expiré ou ne vient pas de cette page ; rechargez la page et recommencez.",
         duration: "Durée", requestID: "Identifiant de requête", location: "Point de vente",
-        authorize: "Autoriser", deny: "Refuser")
+        authorize: "Autoriser", deny: "Refuser",
+        noListRegistered: "Aucun n'est enregistré pour ce point de vente ; l'application n'en recevra pas.",
+        startsInApp: "Cette application se connecte depuis l'application elle-même : ouvrez-la et lancez la connexion de là.")
 
     public static let en = Labels(
         lang: "en", connections: "CONNECTIONS", connectionsTitle: "Connections", seeApps: "See available apps",
@@ -203,7 +209,9 @@ extension Labels {
         language: "Language", none: "—", errorTitle: "Error", notFound: "This page does not exist.",
         forbiddenForm: "This form expired or does not come from this page; reload the page and try again.",
         duration: "Duration", requestID: "Request id", location: "Location",
-        authorize: "Authorize", deny: "Deny")
+        authorize: "Authorize", deny: "Deny",
+        noListRegistered: "None is registered for this place; the app will get none.",
+        startsInApp: "This app is connected from the app itself: open it and start the connection there.")
 }
 
 /// The templates look each label up by name: a table built once per language answers

@@ -78,8 +78,12 @@ extension Templates {
       {{#error}}<p class="error" role="alert">{{.}}</p>{{/error}}
       <form method="post" action="{{action}}" id="reconnect-form">
         <input type="hidden" name="csrf" value="{{chrome.csrf}}">
-        <label>{{chrome.t.catalog}} <input name="catalog_id" value="{{catalog}}"></label>
-        <label>{{chrome.t.customerList}} <input name="customer_list_id" value="{{customerList}}"></label>
+        <label>{{chrome.t.catalog}}
+          {{#hasCatalogs}}<select name="catalog_id" id="catalog-choice">{{#catalogs}}<option value="{{value}}" {{#selected}}selected{{/selected}}>{{label}}</option>{{/catalogs}}</select>{{/hasCatalogs}}
+          {{^hasCatalogs}}<input name="catalog_id" value="{{catalog}}">{{/hasCatalogs}}</label>
+        <label>{{chrome.t.customerList}}
+          {{#hasCustomerLists}}<select name="customer_list_id" id="customer-list-choice">{{#customerLists}}<option value="{{value}}" {{#selected}}selected{{/selected}}>{{label}}</option>{{/customerLists}}</select>{{/hasCustomerLists}}
+          {{^hasCustomerLists}}<input name="customer_list_id" value="{{customerList}}">{{/hasCustomerLists}}</label>
         <button type="submit" id="reconnect-submit">{{chrome.t.reconnect}}</button>
         <a href="{{cancelURL}}">{{chrome.t.cancel}}</a>
       </form>
@@ -162,6 +166,12 @@ extension Templates {
           {{#reason}}<span class="reason">{{.}}</span>{{/reason}}</label>
           {{/places}}
         </fieldset>
+        {{#asksCatalog}}<label class="list-choice">{{chrome.t.catalog}}
+          {{#hasCatalogs}}<select name="catalog_id" id="catalog-choice" class="place-list">{{#catalogs}}<option value="{{value}}" data-location="{{location}}" {{#selected}}selected{{/selected}}>{{label}}</option>{{/catalogs}}</select>{{/hasCatalogs}}
+          {{^hasCatalogs}}<span class="reason">{{chrome.t.noListRegistered}}</span>{{/hasCatalogs}}</label>{{/asksCatalog}}
+        {{#asksCustomerList}}<label class="list-choice">{{chrome.t.customerList}}
+          {{#hasCustomerLists}}<select name="customer_list_id" id="customer-list-choice" class="place-list">{{#customerLists}}<option value="{{value}}" data-location="{{location}}" {{#selected}}selected{{/selected}}>{{label}}</option>{{/customerLists}}</select>{{/hasCustomerLists}}
+          {{^hasCustomerLists}}<span class="reason">{{chrome.t.noListRegistered}}</span>{{/hasCustomerLists}}</label>{{/asksCustomerList}}
         {{#canApprove}}<button type="submit" name="decision" value="approve" id="approve">{{chrome.t.authorize}}</button>{{/canApprove}}
         <button type="submit" name="decision" value="deny" id="deny" class="secondary">{{chrome.t.deny}}</button>
       </form>

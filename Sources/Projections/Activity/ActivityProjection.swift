@@ -103,7 +103,8 @@ public final class ActivityProjection: Projection {
             try finishBatch(in: txn)
             try forgetDisconnected(before: r.disconnectedBefore, txn)
         case .appRegistered, .connectionReconnected, .connectionBlocked, .connectionUnblocked, .callbackAttempted,
-             .callbackResendRequested, .connectionTombstoned, .userRegistered, .userPasswordChanged, .userRemoved, .authorizationCodeIssued, .authorizationCodeRedeemed, .unknown:
+             .callbackResendRequested, .connectionTombstoned, .userRegistered, .userPasswordChanged, .userRemoved, .authorizationCodeIssued, .authorizationCodeRedeemed,
+             .catalogRegistered, .customerListRegistered, .unknown:
             break
         }
     }

@@ -119,7 +119,8 @@ public enum Compactor {
                 case .connectionTombstoned(let e): tombstoned.insert(e.connectionID)
                 case .appRegistered, .connectionReconnected, .connectionBlocked, .connectionUnblocked, .connectionDisconnected,
                      .requestLogged, .callbackAttempted, .callbackResendRequested, .requestBodiesExpired, .requestsRolledUp,
-                     .retentionApplied, .userRegistered, .userPasswordChanged, .userRemoved, .authorizationCodeIssued, .authorizationCodeRedeemed, .unknown:
+                     .retentionApplied, .userRegistered, .userPasswordChanged, .userRemoved, .authorizationCodeIssued, .authorizationCodeRedeemed,
+             .catalogRegistered, .customerListRegistered, .unknown:
                     break
                 }
                 if let id = event.connectionID, var c = connections[id] {
@@ -130,7 +131,8 @@ public enum Compactor {
                     case .requestsRolledUp(let r): c.requests += r.total
                     case .accountRegistered, .locationRegistered, .appRegistered, .connectionCreated, .connectionReconnected,
                          .connectionBlocked, .connectionUnblocked, .callbackAttempted, .callbackResendRequested,
-                         .connectionTombstoned, .retentionApplied, .userRegistered, .userPasswordChanged, .userRemoved, .authorizationCodeIssued, .authorizationCodeRedeemed, .unknown:
+                         .connectionTombstoned, .retentionApplied, .userRegistered, .userPasswordChanged, .userRemoved, .authorizationCodeIssued, .authorizationCodeRedeemed,
+             .catalogRegistered, .customerListRegistered, .unknown:
                         break
                     }
                     connections[id] = c
@@ -214,7 +216,8 @@ public enum Compactor {
             case .accountRegistered, .locationRegistered, .appRegistered, .connectionCreated, .connectionReconnected,
                  .connectionBlocked, .connectionUnblocked, .connectionDisconnected, .callbackAttempted,
                  .callbackResendRequested, .requestsRolledUp, .connectionTombstoned, .retentionApplied,
-                 .userRegistered, .userPasswordChanged, .userRemoved, .authorizationCodeIssued, .authorizationCodeRedeemed, .unknown:
+                 .userRegistered, .userPasswordChanged, .userRemoved, .authorizationCodeIssued, .authorizationCodeRedeemed,
+             .catalogRegistered, .customerListRegistered, .unknown:
                 continue
             }
             if event.time < cut.logsBefore {

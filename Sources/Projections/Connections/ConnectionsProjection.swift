@@ -100,7 +100,8 @@ public final class ConnectionsProjection: Projection {
             try recordCallback(e.connectionID, seq: seq, CallbackRecord(time: event.time, attempt: e), txn)
         case .callbackResendRequested(let e):
             try recordCallback(e.connectionID, seq: seq, CallbackRecord(time: event.time, resend: e), txn)
-        case .userRegistered, .userPasswordChanged, .userRemoved, .authorizationCodeIssued, .authorizationCodeRedeemed, .unknown:
+        case .userRegistered, .userPasswordChanged, .userRemoved, .authorizationCodeIssued, .authorizationCodeRedeemed,
+             .catalogRegistered, .customerListRegistered, .unknown:
             break
         }
     }

@@ -95,7 +95,8 @@ public final class LogsProjection: Projection {
             try applyRetention(r, txn)
         case .accountRegistered, .locationRegistered, .appRegistered, .connectionReconnected, .connectionBlocked,
              .connectionUnblocked, .callbackAttempted, .callbackResendRequested, .requestsRolledUp, .connectionTombstoned,
-             .userRegistered, .userPasswordChanged, .userRemoved, .authorizationCodeIssued, .authorizationCodeRedeemed, .unknown:
+             .userRegistered, .userPasswordChanged, .userRemoved, .authorizationCodeIssued, .authorizationCodeRedeemed,
+             .catalogRegistered, .customerListRegistered, .unknown:
             break
         }
     }
