@@ -71,6 +71,8 @@ public enum Assets {
     .login, .confirm, .form-page, .error-page { max-width: 560px; background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 20px 24px; }
     .login label, .form-page label { display: block; margin: 10px 0; }
     .login input, .form-page input { display: block; width: 100%; margin-top: 4px; }
+    .form-page input[type=radio], .form-page input[type=checkbox] { display: inline; width: auto; margin: 0 6px 0 0; }
+    .form-page label.list-choice select { display: block; margin-top: 4px; min-width: 60%; }
     .empty { color: var(--muted); }
     .js .js-hidden { display: none; }
     @media (max-width: 800px) { .parts { grid-template-columns: 1fr; } }

@@ -54,7 +54,14 @@ public struct AuthorizePage: Sendable {
         hasCustomerLists = !self.customerLists.isEmpty
         self.chrome = chrome
         self.app = app.name
-        scope = app.scope.split(separator: ",").map(String.init)
+        // One line per right asked for, under the level (`location[a,b],profile` is three
+        // lines: `location`, `a`, `b`, then `profile`).
+        if let parsed = try? Scope(parsing: app.scope) {
+            scope = parsed.permissions.map { "\(parsed.level.name) · \($0.resource.rawValue).\($0.right.rawValue)" }
+                + (parsed.profile.map { [$0.rawValue] } ?? [])
+        } else {
+            scope = [app.scope]
+        }
         var places = places
         if !places.contains(where: { $0.selected && $0.enabled }), let first = places.firstIndex(where: \.enabled) {
             for i in places.indices { places[i].selected = i == first }
