@@ -116,6 +116,7 @@ struct WalkthroughTests {
         var variables: [String: String] = [:]
         var ran: [String] = []
         var appName: String?
+        var appNames: [String: String?] = [:]
 
         func substituted(_ word: String) throws -> String {
             if word == "DIR" { return data }
@@ -164,25 +165,29 @@ struct WalkthroughTests {
                 """)
             switch arguments.first {
             case "app":
-                #expect(Self.value(of: "--id", in: arguments) == "ubereats")
-                appName = Self.value(of: "--name", in: arguments)
+                let id = try #require(Self.value(of: "--id", in: arguments))
+                appNames[id] = Self.value(of: "--name", in: arguments)
                 if Self.value(of: "--callback-url", in: arguments) != nil {
                     #expect(result.output.contains("callback secret"), "\(result.output)")
                 }
+                if Self.value(of: "--redirect-uri", in: arguments) != nil {
+                    #expect(result.output.contains("client secret"), "\(result.output)")
+                }
             case "connect":
+                appName = appNames[Self.value(of: "--app", in: arguments) ?? ""] ?? nil
                 let (id, token) = Self.connection(in: result.output)
                 variables["CONN"] = try #require(id, "no connection id in: \(result.output)")
                 variables["TOKEN"] = try #require(token, "no access token in: \(result.output)")
             case "connections":
                 let conn = try #require(variables["CONN"])
-                let app = try #require(appName, "no `junction app add` before `junction connections`")
+                let app = try #require(appName, "no `junction app add` of the connected app before `junction connections`")
                 #expect(result.output.contains(conn) && result.output.contains(app), "\(result.output)")
             default:
                 break
             }
         }
         #expect(variables["S"] == daemon.socket, "the README's socket is not the daemon's")
-        for step in ["init", "serve", "account add", "location add", "app add", "user add", "connect", "connections"] {
+        for step in ["init", "serve", "account add", "location add", "catalog add", "customer-list add", "app add", "user add", "connect", "connections"] {
             #expect(ran.contains(step), "the walk-through no longer runs `junction \(step)`: \(ran)")
         }
     }
