@@ -137,7 +137,7 @@ let package = Package(
         .target(
             name: "Notifications",
             dependencies: [
-                "Events", "Journal", "Domain", "Hub", .product(name: "Logging", package: "swift-log"),
+                "Events", "Journal", "Domain", "Hub", "Projections", "Answers", .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
@@ -182,7 +182,7 @@ let package = Package(
         .target(
             name: "AppGateway",
             dependencies: [
-                "Events", "Journal", "Domain", "Ingestion", "Hub", "FrontDoor", .product(name: "Logging", package: "swift-log"),
+                "Events", "Journal", "Domain", "Ingestion", "Hub", "Projections", "Answers", "FrontDoor", .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),

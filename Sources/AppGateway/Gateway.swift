@@ -10,6 +10,7 @@ package import Events
 package import Journal
 package import Logging
 package import Hub
+package import Projections
 public import FrontDoor
 
 /// The front door apps call: checks each call's token against the writer's state, holds it
@@ -41,7 +42,9 @@ public final class Gateway: Sendable {
     }
 
     let configuration: Configuration
-    private let writer: Writer
+    let writer: Writer
+    /// The projections the callback endpoints read (nil: they answer 503).
+    let queries: Queries?
     private let client: HTTPClient
     private let limits: Mutex<RateLimits>
     private let logger: Logger
@@ -56,9 +59,10 @@ public final class Gateway: Sendable {
     /// On every answer the rate limiter counted, and how a restart tells those calls apart.
     static let limitHeader = "X-RateLimit-Limit"
 
-    package init(configuration: Configuration, writer: Writer, logger: Logger) throws {
+    package init(configuration: Configuration, writer: Writer, queries: Queries? = nil, logger: Logger) throws {
         self.configuration = configuration
         self.writer = writer
+        self.queries = queries
         self.logger = logger
         var clientConfiguration = HTTPClient.Configuration()
         clientConfiguration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)
@@ -94,10 +98,12 @@ public final class Gateway: Sendable {
     }
 
     /// The hub's error body.
-    static func refusal(_ status: HTTPResponse.Status, _ type: String, _ message: String, headers: HTTPFields = [:]) -> (HTTPResponse.Status, HTTPFields, [UInt8]) {
+    static func refusal(
+        _ status: HTTPResponse.Status, _ type: String, _ message: String, headers: HTTPFields = [:], body: [UInt8]? = nil
+    ) -> (HTTPResponse.Status, HTTPFields, [UInt8]) {
         var h = headers
         h[.contentType] = "application/json"
-        return (status, h, APIError(status, type, message).body)
+        return (status, h, body ?? APIError(status, type, message).body)
     }
 
     /// Answers one call.
@@ -243,7 +249,11 @@ public final class Gateway: Sendable {
                                      accountOf: { accounts[$0] }) {
             return Self.refusal(.forbidden, "forbidden", reason, headers: rateHeaders)
         }
-        var (status, headers, body) = await forward(request, owner: owner, target: canonical.text, requestBytes: requestBytes)
+        var (status, headers, body) = if let local = await callbackAnswer(method: effective, target: canonical, owner: owner, requestBytes: requestBytes) {
+            local
+        } else {
+            await forward(request, owner: owner, target: canonical.text, requestBytes: requestBytes)
+        }
         for field in rateHeaders where headers[field.name] == nil { headers.append(field) }
         return (status, headers, body)
     }

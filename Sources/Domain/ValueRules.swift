@@ -95,6 +95,22 @@ public enum ValueRules {
              .requestLogged, .callbackAttempted, .callbackResendRequested, .requestBodiesExpired, .requestsRolledUp,
              .connectionTombstoned, .retentionApplied, .userRemoved, .authorizationCodeRedeemed, .unknown:
             break
+        case .callbackSet(let e):
+            if let url = e.url { try checkHTTPURL(url, field: "url") }
+            guard !e.events.isEmpty else { throw .invalid("events", "a callback listens to at least one event") }
+            for pair in e.events {
+                let parts = pair.split(separator: ".", omittingEmptySubsequences: false)
+                guard parts.count == 2, HubEventRouting.isPair(resource: String(parts[0]), event: String(parts[1])) else {
+                    throw .invalid("events", "\(pair) is not a callback event (\(HubEventRouting.pairs.keys.sorted().map { "\($0).\(HubEventRouting.pairs[$0]!.sorted().joined(separator: "|"))" }.joined(separator: ", ")))")
+                }
+            }
+        case .hubEventPublished(let e):
+            guard HubEventRouting.isPair(resource: e.resourceType, event: e.eventType) else {
+                throw .invalid("event_type", "\(e.resourceType).\(e.eventType) is not an event of the hub's callbacks")
+            }
+            if let refusal = HubEventRouting.shapeRefusal(e) { throw .invalid(refusal.field, refusal.message) }
+        case .callbackDeleted, .callbackDelivered, .callbackEventAcknowledged, .callbackEventDropped:
+            break
         case .catalogRegistered(let e), .customerListRegistered(let e):
             guard Identifier.isValid(e.id) else { throw .invalid("id", "\"\(e.id)\" is not an id (1 to 64 letters, digits, '-' or '_')") }
             guard !e.name.isEmpty else { throw .invalid("name", "must not be empty") }

@@ -148,6 +148,55 @@ public enum BinaryEventCodec {
             out.appendString(e.accountID)
             out.appendOptionalString(e.locationID)
             out.appendString(e.name)
+        case .callbackSet(let e):
+            out.appendString(e.connectionID)
+            out.appendOptionalString(e.url)
+            out.appendVarint(UInt64(e.events.count))
+            for pair in e.events { out.appendString(pair) }
+        case .callbackDeleted(let e):
+            out.appendString(e.connectionID)
+        case .hubEventPublished(let e):
+            out.appendString(e.eventID)
+            out.appendString(e.resourceType)
+            out.appendString(e.eventType)
+            out.appendString(e.accountID)
+            out.appendString(e.locationID)
+            out.appendVarint(UInt64(e.ids.count))
+            for id in e.ids {
+                out.appendString(id.name)
+                out.appendString(id.value)
+            }
+            out.appendOptionalString(e.newState)
+            out.appendOptionalString(e.previousState)
+            out.appendOptionalString(e.stateChange)
+            out.appendOptionalString(e.causedBy)
+        case .callbackDelivered(let e):
+            out.appendString(e.connectionID)
+            out.appendString(e.eventID)
+            out.appendVarint(UInt64(e.attempt))
+            out.appendString(e.url)
+            if let status = e.status {
+                out.append(1)
+                out.appendUInt16LE(status)
+            } else {
+                out.append(0)
+            }
+            out.appendInt64LE(e.durationMicroseconds)
+            out.appendOptionalString(e.error)
+            if let next = e.nextAttemptAt {
+                out.append(1)
+                out.appendInt64LE(next.microseconds)
+            } else {
+                out.append(0)
+            }
+            out.appendOptionalString(e.answer)
+        case .callbackEventAcknowledged(let e):
+            out.appendString(e.connectionID)
+            out.appendString(e.eventID)
+        case .callbackEventDropped(let e):
+            out.appendString(e.connectionID)
+            out.appendString(e.eventID)
+            out.appendString(e.reason)
         case .unknown(_, let payload):
             out.append(contentsOf: payload)
         }
@@ -328,6 +377,46 @@ public enum BinaryEventCodec {
             let list = ListRegistered(
                 id: try r.readString(), accountID: try r.readString(), locationID: try r.readOptionalString(), name: try r.readString())
             payload = kind == .catalogRegistered ? .catalogRegistered(list) : .customerListRegistered(list)
+        case .callbackSet:
+            let connection = try r.readString()
+            let url = try r.readOptionalString()
+            let count = try r.readVarint()
+            guard count <= UInt64(r.bytesLeft) else { throw .truncated(at: r.offset) }
+            var events: [String] = []
+            for _ in 0..<count { events.append(try r.readString()) }
+            payload = .callbackSet(CallbackSet(connectionID: connection, url: url, events: events))
+        case .callbackDeleted:
+            payload = .callbackDeleted(CallbackDeleted(connectionID: try r.readString()))
+        case .hubEventPublished:
+            var e = HubEventPublished(
+                eventID: try r.readString(), resourceType: try r.readString(), eventType: try r.readString(),
+                accountID: try r.readString(), locationID: try r.readString())
+            let count = try r.readVarint()
+            guard count <= UInt64(r.bytesLeft) else { throw .truncated(at: r.offset) }
+            for _ in 0..<count { e.ids.append(HubEventID(try r.readString(), try r.readString())) }
+            e.newState = try r.readOptionalString()
+            e.previousState = try r.readOptionalString()
+            e.stateChange = try r.readOptionalString()
+            e.causedBy = try r.readOptionalString()
+            payload = .hubEventPublished(e)
+        case .callbackDelivered:
+            let connection = try r.readString()
+            let eventID = try r.readString()
+            let attempt = try r.readVarint()
+            guard attempt <= UInt64(UInt32.max) else { throw .invalidValue("attempt", at: r.offset) }
+            let url = try r.readString()
+            let status: UInt16? = try r.readPresence() ? try r.readUInt16LE() : nil
+            let duration = try r.readInt64LE()
+            let error = try r.readOptionalString()
+            let next: Timestamp? = try r.readPresence() ? try r.readTimestamp() : nil
+            payload = .callbackDelivered(CallbackDelivered(
+                connectionID: connection, eventID: eventID, attempt: UInt32(attempt), url: url, status: status,
+                durationMicroseconds: duration, error: error, nextAttemptAt: next, answer: try r.readOptionalString()))
+        case .callbackEventAcknowledged:
+            payload = .callbackEventAcknowledged(CallbackEventAcknowledged(connectionID: try r.readString(), eventID: try r.readString()))
+        case .callbackEventDropped:
+            payload = .callbackEventDropped(CallbackEventDropped(
+                connectionID: try r.readString(), eventID: try r.readString(), reason: try r.readString()))
         }
         return Event(time: time, payload)
     }

@@ -39,6 +39,13 @@ public struct Event: Hashable, Sendable {
         /// Catalogs and customer lists of an account or a location, offered at the grant.
         case catalogRegistered(ListRegistered)
         case customerListRegistered(ListRegistered)
+        /// The hub's callbacks: subscriptions, the hub's events, and their deliveries.
+        case callbackSet(CallbackSet)
+        case callbackDeleted(CallbackDeleted)
+        case hubEventPublished(HubEventPublished)
+        case callbackDelivered(CallbackDelivered)
+        case callbackEventAcknowledged(CallbackEventAcknowledged)
+        case callbackEventDropped(CallbackEventDropped)
         /// A kind this build does not know: its payload bytes are kept as they were, so
         /// the event can be copied on without being understood.
         case unknown(kind: UInt32, payload: [UInt8])
@@ -68,6 +75,12 @@ public struct Event: Hashable, Sendable {
         case authorizationCodeRedeemed = 20
         case catalogRegistered = 21
         case customerListRegistered = 22
+        case callbackSet = 23
+        case callbackDeleted = 24
+        case hubEventPublished = 25
+        case callbackDelivered = 26
+        case callbackEventAcknowledged = 27
+        case callbackEventDropped = 28
 
         public var name: String {
             switch self {
@@ -93,6 +106,12 @@ public struct Event: Hashable, Sendable {
             case .authorizationCodeRedeemed: "authorizationCodeRedeemed"
             case .catalogRegistered: "catalogRegistered"
             case .customerListRegistered: "customerListRegistered"
+            case .callbackSet: "callbackSet"
+            case .callbackDeleted: "callbackDeleted"
+            case .hubEventPublished: "hubEventPublished"
+            case .callbackDelivered: "callbackDelivered"
+            case .callbackEventAcknowledged: "callbackEventAcknowledged"
+            case .callbackEventDropped: "callbackEventDropped"
             }
         }
 
@@ -127,6 +146,12 @@ public struct Event: Hashable, Sendable {
         case .authorizationCodeRedeemed: Kind.authorizationCodeRedeemed.rawValue
         case .catalogRegistered: Kind.catalogRegistered.rawValue
         case .customerListRegistered: Kind.customerListRegistered.rawValue
+        case .callbackSet: Kind.callbackSet.rawValue
+        case .callbackDeleted: Kind.callbackDeleted.rawValue
+        case .hubEventPublished: Kind.hubEventPublished.rawValue
+        case .callbackDelivered: Kind.callbackDelivered.rawValue
+        case .callbackEventAcknowledged: Kind.callbackEventAcknowledged.rawValue
+        case .callbackEventDropped: Kind.callbackEventDropped.rawValue
         case .unknown(let kind, _): kind
         }
     }
@@ -147,6 +172,12 @@ public struct Event: Hashable, Sendable {
         case .accountRegistered, .locationRegistered, .appRegistered, .unknown: nil
         case .userRegistered, .userPasswordChanged, .userRemoved: nil
         case .authorizationCodeIssued, .authorizationCodeRedeemed, .catalogRegistered, .customerListRegistered: nil
+        case .callbackSet(let e): e.connectionID
+        case .callbackDeleted(let e): e.connectionID
+        case .hubEventPublished: nil
+        case .callbackDelivered(let e): e.connectionID
+        case .callbackEventAcknowledged(let e): e.connectionID
+        case .callbackEventDropped(let e): e.connectionID
         }
     }
 }

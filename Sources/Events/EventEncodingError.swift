@@ -37,10 +37,13 @@ extension BinaryEventCodec {
             try time("tombstones_before", e.tombstonesBefore)
         case .authorizationCodeIssued(let e):
             try time("expires_at", e.expiresAt)
+        case .callbackDelivered(let e):
+            if let next = e.nextAttemptAt { try time("next_attempt_at", next) }
         case .accountRegistered, .locationRegistered, .appRegistered, .connectionCreated, .connectionReconnected,
              .connectionBlocked, .connectionUnblocked, .connectionDisconnected, .requestLogged, .callbackResendRequested,
              .requestBodiesExpired, .userRegistered, .userPasswordChanged, .userRemoved, .authorizationCodeRedeemed,
-             .catalogRegistered, .customerListRegistered, .unknown:
+             .catalogRegistered, .customerListRegistered,
+             .callbackSet, .callbackDeleted, .hubEventPublished, .callbackEventAcknowledged, .callbackEventDropped, .unknown:
             break
         }
     }

@@ -180,6 +180,44 @@ public enum NDJSONEventCodec {
             w.string("account_id", e.accountID)
             w.string("location_id", ifPresent: e.locationID)
             w.string("name", e.name)
+        case .callbackSet(let e):
+            w.string("connection_id", e.connectionID)
+            if let url = e.url { w.string("url", url) } else { w.null("url") }
+            w.beginArray("events")
+            for pair in e.events { w.string(nil, pair) }
+            w.endArray()
+        case .callbackDeleted(let e):
+            w.string("connection_id", e.connectionID)
+        case .hubEventPublished(let e):
+            w.string("event_id", e.eventID)
+            w.string("resource_type", e.resourceType)
+            w.string("event_type", e.eventType)
+            w.string("account_id", e.accountID)
+            w.string("location_id", e.locationID)
+            w.beginObject("ids")
+            for id in e.ids { w.string(id.name, id.value) }
+            w.endObject()
+            if let state = e.newState { w.raw("new_state", state.utf8) }
+            if let state = e.previousState { w.raw("previous_state", state.utf8) }
+            if let change = e.stateChange { w.raw("state_change", change.utf8) }
+            w.string("caused_by", ifPresent: e.causedBy)
+        case .callbackDelivered(let e):
+            w.string("connection_id", e.connectionID)
+            w.string("event_id", e.eventID)
+            w.unsigned("attempt", UInt64(e.attempt))
+            w.string("url", e.url)
+            if let status = e.status { w.unsigned("status", UInt64(status)) }
+            w.integer("duration_us", e.durationMicroseconds)
+            w.string("error", ifPresent: e.error)
+            if let next = e.nextAttemptAt { w.timestamp("next_attempt_at", next) }
+            w.string("answer", ifPresent: e.answer)
+        case .callbackEventAcknowledged(let e):
+            w.string("connection_id", e.connectionID)
+            w.string("event_id", e.eventID)
+        case .callbackEventDropped(let e):
+            w.string("connection_id", e.connectionID)
+            w.string("event_id", e.eventID)
+            w.string("reason", e.reason)
         case .unknown:
             break
         }
@@ -443,6 +481,67 @@ public enum NDJSONEventCodec {
             payload = .customerListRegistered(ListRegistered(
                 id: try f.id("customer_list_id"), accountID: try f.id("account_id"), locationID: try f.optionalID("location_id"),
                 name: try f.nonEmpty("name")))
+        case .callbackSet:
+            let connection = try f.id("connection_id")
+            let url = try f.optionalURL("url")
+            var events: [String] = []
+            switch f.take("events") {
+            case .array(let items)?:
+                for item in items {
+                    guard case .string(let pair) = item, !pair.isEmpty else { throw Error(field: "events", message: "expected an array of resource.event pairs") }
+                    events.append(pair)
+                }
+            case let other?: throw Error(field: "events", message: "expected an array of resource.event pairs, found \(other.typeName)")
+            case nil: throw Error(field: "events", message: "missing")
+            }
+            payload = .callbackSet(CallbackSet(connectionID: connection, url: url, events: events))
+        case .callbackDeleted:
+            payload = .callbackDeleted(CallbackDeleted(connectionID: try f.id("connection_id")))
+        case .hubEventPublished:
+            var e = HubEventPublished(
+                eventID: try f.id("event_id"), resourceType: try f.nonEmpty("resource_type"), eventType: try f.nonEmpty("event_type"),
+                accountID: try f.id("account_id"), locationID: try f.id("location_id"))
+            switch f.take("ids") {
+            case nil, .null?: break
+            case .object(let members)?:
+                for (name, value) in members {
+                    guard case .string(let id) = value else { throw Error(field: "ids", message: "\(name) must be a string") }
+                    e.ids.append(HubEventID(name, id))
+                }
+            case let other?: throw Error(field: "ids", message: "expected an object of ids, found \(other.typeName)")
+            }
+            e.newState = f.compactJSON("new_state")
+            e.previousState = f.compactJSON("previous_state")
+            e.stateChange = f.compactJSON("state_change")
+            e.causedBy = try f.optionalID("caused_by")
+            payload = .hubEventPublished(e)
+        case .callbackDelivered:
+            let connection = try f.id("connection_id")
+            let eventID = try f.id("event_id")
+            let attempt = try f.integer("attempt")
+            guard attempt >= 1, attempt <= Int64(UInt32.max) else {
+                throw Error(field: "attempt", message: "must be from 1 to \(UInt32.max), not \(attempt)")
+            }
+            let url = try f.nonEmpty("url")
+            let status = try f.optionalInteger("status")
+            if let status, !(100...599).contains(status) {
+                throw Error(field: "status", message: "must be an HTTP status from 100 to 599, not \(status)")
+            }
+            let duration = try f.integer("duration_us")
+            let error = try f.optionalString("error")
+            let next = try f.optionalString("next_attempt_at").map { text throws(Error) -> Timestamp in
+                guard let t = Timestamp(rfc3339: text) else { throw Error(field: "next_attempt_at", message: "not an RFC 3339 time") }
+                return t
+            }
+            payload = .callbackDelivered(CallbackDelivered(
+                connectionID: connection, eventID: eventID, attempt: UInt32(attempt), url: url, status: status.map { UInt16($0) },
+                durationMicroseconds: duration, error: error, nextAttemptAt: next, answer: try f.optionalString("answer")))
+        case .callbackEventAcknowledged:
+            payload = .callbackEventAcknowledged(CallbackEventAcknowledged(
+                connectionID: try f.id("connection_id"), eventID: try f.id("event_id")))
+        case .callbackEventDropped:
+            payload = .callbackEventDropped(CallbackEventDropped(
+                connectionID: try f.id("connection_id"), eventID: try f.id("event_id"), reason: try f.nonEmpty("reason")))
         }
         try f.refuseLeftovers()
         return Event(time: time, payload)
@@ -484,6 +583,14 @@ public enum NDJSONEventCodec {
         mutating func string(_ key: String) throws(Error) -> String {
             guard let s = try optionalString(key) else { throw Error(field: key, message: "missing") }
             return s
+        }
+
+        /// A JSON value as compact text (nil when absent or null).
+        mutating func compactJSON(_ key: String) -> String? {
+            guard let value = take(key), value != .null else { return nil }
+            var out: [UInt8] = []
+            JSONWriter.appendValue(value, to: &out)
+            return String(decoding: out, as: UTF8.self)
         }
 
         /// A SHA-256 digest as 64 hex digits.

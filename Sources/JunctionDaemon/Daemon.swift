@@ -137,7 +137,7 @@ public struct Daemon: Sendable {
         }
         if var settings = c.gateway {
             settings.maxBodyBytes = c.limits.maxBodyBytes
-            let gateway = try Gateway(configuration: settings, writer: writer, logger: logger)
+            let gateway = try Gateway(configuration: settings, writer: writer, queries: routeContext.queries, logger: logger)
             let upstream = settings.upstream
             let router = Router(context: BasicRequestContext.self)
             router.middlewares.add(GatewayMiddleware(gateway: gateway))

@@ -6,6 +6,7 @@ public import Logging
 internal import NIOCore
 public import Hub
 internal import Domain
+public import Projections
 
 /// Delivers disconnect callbacks: for each `connectionDisconnected` of an app with a
 /// disconnect callback URL, an HTTP POST carrying the app instance id, signed, with a
@@ -43,12 +44,19 @@ public actor Notifier {
         var due: Timestamp?
     }
 
-    private let journal: Journal
-    private let tokens: TokenIssuer
-    private let report: Report
-    private let configuration: Configuration
-    private let logger: Logger
-    private let client: HTTPClient
+    let journal: Journal
+    let tokens: TokenIssuer
+    let report: Report
+    let configuration: Configuration
+    let logger: Logger
+    let client: HTTPClient
+    /// The projections the hub's events are queued in (nil: only disconnect notices).
+    let queries: Queries?
+    /// Connections with a hub event being delivered, and their tasks.
+    var hubInFlight: Set<String> = []
+    var hubTasks: [String: Task<Void, Never>] = [:]
+    /// This notifier's own attempts, by connection and event id, until the projection shows them.
+    var hubAttempts: [String: (attempts: UInt32, due: Timestamp?)] = [:]
     /// `<data>/notifier/LOCK`: one notifier per data directory, held while this one lives.
     private let lock: DirectoryLock
     private var apps: [String: String] = [:]  // app id → callback URL
@@ -60,8 +68,9 @@ public actor Notifier {
 
     public init(
         journal: Journal, lock: DirectoryLock, tokens: TokenIssuer, configuration: Configuration, logger: Logger,
-        report: @escaping Report
+        queries: Queries? = nil, report: @escaping Report
     ) {
+        self.queries = queries
         self.journal = journal
         self.lock = lock
         self.tokens = tokens
@@ -91,7 +100,8 @@ public actor Notifier {
                 guard let d = deliveries[id], let due = d.due, due <= now, !Task.isCancelled else { continue }
                 await attempt(id, d)
             }
-            let wake = deliveries.values.compactMap(\.due).min()
+            let hubWake = await startDueHubDeliveries()
+            let wake = (deliveries.values.compactMap(\.due) + [hubWake].compactMap { $0 }).min()
             await withTaskGroup(of: Void.self) { group in
                 // Appends gather for a moment: a busy journal is read a batch at a time
                 // rather than once per commit. A callback coming due does not wait for it.
@@ -104,6 +114,7 @@ public actor Notifier {
                 group.cancelAll()
             }
         }
+        for task in hubTasks.values { task.cancel() }
         logger.info("notifier stopped")
     }
 
@@ -156,7 +167,8 @@ public actor Notifier {
         case .accountRegistered, .locationRegistered, .connectionReconnected, .connectionBlocked, .connectionUnblocked,
              .requestLogged, .requestBodiesExpired, .requestsRolledUp, .connectionTombstoned, .retentionApplied,
              .userRegistered, .userPasswordChanged, .userRemoved, .authorizationCodeIssued, .authorizationCodeRedeemed,
-             .catalogRegistered, .customerListRegistered, .unknown:
+             .catalogRegistered, .customerListRegistered,
+             .callbackSet, .callbackDeleted, .hubEventPublished, .callbackDelivered, .callbackEventAcknowledged, .callbackEventDropped, .unknown:
             break
         }
     }

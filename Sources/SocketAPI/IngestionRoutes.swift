@@ -73,6 +73,59 @@ extension Router where Context == BasicRequestContext {
     }
 }
 
+extension Router where Context == BasicRequestContext {
+    /// The hub's API publishes its changes: one event a line, all or nothing; the answer
+    /// gives each its id. Who receives them is the connections projection's to work out.
+    func addHubEventRoutes(_ c: RouteContext) {
+        let limit = c.maxBodyBytes
+        post("/v1/hub-events") { request, _ in
+            let type = try request.mediaType() ?? "application/x-ndjson"
+            guard ["application/x-ndjson", "application/ndjson", "application/jsonl", "application/json"].contains(type) else {
+                throw APIError.unsupportedMediaType("send hub events as application/x-ndjson, not \(type)")
+            }
+            let bytes = try await request.bytes(limit: limit)
+            let locations = c.writer.withState { $0.locations }
+            let now = Timestamp.now
+            var events: [(time: Timestamp, event: HubEventPublished)] = []
+            try bytes.withUnsafeBufferPointer { all in try LogEntryParser.forEachLine(all) { line, range in
+                let value: JSONValue
+                do {
+                    value = try JSONParser.parse(UnsafeBufferPointer(rebasing: all[range]))
+                } catch {
+                    throw APIError.badRequest("line \(line): malformed JSON: \(error)")
+                }
+                let parsed: (time: Timestamp, event: HubEventPublished)
+                do throws(HubEventLine.Refusal) {
+                    parsed = try HubEventLine.parse(value, now: now) { locations[$0] }
+                } catch {
+                    throw APIError.unprocessable(
+                        "line \(line): \(error.field): \(error.message)", errors: [.init(field: "lines[\(line)].\(error.field)", message: error.message)])
+                }
+                var checked = parsed.event
+                checked.eventID = "checked"
+                do throws(DomainError) {
+                    try ValueRules.validate(Event(time: parsed.time, .hubEventPublished(checked)))
+                } catch {
+                    throw APIError(error.prefixed("line \(line): ").withFieldPrefix("lines[\(line)]."))
+                }
+                events.append(parsed)
+            } }
+            guard !events.isEmpty else { throw APIError.unprocessable("no events") }
+            let (appended, ids) = try await c.writer.publishHubEvents(events, key: try request.idempotencyKey(body: bytes))
+            c.metrics.command("publish_hub_events")
+            return markReplayed(jsonResponse(.created) { w in
+                w.beginObject()
+                w.unsigned("first_seq", appended.range.lowerBound)
+                w.unsigned("last_seq", appended.range.upperBound)
+                w.beginArray("ids")
+                for id in ids { w.string(nil, id) }
+                w.endArray()
+                w.endObject()
+            }, appended.replayed)
+        }
+    }
+}
+
 /// `201 {"first_seq", "last_seq", "count"}` for what an ingestion appended, marked when it
 /// answers a retry.
 private func appendedResponse(_ appended: Appended, count: Int) -> Response {

@@ -92,6 +92,8 @@ extension Router where Context == BasicRequestContext {
         addCommandRoutes(c)
         addUserRoutes(c)
         addIngestionRoutes(c)
+        addHubEventRoutes(c)
+        addHubCallbackRoutes(c)
         addQueryRoutes(c)
         addOperationsRoutes(c)
         addReplicationRoutes(c)

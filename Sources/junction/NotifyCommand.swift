@@ -3,6 +3,7 @@ import Events
 import Foundation
 import Journal
 import Notifications
+import Projections
 internal import Hub
 
 struct NotifyCommand: AsyncParsableCommand {
@@ -48,7 +49,17 @@ struct NotifyCommand: AsyncParsableCommand {
         }
         let configuration = callbacks.delivery
         let client = SocketClient(socketPath: socket)
-        let notifier = Notifier(journal: journal, lock: lock, tokens: tokens, configuration: configuration, logger: logger) { event in
+        // The hub's events are queued in the connections projection, read from this process.
+        let queries: Queries?
+        do {
+            queries = try Queries(data: data, journal: journal)
+        } catch {
+            logger.warning("the hub's events will not be delivered: the projections cannot be read", metadata: ["error": "\(error)"])
+            queries = nil
+        }
+        let notifier = Notifier(
+            journal: journal, lock: lock, tokens: tokens, configuration: configuration, logger: logger, queries: queries
+        ) { event in
             var line: [UInt8] = []
             NDJSONEventCodec.encode(event, into: &line)
             _ = try await client.send(.post, "/v1/events", body: line + [10], contentType: "application/x-ndjson")

@@ -109,6 +109,23 @@ extension HubState {
             if (isCatalog ? catalogs[e.id] : customerLists[e.id]) != nil {
                 throw .conflict("\(what) \"\(e.id)\" is already registered (\(field))")
             }
+        case .callbackSet(let e):
+            guard try connection(e.connectionID).status != .disconnected else {
+                throw .conflict("connection \"\(e.connectionID)\" is disconnected")
+            }
+        case .callbackDeleted(let e):
+            _ = try connection(e.connectionID)
+            guard callbacks[e.connectionID] != nil else { throw .notFound("connection \"\(e.connectionID)\" has no callback") }
+        case .hubEventPublished(let e):
+            guard let owner = locations[e.locationID] else { throw .notFound("location \"\(e.locationID)\" is not registered") }
+            guard owner == e.accountID else { throw .invalid("account_id", "location \"\(e.locationID)\" belongs to account \"\(owner)\"") }
+            if let cause = e.causedBy { _ = try connection(cause) }
+        case .callbackDelivered(let e):
+            _ = try connection(e.connectionID)
+        case .callbackEventAcknowledged(let e):
+            _ = try connection(e.connectionID)
+        case .callbackEventDropped(let e):
+            _ = try connection(e.connectionID)
         case .unknown:
             break
         }

@@ -54,6 +54,8 @@ public struct HubState: Sendable {
     /// Catalogs and customer lists registered with Junction, by id.
     public private(set) var catalogs: [String: ListRegistered] = [:]
     public private(set) var customerLists: [String: ListRegistered] = [:]
+    /// Each connection's callback, while it has one.
+    public private(set) var callbacks: [String: CallbackSet] = [:]
     private(set) var instances: [Instance: String] = [:]
     /// Connection ids by the first 8 bytes of their token digest.
     private var tokens: [UInt64: [String]] = [:]
@@ -108,6 +110,7 @@ public struct HubState: Sendable {
         case .connectionDisconnected(let e):
             guard let c = connections[e.connectionID] else { return }
             connections[e.connectionID]?.status = .disconnected
+            callbacks[e.connectionID] = nil
             let key = Self.instance(app: c.appID, account: c.accountID, location: c.locationID, device: c.deviceID)
             if instances[key] == e.connectionID { instances[key] = nil }
         case .connectionTombstoned(let e):
@@ -139,6 +142,12 @@ public struct HubState: Sendable {
             catalogs[e.id] = e
         case .customerListRegistered(let e):
             customerLists[e.id] = e
+        case .callbackSet(let e):
+            callbacks[e.connectionID] = e
+        case .callbackDeleted(let e):
+            callbacks[e.connectionID] = nil
+        case .hubEventPublished, .callbackDelivered, .callbackEventAcknowledged, .callbackEventDropped:
+            break
         }
     }
 

@@ -60,6 +60,13 @@ extension TokenIssuer {
     }
 
     /// `sha256=<hex>` of `body` under the app's secret: the signature header's value.
+    /// The hub's callback signature (`X-HubRise-Hmac-SHA256`): the hex HMAC-SHA256 of the
+    /// raw body keyed with the app's client secret.
+    public func clientSignature(of body: [UInt8], for appID: String) -> String {
+        let key = SymmetricKey(data: Data(clientSecret(for: appID).utf8))
+        return HexText.encode(Array(HMAC<SHA256>.authenticationCode(for: body, using: key)))
+    }
+
     public func signature(of body: [UInt8], for appID: String) -> String {
         let key = SymmetricKey(data: Data(callbackSecret(for: appID).utf8))
         let mac = HMAC<SHA256>.authenticationCode(for: body, using: key)

@@ -22,7 +22,7 @@ public final class Writer: Sendable {
     private let callsInFlight = CallsInFlight()
     /// Whether writes are taken, and when the stream holds them.
     let replication: any ReplicationGate
-    private let allowPrivateCallbacks: Bool
+    let allowPrivateCallbacks: Bool
     let logger: Logger
 
     /// Replays the journal into memory. Request events are skipped without being decoded.

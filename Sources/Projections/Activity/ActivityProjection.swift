@@ -104,7 +104,8 @@ public final class ActivityProjection: Projection {
             try forgetDisconnected(before: r.disconnectedBefore, txn)
         case .appRegistered, .connectionReconnected, .connectionBlocked, .connectionUnblocked, .callbackAttempted,
              .callbackResendRequested, .connectionTombstoned, .userRegistered, .userPasswordChanged, .userRemoved, .authorizationCodeIssued, .authorizationCodeRedeemed,
-             .catalogRegistered, .customerListRegistered, .unknown:
+             .catalogRegistered, .customerListRegistered,
+             .callbackSet, .callbackDeleted, .hubEventPublished, .callbackDelivered, .callbackEventAcknowledged, .callbackEventDropped, .unknown:
             break
         }
     }

@@ -120,7 +120,8 @@ public enum Compactor {
                 case .appRegistered, .connectionReconnected, .connectionBlocked, .connectionUnblocked, .connectionDisconnected,
                      .requestLogged, .callbackAttempted, .callbackResendRequested, .requestBodiesExpired, .requestsRolledUp,
                      .retentionApplied, .userRegistered, .userPasswordChanged, .userRemoved, .authorizationCodeIssued, .authorizationCodeRedeemed,
-             .catalogRegistered, .customerListRegistered, .unknown:
+             .catalogRegistered, .customerListRegistered,
+             .callbackSet, .callbackDeleted, .hubEventPublished, .callbackDelivered, .callbackEventAcknowledged, .callbackEventDropped, .unknown:
                     break
                 }
                 if let id = event.connectionID, var c = connections[id] {
@@ -132,7 +133,8 @@ public enum Compactor {
                     case .accountRegistered, .locationRegistered, .appRegistered, .connectionCreated, .connectionReconnected,
                          .connectionBlocked, .connectionUnblocked, .callbackAttempted, .callbackResendRequested,
                          .connectionTombstoned, .retentionApplied, .userRegistered, .userPasswordChanged, .userRemoved, .authorizationCodeIssued, .authorizationCodeRedeemed,
-             .catalogRegistered, .customerListRegistered, .unknown:
+             .catalogRegistered, .customerListRegistered,
+             .callbackSet, .callbackDeleted, .hubEventPublished, .callbackDelivered, .callbackEventAcknowledged, .callbackEventDropped, .unknown:
                         break
                     }
                     connections[id] = c
@@ -217,7 +219,8 @@ public enum Compactor {
                  .connectionBlocked, .connectionUnblocked, .connectionDisconnected, .callbackAttempted,
                  .callbackResendRequested, .requestsRolledUp, .connectionTombstoned, .retentionApplied,
                  .userRegistered, .userPasswordChanged, .userRemoved, .authorizationCodeIssued, .authorizationCodeRedeemed,
-             .catalogRegistered, .customerListRegistered, .unknown:
+             .catalogRegistered, .customerListRegistered,
+             .callbackSet, .callbackDeleted, .hubEventPublished, .callbackDelivered, .callbackEventAcknowledged, .callbackEventDropped, .unknown:
                 continue
             }
             if event.time < cut.logsBefore {

@@ -13,9 +13,12 @@ internal import Domain
 /// apps         app id                         → AppRecord
 /// callbacks    connection id 0x00 seq u64     → CallbackRecord (disconnect callback history)
 /// ```
+///
+/// and the hub's callbacks (``setCallback(_:event:_:)`` and the rest, in
+/// `ConnectionsProjection+HubCallbacks.swift`).
 public final class ConnectionsProjection: Projection {
     public static let name = "connections"
-    public static let schemaVersion = 3
+    public static let schemaVersion = 4
 
     let connections: Database
     let byAccount: Database
@@ -23,6 +26,12 @@ public final class ConnectionsProjection: Projection {
     let places: Database
     let apps: Database
     let callbacks: Database
+    let subscriptions: Database
+    let subscribers: Database
+    let hubEvents: Database
+    let waiting: Database
+    let received: Database
+    let deliveries: Database
 
     /// Requests seen in the current batch, written once per connection at its end.
     /// Touched for every request by one thread at a time, never from inside another access
@@ -40,6 +49,12 @@ public final class ConnectionsProjection: Projection {
         places = try txn.openDatabase(named: "places", options: create)
         apps = try txn.openDatabase(named: "apps", options: create)
         callbacks = try txn.openDatabase(named: "callbacks", options: create)
+        subscriptions = try txn.openDatabase(named: "subscriptions", options: create)
+        subscribers = try txn.openDatabase(named: "subscribers", options: create)
+        hubEvents = try txn.openDatabase(named: "hub_events", options: create)
+        waiting = try txn.openDatabase(named: "waiting", options: create)
+        received = try txn.openDatabase(named: "received", options: create)
+        deliveries = try txn.openDatabase(named: "deliveries", options: create)
     }
 
     public func beginBatch() {
@@ -87,6 +102,8 @@ public final class ConnectionsProjection: Projection {
                 r.disconnectedAt = event.time
                 r.setStatusChange(event.time, e)
             }
+            // A disconnection drops its waiting events: nothing more is delivered to it.
+            try deleteCallback(e.connectionID, txn, reason: "the connection was disconnected")
         case .requestLogged, .requestBodiesExpired:
             _ = try event.withRequestFields { try applyRequest($0, seq: seq, in: txn) }
         case .requestsRolledUp(let e):
@@ -100,6 +117,18 @@ public final class ConnectionsProjection: Projection {
             try recordCallback(e.connectionID, seq: seq, CallbackRecord(time: event.time, attempt: e), txn)
         case .callbackResendRequested(let e):
             try recordCallback(e.connectionID, seq: seq, CallbackRecord(time: event.time, resend: e), txn)
+        case .callbackSet(let e):
+            try setCallback(e, event: event, txn)
+        case .callbackDeleted(let e):
+            try deleteCallback(e.connectionID, txn, reason: "the callback was deleted")
+        case .hubEventPublished(let e):
+            try publish(e, event: event, seq: seq, txn)
+        case .callbackDelivered(let e):
+            try delivered(e, event: event, seq: seq, txn)
+        case .callbackEventAcknowledged(let e):
+            try settle(e.connectionID, e.eventID, .acknowledged, reason: nil, txn)
+        case .callbackEventDropped(let e):
+            try settle(e.connectionID, e.eventID, .dropped, reason: e.reason, txn)
         case .userRegistered, .userPasswordChanged, .userRemoved, .authorizationCodeIssued, .authorizationCodeRedeemed,
              .catalogRegistered, .customerListRegistered, .unknown:
             break
@@ -151,6 +180,7 @@ public final class ConnectionsProjection: Projection {
                 return true
             }
             for key in keys { try txn.delete(callbacks, key: key) }
+            try forgetCallbacks(r, txn)
         }
     }
 

@@ -96,7 +96,8 @@ public final class LogsProjection: Projection {
         case .accountRegistered, .locationRegistered, .appRegistered, .connectionReconnected, .connectionBlocked,
              .connectionUnblocked, .callbackAttempted, .callbackResendRequested, .requestsRolledUp, .connectionTombstoned,
              .userRegistered, .userPasswordChanged, .userRemoved, .authorizationCodeIssued, .authorizationCodeRedeemed,
-             .catalogRegistered, .customerListRegistered, .unknown:
+             .catalogRegistered, .customerListRegistered,
+             .callbackSet, .callbackDeleted, .hubEventPublished, .callbackDelivered, .callbackEventAcknowledged, .callbackEventDropped, .unknown:
             break
         }
     }

@@ -13,12 +13,12 @@ public import Domain
 public final class Queries: Sendable {
     public let data: DataDirectory
     private let journal: Journal
-    private let connectionsStore: ProjectionStore
+    let connectionsStore: ProjectionStore
     private let activityStore: ProjectionStore
     private let logsStore: ProjectionStore
     // Projections opened read-only serve as typed handles on their databases; queries
     // never call `apply`, so sharing them is safe.
-    nonisolated(unsafe) private let connections: ConnectionsProjection
+    nonisolated(unsafe) let connections: ConnectionsProjection
     nonisolated(unsafe) private let activity: ActivityProjection
     nonisolated(unsafe) private let logs: LogsProjection
 

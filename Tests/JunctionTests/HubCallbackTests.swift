@@ -1,0 +1,183 @@
+import AsyncHTTPClient
+import Crypto
+import Events
+import Foundation
+import NIOCore
+import TestSupport
+import Testing
+
+/// The hub's callbacks end to end, with real processes: an app sets its callback through
+/// the gateway, the hub publishes on the socket, the notifier delivers to a real HTTP server
+/// on loopback, every attempt is journaled.
+@Suite(.serialized)
+struct HubCallbackTests {
+    /// Retries 50 ms apart, doubling; six tries, as the hub.
+    static let options = ["--allow-private-callbacks", "--callback-retry-base-ms", "50", "--callback-max-attempts", "6",
+                          "--callback-timeout-ms", "2000"]
+
+    struct World {
+        let d: RunningDaemon
+        let gateway: String
+        /// Connections by name: `pos` (orders, 3r4s3-1), `nation` (orders, 3r4s3-2), `crm` (customer lists only, 3r4s3-1).
+        var connections: [String: (id: String, token: String)] = [:]
+        var posSecret = ""
+    }
+
+    static func world(_ extra: [String] = []) async throws -> World {
+        let port = freeLoopbackPort()
+        let d = try RunningDaemon(["--gateway", "127.0.0.1:\(port)", "--upstream", "http://127.0.0.1:9"] + options + extra)
+        var w = World(d: d, gateway: "http://127.0.0.1:\(port)")
+        for (path, body) in [
+            ("/v1/accounts", #"{"account_id":"3r4s3","name":"Pizzeria Napoli","time_zone":"Europe/Paris"}"#),
+            ("/v1/locations", #"{"location_id":"3r4s3-1","account_id":"3r4s3","name":"Bastille","time_zone":"Europe/Paris"}"#),
+            ("/v1/locations", #"{"location_id":"3r4s3-2","account_id":"3r4s3","name":"Nation","time_zone":"Europe/Paris"}"#),
+            ("/v1/apps", #"{"app_id":"crm","name":"CRM","level":"location","scope":"location[customer_list.read]"}"#),
+        ] {
+            let reply = try await d.post(path, body)
+            #expect(reply.status == 201, "\(path): \(reply.text)")
+        }
+        let app = try await d.post("/v1/apps", #"{"app_id":"pos","name":"Caisse","level":"location","scope":"location[orders.write]","redirect_uris":["https://pos.example/oauth"]}"#)
+        w.posSecret = try #require(app.json["client_secret"]?.stringValue, "\(app.text)")
+        for (name, app, location) in [("pos", "pos", "3r4s3-1"), ("nation", "pos", "3r4s3-2"), ("crm", "crm", "3r4s3-1")] {
+            let c = try await d.post("/v1/connections", #"{"app_id":"\#(app)","account_id":"3r4s3","location_id":"\#(location)"}"#)
+            w.connections[name] = (try #require(c.json["connection_id"]?.stringValue, "\(c.text)"), try #require(c.json["access_token"]?.stringValue))
+        }
+        return w
+    }
+
+    static func call(_ w: World, _ name: String, _ method: String, _ path: String, body: String? = nil) async throws -> GatewayTests.Answer {
+        try await GatewayTests.call(w.gateway + path, method: method, token: w.connections[name]!.token, body: body)
+    }
+
+    static func publish(_ w: World, _ lines: [String]) async throws -> [String] {
+        let reply = try await w.d.ndjson("/v1/hub-events", lines)
+        #expect(reply.status == 201, "\(reply.text)")
+        return (reply.json["ids"]?.arrayValue ?? []).compactMap(\.stringValue)
+    }
+
+    static func order(_ n: Int, location: String = "3r4s3-1", causedBy: String? = nil) -> String {
+        let cause = causedBy.map { #","caused_by":"\#($0)""# } ?? ""
+        return #"{"resource_type":"order","event_type":"create","location_id":"\#(location)","order_id":"o\#(n)","created_at":"2026-12-01T10:00:0\#(n % 10)Z","new_state":{"status":"new","total":"\#(n).50 EUR"}\#(cause)}"#
+    }
+
+    @Test func anOrderReachesTheAppSignedAfterTwoFailuresAndOthersGetNothing() async throws {
+        let receiver = try CallbackReceiver(statuses: [500, 500, 200])
+        let elsewhere = try CallbackReceiver(statuses: [200])
+        defer { receiver.stop(); elsewhere.stop() }
+        let w = try await Self.world()
+        let set = try await Self.call(w, "pos", "POST", "/v1/callback",
+                                      body: #"{"url":"http://127.0.0.1:\#(receiver.port)/hub","events":{"order":["create","update"]}}"#)
+        #expect(set.status == 200, "\(set.text)")
+        #expect(set.json["events"]?["order"]?.arrayValue?.compactMap(\.stringValue) == ["create", "update"], "\(set.text)")
+        let bad = try await Self.call(w, "pos", "POST", "/v1/callback", body: #"{"url":null,"events":{"order":["delete"]}}"#)
+        #expect(bad.status == 422 && bad.text.contains("order.delete"), "\(bad.text)")
+        for name in ["nation", "crm"] {
+            let other = try await Self.call(w, name, "POST", "/v1/callback",
+                                            body: #"{"url":"http://127.0.0.1:\#(elsewhere.port)/hub","events":{"order":["create","update"]}}"#)
+            #expect(other.status == 200, "\(other.text)")
+        }
+        let got = try await Self.call(w, "pos", "GET", "/v1/callback")
+        #expect(got.json["url"]?.stringValue == "http://127.0.0.1:\(receiver.port)/hub")
+
+        let ids = try await Self.publish(w, [Self.order(1), Self.order(2, causedBy: w.connections["pos"]!.id)])
+        #expect(ids.count == 2)
+        #expect(eventually(within: 20) { receiver.requests.count >= 3 }, "\(receiver.requests.count) requests")
+        try await Task.sleep(for: .milliseconds(500))
+        #expect(receiver.requests.count == 3, "the caused event is not sent to the app that caused it")
+        for request in receiver.requests {
+            let expected = HexText.encode(Array(HMAC<SHA256>.authenticationCode(for: request.body, using: SymmetricKey(data: Data(w.posSecret.utf8)))))
+            #expect(request.headers["x-hubrise-hmac-sha256"] == expected, "a valid signature")
+            let body = try JSONParser.parse(request.body)
+            #expect(body["id"]?.stringValue == ids[0] && body["order_id"]?.stringValue == "o1", "\(body)")
+            #expect(body["created_at"]?.stringValue == "2026-12-01T11:00:01.000000+01:00", "in the location's zone: \(body)")
+            #expect(body["new_state"]?["status"]?.stringValue == "new")
+        }
+        #expect(elsewhere.requests.isEmpty, "another location and a connection without the scope receive nothing")
+
+        let callback = try await w.d.get("/v1/connections/\(w.connections["pos"]!.id)/callback?after=head")
+        let deliveries = callback.json["deliveries"]?.arrayValue ?? []
+        #expect(deliveries.map { $0["status"]?.integerValue } == [500, 500, 200], "\(callback.text)")
+        #expect(callback.json["waiting_count"]?.integerValue == 0, "\(callback.text)")
+        let failed = try await w.d.get("/v1/connections/\(w.connections["pos"]!.id)/callback?after=head&failed=1")
+        #expect(failed.json["deliveries"]?.arrayValue?.count == 2)
+        #expect(w.d.stop() == 0)
+    }
+
+    @Test func aReceiverThatNeverAcknowledgesGetsSixAttemptsOnTheScheduleThenTheEventIsDropped() async throws {
+        let receiver = try CallbackReceiver(statuses: [503])
+        defer { receiver.stop() }
+        let w = try await Self.world()
+        #expect(try await Self.call(w, "pos", "POST", "/v1/callback",
+                                    body: #"{"url":"http://127.0.0.1:\#(receiver.port)/","events":{"order":["create"]}}"#).status == 200)
+        _ = try await Self.publish(w, [Self.order(1)])
+        #expect(eventually(within: 30) { receiver.requests.count >= 6 })
+        try await Task.sleep(for: .seconds(2))
+        #expect(receiver.requests.count == 6, "exactly six attempts: \(receiver.requests.count)")
+        let callback = try await w.d.get("/v1/connections/\(w.connections["pos"]!.id)/callback?after=head")
+        let deliveries = callback.json["deliveries"]?.arrayValue ?? []
+        #expect(deliveries.count == 6 && callback.json["waiting_count"]?.integerValue == 0, "\(callback.text)")
+        #expect(deliveries.last?["next_attempt_at"] == nil)
+        // 50 ms doubling: each wait at least the schedule's.
+        let times = deliveries.compactMap { $0["time"]?.stringValue.flatMap(Timestamp.init(rfc3339:)) }
+        for i in 1..<times.count {
+            let gap = times[i].microseconds - times[i - 1].microseconds
+            #expect(gap >= 50_000 << (i - 1), "attempt \(i + 1) came \(gap) µs after the one before")
+        }
+        let journal = try await w.d.get("/v1/connections/\(w.connections["pos"]!.id)/callback?after=head")
+        #expect(journal.status == 200)
+        #expect(w.d.stop() == 0)
+        let tail = try run(Executables.junction, ["tail", "--data", w.d.data])
+        #expect(tail.output.contains("\"event\":\"callbackEventDropped\""), "the drop is journaled")
+    }
+
+    @Test func passiveCallbacksListGetAndAcknowledgeByPage() async throws {
+        let w = try await Self.world()
+        #expect(try await Self.call(w, "pos", "POST", "/v1/callback", body: #"{"url":null,"events":{"order":["create"]}}"#).status == 200)
+        let ids = try await Self.publish(w, [Self.order(1), Self.order(2), Self.order(3)])
+        let first = try await Self.call(w, "pos", "GET", "/v1/callback/events?count=2")
+        #expect(first.status == 200, "\(first.text)")
+        #expect(first.json.arrayValue?.compactMap { $0["id"]?.stringValue } == Array(ids.prefix(2)), "\(first.text)")
+        #expect(first.json.arrayValue?.first?["new_state"] == nil, "a list leaves the states out")
+        let cursor = try #require(first.headers.first(name: "X-Cursor-Next"))
+        let second = try await Self.call(w, "pos", "GET", "/v1/callback/events?count=2&cursor=\(cursor)")
+        #expect(second.json.arrayValue?.compactMap { $0["id"]?.stringValue } == [ids[2]], "\(second.text)")
+        #expect(second.headers.first(name: "X-Cursor-Next") == nil)
+        let one = try await Self.call(w, "pos", "GET", "/v1/callback/events/\(ids[1])")
+        #expect(one.json["new_state"]?["total"]?.stringValue == "2.50 EUR", "\(one.text)")
+        #expect(try await Self.call(w, "pos", "DELETE", "/v1/callback/events/\(ids[1])").status == 200)
+        let after = try await Self.call(w, "pos", "GET", "/v1/callback/events")
+        #expect(after.json.arrayValue?.compactMap { $0["id"]?.stringValue } == [ids[0], ids[2]], "\(after.text)")
+        #expect(try await Self.call(w, "pos", "DELETE", "/v1/callback/events/\(ids[1])").status == 404, "acknowledged once")
+        #expect(try await Self.call(w, "nation", "GET", "/v1/callback/events/\(ids[0])").status == 404, "another connection's event")
+        // The calls are logged like every call.
+        let logs = try await w.d.get("/v1/connections/\(w.connections["pos"]!.id)/logs?after=head")
+        #expect((logs.json["entries"]?.arrayValue ?? []).contains { $0["resource"]?.stringValue == "callback" }, "\(logs.text)")
+        #expect(try await Self.call(w, "pos", "DELETE", "/v1/callback").status == 200)
+        #expect(try await Self.call(w, "pos", "GET", "/v1/callback/events").status == 404)
+        #expect(w.d.stop() == 0)
+    }
+
+    @Test func aBlockHoldsDeliveriesAnUnblockResumesThemADisconnectDropsThem() async throws {
+        let receiver = try CallbackReceiver(statuses: [200])
+        defer { receiver.stop() }
+        let w = try await Self.world()
+        let id = w.connections["pos"]!.id
+        #expect(try await Self.call(w, "pos", "POST", "/v1/callback",
+                                    body: #"{"url":"http://127.0.0.1:\#(receiver.port)/","events":{"order":["create"]}}"#).status == 200)
+        #expect(try await w.d.post("/v1/connections/\(id)/block", #"{"reason":"maintenance"}"#).status == 200)
+        _ = try await Self.publish(w, [Self.order(1)])
+        try await Task.sleep(for: .seconds(1))
+        #expect(receiver.requests.isEmpty, "a blocked connection's events wait")
+        #expect(try await w.d.get("/v1/connections/\(id)/callback?after=head").json["waiting_count"]?.integerValue == 1)
+        #expect(try await w.d.post("/v1/connections/\(id)/unblock", #"{}"#).status == 200)
+        #expect(eventually(within: 10) { receiver.requests.count == 1 }, "an unblock resumes them")
+        #expect(try await w.d.post("/v1/connections/\(id)/block", #"{}"#).status == 200)
+        _ = try await Self.publish(w, [Self.order(2)])
+        #expect(try await w.d.post("/v1/connections/\(id)/disconnect", #"{}"#).status == 200)
+        try await Task.sleep(for: .seconds(1))
+        let callback = try await w.d.get("/v1/connections/\(id)/callback?after=head")
+        #expect(callback.json["waiting_count"]?.integerValue == 0 && callback.json["callback"] == .null, "\(callback.text)")
+        #expect(receiver.requests.count == 1, "a disconnect drops them")
+        #expect(w.d.stop() == 0)
+    }
+}
