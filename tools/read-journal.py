@@ -45,6 +45,12 @@ KIND_NAMES = {
     20: "authorizationCodeRedeemed",
     21: "catalogRegistered",
     22: "customerListRegistered",
+    23: "callbackSet",
+    24: "callbackDeleted",
+    25: "hubEventPublished",
+    26: "callbackDelivered",
+    27: "callbackEventAcknowledged",
+    28: "callbackEventDropped",
 }
 
 USER_ROLES = {1: "owner", 2: "operator"}
@@ -409,6 +415,42 @@ def decode_record(seq: int, value: bytes, show_unknown: bool):
         o.string("account_id", r.string())
         o.string("location_id", r.optional_string())
         o.string("name", r.string())
+    elif kind == 23:  # callbackSet
+        o.string("connection_id", r.string())
+        url = r.optional_string()
+        o.raw("url", json_string(url) if url is not None else "null")
+        o.raw("events", "[" + ",".join(json_string(r.string()) for _ in range(r.uvarint())) + "]")
+    elif kind == 24:  # callbackDeleted
+        o.string("connection_id", r.string())
+    elif kind == 25:  # hubEventPublished
+        for key in ("event_id", "resource_type", "event_type", "account_id", "location_id"):
+            o.string(key, r.string())
+        ids = [(r.string(), r.string()) for _ in range(r.uvarint())]
+        o.raw("ids", "{" + ",".join(json_string(k) + ":" + json_string(v) for k, v in ids) + "}")
+        for key in ("new_state", "previous_state", "state_change"):
+            state = r.optional_string()
+            if state is not None:
+                o.raw(key, state)  # compact JSON text, written as it is
+        o.string("caused_by", r.optional_string())
+    elif kind == 26:  # callbackDelivered
+        o.string("connection_id", r.string())
+        o.string("event_id", r.string())
+        o.integer("attempt", r.uvarint())
+        o.string("url", r.string())
+        if r.presence():
+            o.integer("status", r.u16le())
+        o.integer("duration_us", r.int64le())
+        o.string("error", r.optional_string())
+        if r.presence():
+            o.string("next_attempt_at", rfc3339(r.int64le()))
+        o.string("answer", r.optional_string())
+    elif kind == 27:  # callbackEventAcknowledged
+        o.string("connection_id", r.string())
+        o.string("event_id", r.string())
+    elif kind == 28:  # callbackEventDropped
+        o.string("connection_id", r.string())
+        o.string("event_id", r.string())
+        o.string("reason", r.string())
     # Bytes left after the known fields were appended by a later minor revision: ignored.
     return o.text()
 

@@ -161,5 +161,45 @@ enum GoldenVectors {
             "0116c0ace0b6666106000578616236360533723473330007436c69656e7473",
             #"{"event":"customerListRegistered","time":"2026-11-29T09:14:03.000000Z","customer_list_id":"xab66","account_id":"3r4s3","name":"Clients"}"#
         ),
+        (
+            "callbackSet",
+            Event(time: time, .callbackSet(CallbackSet(connectionID: "c1", url: "https://pos.example/hub", events: ["order.create", "order.update"]))),
+            "0117c0ace0b666610600026331011768747470733a2f2f706f732e6578616d706c652f687562020c6f726465722e6372656174650c6f726465722e757064617465",
+            #"{"event":"callbackSet","time":"2026-11-29T09:14:03.000000Z","connection_id":"c1","url":"https://pos.example/hub","events":["order.create","order.update"]}"#
+        ),
+        (
+            "callbackDeleted",
+            Event(time: time, .callbackDeleted(CallbackDeleted(connectionID: "c1"))),
+            "0118c0ace0b666610600026331",
+            #"{"event":"callbackDeleted","time":"2026-11-29T09:14:03.000000Z","connection_id":"c1"}"#
+        ),
+        (
+            "hubEventPublished",
+            Event(time: time, .hubEventPublished(HubEventPublished(
+                eventID: "e1", resourceType: "order", eventType: "update", accountID: "3r4s3", locationID: "3r4s3-1",
+                ids: [HubEventID("order_id", "o1")], newState: #"{"status":"accepted"}"#, previousState: #"{"status":"new"}"#, causedBy: "c2"))),
+            "0119c0ace0b666610600026531056f72646572067570646174650533723473330733723473332d3101086f726465725f6964026f3101157b22737461747573223a226163636570746564227d01107b22737461747573223a226e6577227d0001026332",
+            #"{"event":"hubEventPublished","time":"2026-11-29T09:14:03.000000Z","event_id":"e1","resource_type":"order","event_type":"update","account_id":"3r4s3","location_id":"3r4s3-1","ids":{"order_id":"o1"},"new_state":{"status":"accepted"},"previous_state":{"status":"new"},"caused_by":"c2"}"#
+        ),
+        (
+            "callbackDelivered",
+            Event(time: time, .callbackDelivered(CallbackDelivered(
+                connectionID: "c1", eventID: "e1", attempt: 2, url: "https://pos.example/hub", status: 503, durationMicroseconds: 1500,
+                nextAttemptAt: Timestamp(rfc3339: "2026-11-29T09:15:03Z")!, answer: "busy"))),
+            "011ac0ace0b666610600026331026531021768747470733a2f2f706f732e6578616d706c652f68756201f701dc050000000000000001c03374ba66610600010462757379",
+            #"{"event":"callbackDelivered","time":"2026-11-29T09:14:03.000000Z","connection_id":"c1","event_id":"e1","attempt":2,"url":"https://pos.example/hub","status":503,"duration_us":1500,"next_attempt_at":"2026-11-29T09:15:03.000000Z","answer":"busy"}"#
+        ),
+        (
+            "callbackEventAcknowledged",
+            Event(time: time, .callbackEventAcknowledged(CallbackEventAcknowledged(connectionID: "c1", eventID: "e1"))),
+            "011bc0ace0b666610600026331026531",
+            #"{"event":"callbackEventAcknowledged","time":"2026-11-29T09:14:03.000000Z","connection_id":"c1","event_id":"e1"}"#
+        ),
+        (
+            "callbackEventDropped",
+            Event(time: time, .callbackEventDropped(CallbackEventDropped(connectionID: "c1", eventID: "e1", reason: "no acknowledgement after 6 attempts"))),
+            "011cc0ace0b666610600026331026531236e6f2061636b6e6f776c656467656d656e74206166746572203620617474656d707473",
+            #"{"event":"callbackEventDropped","time":"2026-11-29T09:14:03.000000Z","connection_id":"c1","event_id":"e1","reason":"no acknowledgement after 6 attempts"}"#
+        ),
     ]
 }
