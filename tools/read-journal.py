@@ -51,6 +51,7 @@ KIND_NAMES = {
     26: "callbackDelivered",
     27: "callbackEventAcknowledged",
     28: "callbackEventDropped",
+    29: "callbackEventResent",
 }
 
 USER_ROLES = {1: "owner", 2: "operator"}
@@ -451,6 +452,10 @@ def decode_record(seq: int, value: bytes, show_unknown: bool):
         o.string("connection_id", r.string())
         o.string("event_id", r.string())
         o.string("reason", r.string())
+    elif kind == 29:  # callbackEventResent
+        o.string("connection_id", r.string())
+        o.string("event_id", r.string())
+        o.string("actor", r.string())
     # Bytes left after the known fields were appended by a later minor revision: ignored.
     return o.text()
 

@@ -19,6 +19,7 @@ extension BackOffice {
         addAuthRoutes(router)
         addConnectionRoutes(router)
         addLogRoutes(router)
+        addHubCallbackRoutes(router)
         addAppRoutes(router)
         addOAuthRoutes(router)
         return router
@@ -102,8 +103,13 @@ extension BackOffice {
                     ? try api.queries.connections(account: v.account, statuses: statuses)
                     : try api.queries.connections(location: place, statuses: statuses)
             }
+            // Undelivered hub events, shown beside each connection that has some.
+            let waiting = views.reduce(into: [String: Int]()) { counts, view in
+                if let n = try? api.queries.waitingCount(view.record.connectionID), n > 0 { counts[view.record.connectionID] = n }
+            }
             let page = ConnectionsPage(
                 chrome: chrome(v, request, title: v.language.labels.connectionsTitle), connections: views.map(ConnectionAnswer.init),
+                waiting: waiting,
                 places: places(v, selected: place), place: place, showDisconnected: showDisconnected, accountQuery: v.accountQuery)
             return html(renderer.render(page))
         }

@@ -109,7 +109,7 @@ public enum ValueRules {
                 throw .invalid("event_type", "\(e.resourceType).\(e.eventType) is not an event of the hub's callbacks")
             }
             if let refusal = HubEventRouting.shapeRefusal(e) { throw .invalid(refusal.field, refusal.message) }
-        case .callbackDeleted, .callbackDelivered, .callbackEventAcknowledged, .callbackEventDropped:
+        case .callbackDeleted, .callbackDelivered, .callbackEventAcknowledged, .callbackEventDropped, .callbackEventResent:
             break
         case .catalogRegistered(let e), .customerListRegistered(let e):
             guard Identifier.isValid(e.id) else { throw .invalid("id", "\"\(e.id)\" is not an id (1 to 64 letters, digits, '-' or '_')") }

@@ -197,6 +197,10 @@ public enum BinaryEventCodec {
             out.appendString(e.connectionID)
             out.appendString(e.eventID)
             out.appendString(e.reason)
+        case .callbackEventResent(let e):
+            out.appendString(e.connectionID)
+            out.appendString(e.eventID)
+            out.appendString(e.actor)
         case .unknown(_, let payload):
             out.append(contentsOf: payload)
         }
@@ -417,6 +421,9 @@ public enum BinaryEventCodec {
         case .callbackEventDropped:
             payload = .callbackEventDropped(CallbackEventDropped(
                 connectionID: try r.readString(), eventID: try r.readString(), reason: try r.readString()))
+        case .callbackEventResent:
+            payload = .callbackEventResent(CallbackEventResent(
+                connectionID: try r.readString(), eventID: try r.readString(), actor: try r.readString()))
         }
         return Event(time: time, payload)
     }

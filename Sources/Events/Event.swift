@@ -46,6 +46,7 @@ public struct Event: Hashable, Sendable {
         case callbackDelivered(CallbackDelivered)
         case callbackEventAcknowledged(CallbackEventAcknowledged)
         case callbackEventDropped(CallbackEventDropped)
+        case callbackEventResent(CallbackEventResent)
         /// A kind this build does not know: its payload bytes are kept as they were, so
         /// the event can be copied on without being understood.
         case unknown(kind: UInt32, payload: [UInt8])
@@ -81,6 +82,7 @@ public struct Event: Hashable, Sendable {
         case callbackDelivered = 26
         case callbackEventAcknowledged = 27
         case callbackEventDropped = 28
+        case callbackEventResent = 29
 
         public var name: String {
             switch self {
@@ -112,6 +114,7 @@ public struct Event: Hashable, Sendable {
             case .callbackDelivered: "callbackDelivered"
             case .callbackEventAcknowledged: "callbackEventAcknowledged"
             case .callbackEventDropped: "callbackEventDropped"
+            case .callbackEventResent: "callbackEventResent"
             }
         }
 
@@ -152,6 +155,7 @@ public struct Event: Hashable, Sendable {
         case .callbackDelivered: Kind.callbackDelivered.rawValue
         case .callbackEventAcknowledged: Kind.callbackEventAcknowledged.rawValue
         case .callbackEventDropped: Kind.callbackEventDropped.rawValue
+        case .callbackEventResent: Kind.callbackEventResent.rawValue
         case .unknown(let kind, _): kind
         }
     }
@@ -178,6 +182,7 @@ public struct Event: Hashable, Sendable {
         case .callbackDelivered(let e): e.connectionID
         case .callbackEventAcknowledged(let e): e.connectionID
         case .callbackEventDropped(let e): e.connectionID
+        case .callbackEventResent(let e): e.connectionID
         }
     }
 }

@@ -43,7 +43,8 @@ extension BinaryEventCodec {
              .connectionBlocked, .connectionUnblocked, .connectionDisconnected, .requestLogged, .callbackResendRequested,
              .requestBodiesExpired, .userRegistered, .userPasswordChanged, .userRemoved, .authorizationCodeRedeemed,
              .catalogRegistered, .customerListRegistered,
-             .callbackSet, .callbackDeleted, .hubEventPublished, .callbackEventAcknowledged, .callbackEventDropped, .unknown:
+             .callbackSet, .callbackDeleted, .hubEventPublished, .callbackEventAcknowledged, .callbackEventDropped,
+             .callbackEventResent, .unknown:
             break
         }
     }

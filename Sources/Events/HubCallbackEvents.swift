@@ -135,3 +135,17 @@ public struct CallbackEventDropped: Hashable, Sendable {
         self.reason = reason
     }
 }
+
+/// Someone asked for a dropped event to be delivered again to a connection: it waits again,
+/// its attempts counted afresh.
+public struct CallbackEventResent: Hashable, Sendable {
+    public var connectionID: String
+    public var eventID: String
+    public var actor: String
+
+    public init(connectionID: String, eventID: String, actor: String) {
+        self.connectionID = connectionID
+        self.eventID = eventID
+        self.actor = actor
+    }
+}

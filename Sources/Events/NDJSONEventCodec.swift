@@ -218,6 +218,10 @@ public enum NDJSONEventCodec {
             w.string("connection_id", e.connectionID)
             w.string("event_id", e.eventID)
             w.string("reason", e.reason)
+        case .callbackEventResent(let e):
+            w.string("connection_id", e.connectionID)
+            w.string("event_id", e.eventID)
+            w.string("actor", e.actor)
         case .unknown:
             break
         }
@@ -542,6 +546,9 @@ public enum NDJSONEventCodec {
         case .callbackEventDropped:
             payload = .callbackEventDropped(CallbackEventDropped(
                 connectionID: try f.id("connection_id"), eventID: try f.id("event_id"), reason: try f.nonEmpty("reason")))
+        case .callbackEventResent:
+            payload = .callbackEventResent(CallbackEventResent(
+                connectionID: try f.id("connection_id"), eventID: try f.id("event_id"), actor: try f.nonEmpty("actor")))
         }
         try f.refuseLeftovers()
         return Event(time: time, payload)

@@ -123,5 +123,8 @@ extension Notifier {
                 return
             }
         }
+        // Over, and journaled: the projection says so from now on (the loop reads it only
+        // once it holds these reports). A resend starts afresh.
+        if next == nil { hubAttempts[key] = nil }
     }
 }

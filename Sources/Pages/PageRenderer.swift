@@ -34,6 +34,7 @@ public struct PageRenderer: Sendable {
     public func render(_ page: LogListPage) -> String { render(page, "logs") }
     public func render(_ page: LogDetailPage) -> String { render(page, "logDetail") }
     public func render(_ page: CallbacksPage) -> String { render(page, "callbacks") }
+    public func render(_ page: HubCallbackPage) -> String { render(page, "hubCallback") }
 
     private func render(_ object: Any, _ template: String) -> String {
         guard let html = library.render(object, withTemplate: template) else {

@@ -201,5 +201,11 @@ enum GoldenVectors {
             "011cc0ace0b666610600026331026531236e6f2061636b6e6f776c656467656d656e74206166746572203620617474656d707473",
             #"{"event":"callbackEventDropped","time":"2026-11-29T09:14:03.000000Z","connection_id":"c1","event_id":"e1","reason":"no acknowledgement after 6 attempts"}"#
         ),
+        (
+            "callbackEventResent",
+            Event(time: time, .callbackEventResent(CallbackEventResent(connectionID: "c1", eventID: "e1", actor: "owner@example.com"))),
+            "011dc0ace0b666610600026331026531116f776e6572406578616d706c652e636f6d",
+            #"{"event":"callbackEventResent","time":"2026-11-29T09:14:03.000000Z","connection_id":"c1","event_id":"e1","actor":"owner@example.com"}"#
+        ),
     ]
 }

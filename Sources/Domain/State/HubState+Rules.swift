@@ -126,6 +126,11 @@ extension HubState {
             _ = try connection(e.connectionID)
         case .callbackEventDropped(let e):
             _ = try connection(e.connectionID)
+        case .callbackEventResent(let e):
+            guard try connection(e.connectionID).status != .disconnected else {
+                throw .conflict("connection \"\(e.connectionID)\" is disconnected: its events are not delivered")
+            }
+            guard callbacks[e.connectionID] != nil else { throw .conflict("connection \"\(e.connectionID)\" has no callback") }
         case .unknown:
             break
         }

@@ -146,7 +146,7 @@ public struct HubState: Sendable {
             callbacks[e.connectionID] = e
         case .callbackDeleted(let e):
             callbacks[e.connectionID] = nil
-        case .hubEventPublished, .callbackDelivered, .callbackEventAcknowledged, .callbackEventDropped:
+        case .hubEventPublished, .callbackDelivered, .callbackEventAcknowledged, .callbackEventDropped, .callbackEventResent:
             break
         }
     }

@@ -38,6 +38,14 @@ extension Writer {
         }
     }
 
+    /// Delivers a dropped event again (the caller checked it was dropped).
+    public func resendHubEvent(_ connectionID: String, eventID: String, actor: String) async throws(HubError) -> Receipt {
+        let time = Timestamp.now
+        return try await command { (s: HubState) throws(DomainError) -> Event in
+            try s.decide(.callbackEventResent(CallbackEventResent(connectionID: connectionID, eventID: eventID, actor: actor)), at: time)
+        }
+    }
+
     /// Publishes the hub's events, all or nothing, each given its id here; the ids in order.
     /// A retry under the same idempotency key is given the first append's ids.
     public func publishHubEvents(

@@ -17,6 +17,7 @@ public struct ConnectionHeader: Sendable {
     public var activityURL: String
     public var logsURL: String
     public var callbacksURL: String
+    public var hubCallbackURL: String
     public var isDisconnected: Bool
 
     public init(_ c: ConnectionAnswer, _ t: Labels) {
@@ -34,6 +35,7 @@ public struct ConnectionHeader: Sendable {
         activityURL = path + "/activity"
         logsURL = path + "/logs"
         callbacksURL = path + "/callbacks"
+        hubCallbackURL = path + "/callback"
         isDisconnected = c.status == .disconnected
     }
 }

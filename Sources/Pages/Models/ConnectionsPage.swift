@@ -22,6 +22,9 @@ public struct ConnectionsPage: Sendable {
         public var activityURL: String
         public var logsURL: String
         public var callbacksURL: String
+        public var hubCallbackURL: String
+        /// Hub events not delivered yet ("3 en attente"), when there are some.
+        public var waiting: String?
         public var reconnectURL: String
         public var confirmBlockURL: String
         public var confirmDisconnectURL: String
@@ -45,8 +48,8 @@ public struct ConnectionsPage: Sendable {
 
     /// The page for `connections` seen from `place` ("all" or a location id).
     public init(
-        chrome: Chrome, connections: [ConnectionAnswer], places: [Choice], place: String, showDisconnected: Bool,
-        accountQuery: String
+        chrome: Chrome, connections: [ConnectionAnswer], waiting: [String: Int] = [:], places: [Choice], place: String,
+        showDisconnected: Bool, accountQuery: String
     ) {
         self.chrome = chrome
         self.places = places
@@ -69,6 +72,7 @@ public struct ConnectionsPage: Sendable {
                 requests: c.requestCount,
                 openURL: c.status == .active ? c.app.openURL.map { OpenURL.forConnection($0, connectionID: c.connectionID) } : nil,
                 activityURL: path + "/activity", logsURL: path + "/logs", callbacksURL: path + "/callbacks",
+                hubCallbackURL: path + "/callback", waiting: waiting[c.connectionID].map { "\($0) \(t.waiting)" },
                 reconnectURL: path + "/reconnect", confirmBlockURL: path + "/confirm?action=block",
                 confirmDisconnectURL: path + "/confirm?action=disconnect", unblockAction: path + "/unblock",
                 isActive: c.status == .active, isBlocked: c.status == .blocked, isDisconnected: c.status == .disconnected,

@@ -133,6 +133,16 @@ public struct Labels: Sendable {
     public var noListRegistered: String
     /// Connecter on an OAuth app without an install URL: the grant starts in the app.
     public var startsInApp: String
+    /// The hub's callbacks tab.
+    public var hubCallback: String
+    public var passive: String
+    public var listenedEvents: String
+    public var waitingEvents: String
+    public var deliveries: String
+    public var droppedEvents: String
+    public var noHubCallback: String
+    public var waiting: String
+    public var event: String
 }
 
 extension Labels {
@@ -173,7 +183,11 @@ extension Labels {
         duration: "Durée", requestID: "Identifiant de requête", location: "Point de vente",
         authorize: "Autoriser", deny: "Refuser",
         noListRegistered: "Aucun n'est enregistré pour ce point de vente ; l'application n'en recevra pas.",
-        startsInApp: "Cette application se connecte depuis l'application elle-même : ouvrez-la et lancez la connexion de là.")
+        startsInApp: "Cette application se connecte depuis l'application elle-même : ouvrez-la et lancez la connexion de là.",
+        hubCallback: "Callback", passive: "passif (l'application lit les événements)", listenedEvents: "Événements écoutés",
+        waitingEvents: "Événements en attente", deliveries: "Envois", droppedEvents: "Événements abandonnés",
+        noHubCallback: "Cette connexion n'a pas de callback : l'application n'a demandé aucun événement.", waiting: "en attente",
+        event: "Événement")
 
     public static let en = Labels(
         lang: "en", connections: "CONNECTIONS", connectionsTitle: "Connections", seeApps: "See available apps",
@@ -211,7 +225,11 @@ extension Labels {
         duration: "Duration", requestID: "Request id", location: "Location",
         authorize: "Authorize", deny: "Deny",
         noListRegistered: "None is registered for this place; the app will get none.",
-        startsInApp: "This app is connected from the app itself: open it and start the connection there.")
+        startsInApp: "This app is connected from the app itself: open it and start the connection there.",
+        hubCallback: "Callback", passive: "passive (the app reads the events)", listenedEvents: "Events listened to",
+        waitingEvents: "Waiting events", deliveries: "Deliveries", droppedEvents: "Dropped events",
+        noHubCallback: "This connection has no callback: the app asked for no events.", waiting: "waiting",
+        event: "Event")
 }
 
 /// The templates look each label up by name: a table built once per language answers

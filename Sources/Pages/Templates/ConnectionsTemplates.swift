@@ -29,7 +29,7 @@ extension Templates {
         <td>{{place}}</td>
         <td><span class="status status-{{statusKey}}">{{status}}</span></td>
         <td>{{lastRequest}}</td>
-        <td class="number requests">{{requests}}</td>
+        <td class="number requests">{{requests}}{{#waiting}}<br><a href="{{hubCallbackURL}}" class="waiting-events">{{.}}</a>{{/waiting}}</td>
         <td class="actions">
           <details class="menu">
             <summary class="actions-button">{{chrome.t.actions}}</summary>
@@ -37,6 +37,7 @@ extension Templates {
               {{#openURL}}<li><a href="{{.}}" target="_blank" rel="noopener noreferrer" class="action-open">{{chrome.t.open}}</a></li>{{/openURL}}
               <li><a href="{{activityURL}}" class="action-activity">{{chrome.t.showActivity}}</a></li>
               <li><a href="{{logsURL}}" class="action-logs">{{chrome.t.seeLogs}}</a></li>
+              <li><a href="{{hubCallbackURL}}" class="action-hub-callback">{{chrome.t.hubCallback}}</a></li>
               {{#isActive}}<li><a href="{{confirmBlockURL}}" class="action-block">{{chrome.t.block}}</a></li>{{/isActive}}
               {{#isBlocked}}<li><form method="post" action="{{unblockAction}}"><input type="hidden" name="csrf" value="{{chrome.csrf}}"><button type="submit" class="action-unblock">{{chrome.t.unblock}}</button></form></li>{{/isBlocked}}
               {{#canReconnect}}<li><a href="{{reconnectURL}}" class="action-reconnect">{{chrome.t.reconnect}}</a></li>{{/canReconnect}}

@@ -13,6 +13,7 @@ extension Templates {
       <nav class="tabs">
         <a href="{{activityURL}}" id="tab-activity">{{chrome.t.activity}}</a>
         <a href="{{logsURL}}" id="tab-logs">{{chrome.t.logs}}</a>
+        <a href="{{hubCallbackURL}}" id="tab-callback">{{chrome.t.hubCallback}}</a>
         {{#isDisconnected}}<a href="{{callbacksURL}}" id="tab-callbacks">{{chrome.t.callbacks}}</a>{{/isDisconnected}}
       </nav>
     </section>
@@ -151,6 +152,50 @@ extension Templates {
     </table>
     {{/hasRows}}
     {{^hasRows}}<p class="empty">{{chrome.t.noCallbacks}}</p>{{/hasRows}}
+    {{> foot}}
+    """#
+
+    static let hubCallback = #"""
+    {{> head}}
+    <h1>{{chrome.t.hubCallback}}</h1>
+    {{> connectionHeader}}
+    {{#hasCallback}}
+    <dl class="facts" id="hub-callback">
+      <dt>{{chrome.t.url}}</dt><dd>{{#url}}<code id="callback-url">{{.}}</code>{{/url}}{{^url}}<span id="callback-url">{{chrome.t.passive}}</span>{{/url}}</dd>
+      <dt>{{chrome.t.listenedEvents}}</dt><dd><code id="callback-events">{{events}}</code></dd>
+    </dl>
+    {{/hasCallback}}
+    {{^hasCallback}}<p class="empty" id="no-callback">{{chrome.t.noHubCallback}}</p>{{/hasCallback}}
+    <h2>{{chrome.t.waitingEvents}} <span class="count" id="waiting-count">{{waitingCount}}</span></h2>
+    {{#hasWaiting}}
+    <table class="callbacks" id="waiting-events">
+      <thead><tr><th>{{chrome.t.time}}</th><th>{{chrome.t.event}}</th><th>Id</th><th>{{chrome.t.attempt}}</th><th>{{chrome.t.answer}}</th></tr></thead>
+      <tbody>
+      {{#waiting}}<tr data-event="{{id}}"><td>{{time}}</td><td><code>{{event}}</code></td><td><code>{{id}}</code></td><td>{{attempts}}</td><td>{{answer}}{{#next}} → {{.}}{{/next}}</td></tr>{{/waiting}}
+      </tbody>
+    </table>
+    {{/hasWaiting}}
+    {{#hasDropped}}
+    <h2>{{chrome.t.droppedEvents}}</h2>
+    <table class="callbacks" id="dropped-events">
+      <thead><tr><th>{{chrome.t.time}}</th><th>{{chrome.t.event}}</th><th>Id</th><th>{{chrome.t.answer}}</th><th></th></tr></thead>
+      <tbody>
+      {{#dropped}}<tr data-event="{{id}}"><td>{{time}}</td><td><code>{{event}}</code></td><td><code>{{id}}</code></td><td>{{reason}}</td>
+        <td>{{#canResend}}<form method="post" action="{{resendAction}}"><input type="hidden" name="csrf" value="{{chrome.csrf}}"><button type="submit" class="resend-event">{{chrome.t.resend}}</button></form>{{/canResend}}</td></tr>{{/dropped}}
+      </tbody>
+    </table>
+    {{/hasDropped}}
+    <h2>{{chrome.t.deliveries}}</h2>
+    {{#hasDeliveries}}
+    <table class="callbacks" id="deliveries">
+      <thead><tr><th>{{chrome.t.time}}</th><th>{{chrome.t.event}}</th><th>{{chrome.t.attempt}}</th><th>{{chrome.t.answer}}</th><th>{{chrome.t.duration}}</th><th></th></tr></thead>
+      <tbody>
+      {{#deliveries}}<tr class="{{#delivered}}delivered{{/delivered}}" data-seq="{{seq}}"><td>{{time}}</td><td><code>{{eventID}}</code></td><td>{{attempt}}</td><td>{{answer}}{{#next}} → {{.}}{{/next}}</td><td class="number">{{duration}}</td>
+        <td><a href="{{downloadURL}}" class="download-delivery" download>{{chrome.t.download}}</a></td></tr>{{/deliveries}}
+      </tbody>
+    </table>
+    {{/hasDeliveries}}
+    {{^hasDeliveries}}<p class="empty">{{chrome.t.noCallbacks}}</p>{{/hasDeliveries}}
     {{> foot}}
     """#
 }

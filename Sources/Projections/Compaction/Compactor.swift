@@ -121,7 +121,8 @@ public enum Compactor {
                      .requestLogged, .callbackAttempted, .callbackResendRequested, .requestBodiesExpired, .requestsRolledUp,
                      .retentionApplied, .userRegistered, .userPasswordChanged, .userRemoved, .authorizationCodeIssued, .authorizationCodeRedeemed,
              .catalogRegistered, .customerListRegistered,
-             .callbackSet, .callbackDeleted, .hubEventPublished, .callbackDelivered, .callbackEventAcknowledged, .callbackEventDropped, .unknown:
+             .callbackSet, .callbackDeleted, .hubEventPublished, .callbackDelivered, .callbackEventAcknowledged, .callbackEventDropped,
+             .callbackEventResent, .unknown:
                     break
                 }
                 if let id = event.connectionID, var c = connections[id] {
@@ -134,7 +135,8 @@ public enum Compactor {
                          .connectionBlocked, .connectionUnblocked, .callbackAttempted, .callbackResendRequested,
                          .connectionTombstoned, .retentionApplied, .userRegistered, .userPasswordChanged, .userRemoved, .authorizationCodeIssued, .authorizationCodeRedeemed,
              .catalogRegistered, .customerListRegistered,
-             .callbackSet, .callbackDeleted, .hubEventPublished, .callbackDelivered, .callbackEventAcknowledged, .callbackEventDropped, .unknown:
+             .callbackSet, .callbackDeleted, .hubEventPublished, .callbackDelivered, .callbackEventAcknowledged, .callbackEventDropped,
+             .callbackEventResent, .unknown:
                         break
                     }
                     connections[id] = c
@@ -220,7 +222,8 @@ public enum Compactor {
                  .callbackResendRequested, .requestsRolledUp, .connectionTombstoned, .retentionApplied,
                  .userRegistered, .userPasswordChanged, .userRemoved, .authorizationCodeIssued, .authorizationCodeRedeemed,
              .catalogRegistered, .customerListRegistered,
-             .callbackSet, .callbackDeleted, .hubEventPublished, .callbackDelivered, .callbackEventAcknowledged, .callbackEventDropped, .unknown:
+             .callbackSet, .callbackDeleted, .hubEventPublished, .callbackDelivered, .callbackEventAcknowledged, .callbackEventDropped,
+             .callbackEventResent, .unknown:
                 continue
             }
             if event.time < cut.logsBefore {

@@ -72,6 +72,25 @@ extension ConnectionsProjection {
         }
     }
 
+    /// A dropped event waits again, in its place in the queue (its publish order), its
+    /// attempts counted afresh; the earlier attempts stay listed.
+    func resend(_ connection: String, _ eventID: String, _ txn: Transaction) throws {
+        guard try txn.get(subscriptions, key: Array(connection.utf8)) != nil else { return }
+        let key = Key.text(connection) + Array(eventID.utf8)
+        guard let bytes = try txn.get(received, key: key) else { return }
+        var state = try ReceivedState(decoding: bytes)
+        guard state.state == .dropped else { return }
+        state.state = .waiting
+        state.attempts = 0
+        state.lastStatus = nil
+        state.nextAttemptAt = nil
+        state.reason = nil
+        try txn.put(received, key: key, value: state.encoded())
+        var waitingKey = Key.text(connection)
+        Key.append(&waitingKey, state.seq)
+        try txn.put(waiting, key: waitingKey, value: Array(eventID.utf8))
+    }
+
     /// Every waiting event of `connection` is dropped (its callback or itself went).
     func dropWaiting(_ connection: String, reason: String, _ txn: Transaction) throws {
         var ids: [String] = []

@@ -129,6 +129,8 @@ public final class ConnectionsProjection: Projection {
             try settle(e.connectionID, e.eventID, .acknowledged, reason: nil, txn)
         case .callbackEventDropped(let e):
             try settle(e.connectionID, e.eventID, .dropped, reason: e.reason, txn)
+        case .callbackEventResent(let e):
+            try resend(e.connectionID, e.eventID, txn)
         case .userRegistered, .userPasswordChanged, .userRemoved, .authorizationCodeIssued, .authorizationCodeRedeemed,
              .catalogRegistered, .customerListRegistered, .unknown:
             break

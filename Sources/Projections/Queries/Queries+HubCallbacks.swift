@@ -49,6 +49,33 @@ extension Queries {
         }
     }
 
+    /// The events a connection received that are now in `state`, oldest first (the dropped
+    /// ones, say, for Renvoyer).
+    public func receivedEvents(_ id: String, in state: ReceivedEvent.State) throws -> [ReceivedEvent] {
+        try connectionsStore.read { txn in
+            var found: [ReceivedEvent] = []
+            let prefix = Key.text(id)
+            try txn.scan(connections.received, range: .prefix(prefix)) { key, value in
+                guard try ReceivedState(decoding: value).state == state else { return true }
+                if let e = try receivedEvent(id, String(decoding: key[prefix.count...], as: UTF8.self), txn) { found.append(e) }
+                return true
+            }
+            return found.sorted { $0.seq < $1.seq }
+        }
+    }
+
+    /// One delivery attempt of a connection, by the sequence number of its record.
+    public func delivery(_ id: String, seq: UInt64) throws -> DeliveryAttempt? {
+        try connectionsStore.read { txn in
+            var key = Key.text(id)
+            Key.append(&key, seq)
+            guard let bytes = try txn.get(connections.deliveries, key: key) else { return nil }
+            let event = try BinaryEventCodec.decode(bytes)
+            guard case .callbackDelivered(let e) = event.payload else { return nil }
+            return DeliveryAttempt(time: event.time, seq: seq, attempt: e)
+        }
+    }
+
     /// One event a connection received, whatever became of it.
     public func receivedEvent(_ id: String, eventID: String) throws -> ReceivedEvent? {
         try connectionsStore.read { txn in try receivedEvent(id, eventID, txn) }
