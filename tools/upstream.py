@@ -9,9 +9,16 @@ and "location" the location it names, the place this server would answer for. It
 which GET /_upstream/calls answers (that path is not the API's). Paths:
   /status/NNN/...   answer with status NNN
   /slow/MS/...      wait MS milliseconds before reading the call (and counting it)
-Usage: upstream.py PORT"""
+  /_upstream/callback  an app's callback endpoint: answers 200, keeps what it was sent
+                       (GET /_upstream/callbacks lists it)
+With --hub-events SOCKET it publishes, as the hub's API does, an order.create event to the
+daemon on SOCKET (POST /v1/hub-events) for each order POSTed to /v1/locations/ID/orders,
+caused by the calling connection (which is not sent its own event).
+Usage: upstream.py PORT [--hub-events SOCKET]"""
 import json
 import os
+import socket as sockets
+import http.client
 import urllib.parse
 import signal
 import sys
@@ -20,7 +27,41 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 calls = {}
+callbacks = []
 lock = threading.Lock()
+hub_events_socket = None
+
+
+class UnixConnection(http.client.HTTPConnection):
+    def __init__(self, path):
+        super().__init__("localhost", timeout=10)
+        self.unix_path = path
+
+    def connect(self):
+        self.sock = sockets.socket(sockets.AF_UNIX, sockets.SOCK_STREAM)
+        self.sock.connect(self.unix_path)
+
+
+def publish_order(location, connection, body, number):
+    """The hub's API publishing the order it just created."""
+    try:
+        state = json.loads(body or b"{}")
+    except ValueError:
+        state = {"raw": body.decode("utf-8", "replace")}
+    event = {"resource_type": "order", "event_type": "create", "location_id": location, "order_id": f"up{number}",
+             "new_state": {"status": "new", **(state if isinstance(state, dict) else {"items": state})}}
+    if connection:
+        event["caused_by"] = connection
+    try:
+        conn = UnixConnection(hub_events_socket)
+        conn.request("POST", "/v1/hub-events", body=json.dumps(event) + "\n",
+                     headers={"Host": "localhost", "Content-Type": "application/x-ndjson"})
+        answer = conn.getresponse()
+        answer.read()
+        if answer.status != 201:
+            print(f"hub event refused: {answer.status}", flush=True)
+    except OSError as e:
+        print(f"hub event not published: {e}", flush=True)
 
 
 def remove_dot_segments(path):
@@ -77,6 +118,14 @@ class Handler(BaseHTTPRequestHandler):
             with lock:
                 data = json.dumps(calls).encode()
             return self.send(200, data)
+        if path == "/_upstream/callback":
+            with lock:
+                callbacks.append({"signature": self.headers.get("X-HubRise-Hmac-SHA256"), "body": body.decode("utf-8", "replace")})
+            return self.send(200, b"{}")
+        if path == "/_upstream/callbacks":
+            with lock:
+                data = json.dumps(callbacks).encode()
+            return self.send(200, data)
         connection = self.headers.get("X-Junction-Connection", "")
         with lock:
             calls[connection] = calls.get(connection, 0) + 1
@@ -93,6 +142,10 @@ class Handler(BaseHTTPRequestHandler):
             "token_seen": "X-Access-Token" in self.headers, "body": body.decode("utf-8", "replace"),
         }).encode()
         self.send(status, data)
+        if hub_events_socket and self.command == "POST" and location and segments[-1:] == ["orders"] and status < 300:
+            with lock:
+                number = sum(calls.values())
+            publish_order(location, connection, body, number)
 
     def send(self, status, data):
         self.send_response(status)
@@ -108,6 +161,8 @@ if __name__ == "__main__":
     # A parent may have left SIGTERM blocked or ignored (both are inherited): stop on it.
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
     signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
+    if "--hub-events" in sys.argv:
+        hub_events_socket = sys.argv[sys.argv.index("--hub-events") + 1]
     server = ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), Handler)
     server.daemon_threads = True
     print(f"upstream listening on 127.0.0.1:{sys.argv[1]}", flush=True)
