@@ -40,6 +40,11 @@ Rows:
      machine (tools/bench/nats_publish: the same records from a C loop, libnats-dev), and a
      follower's lag p99 at half the sync writer's rate (goal < 100 ms): from the writer's
      ack to the follower's projections.
+  j  the hub's callbacks: events published on the socket (POST /v1/hub-events), fanned
+     out to 1,000 connections of which 10 % listen, delivered by the notifier to a local
+     receiver (tools/benchcompare/receiver.py): deliveries/s (no goal), p99 from publish
+     to the receiver's first byte at half that rate (goal < 50 ms), and row b's ingestion
+     with deliveries running (goal >= 0.85x row b).
 
 Exit status: 0 all goals met, 1 a goal missed, 2 the run failed.
 """
@@ -61,3 +66,4 @@ Exit status: 0 all goals met, 1 a goal missed, 2 the run failed.
 #   rows_queries.py      rows d and g (logs page latency; memory and disk)
 #   rows_gateway.py      row h (the gateway against nginx)
 #   rows_replication.py  row i (replication through NATS JetStream)
+#   rows_callbacks.py    row j (the hub's callbacks), with receiver.py

@@ -13,6 +13,7 @@ from .data import LOADGEN_END, split_loadgen, truncate_records, write_entries
 from .postgres import PostgresServer
 from .report import NOISY, NOT_BUILT, TIME_HISTORY, Quantities, Report, fmt_bytes, fmt_noise
 from .rows_gateway import TIME_ROW_H, GatewayRows
+from .rows_callbacks import CallbackRows
 from .rows_ingest import TIME_ROW_B, IngestRows
 from .rows_journal import TIME_ROW_C, JournalRows
 from .rows_queries import TIME_ROW_D, QueryRows
@@ -25,7 +26,7 @@ from .runner import BENCH_SRC, ROOT, BenchError, log, run, run_json
 WHERE_THE_TIME_GOES = TIME_HISTORY + TIME_ROW_D + [""] + TIME_ROW_B + TIME_ROW_C + TIME_ROW_H + TIME_ROW_I
 
 
-class Bench(JournalRows, IngestRows, QueryRows, GatewayRows, ReplicationRows, Report):
+class Bench(JournalRows, IngestRows, QueryRows, GatewayRows, ReplicationRows, CallbackRows, Report):
     """One run: its arguments, the binaries, the workload's files, the quantities measured
     and the table, shared by the rows (the mixins) and the report."""
 
@@ -151,13 +152,13 @@ class Bench(JournalRows, IngestRows, QueryRows, GatewayRows, ReplicationRows, Re
     # ---- the rows
 
     def run_rows(self):
-        only = set(self.args.only.split(",")) if self.args.only else set("abcdefghi")
+        only = set(self.args.only.split(",")) if self.args.only else set("abcdefghij")
         if only & set("cef"):
             only.add("b")  # c replays b's data, e compares with b, f runs at half b's rate
         if "b" in only:
             only.add("a")  # b compares with a's C loop at the same batch
         steps = [("a", self.row_a), ("b", self.rows_b_e), ("c", self.row_c), ("f", self.row_f), ("d", self.rows_d_g),
-                 ("h", self.row_h), ("i", self.row_i)]
+                 ("h", self.row_h), ("i", self.row_i), ("j", self.row_j)]
         for name, step in steps:
             if name not in only and not (name == "d" and "g" in only):
                 continue

@@ -37,7 +37,7 @@ class IngestRows:
     # ---- ingestion runs (rows b, e, f)
 
     def ingest_run(self, name, rate=None, lag=False, compaction=False, keep=False, allow_errors=False, daemon_args=(),
-                   follower_args=None, prefix=()):
+                   follower_args=None, prefix=(), during=None):
         data = os.path.join(self.tmp, name)
         shutil.rmtree(data, ignore_errors=True)  # left by an earlier run of a noisy row
         run([self.junction, "init", "--data", data], stdout=subprocess.DEVNULL)
@@ -45,6 +45,9 @@ class IngestRows:
         follower = None
         try:
             daemon.post_ndjson("/v1/events", self.setup)
+            if during is not None:
+                # Something else the daemon does meanwhile (row j: deliveries).
+                during.start(daemon)
             if follower_args is not None:
                 # A follower of the writer's stream: the lag is measured on its status.
                 follower = Daemon(self, data + "-follower", follower_args, command="follow").start()
@@ -64,6 +67,8 @@ class IngestRows:
             if follower:
                 cmd += ["--lag-socket", follower.sock]
             res = run_json(cmd, check=False)
+            if during is not None:
+                during.finish()
             comp = loop.finish() if loop else None
             if self.tail:
                 daemon.post_ndjson("/v1/events", self.tail)
@@ -74,6 +79,8 @@ class IngestRows:
                 raise BenchError(f"{name}: {res['errors']} of {res['requests']} requests failed (see stderr)")
             return {"http": res, "memory": mem, "compaction": comp, "disk": disk, "data": data}
         finally:
+            if during is not None:
+                during.finish()
             if follower:
                 follower.stop()
                 shutil.rmtree(data + "-follower", ignore_errors=True)
