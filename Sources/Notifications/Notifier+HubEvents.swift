@@ -21,9 +21,10 @@ extension Notifier {
         if let head = try? journal.head {
             _ = try? await queries.projections(["connections"], behind: head, by: .now + .seconds(2))
         }
-        let due: [(connectionID: String, appID: String, url: String, event: ReceivedEvent)]
+        let due: [(connectionID: String, appID: String, url: String, events: [ReceivedEvent])]
+        let readAt = next
         do {
-            due = try queries.nextDeliveries()
+            due = try queries.nextDeliveries(perConnection: Self.hubEventsPerRead)
         } catch {
             logger.error("cannot read the callback queue", metadata: ["error": "\(error)"])
             return Timestamp.now.adding(.seconds(1))
@@ -31,12 +32,13 @@ extension Notifier {
         let now = Timestamp.now
         var wake: Timestamp?
         for d in due where !hubInFlight.contains(d.connectionID) {
-            let key = d.connectionID + "\u{0}" + d.event.event.eventID
+            guard let first = d.events.first else { continue }
+            let key = d.connectionID + "\u{0}" + first.event.eventID
             // This notifier's own last attempt, when the projection does not show it yet.
-            let (attempts, nextDue) = if let known = hubAttempts[key], known.attempts > d.event.attempts {
+            let (attempts, nextDue) = if let known = hubAttempts[key], known.attempts > first.attempts {
                 (known.attempts, known.due)
             } else {
-                (d.event.attempts, d.event.nextAttemptAt)
+                (first.attempts, first.nextAttemptAt)
             }
             let at = attempts == 0 ? now : (nextDue ?? now)
             guard at <= now else {
@@ -44,19 +46,37 @@ extension Notifier {
                 continue
             }
             hubInFlight.insert(d.connectionID)
-            let zone = (try? queries.place(d.event.event.locationID))??.timeZone ?? "UTC"
+            var zones: [String: String] = [:]
+            for e in d.events where zones[e.event.locationID] == nil {
+                zones[e.event.locationID] = (try? queries.place(e.event.locationID))??.timeZone ?? "UTC"
+            }
             hubTasks[d.connectionID] = Task {
-                await self.deliverHubEvent(d.connectionID, appID: d.appID, url: d.url, event: d.event, attempts: attempts, zone: zone)
+                defer {
+                    self.hubInFlight.remove(d.connectionID)
+                    self.hubTasks[d.connectionID] = nil
+                }
+                // The events after the first wait untried: they follow at once, while nothing
+                // that could stop them (a block, a disconnection, a new or deleted callback) was
+                // journaled since the queue was read, and while each one before is over.
+                for (i, event) in d.events.enumerated() {
+                    if i > 0, (self.hubChanged[d.connectionID] ?? 0) >= readAt || Task.isCancelled { return }
+                    let over = await self.deliverHubEvent(
+                        d.connectionID, appID: d.appID, url: d.url, event: event, attempts: i == 0 ? attempts : event.attempts,
+                        zone: zones[event.event.locationID] ?? "UTC")
+                    if !over { return }
+                }
             }
         }
         return wake
     }
 
-    private func deliverHubEvent(_ connection: String, appID: String, url: String, event: ReceivedEvent, attempts: UInt32, zone: String) async {
-        defer {
-            hubInFlight.remove(connection)
-            hubTasks[connection] = nil
-        }
+    /// Waiting events read per connection at a time: delivered one after the other without
+    /// reading the projection again between them.
+    static let hubEventsPerRead = 32
+
+    /// One attempt; whether the event is over for now (acknowledged, or dropped) so the next
+    /// may follow, rather than waiting for a retry.
+    private func deliverHubEvent(_ connection: String, appID: String, url: String, event: ReceivedEvent, attempts: UInt32, zone: String) async -> Bool {
         let key = connection + "\u{0}" + event.event.eventID
         let number = attempts + 1
         let body = HubEventAnswer.body(event, timeZone: zone)
@@ -114,17 +134,16 @@ extension Notifier {
                 connectionID: connection, eventID: event.event.eventID, reason: final && attempts >= UInt32(configuration.maxAttempts)
                     ? "no acknowledgement after \(attempts) attempts" : reason))))
         }
-        for report in reports {
-            do {
-                try await self.report(report)
-            } catch {
-                // Not recorded: the projection still shows it waiting; it is tried again.
-                logger.error("cannot record a hub event delivery", metadata: ["callback.event": "\(event.event.eventID)", "error": "\(error)"])
-                return
-            }
+        do {
+            try await record(reports)
+        } catch {
+            // Not recorded: the projection still shows it waiting; it is tried again.
+            logger.error("cannot record a hub event delivery", metadata: ["callback.event": "\(event.event.eventID)", "error": "\(error)"])
+            return false
         }
         // Over, and journaled: the projection says so from now on (the loop reads it only
         // once it holds these reports). A resend starts afresh.
         if next == nil { hubAttempts[key] = nil }
+        return next == nil
     }
 }

@@ -32,8 +32,8 @@ public actor Notifier {
         }
     }
 
-    /// Appends an attempt to the journal (through the daemon).
-    public typealias Report = @Sendable (Event) async throws -> Void
+    /// Appends attempts to the journal (through the daemon), all or nothing.
+    public typealias Report = @Sendable ([Event]) async throws -> Void
 
     private struct Delivery {
         var connectionID: String
@@ -57,6 +57,12 @@ public actor Notifier {
     var hubTasks: [String: Task<Void, Never>] = [:]
     /// This notifier's own attempts, by connection and event id, until the projection shows them.
     var hubAttempts: [String: (attempts: UInt32, due: Timestamp?)] = [:]
+    /// The journal position of the last event that may stop a connection's deliveries (a
+    /// block, a disconnection, its callback set or deleted), by connection.
+    var hubChanged: [String: UInt64] = [:]
+    /// Reports waiting to be sent together, and whether a batch is being sent.
+    private var pendingReports: [(events: [Event], done: CheckedContinuation<Void, any Error>)] = []
+    private var reporting = false
     /// `<data>/notifier/LOCK`: one notifier per data directory, held while this one lives.
     private let lock: DirectoryLock
     private var apps: [String: String] = [:]  // app id → callback URL
@@ -64,7 +70,7 @@ public actor Notifier {
     private var deliveries: [String: Delivery] = [:]
     /// When and why each connection was disconnected: a resend repeats them.
     private var disconnections: [String: (time: Timestamp, reason: String?)] = [:]
-    private var next: UInt64 = 1
+    var next: UInt64 = 1
 
     public init(
         journal: Journal, lock: DirectoryLock, tokens: TokenIssuer, configuration: Configuration, logger: Logger,
@@ -144,6 +150,12 @@ public actor Notifier {
     }
 
     private func apply(_ event: Event, seq: UInt64) {
+        switch event.payload {
+        case .connectionBlocked(let e), .connectionDisconnected(let e) where queries != nil: hubChanged[e.connectionID] = seq
+        case .callbackSet(let e) where queries != nil: hubChanged[e.connectionID] = seq
+        case .callbackDeleted(let e) where queries != nil: hubChanged[e.connectionID] = seq
+        default: break
+        }
         switch event.payload {
         case .appRegistered(let e):
             if let url = e.disconnectCallbackURL { apps[e.appID] = url }
@@ -235,7 +247,7 @@ public actor Notifier {
             connectionID: d.connectionID, deliveryID: id, attempt: UInt32(number), url: d.url, status: status,
             error: failure, nextAttemptAt: nextAttempt)))
         do {
-            try await report(event)
+            try await record([event])
         } catch {
             // Not recorded: a restarted notifier will try again (at least once).
             logger.error("cannot record a callback attempt", metadata: ["callback.delivery": "\(id)", "error": "\(error)"])
@@ -243,3 +255,39 @@ public actor Notifier {
     }
 }
 
+extension Notifier {
+    /// Journals `events` (one delivery's reports, in order) with whatever else is being
+    /// reported at the time, in one append: deliveries to many connections at once cost one
+    /// group commit, not one each. Returns once they are durable; throws if they are not.
+    func record(_ events: [Event]) async throws {
+        try await withCheckedThrowingContinuation { (done: CheckedContinuation<Void, any Error>) in
+            pendingReports.append((events, done))
+            if !reporting {
+                reporting = true
+                Task { await self.sendReports() }
+            }
+        }
+    }
+
+    private func sendReports() async {
+        while !pendingReports.isEmpty {
+            let batch = pendingReports
+            pendingReports.removeAll()
+            do {
+                try await report(batch.flatMap(\.events))
+                for item in batch { item.done.resume() }
+            } catch {
+                // One refused report must not hold the others back: each on its own.
+                for item in batch {
+                    do {
+                        try await report(item.events)
+                        item.done.resume()
+                    } catch {
+                        item.done.resume(throwing: error)
+                    }
+                }
+            }
+        }
+        reporting = false
+    }
+}

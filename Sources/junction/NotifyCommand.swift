@@ -59,10 +59,13 @@ struct NotifyCommand: AsyncParsableCommand {
         }
         let notifier = Notifier(
             journal: journal, lock: lock, tokens: tokens, configuration: configuration, logger: logger, queries: queries
-        ) { event in
-            var line: [UInt8] = []
-            NDJSONEventCodec.encode(event, into: &line)
-            _ = try await client.send(.post, "/v1/events", body: line + [10], contentType: "application/x-ndjson")
+        ) { events in
+            var lines: [UInt8] = []
+            for event in events {
+                NDJSONEventCodec.encode(event, into: &lines)
+                lines.append(10)
+            }
+            _ = try await client.send(.post, "/v1/events", body: lines, contentType: "application/x-ndjson")
         }
         try? await signals.run { try await notifier.run() }
     }

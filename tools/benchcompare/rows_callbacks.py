@@ -170,13 +170,13 @@ class CallbackRows:
                 log(f"row j half load run {r + 1}: {fmt_rate(half * fan)} deliveries offered, p99 {fmt_ms(p99)}")
         finally:
             daemon.stop()
-        # Row b's ingestion, once more with deliveries running beside it (a tenth of the full
+        # Row b's ingestion, once more with deliveries running beside it (half the full
         # delivery rate), against row b's own runs, or plain ones when b did not run.
         if not q.values.get("b.rate"):
             for r in range(self.repeats):
                 q.add("b.rate", self.ingest_run(f"jb{r}")["http"]["per_second"], "entries/s")
         for r in range(self.repeats):
-            publisher = PacedPublisher(world, max(1.0, q.median("j.rate") / 10 / fan))
+            publisher = PacedPublisher(world, max(1.0, q.median("j.rate") / 2 / fan))
             res = self.ingest_run(f"jd{r}", during=publisher)
             q.add("j.ingest", res["http"]["per_second"], "entries/s")
             log(f"row j ingestion with deliveries run {r + 1}: {fmt_rate(res['http']['per_second'])} "

@@ -98,24 +98,24 @@ extension Queries {
     }
 
     /// What the notifier has to deliver: for each connection with an active callback that
-    /// is not blocked, its first waiting event (events of one connection go in order).
-    public func nextDeliveries() throws -> [(connectionID: String, appID: String, url: String, event: ReceivedEvent)] {
+    /// is not blocked, its first `perConnection` waiting events, in order (events of one
+    /// connection go in order).
+    public func nextDeliveries(perConnection: Int = 1) throws -> [(connectionID: String, appID: String, url: String, events: [ReceivedEvent])] {
         try connectionsStore.read { txn in
-            var due: [(String, String, String, ReceivedEvent)] = []
+            var due: [(String, String, String, [ReceivedEvent])] = []
             try txn.scan(connections.subscriptions) { key, value in
                 let connection = String(decoding: key, as: UTF8.self)
                 guard case .callbackSet(let subscription) = try BinaryEventCodec.decode(value).payload, let url = subscription.url,
                       let recordBytes = try txn.get(connections.connections, key: Array(key)) else { return true }
                 let record = try ConnectionRecord(decoding: recordBytes)
                 guard record.status == .active else { return true }
-                var first: String?
+                var ids: [String] = []
                 try txn.scan(connections.waiting, range: .prefix(Key.text(connection))) { _, value in
-                    first = String(decoding: value, as: UTF8.self)
-                    return false
+                    ids.append(String(decoding: value, as: UTF8.self))
+                    return ids.count < perConnection
                 }
-                if let first, let event = try receivedEvent(connection, first, txn) {
-                    due.append((connection, record.appID, url, event))
-                }
+                let events = try ids.compactMap { try receivedEvent(connection, $0, txn) }
+                if !events.isEmpty { due.append((connection, record.appID, url, events)) }
                 return true
             }
             return due
