@@ -148,7 +148,7 @@ let package = Package(
         .target(
             name: "Replication",
             dependencies: [
-                "Events", "Journal", "Domain", "Hub", "NATS", .product(name: "Logging", package: "swift-log"),
+                "Events", "Journal", "Domain", "Ingestion", "Hub", "NATS", .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -326,7 +326,7 @@ let package = Package(
         .testTarget(
             name: "JunctionTests",
             dependencies: [
-                "Journal", "Events", "Domain", "Hub", "LMDB", "TestSupport", "Projections", "FrontDoor", "JunctionDaemon", "junction", "junction-loadgen", "junction-chaos", "junction-replay",
+                "Journal", "Events", "Domain", "Hub", "LMDB", "NATS", "TestSupport", "Projections", "FrontDoor", "JunctionDaemon", "junction", "junction-loadgen", "junction-chaos", "junction-replay",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),

@@ -1,4 +1,5 @@
 public import Events
+internal import Domain
 
 /// One line of `POST /v1/hub-events`: an event as the hub's apps will see it, without its
 /// id (Junction gives it one) — `resource_type`, `event_type`, `location_id`, the ids of
@@ -69,5 +70,55 @@ public enum HubEventLine {
         event.locationID = locationID
         event.accountID = owner
         return (time, event)
+    }
+}
+
+extension HubEventLine {
+    /// A batch that cannot be published: the line at fault, and whether it is not JSON at
+    /// all (`malformed`) or not a hub event the hub's rules take.
+    public struct BatchRefusal: Error, Sendable {
+        public var line: Int
+        public var malformed: Bool
+        public var field: String
+        public var message: String
+
+        /// `line N: field: message`, as the answers say it.
+        public var description: String { "line \(line): \(malformed ? "" : field + ": ")\(message)" }
+    }
+
+    /// The events of an NDJSON batch (blank lines skipped), each parsed and checked by the
+    /// hub's rules for events (the pair, the states it carries); none if one is refused.
+    public static func parseBatch(
+        _ bytes: [UInt8], now: Timestamp, accountOf: (String) -> String?
+    ) throws(BatchRefusal) -> [(time: Timestamp, event: HubEventPublished)] {
+        var events: [(time: Timestamp, event: HubEventPublished)] = []
+        var refusal: BatchRefusal?
+        bytes.withUnsafeBufferPointer { all in
+            try? LogEntryParser.forEachLine(all) { line, range in
+                let value: JSONValue
+                do {
+                    value = try JSONParser.parse(UnsafeBufferPointer(rebasing: all[range]))
+                } catch {
+                    refusal = BatchRefusal(line: line, malformed: true, field: "line", message: "malformed JSON: \(error)")
+                    throw error
+                }
+                do throws(Refusal) {
+                    let parsed = try parse(value, now: now, accountOf: accountOf)
+                    var checked = parsed.event
+                    checked.eventID = "checked"
+                    if let shape = HubEventRouting.isPair(resource: checked.resourceType, event: checked.eventType)
+                        ? HubEventRouting.shapeRefusal(checked)
+                        : (field: "event_type", message: "\(checked.resourceType).\(checked.eventType) is not an event of the hub's callbacks") {
+                        throw Refusal(field: shape.field, message: shape.message)
+                    }
+                    events.append(parsed)
+                } catch {
+                    refusal = BatchRefusal(line: line, malformed: false, field: error.field, message: error.message)
+                    throw error
+                }
+            }
+        }
+        if let refusal { throw refusal }
+        return events
     }
 }

@@ -121,6 +121,10 @@ public struct Daemon: Sendable {
         let socket = c.socket
         let log = logger
         var services: [any Service] = [supervisor, compaction] + (follower.map { [FollowerService(follower: $0)] } ?? [])
+        // Replicating, the hub may publish its events on NATS: the writer of the moment takes them.
+        if let settings = c.replication?.writerSettings ?? c.replication?.followerSettings {
+            services.append(HubEventService(servers: settings.servers, writer: writer, role: replication, logger: logger))
+        }
         services.append(servers.server(
             routeContext.router(logger: logger), at: .unixDomainSocket(path: socket.path), name: "junction"
         ) { _ in

@@ -8,6 +8,8 @@ public struct NATSMessage: Sendable {
     public var data: [UInt8]
     public var headers: [String: String]
     public var streamSequence: UInt64
+    /// Where a request wants its answer (core NATS request-reply); nil for a stream's message.
+    public var reply: String?
 
     init(_ message: OpaquePointer, sequence: UInt64? = nil) {
         let length = Int(natsMsg_GetDataLength(message))
@@ -30,6 +32,7 @@ public struct NATSMessage: Sendable {
             free(keys)
         }
         self.headers = headers
+        reply = natsMsg_GetReply(message).map { String(cString: $0) }
         if let sequence {
             streamSequence = sequence
         } else {

@@ -85,31 +85,13 @@ extension Router where Context == BasicRequestContext {
             }
             let bytes = try await request.bytes(limit: limit)
             let locations = c.writer.withState { $0.locations }
-            let now = Timestamp.now
-            var events: [(time: Timestamp, event: HubEventPublished)] = []
-            try bytes.withUnsafeBufferPointer { all in try LogEntryParser.forEachLine(all) { line, range in
-                let value: JSONValue
-                do {
-                    value = try JSONParser.parse(UnsafeBufferPointer(rebasing: all[range]))
-                } catch {
-                    throw APIError.badRequest("line \(line): malformed JSON: \(error)")
-                }
-                let parsed: (time: Timestamp, event: HubEventPublished)
-                do throws(HubEventLine.Refusal) {
-                    parsed = try HubEventLine.parse(value, now: now) { locations[$0] }
-                } catch {
-                    throw APIError.unprocessable(
-                        "line \(line): \(error.field): \(error.message)", errors: [.init(field: "lines[\(line)].\(error.field)", message: error.message)])
-                }
-                var checked = parsed.event
-                checked.eventID = "checked"
-                do throws(DomainError) {
-                    try ValueRules.validate(Event(time: parsed.time, .hubEventPublished(checked)))
-                } catch {
-                    throw APIError(error.prefixed("line \(line): ").withFieldPrefix("lines[\(line)]."))
-                }
-                events.append(parsed)
-            } }
+            let events: [(time: Timestamp, event: HubEventPublished)]
+            do throws(HubEventLine.BatchRefusal) {
+                events = try HubEventLine.parseBatch(bytes, now: .now) { locations[$0] }
+            } catch {
+                if error.malformed { throw APIError.badRequest(error.description) }
+                throw APIError.unprocessable(error.description, errors: [.init(field: "lines[\(error.line)].\(error.field)", message: error.message)])
+            }
             guard !events.isEmpty else { throw APIError.unprocessable("no events") }
             let (appended, ids) = try await c.writer.publishHubEvents(events, key: try request.idempotencyKey(body: bytes))
             c.metrics.command("publish_hub_events")

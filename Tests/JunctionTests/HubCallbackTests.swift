@@ -4,6 +4,7 @@ import Events
 import Foundation
 import NIOCore
 import TestSupport
+import NATS
 import Testing
 
 /// The hub's callbacks end to end, with real processes: an app sets its callback through
@@ -237,5 +238,63 @@ struct HubCallbackTests {
         #expect(unrecorded <= 1, "\(unrecorded) deliveries were not journaled")
         print("hub callback crash: \(sentBeforeRestart) of \(count) sent before the kill, \(unrecorded) sent again unrecorded")
         #expect(w.d.stop() == 0)
+    }
+}
+
+/// The hub publishes where the journal is: on NATS, answered by the writer of the moment.
+@Suite struct HubEventsOnNATSTests {
+    static func request(_ urls: String, _ lines: [String], key: String? = nil) async throws -> JSONValue {
+        let body = Array((lines.joined(separator: "\n") + "\n").utf8)
+        return try await BlockingCall.run(named: "test-nats") {
+            let connection = try NATSConnection(servers: urls.split(separator: ",").map(String.init), name: "test hub")
+            var headers: [String: String] = [:]
+            if let key { headers["Idempotency-Key"] = key }
+            for _ in 0..<100 {
+                // No responder yet (the service subscribes once the daemon runs): ask again.
+                if let answer = try? connection.request("junction.hub-events", body, headers: headers, timeout: .seconds(5)) {
+                    return try JSONParser.parse(answer.data)
+                }
+                Thread.sleep(forTimeInterval: 0.2)
+            }
+            throw DaemonFailed(log: "no answer on junction.hub-events")
+        }
+    }
+
+    static func waitingIDs(_ d: RunningDaemon, _ id: String) async throws -> [String] {
+        let reply = try await d.get("/v1/connections/\(id)/callback?after=head")
+        return (reply.json["waiting"]?.arrayValue ?? []).compactMap { $0["id"]?.stringValue }
+    }
+
+    @Test func theWriterTakesTheHubsEventsAndAPromotedFollowerAfterIt() async throws {
+        let cluster = try await NATSCluster()
+        let writer = try RunningDaemon(["--replicate", cluster.urls, "--compact-every-hours", "0"])
+        try await registerSeed(writer)
+        let c = try await writer.post("/v1/connections", #"{"app_id":"ubereats","account_id":"3r4s3","location_id":"3r4s3-1"}"#)
+        let id = try #require(c.json["connection_id"]?.stringValue, "\(c.text)")
+        #expect(try await writer.ndjson("/v1/events", [
+            #"{"event":"callbackSet","time":"2026-12-01T10:00:00Z","connection_id":"\#(id)","url":null,"events":["order.create"]}"#,
+        ]).status == 201)
+        let follower = try RunningDaemon(["--replicate", cluster.urls], initialize: false, command: "follow")
+
+        let first = try await Self.request(cluster.urls, [HubCallbackTests.order(1)], key: "k1")
+        let ids = (first["ids"]?.arrayValue ?? []).compactMap(\.stringValue)
+        #expect(ids.count == 1, "\(first)")
+        #expect(try await Self.waitingIDs(writer, id) == ids)
+        let again = try await Self.request(cluster.urls, [HubCallbackTests.order(1)], key: "k1")
+        #expect(again["ids"] == first["ids"], "a retry under its key gets the first ids: \(again)")
+        let refused = try await Self.request(cluster.urls, [#"{"resource_type":"order","event_type":"delete","location_id":"3r4s3-1"}"#])
+        #expect(refused["error_type"]?.stringValue == "unprocessable_entity", "\(refused)")
+        #expect(try await Self.waitingIDs(writer, id) == ids, "a refused batch writes nothing")
+
+        // The writer dies; the follower, promoted, takes the hub's events from then on.
+        kill(writer.process.processIdentifier, SIGKILL)
+        writer.process.waitUntilExit()
+        let promoted = try run(Executables.junction, ["promote", "--data", follower.data, "--wait-seconds", "60"])
+        #expect(promoted.status == 0, "\(promoted.output)\(promoted.stderr)")
+        let second = try await Self.request(cluster.urls, [HubCallbackTests.order(2)])
+        let more = (second["ids"]?.arrayValue ?? []).compactMap(\.stringValue)
+        #expect(more.count == 1, "\(second)")
+        #expect(try await Self.waitingIDs(follower, id) == ids + more)
+        #expect(follower.stop() == 0)
     }
 }
