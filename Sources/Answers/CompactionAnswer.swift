@@ -10,6 +10,8 @@ public struct CompactionAnswer: Hashable, Sendable {
     public var connectionsTombstoned: UInt64
     public var eventsRemovedWithTombstones: UInt64
     public var tombstonesRemoved: UInt64
+    /// Settled hub events whose states expired with the bodies.
+    public var hubEventStatesExpired: UInt64
     public var bytesBefore: UInt64
     public var bytesAfter: UInt64
     public var bytesFreed: UInt64
@@ -23,6 +25,7 @@ public struct CompactionAnswer: Hashable, Sendable {
         connectionsTombstoned = UInt64(r.connectionsTombstoned)
         eventsRemovedWithTombstones = UInt64(r.eventsRemovedWithTombstones)
         tombstonesRemoved = UInt64(r.tombstonesRemoved)
+        hubEventStatesExpired = UInt64(r.hubEventStatesExpired)
         bytesBefore = UInt64(r.bytesBefore)
         bytesAfter = UInt64(r.bytesAfter)
         bytesFreed = UInt64(r.bytesFreed)
@@ -33,6 +36,7 @@ public struct CompactionAnswer: Hashable, Sendable {
         ("limit", \.limit), ("bodies_expired", \.bodiesExpired), ("requests_rolled_up", \.requestsRolledUp),
         ("rollups_written", \.rollupsWritten), ("connections_tombstoned", \.connectionsTombstoned),
         ("events_removed_with_tombstones", \.eventsRemovedWithTombstones), ("tombstones_removed", \.tombstonesRemoved),
+        ("hub_event_states_expired", \.hubEventStatesExpired),
         ("bytes_before", \.bytesBefore), ("bytes_after", \.bytesAfter), ("bytes_freed", \.bytesFreed),
         ("marker_seq", \.markerSeq),
     ]
@@ -52,6 +56,8 @@ public struct CompactionAnswer: Hashable, Sendable {
         connectionsTombstoned = try r.unsigned("connections_tombstoned")
         eventsRemovedWithTombstones = try r.unsigned("events_removed_with_tombstones")
         tombstonesRemoved = try r.unsigned("tombstones_removed")
+        // Answers of a daemon from before the hub's callbacks lack it.
+        hubEventStatesExpired = try r.optionalUnsigned("hub_event_states_expired") ?? 0
         bytesBefore = try r.unsigned("bytes_before")
         bytesAfter = try r.unsigned("bytes_after")
         bytesFreed = try r.unsigned("bytes_freed")
@@ -63,7 +69,8 @@ public struct CompactionAnswer: Hashable, Sendable {
         """
         compacted events up to \(limit): \(bodiesExpired) bodies expired, \(requestsRolledUp) requests \
         rolled up into \(rollupsWritten) day counts, \(connectionsTombstoned) connections tombstoned \
-        (\(eventsRemovedWithTombstones) events), \(tombstonesRemoved) tombstones removed; \
+        (\(eventsRemovedWithTombstones) events), \(tombstonesRemoved) tombstones removed, \
+        \(hubEventStatesExpired) hub events' states expired; \
         \(bytesFreed) bytes freed (\(bytesBefore) → \(bytesAfter)); cutoffs recorded as event \(markerSeq)
         """
     }

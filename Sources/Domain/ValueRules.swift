@@ -108,7 +108,7 @@ public enum ValueRules {
             guard HubEventRouting.isPair(resource: e.resourceType, event: e.eventType) else {
                 throw .invalid("event_type", "\(e.resourceType).\(e.eventType) is not an event of the hub's callbacks")
             }
-            if let refusal = HubEventRouting.shapeRefusal(e) { throw .invalid(refusal.field, refusal.message) }
+            if let refusal = HubEventRouting.shapeRefusal(e, requireStates: false) { throw .invalid(refusal.field, refusal.message) }
         case .callbackDeleted, .callbackDelivered, .callbackEventAcknowledged, .callbackEventDropped, .callbackEventResent:
             break
         case .catalogRegistered(let e), .customerListRegistered(let e):

@@ -77,7 +77,10 @@ public enum HubEventRouting {
     /// Which states an event carries, by the reference: `new_state` for a create or an
     /// update, `previous_state` for an update or a delete, `state_change` (only) for an
     /// `inventory.patch`, none for a catalog event. The field at fault and why, or nil.
-    public static func shapeRefusal(_ e: HubEventPublished) -> (field: String, message: String)? {
+    ///
+    /// A journaled event may have lost its states (they expire with the bodies once no
+    /// connection waits for it): `requireStates: false` refuses only states it cannot carry.
+    public static func shapeRefusal(_ e: HubEventPublished, requireStates: Bool = true) -> (field: String, message: String)? {
         let pair = e.resourceType + "." + e.eventType
         let wants: (new: Bool, previous: Bool, change: Bool)
         switch (e.resourceType, e.eventType) {
@@ -89,7 +92,7 @@ public enum HubEventRouting {
         default: wants = (false, false, false)
         }
         for (field, has, wanted) in [("new_state", e.newState != nil, wants.new), ("previous_state", e.previousState != nil, wants.previous),
-                                     ("state_change", e.stateChange != nil, wants.change)] where has != wanted {
+                                     ("state_change", e.stateChange != nil, wants.change)] where has != wanted && (requireStates || has) {
             return (field, wanted ? "a \(pair) event carries \(field)" : "a \(pair) event carries no \(field)")
         }
         return nil

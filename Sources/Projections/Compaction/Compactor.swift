@@ -21,6 +21,8 @@ public enum Compactor {
         public var connectionsTombstoned = 0
         public var eventsRemovedWithTombstones = 0
         public var tombstonesRemoved = 0
+        /// Settled hub events whose states expired with the bodies.
+        public var hubEventStatesExpired = 0
         public var bytesBefore = 0
         public var bytesAfter = 0
         /// The sequence number of the `retentionApplied` event appended.
@@ -102,11 +104,13 @@ public enum Compactor {
         var zones: [String: String] = [:]
         var connections: [String: Connection] = [:]
         var tombstoned = Set<String>()
+        var ledger = HubCallbackLedger()
         var start: UInt64 = 1
         while start <= head {
             let end = start + UInt64(chunk) - 1
             try journal.scan(from: start, through: end) { seq, bytes in
                 guard let event = try? BinaryEventCodec.decode(bytes, bodies: .skip) else { return true }
+                ledger.apply(event)
                 switch event.payload {
                 case .accountRegistered(let e): zones["a:" + e.accountID] = e.timeZone
                 case .locationRegistered(let e): zones["l:" + e.locationID] = e.timeZone
@@ -166,18 +170,20 @@ public enum Compactor {
         // Pass 2: fixed ranges of numbers, one write transaction each.
         let folded = tombstoned
         let zoneOf = connections.mapValues(\.zone)
+        let settled = ledger
         start = 1
         while start <= limit {
             let end = min(start + UInt64(chunk) - 1, limit)
             let (from, through) = (start, end)
             let part = try await journal.rewrite(from...through) { records in
-                try compactRange(records, cut: cut, folded: folded, zones: zoneOf)
+                try compactRange(records, cut: cut, folded: folded, zones: zoneOf, settled: settled)
             }
             report.bodiesExpired += part.bodiesExpired
             report.requestsRolledUp += part.requestsRolledUp
             report.rollupsWritten += part.rollupsWritten
             report.eventsRemovedWithTombstones += part.eventsRemovedWithTombstones
             report.tombstonesRemoved += part.tombstonesRemoved
+            report.hubEventStatesExpired += part.hubEventStatesExpired
             start = end + 1
         }
         return report
@@ -190,7 +196,8 @@ public enum Compactor {
 
     /// The changes that compact one range: what each record becomes, and what was done.
     private static func compactRange(
-        _ journal: borrowing JournalRecords, cut: RetentionApplied, folded: Set<String>, zones: [String: String]
+        _ journal: borrowing JournalRecords, cut: RetentionApplied, folded: Set<String>, zones: [String: String],
+        settled: HubCallbackLedger
     ) throws -> (changes: [UInt64: Journal.RecordChange], result: Report) {
         var report = Report()
         var changes: [UInt64: Journal.RecordChange] = [:]
@@ -217,12 +224,20 @@ public enum Compactor {
             let request: RequestLogged
             switch event.payload {
             case .requestLogged(let r), .requestBodiesExpired(let r): request = r
+            case .hubEventPublished(let e):
+                // A settled event's states go with the bodies of its time (the connections
+                // projection does the same when it applies the cutoffs).
+                if event.time < cut.bodiesBefore, e.hasStates, settled.isSettled(e.eventID) {
+                    changes[seq] = .replace(try BinaryEventCodec.encode(Event(time: event.time, .hubEventPublished(e.withoutStates))))
+                    report.hubEventStatesExpired += 1
+                }
+                continue
             case .accountRegistered, .locationRegistered, .appRegistered, .connectionCreated, .connectionReconnected,
                  .connectionBlocked, .connectionUnblocked, .connectionDisconnected, .callbackAttempted,
                  .callbackResendRequested, .requestsRolledUp, .connectionTombstoned, .retentionApplied,
                  .userRegistered, .userPasswordChanged, .userRemoved, .authorizationCodeIssued, .authorizationCodeRedeemed,
              .catalogRegistered, .customerListRegistered,
-             .callbackSet, .callbackDeleted, .hubEventPublished, .callbackDelivered, .callbackEventAcknowledged, .callbackEventDropped,
+             .callbackSet, .callbackDeleted, .callbackDelivered, .callbackEventAcknowledged, .callbackEventDropped,
              .callbackEventResent, .unknown:
                 continue
             }

@@ -14,6 +14,7 @@ internal import Domain
 /// waiting        connection id 0x00 seq u64           → event id  (in the order of delivery)
 /// received       connection id 0x00 event id          → ReceivedState
 /// deliveries     connection id 0x00 seq u64           → the callbackDelivered event, encoded
+/// waiting_counts event id                             → u32: the connections it still waits for
 /// ```
 extension ConnectionsProjection {
     func setCallback(_ e: CallbackSet, event: Event, _ txn: Transaction) throws {
@@ -41,13 +42,16 @@ extension ConnectionsProjection {
                 return true
             }
         }
+        var receivers: UInt32 = 0
         for connection in candidates {
             guard let receiver = try receiver(connection, txn), HubEventRouting.receives(receiver, e) else { continue }
+            receivers += 1
             var key = Key.text(connection)
             Key.append(&key, seq)
             try txn.put(waiting, key: key, value: Array(e.eventID.utf8))
             try txn.put(received, key: Key.text(connection) + Array(e.eventID.utf8), value: ReceivedState(state: .waiting, seq: seq).encoded())
         }
+        try txn.put(waitingCounts, key: Array(e.eventID.utf8), value: Key.uint32(receivers))
     }
 
     func delivered(_ e: CallbackDelivered, event: Event, seq: UInt64, _ txn: Transaction) throws {
@@ -89,6 +93,27 @@ extension ConnectionsProjection {
         var waitingKey = Key.text(connection)
         Key.append(&waitingKey, state.seq)
         try txn.put(waiting, key: waitingKey, value: Array(eventID.utf8))
+        try countWaiting(eventID, by: 1, txn)
+    }
+
+    private func countWaiting(_ eventID: String, by change: Int64, _ txn: Transaction) throws {
+        let key = Array(eventID.utf8)
+        let now = try txn.get(waitingCounts, key: key).map { Int64(Key.readUInt32($0, at: 0)) } ?? 0
+        try txn.put(waitingCounts, key: key, value: Key.uint32(UInt32(clamping: max(now + change, 0))))
+    }
+
+    /// The cutoffs of a compaction: a settled event (no connection waits for it) older than
+    /// the bodies' cutoff keeps no states, as compaction rewrote its record.
+    func expireHubEventStates(before cutoff: Timestamp, _ txn: Transaction) throws {
+        var expired: [(key: [UInt8], value: [UInt8])] = []
+        try txn.scan(hubEvents) { key, value in
+            let event = try BinaryEventCodec.decode(value)
+            guard event.time < cutoff, case .hubEventPublished(let e) = event.payload, e.hasStates,
+                  (try txn.get(waitingCounts, key: Array(key)).map { Key.readUInt32($0, at: 0) } ?? 0) == 0 else { return true }
+            expired.append((Array(key), try BinaryEventCodec.encode(Event(time: event.time, .hubEventPublished(e.withoutStates)))))
+            return true
+        }
+        for (key, value) in expired { try txn.put(hubEvents, key: key, value: value) }
     }
 
     /// Every waiting event of `connection` is dropped (its callback or itself went).
@@ -128,6 +153,7 @@ extension ConnectionsProjection {
             var waitingKey = Key.text(connection)
             Key.append(&waitingKey, state.seq)
             _ = try txn.delete(waiting, key: waitingKey)
+            try countWaiting(eventID, by: -1, txn)
         }
     }
 

@@ -18,7 +18,7 @@ internal import Domain
 /// `ConnectionsProjection+HubCallbacks.swift`).
 public final class ConnectionsProjection: Projection {
     public static let name = "connections"
-    public static let schemaVersion = 4
+    public static let schemaVersion = 5
 
     let connections: Database
     let byAccount: Database
@@ -32,6 +32,7 @@ public final class ConnectionsProjection: Projection {
     let waiting: Database
     let received: Database
     let deliveries: Database
+    let waitingCounts: Database
 
     /// Requests seen in the current batch, written once per connection at its end.
     /// Touched for every request by one thread at a time, never from inside another access
@@ -55,6 +56,7 @@ public final class ConnectionsProjection: Projection {
         waiting = try txn.openDatabase(named: "waiting", options: create)
         received = try txn.openDatabase(named: "received", options: create)
         deliveries = try txn.openDatabase(named: "deliveries", options: create)
+        waitingCounts = try txn.openDatabase(named: "waiting_counts", options: create)
     }
 
     public func beginBatch() {
@@ -111,6 +113,7 @@ public final class ConnectionsProjection: Projection {
         case .retentionApplied(let r):
             try finishBatch(in: txn)
             try forgetDisconnected(before: r.disconnectedBefore, txn)
+            try expireHubEventStates(before: r.bodiesBefore, txn)
         case .connectionTombstoned:
             break
         case .callbackAttempted(let e):

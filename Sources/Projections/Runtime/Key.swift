@@ -8,6 +8,13 @@ enum Key {
         return out
     }
 
+    static func uint32(_ v: UInt32) -> [UInt8] {
+        var out = [UInt8]()
+        out.reserveCapacity(4)
+        append(&out, v)
+        return out
+    }
+
     @inline(__always)
     static func append(_ out: inout [UInt8], _ v: UInt64) {
         for shift in stride(from: 56, through: 0, by: -8) { out.append(UInt8(truncatingIfNeeded: v >> UInt64(shift))) }
