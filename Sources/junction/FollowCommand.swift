@@ -33,6 +33,9 @@ struct FollowCommand: AsyncParsableCommand {
 
     @OptionGroup(title: "Once promoted") var schedule: CompactionScheduleOptions
 
+    // A promoted follower runs the notifier: it delivers as the writer it replaces did.
+    @OptionGroup(title: "Once promoted") var callbacks: CallbackOptions
+
     @Option(help: ArgumentHelp("Serve the back office, read-only, at this loopback address, such as 127.0.0.1:8080.", valueName: "HOST:PORT"))
     var web: String?
 
@@ -56,6 +59,7 @@ struct FollowCommand: AsyncParsableCommand {
         configuration.replication = .follower(replication.settings(writerName: ""))
         configuration.compaction.retention = retention.policy
         configuration.compaction.interval = schedule.interval
+        configuration.notifier = callbacks.delivery
         if let web { configuration.web = try ServeCommand.webAddress(web) }
         try await ServeCommand.runDaemon(configuration, registry: registry, logger: logger)
     }

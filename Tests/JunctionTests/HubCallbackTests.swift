@@ -267,14 +267,21 @@ struct HubCallbackTests {
 
     @Test func theWriterTakesTheHubsEventsAndAPromotedFollowerAfterIt() async throws {
         let cluster = try await NATSCluster()
-        let writer = try RunningDaemon(["--replicate", cluster.urls, "--compact-every-hours", "0"])
+        // The first attempt fails; the retry is due 2 s later, after the writer is gone.
+        let receiver = try CallbackReceiver(statuses: [503, 200])
+        defer { receiver.stop() }
+        let delivery = ["--allow-private-callbacks", "--callback-retry-base-ms", "2000", "--callback-max-attempts", "6"]
+        let writer = try RunningDaemon(["--replicate", cluster.urls, "--compact-every-hours", "0"] + delivery)
         try await registerSeed(writer)
         let c = try await writer.post("/v1/connections", #"{"app_id":"ubereats","account_id":"3r4s3","location_id":"3r4s3-1"}"#)
         let id = try #require(c.json["connection_id"]?.stringValue, "\(c.text)")
+        let p = try await writer.post("/v1/connections", #"{"app_id":"ubereats","account_id":"3r4s3","location_id":"3r4s3-1","device_id":"active"}"#)
+        let active = try #require(p.json["connection_id"]?.stringValue, "\(p.text)")
         #expect(try await writer.ndjson("/v1/events", [
             #"{"event":"callbackSet","time":"2026-12-01T10:00:00Z","connection_id":"\#(id)","url":null,"events":["order.create"]}"#,
+            #"{"event":"callbackSet","time":"2026-12-01T10:00:00Z","connection_id":"\#(active)","url":"http://127.0.0.1:\#(receiver.port)/","events":["order.create"]}"#,
         ]).status == 201)
-        let follower = try RunningDaemon(["--replicate", cluster.urls], initialize: false, command: "follow")
+        let follower = try RunningDaemon(["--replicate", cluster.urls] + delivery, initialize: false, command: "follow")
 
         let first = try await Self.request(cluster.urls, [HubCallbackTests.order(1)], key: "k1")
         let ids = (first["ids"]?.arrayValue ?? []).compactMap(\.stringValue)
@@ -286,6 +293,14 @@ struct HubCallbackTests {
         #expect(refused["error_type"]?.stringValue == "unprocessable_entity", "\(refused)")
         #expect(try await Self.waitingIDs(writer, id) == ids, "a refused batch writes nothing")
 
+        // The writer delivered the first event once, and failed; it dies before the retry.
+        #expect(eventually(within: 10) { receiver.requests.count == 1 })
+        // …and journaled that attempt (a kill between the answer and its record would make
+        // the next one attempt 1 again: at least once).
+        for _ in 0..<100 {
+            if try await writer.get("/v1/connections/\(active)/callback?after=head").json["deliveries"]?.arrayValue?.count == 1 { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
         // The writer dies; the follower, promoted, takes the hub's events from then on.
         kill(writer.process.processIdentifier, SIGKILL)
         writer.process.waitUntilExit()
@@ -295,6 +310,12 @@ struct HubCallbackTests {
         let more = (second["ids"]?.arrayValue ?? []).compactMap(\.stringValue)
         #expect(more.count == 1, "\(second)")
         #expect(try await Self.waitingIDs(follower, id) == ids + more)
+        // Its notifier picks up where the old writer's journal left the deliveries: the
+        // retry of the first event (attempt 2), then the second.
+        #expect(eventually(within: 30) { receiver.requests.count >= 3 }, "\(receiver.requests.count) requests")
+        let sent = receiver.requests.compactMap { try? JSONParser.parse($0.body)["id"]?.stringValue }
+        #expect(sent == [ids[0], ids[0], more[0]], "\(sent)")
+        #expect(receiver.requests.map { $0.headers["x-junction-attempt"] } == ["1", "2", "1"])
         #expect(follower.stop() == 0)
     }
 }
