@@ -1,5 +1,6 @@
 internal import Hummingbird
 internal import Events
+internal import Domain
 internal import Projections
 internal import Answers
 internal import FrontDoor
@@ -25,6 +26,27 @@ extension Router where Context == BasicRequestContext {
                 HubCallbackAnswer.write(connectionID: id, callback: callback, waiting: waiting, deliveries: deliveries,
                                         zone: { zones[$0] ?? "UTC" }, into: &w)
             }
+        }
+    }
+}
+
+extension Router where Context == BasicRequestContext {
+    /// A connection's health at `now` (default: the time of the request).
+    func addHealthRoutes(_ c: RouteContext) {
+        get("/v1/connections/:id/health") { request, context in
+            try await c.waitForProjections(request, ["connections", "health"])
+            let id = try context.id()
+            var now = Timestamp.now
+            if let text = request.uri.queryParameters.get("now") {
+                guard let t = Timestamp(rfc3339: String(text)) else { throw APIError.invalid("now", "not an RFC 3339 time") }
+                now = t
+            }
+            let health = try answering { () throws -> ConnectionHealth in
+                _ = try c.queries.connection(id)
+                guard let h = try c.queries.health(id, now: now) else { throw APIError.notFound("connection \"\(id)\" not found") }
+                return h
+            }
+            return jsonResponse { w in HealthAnswer.write(health, into: &w) }
         }
     }
 }

@@ -94,6 +94,7 @@ extension Router where Context == BasicRequestContext {
         addIngestionRoutes(c)
         addHubEventRoutes(c)
         addHubCallbackRoutes(c)
+        addHealthRoutes(c)
         addQueryRoutes(c)
         addOperationsRoutes(c)
         addReplicationRoutes(c)

@@ -257,7 +257,7 @@ struct DaemonTests {
             return found
         }
         var current = try await children()
-        #expect(current.count == 4)
+        #expect(current.count == ProjectionCatalog.all.count + 1, "the projectors and the notifier")
         for round in 1...5 {
             for child in current.values where child.pid > 0 { kill(pid_t(child.pid), SIGKILL) }
             let killed = current
@@ -291,7 +291,7 @@ struct DaemonTests {
         // SIGKILL leaves a stale socket file; the next start replaces it. The projectors
         // die with the daemon.
         let projectors = try await d.get("/v1/status").json["projections"]?.arrayValue?.compactMap { $0["pid"]?.integerValue } ?? []
-        #expect(projectors.count == 3)
+        #expect(projectors.count == ProjectionCatalog.all.count)
         kill(d.process.processIdentifier, SIGKILL)
         d.process.waitUntilExit()
         #expect(FileManager.default.fileExists(atPath: d.socket))

@@ -5,7 +5,7 @@ internal import LMDB
 public import Logging
 public import Domain
 
-/// Read-only answers over the three projections and the journal: what the Connections
+/// Read-only answers over the projections and the journal: what the Connections
 /// page, the activity chart and the logs show. Used by the command line and the daemon.
 ///
 /// Every answer is read in one short LMDB read transaction (MVCC: projectors keep
@@ -16,11 +16,13 @@ public final class Queries: Sendable {
     let connectionsStore: ProjectionStore
     private let activityStore: ProjectionStore
     private let logsStore: ProjectionStore
+    let healthStore: ProjectionStore
     // Projections opened read-only serve as typed handles on their databases; queries
     // never call `apply`, so sharing them is safe.
     nonisolated(unsafe) let connections: ConnectionsProjection
     nonisolated(unsafe) private let activity: ActivityProjection
     nonisolated(unsafe) private let logs: LogsProjection
+    nonisolated(unsafe) let health: HealthProjection
 
     /// Opens the journal of `data` and the projections under `projectionsDirectory`
     /// (by default the live ones, `<data>/projections`; a `junction-replay rebuild`
@@ -38,9 +40,11 @@ public final class Queries: Sendable {
         connectionsStore = try ProjectionStore(ConnectionsProjection.self, at: projections + "/connections", readOnly: true)
         activityStore = try ProjectionStore(ActivityProjection.self, at: projections + "/activity", readOnly: true)
         logsStore = try ProjectionStore(LogsProjection.self, at: projections + "/logs", readOnly: true)
+        healthStore = try ProjectionStore(HealthProjection.self, at: projections + "/health", readOnly: true)
         connections = try connectionsStore.read { try ConnectionsProjection(opening: $0) }
         activity = try activityStore.read { try ActivityProjection(opening: $0) }
         logs = try logsStore.read { try LogsProjection(opening: $0) }
+        health = try healthStore.read { try HealthProjection(opening: $0) }
     }
 
     public func close() {
@@ -53,12 +57,13 @@ public final class Queries: Sendable {
             "connections": try connectionsStore.checkpoint(),
             "activity": try activityStore.checkpoint(),
             "logs": try logsStore.checkpoint(),
+            "health": try healthStore.checkpoint(),
         ]
     }
 
     /// The stores by projection name.
     private var stores: [String: ProjectionStore] {
-        ["connections": connectionsStore, "activity": activityStore, "logs": logsStore]
+        ["connections": connectionsStore, "activity": activityStore, "logs": logsStore, "health": healthStore]
     }
 
     /// Waits until the projections `names` have applied event `seq`, or until `deadline`;
@@ -77,7 +82,7 @@ public final class Queries: Sendable {
     /// least checkpoint then.
     public func slowestCheckpoint(reaching seq: UInt64, by deadline: ContinuousClock.Instant) async throws -> UInt64 {
         var slowest = UInt64.max
-        for store in [connectionsStore, activityStore, logsStore] {
+        for store in [connectionsStore, activityStore, logsStore, healthStore] {
             slowest = min(slowest, try await store.checkpoint(reaching: seq, by: deadline))
         }
         return slowest

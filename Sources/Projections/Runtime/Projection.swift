@@ -48,7 +48,9 @@ extension Projection {
 /// The projections Junction builds, by name.
 public enum ProjectionCatalog {
     // Metatypes of final classes without static state: nothing to share unsafely.
-    nonisolated(unsafe) public static let all: [any Projection.Type] = [ConnectionsProjection.self, ActivityProjection.self, LogsProjection.self]
+    nonisolated(unsafe) public static let all: [any Projection.Type] = [
+        ConnectionsProjection.self, ActivityProjection.self, LogsProjection.self, HealthProjection.self,
+    ]
 
     public static var names: [String] { all.map { $0.name } }
 

@@ -1,0 +1,207 @@
+public import Events
+public import LMDB
+internal import Domain
+
+/// "Does my connection work?": per connection, its last call, last success and last error,
+/// the statuses of its last calls, and counts over the windows the health rule reads
+/// (`Domain.HealthRule`, `docs/health.md`).
+///
+/// ```
+/// summary  connection id                          → HealthSummary
+/// slots    connection id 0x00 slot u64 (5 min)    → calls u32, errors u32
+/// hours    connection id 0x00 hour u64            → HealthHour (counts by class, durations)
+/// days     connection id 0x00 day u64 (UTC)       → (empty): it called that day
+/// ```
+/// Only what the rule and the check page read is kept: slots of the last 2 hours, hours of
+/// the last 48 and days of the last 14 before the connection's last call. Compaction's
+/// cutoffs drop what is older than the logs' (the same as a replay of the compacted
+/// journal sees).
+public final class HealthProjection: Projection {
+    public static let name = "health"
+    public static let schemaVersion = 1
+    public static let slotMicroseconds: Int64 = 300_000_000
+    static let hourMicroseconds: Int64 = 3_600_000_000
+    static let dayMicroseconds: Int64 = 86_400_000_000
+
+    let summary: Database
+    let slots: Database
+    let hours: Database
+    let days: Database
+
+    /// What the current batch gathered, written at its end.
+    private struct Pending {
+        var summary: HealthSummary?
+        var slots: [Int64: (calls: UInt32, errors: UInt32)] = [:]
+        var hours: [Int64: HealthHour] = [:]
+        var days: Set<Int64> = []
+        var statusesSince: [(time: Timestamp, status: UInt16)] = []
+    }
+    @exclusivity(unchecked) private var pending: [String: Pending] = [:]
+
+    public static let requestFields = BinaryEventCodec.Bodies.summary
+
+    public init(opening txn: Transaction) throws {
+        let create: Database.Options = txn.isReadOnly ? [] : .create
+        summary = try txn.openDatabase(named: "summary", options: create)
+        slots = try txn.openDatabase(named: "slots", options: create)
+        hours = try txn.openDatabase(named: "hours", options: create)
+        days = try txn.openDatabase(named: "days", options: create)
+    }
+
+    public func beginBatch() {
+        pending.removeAll(keepingCapacity: true)
+    }
+
+    public func apply(_ event: Event, seq: UInt64, in txn: Transaction) throws {
+        switch event.payload {
+        case .connectionCreated(let e):
+            try txn.put(summary, key: Array(e.connectionID.utf8), value: HealthSummary().encoded())
+        case .connectionBlocked(let e): try setStatus(e.connectionID, .blocked, txn)
+        case .connectionUnblocked(let e): try setStatus(e.connectionID, .active, txn)
+        case .connectionDisconnected(let e): try setStatus(e.connectionID, .disconnected, txn)
+        case .requestLogged, .requestBodiesExpired:
+            _ = try event.withRequestFields { try applyRequest($0, seq: seq, in: txn) }
+        case .retentionApplied(let r):
+            try finishBatch(in: txn)
+            try forget(before: r.logsBefore, txn)
+        case .connectionTombstoned(let e):
+            try finishBatch(in: txn)
+            try remove(e.connectionID, txn)
+        default:
+            break
+        }
+    }
+
+    public func applyRequest(_ request: RequestFields, seq: UInt64, in txn: Transaction) throws {
+        let connection = String(decoding: request.connectionID, as: UTF8.self)
+        var p = pending[connection] ?? Pending()
+        if p.summary == nil {
+            guard let bytes = try txn.get(summary, key: Array(connection.utf8)) else { return }
+            p.summary = try HealthSummary(decoding: bytes)
+        }
+        let time = request.time
+        let call = HealthCall(time: time, seq: seq, method: request.method, url: String(decoding: request.url, as: UTF8.self),
+                              status: request.status)
+        p.summary!.lastRequest = Self.later(p.summary!.lastRequest, call)
+        if (200..<400).contains(request.status) { p.summary!.lastSuccess = Self.later(p.summary!.lastSuccess, call) }
+        if HealthRule.isError(request.status) { p.summary!.lastError = Self.later(p.summary!.lastError, call) }
+        p.summary!.recent.append(HealthSummary.Recent(time: time, status: request.status))
+        if p.summary!.recent.count > HealthRule.recentCalls { p.summary!.recent.removeFirst() }
+        let slot = Self.floor(time.microseconds, Self.slotMicroseconds)
+        p.slots[slot, default: (0, 0)].calls += 1
+        if HealthRule.isError(request.status) { p.slots[slot, default: (0, 0)].errors += 1 }
+        let hour = Self.floor(time.microseconds, Self.hourMicroseconds)
+        var h = p.hours[hour] ?? HealthHour(hour: hour)
+        if let c = StatusClass(status: Int(request.status)) { h.byClass[Int(c.rawValue) - 1] += 1 }
+        if request.durationMicroseconds > 0 { h.durations[DurationHistogram.bucket(request.durationMicroseconds)] += 1 }
+        p.hours[hour] = h
+        p.days.insert(Self.floor(time.microseconds, Self.dayMicroseconds))
+        pending[connection] = p
+    }
+
+    public func finishBatch(in txn: Transaction) throws {
+        for connection in Array(pending.keys) { try finish(connection, txn) }
+        pending.removeAll(keepingCapacity: true)
+    }
+
+    /// Writes what the batch gathered of one connection, and drops what the windows no
+    /// longer reach from its last call.
+    private func finish(_ connection: String, _ txn: Transaction) throws {
+        guard let p = pending.removeValue(forKey: connection), let s = p.summary else { return }
+        try txn.put(summary, key: Array(connection.utf8), value: s.encoded())
+        for (slot, n) in p.slots {
+            let key = Self.key(connection, slot)
+            var calls = n.calls, errors = n.errors
+            if let old = try txn.get(slots, key: key) {
+                calls += Key.readUInt32(old, at: 0)
+                errors += Key.readUInt32(old, at: 4)
+            }
+            var value: [UInt8] = []
+            Key.append(&value, calls)
+            Key.append(&value, errors)
+            try txn.put(slots, key: key, value: value)
+        }
+        for (hour, h) in p.hours {
+            let key = Self.key(connection, hour)
+            var sum = h
+            if let old = try txn.get(hours, key: key) {
+                let stored = HealthHour(hour: hour, decoding: old)
+                for i in 0..<5 { sum.byClass[i] += stored.byClass[i] }
+                for i in 0..<DurationHistogram.buckets { sum.durations[i] += stored.durations[i] }
+            }
+            try txn.put(hours, key: key, value: sum.encoded())
+        }
+        for day in p.days { try txn.put(days, key: Self.key(connection, day), value: []) }
+        if let last = s.lastRequest?.time.microseconds {
+            try prune(slots, connection, before: last - 2 * Self.hourMicroseconds, txn)
+            try prune(hours, connection, before: last - 48 * Self.hourMicroseconds - Self.hourMicroseconds, txn)
+            try prune(days, connection, before: last - 14 * Self.dayMicroseconds, txn)
+        }
+    }
+
+    private func setStatus(_ connection: String, _ status: ConnectionStatus, _ txn: Transaction) throws {
+        try finish(connection, txn)
+        guard let bytes = try txn.get(summary, key: Array(connection.utf8)) else { return }
+        var s = try HealthSummary(decoding: bytes)
+        s.status = status
+        try txn.put(summary, key: Array(connection.utf8), value: s.encoded())
+    }
+
+    /// Compaction's cutoffs: calls, slots, hours and days older than the logs' are forgotten,
+    /// and with them every bucket that holds any time before the cutoff.
+    private func forget(before cutoff: Timestamp, _ txn: Transaction) throws {
+        var changed: [([UInt8], [UInt8])] = []
+        try txn.scan(summary) { key, value in
+            var s = try HealthSummary(decoding: value)
+            let before = s
+            if let c = s.lastRequest, c.time < cutoff { s.lastRequest = nil }
+            if let c = s.lastSuccess, c.time < cutoff { s.lastSuccess = nil }
+            if let c = s.lastError, c.time < cutoff { s.lastError = nil }
+            s.recent.removeAll { $0.time < cutoff }
+            if s != before { changed.append((Array(key), s.encoded())) }
+            return true
+        }
+        for (key, value) in changed { try txn.put(summary, key: key, value: value) }
+        for (database, width) in [(slots, Self.slotMicroseconds), (hours, Self.hourMicroseconds), (days, Self.dayMicroseconds)] {
+            var old: [[UInt8]] = []
+            try txn.scan(database) { key, _ in
+                // Any bucket that began before the cutoff: a replay of the compacted journal
+                // sees only the part after it, then drops the bucket at the same cutoffs.
+                let start = Key.time(fromBiased: Key.readUInt64(key, at: key.count - 8))
+                if start >= cutoff.microseconds { return true }
+                old.append(Array(key))
+                return true
+            }
+            for key in old { _ = try txn.delete(database, key: key) }
+        }
+    }
+
+    private func remove(_ connection: String, _ txn: Transaction) throws {
+        _ = try txn.delete(summary, key: Array(connection.utf8))
+        for database in [slots, hours, days] { try prune(database, connection, before: .max, txn) }
+    }
+
+    private func prune(_ database: Database, _ connection: String, before start: Int64, _ txn: Transaction) throws {
+        var old: [[UInt8]] = []
+        try txn.scan(database, range: KeyRange(lower: Key.text(connection), upper: Self.key(connection, start))) { key, _ in
+            old.append(Array(key))
+            return true
+        }
+        for key in old { _ = try txn.delete(database, key: key) }
+    }
+
+    static func key(_ connection: String, _ start: Int64) -> [UInt8] {
+        var key = Key.text(connection)
+        Key.append(&key, time: start)
+        return key
+    }
+
+    static func floor(_ micros: Int64, _ width: Int64) -> Int64 {
+        (micros >= 0 ? micros : micros - width + 1) / width * width
+    }
+
+    static func later(_ a: HealthCall?, _ b: HealthCall) -> HealthCall {
+        guard let a else { return b }
+        return (b.time, b.seq) >= (a.time, a.seq) ? b : a
+    }
+}
