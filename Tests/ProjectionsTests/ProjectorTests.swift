@@ -114,7 +114,7 @@ struct ProjectorTests {
         _ = try f.journal.appendAndWait(future)
         try f.append([request("c", at: t("2026-02-01T00:00:00Z"))])
         let q = try f.queries()
-        #expect(try q.checkpoints() == ["connections": 5, "activity": 5, "logs": 5])
+        #expect(try q.checkpoints() == ["connections": 5, "activity": 5, "logs": 5, "health": 5])
         #expect(try q.connection("c").record.requestCount == 1)
     }
 

@@ -58,12 +58,12 @@ public final class HealthProjection: Projection {
             try txn.put(summary, key: Array(e.connectionID.utf8), value: HealthSummary().encoded())
         case .connectionBlocked(let e): try setStatus(e.connectionID, .blocked, txn)
         case .connectionUnblocked(let e): try setStatus(e.connectionID, .active, txn)
-        case .connectionDisconnected(let e): try setStatus(e.connectionID, .disconnected, txn)
+        case .connectionDisconnected(let e): try setStatus(e.connectionID, .disconnected, at: event.time, txn)
         case .requestLogged, .requestBodiesExpired:
             _ = try event.withRequestFields { try applyRequest($0, seq: seq, in: txn) }
         case .retentionApplied(let r):
             try finishBatch(in: txn)
-            try forget(before: r.logsBefore, txn)
+            try forget(before: r.logsBefore, disconnectedBefore: r.disconnectedBefore, txn)
         case .connectionTombstoned(let e):
             try finishBatch(in: txn)
             try remove(e.connectionID, txn)
@@ -139,20 +139,27 @@ public final class HealthProjection: Projection {
         }
     }
 
-    private func setStatus(_ connection: String, _ status: ConnectionStatus, _ txn: Transaction) throws {
+    private func setStatus(_ connection: String, _ status: ConnectionStatus, at time: Timestamp? = nil, _ txn: Transaction) throws {
         try finish(connection, txn)
         guard let bytes = try txn.get(summary, key: Array(connection.utf8)) else { return }
         var s = try HealthSummary(decoding: bytes)
         s.status = status
+        if status == .disconnected { s.disconnectedAt = time }
         try txn.put(summary, key: Array(connection.utf8), value: s.encoded())
     }
 
     /// Compaction's cutoffs: calls, slots, hours and days older than the logs' are forgotten,
     /// and with them every bucket that holds any time before the cutoff.
-    private func forget(before cutoff: Timestamp, _ txn: Transaction) throws {
+    private func forget(before cutoff: Timestamp, disconnectedBefore: Timestamp, _ txn: Transaction) throws {
         var changed: [([UInt8], [UInt8])] = []
+        var folded: [String] = []
         try txn.scan(summary) { key, value in
             var s = try HealthSummary(decoding: value)
+            // Folded into a tombstone by compaction: gone, as from a replay of its journal.
+            if let at = s.disconnectedAt, at < disconnectedBefore {
+                folded.append(String(decoding: key, as: UTF8.self))
+                return true
+            }
             let before = s
             if let c = s.lastRequest, c.time < cutoff { s.lastRequest = nil }
             if let c = s.lastSuccess, c.time < cutoff { s.lastSuccess = nil }
@@ -162,6 +169,7 @@ public final class HealthProjection: Projection {
             return true
         }
         for (key, value) in changed { try txn.put(summary, key: key, value: value) }
+        for connection in folded { try remove(connection, txn) }
         for (database, width) in [(slots, Self.slotMicroseconds), (hours, Self.hourMicroseconds), (days, Self.dayMicroseconds)] {
             var old: [[UInt8]] = []
             try txn.scan(database) { key, _ in

@@ -13,6 +13,8 @@ public struct HealthCall: Hashable, Sendable {
 /// What the health projection keeps of a connection besides its counts.
 public struct HealthSummary: Hashable, Sendable {
     public var status: ConnectionStatus = .active
+    /// When it was disconnected: compaction folds it away after the retention.
+    public var disconnectedAt: Timestamp?
     public var lastRequest: HealthCall?
     public var lastSuccess: HealthCall?
     public var lastError: HealthCall?
@@ -27,6 +29,12 @@ public struct HealthSummary: Hashable, Sendable {
 
     func encoded() -> [UInt8] {
         var out: [UInt8] = [status == .active ? 0 : status == .blocked ? 1 : 2]
+        if let at = disconnectedAt {
+            out.append(1)
+            out.appendInt64LE(at.microseconds)
+        } else {
+            out.append(0)
+        }
         for call in [lastRequest, lastSuccess, lastError] {
             guard let call else {
                 out.append(0)
@@ -53,6 +61,7 @@ public struct HealthSummary: Hashable, Sendable {
         var r = ByteReader(bytes)
         let s = try r.readByte()
         status = s == 0 ? .active : s == 1 ? .blocked : .disconnected
+        if try r.readByte() == 1 { disconnectedAt = Timestamp(microseconds: try r.readInt64LE()) }
         var calls: [HealthCall?] = []
         for _ in 0..<3 {
             guard try r.readByte() == 1 else {
