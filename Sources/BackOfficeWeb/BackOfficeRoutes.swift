@@ -107,9 +107,14 @@ extension BackOffice {
             let waiting = views.reduce(into: [String: Int]()) { counts, view in
                 if let n = try? api.queries.waitingCount(view.record.connectionID), n > 0 { counts[view.record.connectionID] = n }
             }
+            // Each connection's health now (docs/health.md): one read of the health projection each.
+            let now = Timestamp.now
+            let health = views.reduce(into: [String: HealthState]()) { states, view in
+                if let h = try? api.queries.health(view.record.connectionID, now: now) { states[view.record.connectionID] = h.state }
+            }
             let page = ConnectionsPage(
                 chrome: chrome(v, request, title: v.language.labels.connectionsTitle), connections: views.map(ConnectionAnswer.init),
-                waiting: waiting,
+                waiting: waiting, health: health,
                 places: places(v, selected: place), place: place, showDisconnected: showDisconnected, accountQuery: v.accountQuery)
             return html(renderer.render(page))
         }

@@ -72,6 +72,11 @@ public enum Assets {
     .login label, .form-page label { display: block; margin: 10px 0; }
     .login input, .form-page input { display: block; width: 100%; margin-top: 4px; }
     .form-page input[type=radio], .form-page input[type=checkbox] { display: inline; width: auto; margin: 0 6px 0 0; }
+    .health { display: inline-block; font-size: 12px; padding: 1px 8px; border-radius: 10px; margin-left: 4px; }
+    .health-ok { background: #e6f4ea; color: #1e6b34; }
+    .health-degraded { background: #fff4e0; color: #8a5300; }
+    .health-failing { background: #fde8e8; color: #a61b1b; font-weight: 600; }
+    .health-quiet { background: #eef0f3; color: #4a5363; }
     .form-page label.list-choice select { display: block; margin-top: 4px; min-width: 60%; }
     .empty { color: var(--muted); }
     .js .js-hidden { display: none; }

@@ -1,7 +1,7 @@
 internal import Foundation
 public import Answers
 public import Events
-internal import Domain
+public import Domain
 
 /// **Connexions**: the connections of the account, or of one location, with their actions.
 public struct ConnectionsPage: Sendable {
@@ -25,6 +25,9 @@ public struct ConnectionsPage: Sendable {
         public var hubCallbackURL: String
         /// Hub events not delivered yet ("3 en attente"), when there are some.
         public var waiting: String?
+        /// Its health (docs/health.md), for an active connection whose health is known.
+        public var health: String?
+        public var healthKey: String?
         public var reconnectURL: String
         public var confirmBlockURL: String
         public var confirmDisconnectURL: String
@@ -48,8 +51,8 @@ public struct ConnectionsPage: Sendable {
 
     /// The page for `connections` seen from `place` ("all" or a location id).
     public init(
-        chrome: Chrome, connections: [ConnectionAnswer], waiting: [String: Int] = [:], places: [Choice], place: String,
-        showDisconnected: Bool, accountQuery: String
+        chrome: Chrome, connections: [ConnectionAnswer], waiting: [String: Int] = [:], health: [String: HealthState] = [:],
+        places: [Choice], place: String, showDisconnected: Bool, accountQuery: String
     ) {
         self.chrome = chrome
         self.places = places
@@ -73,6 +76,8 @@ public struct ConnectionsPage: Sendable {
                 openURL: c.status == .active ? c.app.openURL.map { OpenURL.forConnection($0, connectionID: c.connectionID) } : nil,
                 activityURL: path + "/activity", logsURL: path + "/logs", callbacksURL: path + "/callbacks",
                 hubCallbackURL: path + "/callback", waiting: waiting[c.connectionID].map { "\($0) \(t.waiting)" },
+                health: c.status == .active ? health[c.connectionID].flatMap { Self.healthLabel($0, t) } : nil,
+                healthKey: c.status == .active ? health[c.connectionID].map(\.rawValue) : nil,
                 reconnectURL: path + "/reconnect", confirmBlockURL: path + "/confirm?action=block",
                 confirmDisconnectURL: path + "/confirm?action=disconnect", unblockAction: path + "/unblock",
                 isActive: c.status == .active, isBlocked: c.status == .blocked, isDisconnected: c.status == .disconnected,
@@ -80,6 +85,17 @@ public struct ConnectionsPage: Sendable {
                     || c.scope.contains("catalog") || c.scope.contains("customer_list")))
         }
         hasRows = !rows.isEmpty
+    }
+
+    /// The badge of a health state; none for blocked or disconnected (the status says it).
+    static func healthLabel(_ state: HealthState, _ t: Labels) -> String? {
+        switch state {
+        case .ok: t.healthOK
+        case .degraded: t.healthDegraded
+        case .failing: t.healthFailing
+        case .quiet: t.healthQuiet
+        case .blocked, .disconnected: nil
+        }
     }
 
     static func statusLabel(_ status: ConnectionStatus, _ t: Labels) -> String {

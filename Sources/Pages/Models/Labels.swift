@@ -143,6 +143,11 @@ public struct Labels: Sendable {
     public var noHubCallback: String
     public var waiting: String
     public var event: String
+    /// Health badges (docs/health.md).
+    public var healthOK: String
+    public var healthDegraded: String
+    public var healthFailing: String
+    public var healthQuiet: String
 }
 
 extension Labels {
@@ -187,7 +192,8 @@ extension Labels {
         hubCallback: "Callback", passive: "passif (l'application lit les événements)", listenedEvents: "Événements écoutés",
         waitingEvents: "Événements en attente", deliveries: "Envois", droppedEvents: "Événements abandonnés",
         noHubCallback: "Cette connexion n'a pas de callback : l'application n'a demandé aucun événement.", waiting: "en attente",
-        event: "Événement")
+        event: "Événement", healthOK: "Fonctionne", healthDegraded: "Dégradée", healthFailing: "En échec",
+        healthQuiet: "Silencieuse")
 
     public static let en = Labels(
         lang: "en", connections: "CONNECTIONS", connectionsTitle: "Connections", seeApps: "See available apps",
@@ -229,7 +235,7 @@ extension Labels {
         hubCallback: "Callback", passive: "passive (the app reads the events)", listenedEvents: "Events listened to",
         waitingEvents: "Waiting events", deliveries: "Deliveries", droppedEvents: "Dropped events",
         noHubCallback: "This connection has no callback: the app asked for no events.", waiting: "waiting",
-        event: "Event")
+        event: "Event", healthOK: "Working", healthDegraded: "Degraded", healthFailing: "Failing", healthQuiet: "Quiet")
 }
 
 /// The templates look each label up by name: a table built once per language answers

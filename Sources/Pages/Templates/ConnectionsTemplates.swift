@@ -27,7 +27,7 @@ extension Templates {
         <td class="instance">{{#instance}}{{.}}{{/instance}}</td>
         <td>{{level}}</td>
         <td>{{place}}</td>
-        <td><span class="status status-{{statusKey}}">{{status}}</span></td>
+        <td><span class="status status-{{statusKey}}">{{status}}</span>{{#health}} <span class="health health-{{healthKey}}">{{.}}</span>{{/health}}</td>
         <td>{{lastRequest}}</td>
         <td class="number requests">{{requests}}{{#waiting}}<br><a href="{{hubCallbackURL}}" class="waiting-events">{{.}}</a>{{/waiting}}</td>
         <td class="actions">
