@@ -15,6 +15,8 @@ extension Gateway {
     func callbackAnswer(
         method: Events.HTTPMethod, target: RequestTarget, owner: TokenOwner, requestBytes: [UInt8]
     ) async -> (HTTPResponse.Status, HTTPFields, [UInt8])? {
+        // Every call passes here: a look at the prefix before anything is split.
+        guard target.path == "/v1/callback" || target.path.hasPrefix("/v1/callback/") else { return nil }
         let segments = target.path.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
         guard segments.count >= 2, segments.first == "v1", segments.dropFirst().first == "callback" else { return nil }
         let rest = Array(segments.dropFirst(2))

@@ -170,7 +170,7 @@ public final class HealthProjection: Projection {
         }
         for (key, value) in changed { try txn.put(summary, key: key, value: value) }
         for connection in folded { try remove(connection, txn) }
-        for (database, width) in [(slots, Self.slotMicroseconds), (hours, Self.hourMicroseconds), (days, Self.dayMicroseconds)] {
+        for database in [slots, hours, days] {
             var old: [[UInt8]] = []
             try txn.scan(database) { key, _ in
                 // Any bucket that began before the cutoff: a replay of the compacted journal

@@ -72,7 +72,8 @@ public struct HealthSummary: Hashable, Sendable {
             var seq: UInt64 = 0
             for _ in 0..<8 { seq = seq << 8 | UInt64(try r.readByte()) }
             let method = HTTPMethod(name: try r.readString()) ?? .get
-            calls.append(HealthCall(time: time, seq: seq, method: method, status: try r.readUInt16LE(), url: try r.readString()))
+            let status = try r.readUInt16LE()
+            calls.append(HealthCall(time: time, seq: seq, method: method, url: try r.readString(), status: status))
         }
         (lastRequest, lastSuccess, lastError) = (calls[0], calls[1], calls[2])
         let n = Int(try r.readByte())
@@ -80,11 +81,6 @@ public struct HealthSummary: Hashable, Sendable {
     }
 }
 
-extension HealthCall {
-    init(time: Timestamp, seq: UInt64, method: HTTPMethod, status: UInt16, url: String) {
-        self.init(time: time, seq: seq, method: method, url: url, status: status)
-    }
-}
 
 /// An hour of a connection's calls: counts by status class and its durations' histogram.
 public struct HealthHour: Hashable, Sendable {
