@@ -15,11 +15,14 @@ extension Gateway {
     func callbackAnswer(
         method: Events.HTTPMethod, target: RequestTarget, owner: TokenOwner, requestBytes: [UInt8]
     ) async -> (HTTPResponse.Status, HTTPFields, [UInt8])? {
-        // Every call passes here: a look at the prefix before anything is split.
-        guard target.path == "/v1/callback" || target.path.hasPrefix("/v1/callback/") else { return nil }
-        let segments = target.path.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
-        guard segments.count >= 2, segments.first == "v1", segments.dropFirst().first == "callback" else { return nil }
-        let rest = Array(segments.dropFirst(2))
+        // Every call passes here: a look at the prefix before anything is split. Names are
+        // matched whatever their case, as the heavy endpoints are: `/v1/Callback` must not
+        // reach an upstream that routes without case.
+        let prefix = target.path.utf8.prefix(13)
+        guard prefix.count >= 12, String(decoding: prefix.prefix(12), as: UTF8.self).lowercased() == "/v1/callback",
+              prefix.count == 12 || prefix.last == UInt8(ascii: "/") else { return nil }
+        let rest = Array(target.path.split(separator: "/", omittingEmptySubsequences: false).dropFirst(3))
+            .enumerated().map { $0.offset == 0 ? Substring($0.element.lowercased()) : $0.element }
         guard let queries else {
             return Self.refusal(.serviceUnavailable, "service_unavailable", "callbacks are answered by a daemon with its projections")
         }

@@ -150,6 +150,9 @@ struct HubCallbackTests {
         #expect(after.json.arrayValue?.compactMap { $0["id"]?.stringValue } == [ids[0], ids[2]], "\(after.text)")
         #expect(try await Self.call(w, "pos", "DELETE", "/v1/callback/events/\(ids[1])").status == 404, "acknowledged once")
         #expect(try await Self.call(w, "nation", "GET", "/v1/callback/events/\(ids[0])").status == 404, "another connection's event")
+        // Whatever the case of its name, the callback is Junction's, never forwarded upstream.
+        let shouted = try await Self.call(w, "pos", "GET", "/v1/CALLBACK/Events")
+        #expect(shouted.status == 200 && shouted.json.arrayValue?.count == 2, "\(shouted.text)")
         // The calls are logged like every call.
         let logs = try await w.d.get("/v1/connections/\(w.connections["pos"]!.id)/logs?after=head")
         #expect((logs.json["entries"]?.arrayValue ?? []).contains { $0["resource"]?.stringValue == "callback" }, "\(logs.text)")
