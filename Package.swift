@@ -41,6 +41,8 @@ let package = Package(
         // (the connection guard, the gateway's target-form marker before the HTTP-types codec).
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
+        // Already AsyncHTTPClient's: STARTTLS for the alerts' e-mails.
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         // The back office: bcrypt for passwords, Mustache for its pages.
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
@@ -133,13 +135,17 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        // The notifier: delivers disconnect callbacks, each attempt journaled.
+        // The notifier: delivers disconnect callbacks and the hub's events, each attempt
+        // journaled; alerts decided from the health projection and sent by e-mail (SMTP) and webhook.
         .target(
             name: "Notifications",
             dependencies: [
                 "Events", "Journal", "Domain", "Hub", "Projections", "Answers", .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strict
         ),

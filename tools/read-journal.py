@@ -52,9 +52,17 @@ KIND_NAMES = {
     27: "callbackEventAcknowledged",
     28: "callbackEventDropped",
     29: "callbackEventResent",
+    30: "alertRaised",
+    31: "alertResolved",
+    32: "alertSettingsChanged",
+    33: "alertNotified",
 }
 
 USER_ROLES = {1: "owner", 2: "operator"}
+
+ALERT_CONDITIONS = {1: "failing", 2: "quiet", 3: "degraded"}
+ALERT_PHASES = {1: "raised", 2: "resolved"}
+ALERT_CHANNELS = {1: "email", 2: "webhook"}
 
 CONNECTION_LEVELS = {0: "account", 1: "location", 2: "either"}
 HTTP_METHODS = {1: "GET", 2: "POST", 3: "PUT", 4: "PATCH", 5: "DELETE", 6: "HEAD", 7: "OPTIONS"}
@@ -389,6 +397,8 @@ def decode_record(seq: int, value: bytes, show_unknown: bool):
         o.string("role", USER_ROLES[role])
         o.string("password_hash", r.string())
         o.string("actor", r.string())
+        if r.offset < len(r.data):  # field 6, added by a minor revision
+            o.string("language", r.string())
     elif kind == 17:  # userPasswordChanged
         o.string("email", r.string())
         o.string("password_hash", r.string())
@@ -456,6 +466,38 @@ def decode_record(seq: int, value: bytes, show_unknown: bool):
         o.string("connection_id", r.string())
         o.string("event_id", r.string())
         o.string("actor", r.string())
+    elif kind == 30:  # alertRaised
+        o.string("alert_id", r.string())
+        o.string("connection_id", r.string())
+        o.string("account_id", r.string())
+        o.string("condition", r.enum_u8(ALERT_CONDITIONS, "alert condition"))
+        o.string("reason", r.string())
+        if r.presence():
+            o.integer("last_error_seq", r.uvarint())
+    elif kind == 31:  # alertResolved
+        o.string("alert_id", r.string())
+        o.string("connection_id", r.string())
+        o.string("state", r.string())
+    elif kind == 32:  # alertSettingsChanged
+        o.string("connection_id", r.string())
+        o.raw("muted", "true" if r.presence() else "false")
+        o.raw("degraded", "true" if r.presence() else "false")
+        o.string("actor", r.string())
+    elif kind == 33:  # alertNotified
+        o.string("alert_id", r.string())
+        o.string("connection_id", r.string())
+        o.string("phase", r.enum_u8(ALERT_PHASES, "alert phase"))
+        o.string("channel", r.enum_u8(ALERT_CHANNELS, "alert channel"))
+        o.string("address", r.string())
+        at = r.offset
+        attempt = r.uvarint()
+        if not 1 <= attempt <= 0xFFFFFFFF:
+            raise DecodeError(f"invalid attempt {attempt} at byte {at}")
+        o.integer("attempt", attempt)
+        o.raw("delivered", "true" if r.presence() else "false")
+        o.string("error", r.optional_string())
+        if r.presence():
+            o.string("next_attempt_at", rfc3339(r.int64le()))
     # Bytes left after the known fields were appended by a later minor revision: ignored.
     return o.text()
 

@@ -11,6 +11,10 @@ which GET /_upstream/calls answers (that path is not the API's). Paths:
   /slow/MS/...      wait MS milliseconds before reading the call (and counting it)
   /_upstream/callback  an app's callback endpoint: answers 200, keeps what it was sent
                        (GET /_upstream/callbacks lists it)
+  /_upstream/fail?connection=ID&status=NNN  from now on, answer every call of that connection
+                       with NNN (status=0: answer as usual again) — a connection made to fail
+  /_upstream/alert     the operators' alert webhook: answers 200, keeps the signature, the
+                       delivery id and the body (GET /_upstream/alerts lists them)
 With --hub-events SOCKET it publishes, as the hub's API does, an order.create event to the
 daemon on SOCKET (POST /v1/hub-events) for each order POSTed to /v1/locations/ID/orders,
 caused by the calling connection (which is not sent its own event).
@@ -28,6 +32,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 calls = {}
 callbacks = []
+alerts = []
+failing = {}
 lock = threading.Lock()
 hub_events_socket = None
 
@@ -126,12 +132,33 @@ class Handler(BaseHTTPRequestHandler):
             with lock:
                 data = json.dumps(callbacks).encode()
             return self.send(200, data)
+        if path == "/_upstream/fail":
+            q = urllib.parse.parse_qs(query)
+            target, code = q.get("connection", [""])[0], int(q.get("status", ["500"])[0])
+            with lock:
+                if code:
+                    failing[target] = code
+                else:
+                    failing.pop(target, None)
+            return self.send(200, json.dumps({"connection": target, "status": code}).encode())
+        if path == "/_upstream/alert":
+            with lock:
+                alerts.append({"signature": self.headers.get("X-Junction-Signature"),
+                               "delivery": self.headers.get("X-Junction-Delivery"), "body": body.decode("utf-8", "replace")})
+            return self.send(200, b"{}")
+        if path == "/_upstream/alerts":
+            with lock:
+                data = json.dumps(alerts).encode()
+            return self.send(200, data)
         connection = self.headers.get("X-Junction-Connection", "")
         with lock:
             calls[connection] = calls.get(connection, 0) + 1
+            forced = failing.get(connection)
         status = 200 if self.command == "GET" else 201
         if len(parts) >= 2 and parts[0] == "status" and parts[1].isdigit():
             status = int(parts[1])
+        if forced:
+            status = forced
         trusted = {k: v for k, v in self.headers.items() if k.lower().startswith("x-junction-")}
         served = resolved(self.path)
         segments = [p for p in served.split("/") if p]

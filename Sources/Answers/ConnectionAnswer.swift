@@ -40,6 +40,8 @@ public struct ConnectionAnswer: Hashable, Sendable {
     public var firstRequestAt: Timestamp?
     public var lastRequestAt: Timestamp?
     public var requestCount: UInt64
+    /// Its health state now (`docs/health.md`), when the health projection was read.
+    public var health: HealthState?
 
     public init(_ view: ConnectionView) {
         let r = view.record
@@ -104,6 +106,7 @@ public struct ConnectionAnswer: Hashable, Sendable {
         if let t = firstRequestAt { w.timestamp("first_request_at", t) }
         if let t = lastRequestAt { w.timestamp("last_request_at", t) }
         w.unsigned("request_count", requestCount)
+        w.string("health", ifPresent: health?.rawValue)
         w.endObject()
     }
 
@@ -144,6 +147,7 @@ public struct ConnectionAnswer: Hashable, Sendable {
         firstRequestAt = try r.optionalTime("first_request_at")
         lastRequestAt = try r.optionalTime("last_request_at")
         requestCount = try r.unsigned("request_count")
+        health = try r.optionalString("health").flatMap(HealthState.init(rawValue:))
     }
 }
 
@@ -151,8 +155,12 @@ public struct ConnectionAnswer: Hashable, Sendable {
 public struct ConnectionsAnswer: Hashable, Sendable {
     public var connections: [ConnectionAnswer]
 
-    public init(_ views: [ConnectionView]) {
-        connections = views.map(ConnectionAnswer.init)
+    public init(_ views: [ConnectionView], health: (String) -> HealthState? = { _ in nil }) {
+        connections = views.map { view in
+            var answer = ConnectionAnswer(view)
+            answer.health = health(view.record.connectionID)
+            return answer
+        }
     }
 
     public func writeJSON(_ w: inout JSONWriter) {

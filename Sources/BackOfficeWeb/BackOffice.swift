@@ -72,7 +72,7 @@ package struct BackOffice: Sendable {
                       accounts: user.role == .operator ? accounts : [])
     }
 
-    func chrome(_ v: Viewer?, _ request: Request, title: String, onApps: Bool = false, csrf: String? = nil) -> Chrome {
+    func chrome(_ v: Viewer?, _ request: Request, title: String, onApps: Bool = false, onAlerts: Bool = false, csrf: String? = nil) -> Chrome {
         let language = v?.language ?? self.language(request)
         let other: Language = language == .fr ? .en : .fr
         let path = request.uri.path
@@ -89,7 +89,9 @@ package struct BackOffice: Sendable {
         let accountQuery = v?.accountQuery.replacingOccurrences(of: "&", with: "?") ?? ""
         return Chrome(
             language: language, title: title, userEmail: v?.email, csrf: csrf ?? v?.csrf ?? "", switchLanguageURL: switchURL,
-            accounts: accounts, connectionsURL: "/connections" + accountQuery, appsURL: "/apps" + accountQuery, onApps: onApps)
+            accounts: accounts, connectionsURL: "/connections" + accountQuery, appsURL: "/apps" + accountQuery, onApps: onApps,
+            alertsURL: "/alerts" + accountQuery, openAlerts: v.flatMap { try? api.queries.openAlertCount(account: $0.account) } ?? 0,
+            onAlerts: onAlerts)
     }
 
     // MARK: Answers
@@ -170,7 +172,9 @@ package struct BackOffice: Sendable {
     /// The connection `id` if the viewer may see it; nil answers 404, whether it exists or not.
     func connection(_ id: String, _ v: Viewer) -> ConnectionAnswer? {
         guard let view = try? api.queries.connection(id), v.maySee(account: view.record.accountID) else { return nil }
-        return ConnectionAnswer(view)
+        var answer = ConnectionAnswer(view)
+        answer.health = try? api.queries.health(id, now: .now)?.state
+        return answer
     }
 
     /// The domain's level rule (``HubState/levelMismatch(_:location:)``), said in the page's language.

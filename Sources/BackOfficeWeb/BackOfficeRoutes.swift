@@ -20,6 +20,7 @@ extension BackOffice {
         addConnectionRoutes(router)
         addLogRoutes(router)
         addHubCallbackRoutes(router)
+        addCheckRoutes(router)
         addAppRoutes(router)
         addOAuthRoutes(router)
         return router

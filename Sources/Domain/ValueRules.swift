@@ -109,7 +109,8 @@ public enum ValueRules {
                 throw .invalid("event_type", "\(e.resourceType).\(e.eventType) is not an event of the hub's callbacks")
             }
             if let refusal = HubEventRouting.shapeRefusal(e, requireStates: false) { throw .invalid(refusal.field, refusal.message) }
-        case .callbackDeleted, .callbackDelivered, .callbackEventAcknowledged, .callbackEventDropped, .callbackEventResent:
+        case .callbackDeleted, .callbackDelivered, .callbackEventAcknowledged, .callbackEventDropped, .callbackEventResent,
+             .alertRaised, .alertResolved, .alertSettingsChanged, .alertNotified:
             break
         case .catalogRegistered(let e), .customerListRegistered(let e):
             guard Identifier.isValid(e.id) else { throw .invalid("id", "\"\(e.id)\" is not an id (1 to 64 letters, digits, '-' or '_')") }
@@ -125,6 +126,9 @@ public enum ValueRules {
             case (.owner, nil): throw .invalid("account_id", "an account owner sees one account: give its id")
             case (.operator, _?): throw .invalid("account_id", "an operator sees every account: give no account id")
             case (.owner, _?), (.operator, nil): break
+            }
+            if let language = e.language, !["fr", "en"].contains(language) {
+                throw .invalid("language", "expected \"fr\" or \"en\", not \"\(language)\"")
             }
         case .userPasswordChanged(let e):
             try checkPasswordHash(e.passwordHash)

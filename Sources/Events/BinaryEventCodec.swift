@@ -81,12 +81,7 @@ public enum BinaryEventCodec {
                 out.append(0)
             }
             out.appendOptionalString(e.error)
-            if let next = e.nextAttemptAt {
-                out.append(1)
-                out.appendInt64LE(next.microseconds)
-            } else {
-                out.append(0)
-            }
+            out.appendOptionalTimestamp(e.nextAttemptAt)
         case .callbackResendRequested(let e):
             out.appendString(e.connectionID)
             out.appendString(e.deliveryID)
@@ -119,6 +114,8 @@ public enum BinaryEventCodec {
             out.append(e.role.rawValue)
             out.appendString(e.passwordHash)
             out.appendString(e.actor)
+            // Field 6, later than the others: written only when set, so older records read as before.
+            if let language = e.language { out.appendString(language) }
         case .userPasswordChanged(let e):
             out.appendString(e.email)
             out.appendString(e.passwordHash)
@@ -183,12 +180,7 @@ public enum BinaryEventCodec {
             }
             out.appendInt64LE(e.durationMicroseconds)
             out.appendOptionalString(e.error)
-            if let next = e.nextAttemptAt {
-                out.append(1)
-                out.appendInt64LE(next.microseconds)
-            } else {
-                out.append(0)
-            }
+            out.appendOptionalTimestamp(e.nextAttemptAt)
             out.appendOptionalString(e.answer)
         case .callbackEventAcknowledged(let e):
             out.appendString(e.connectionID)
@@ -201,6 +193,37 @@ public enum BinaryEventCodec {
             out.appendString(e.connectionID)
             out.appendString(e.eventID)
             out.appendString(e.actor)
+        case .alertRaised(let e):
+            out.appendString(e.alertID)
+            out.appendString(e.connectionID)
+            out.appendString(e.accountID)
+            out.append(e.condition.rawValue)
+            out.appendString(e.reason)
+            if let seq = e.lastErrorSeq {
+                out.append(1)
+                out.appendVarint(seq)
+            } else {
+                out.append(0)
+            }
+        case .alertResolved(let e):
+            out.appendString(e.alertID)
+            out.appendString(e.connectionID)
+            out.appendString(e.state)
+        case .alertSettingsChanged(let e):
+            out.appendString(e.connectionID)
+            out.append(e.muted ? 1 : 0)
+            out.append(e.degraded ? 1 : 0)
+            out.appendString(e.actor)
+        case .alertNotified(let e):
+            out.appendString(e.alertID)
+            out.appendString(e.connectionID)
+            out.append(e.phase.rawValue)
+            out.append(e.channel.rawValue)
+            out.appendString(e.address)
+            out.appendVarint(UInt64(e.attempt))
+            out.append(e.delivered ? 1 : 0)
+            out.appendOptionalString(e.error)
+            out.appendOptionalTimestamp(e.nextAttemptAt)
         case .unknown(_, let payload):
             out.append(contentsOf: payload)
         }
@@ -358,8 +381,10 @@ public enum BinaryEventCodec {
             let accountID = try r.readOptionalString()
             let roleOffset = r.offset
             guard let role = UserRole(rawValue: try r.readByte()) else { throw .invalidValue("user role", at: roleOffset) }
-            payload = .userRegistered(UserRegistered(
-                email: email, accountID: accountID, role: role, passwordHash: try r.readString(), actor: try r.readString()))
+            var user = UserRegistered(
+                email: email, accountID: accountID, role: role, passwordHash: try r.readString(), actor: try r.readString())
+            if !r.isAtEnd { user.language = try r.readString() }
+            payload = .userRegistered(user)
         case .userPasswordChanged:
             payload = .userPasswordChanged(UserPasswordChanged(
                 email: try r.readString(), passwordHash: try r.readString(), actor: try r.readString()))
@@ -424,6 +449,37 @@ public enum BinaryEventCodec {
         case .callbackEventResent:
             payload = .callbackEventResent(CallbackEventResent(
                 connectionID: try r.readString(), eventID: try r.readString(), actor: try r.readString()))
+        case .alertRaised:
+            let alertID = try r.readString()
+            let connection = try r.readString()
+            let account = try r.readString()
+            let conditionOffset = r.offset
+            guard let condition = AlertCondition(rawValue: try r.readByte()) else { throw .invalidValue("alert condition", at: conditionOffset) }
+            let reason = try r.readString()
+            let lastError: UInt64? = try r.readPresence() ? try r.readVarint() : nil
+            payload = .alertRaised(AlertRaised(
+                alertID: alertID, connectionID: connection, accountID: account, condition: condition, reason: reason, lastErrorSeq: lastError))
+        case .alertResolved:
+            payload = .alertResolved(AlertResolved(alertID: try r.readString(), connectionID: try r.readString(), state: try r.readString()))
+        case .alertSettingsChanged:
+            payload = .alertSettingsChanged(AlertSettingsChanged(
+                connectionID: try r.readString(), muted: try r.readPresence(), degraded: try r.readPresence(), actor: try r.readString()))
+        case .alertNotified:
+            let alertID = try r.readString()
+            let connection = try r.readString()
+            let phaseOffset = r.offset
+            guard let phase = AlertPhase(rawValue: try r.readByte()) else { throw .invalidValue("alert phase", at: phaseOffset) }
+            let channelOffset = r.offset
+            guard let channel = AlertChannel(rawValue: try r.readByte()) else { throw .invalidValue("alert channel", at: channelOffset) }
+            let address = try r.readString()
+            let attempt = try r.readVarint()
+            guard attempt >= 1, attempt <= UInt64(UInt32.max) else { throw .invalidValue("attempt", at: r.offset) }
+            let delivered = try r.readPresence()
+            let error = try r.readOptionalString()
+            let next: Timestamp? = try r.readPresence() ? try r.readTimestamp() : nil
+            payload = .alertNotified(AlertNotified(
+                alertID: alertID, connectionID: connection, phase: phase, channel: channel, address: address, attempt: UInt32(attempt),
+                delivered: delivered, error: error, nextAttemptAt: next))
         }
         return Event(time: time, payload)
     }
@@ -483,6 +539,17 @@ extension [UInt8] {
         s.withUTF8 { utf8 in
             appendVarint(UInt64(utf8.count))
             append(contentsOf: utf8)
+        }
+    }
+
+    /// A presence byte, then the time's microseconds when present.
+    @inline(__always)
+    public mutating func appendOptionalTimestamp(_ t: Timestamp?) {
+        if let t {
+            append(1)
+            appendInt64LE(t.microseconds)
+        } else {
+            append(0)
         }
     }
 

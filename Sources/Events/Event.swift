@@ -47,6 +47,10 @@ public struct Event: Hashable, Sendable {
         case callbackEventAcknowledged(CallbackEventAcknowledged)
         case callbackEventDropped(CallbackEventDropped)
         case callbackEventResent(CallbackEventResent)
+        case alertRaised(AlertRaised)
+        case alertResolved(AlertResolved)
+        case alertSettingsChanged(AlertSettingsChanged)
+        case alertNotified(AlertNotified)
         /// A kind this build does not know: its payload bytes are kept as they were, so
         /// the event can be copied on without being understood.
         case unknown(kind: UInt32, payload: [UInt8])
@@ -83,6 +87,10 @@ public struct Event: Hashable, Sendable {
         case callbackEventAcknowledged = 27
         case callbackEventDropped = 28
         case callbackEventResent = 29
+        case alertRaised = 30
+        case alertResolved = 31
+        case alertSettingsChanged = 32
+        case alertNotified = 33
 
         public var name: String {
             switch self {
@@ -115,6 +123,10 @@ public struct Event: Hashable, Sendable {
             case .callbackEventAcknowledged: "callbackEventAcknowledged"
             case .callbackEventDropped: "callbackEventDropped"
             case .callbackEventResent: "callbackEventResent"
+            case .alertRaised: "alertRaised"
+            case .alertResolved: "alertResolved"
+            case .alertSettingsChanged: "alertSettingsChanged"
+            case .alertNotified: "alertNotified"
             }
         }
 
@@ -156,6 +168,10 @@ public struct Event: Hashable, Sendable {
         case .callbackEventAcknowledged: Kind.callbackEventAcknowledged.rawValue
         case .callbackEventDropped: Kind.callbackEventDropped.rawValue
         case .callbackEventResent: Kind.callbackEventResent.rawValue
+        case .alertRaised: Kind.alertRaised.rawValue
+        case .alertResolved: Kind.alertResolved.rawValue
+        case .alertSettingsChanged: Kind.alertSettingsChanged.rawValue
+        case .alertNotified: Kind.alertNotified.rawValue
         case .unknown(let kind, _): kind
         }
     }
@@ -183,6 +199,10 @@ public struct Event: Hashable, Sendable {
         case .callbackEventAcknowledged(let e): e.connectionID
         case .callbackEventDropped(let e): e.connectionID
         case .callbackEventResent(let e): e.connectionID
+        case .alertRaised(let e): e.connectionID
+        case .alertResolved(let e): e.connectionID
+        case .alertSettingsChanged(let e): e.connectionID
+        case .alertNotified(let e): e.connectionID
         }
     }
 }

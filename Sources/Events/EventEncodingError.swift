@@ -39,12 +39,14 @@ extension BinaryEventCodec {
             try time("expires_at", e.expiresAt)
         case .callbackDelivered(let e):
             if let next = e.nextAttemptAt { try time("next_attempt_at", next) }
+        case .alertNotified(let e):
+            if let next = e.nextAttemptAt { try time("next_attempt_at", next) }
         case .accountRegistered, .locationRegistered, .appRegistered, .connectionCreated, .connectionReconnected,
              .connectionBlocked, .connectionUnblocked, .connectionDisconnected, .requestLogged, .callbackResendRequested,
              .requestBodiesExpired, .userRegistered, .userPasswordChanged, .userRemoved, .authorizationCodeRedeemed,
              .catalogRegistered, .customerListRegistered,
              .callbackSet, .callbackDeleted, .hubEventPublished, .callbackEventAcknowledged, .callbackEventDropped,
-             .callbackEventResent, .unknown:
+             .callbackEventResent, .alertRaised, .alertResolved, .alertSettingsChanged, .unknown:
             break
         }
     }

@@ -149,6 +149,7 @@ public enum NDJSONEventCodec {
             w.string("role", e.role.name)
             w.string("password_hash", e.passwordHash)
             w.string("actor", e.actor)
+            w.string("language", ifPresent: e.language)
         case .userPasswordChanged(let e):
             w.string("email", e.email)
             w.string("password_hash", e.passwordHash)
@@ -222,6 +223,32 @@ public enum NDJSONEventCodec {
             w.string("connection_id", e.connectionID)
             w.string("event_id", e.eventID)
             w.string("actor", e.actor)
+        case .alertRaised(let e):
+            w.string("alert_id", e.alertID)
+            w.string("connection_id", e.connectionID)
+            w.string("account_id", e.accountID)
+            w.string("condition", e.condition.name)
+            w.string("reason", e.reason)
+            if let seq = e.lastErrorSeq { w.unsigned("last_error_seq", seq) }
+        case .alertResolved(let e):
+            w.string("alert_id", e.alertID)
+            w.string("connection_id", e.connectionID)
+            w.string("state", e.state)
+        case .alertSettingsChanged(let e):
+            w.string("connection_id", e.connectionID)
+            w.bool("muted", e.muted)
+            w.bool("degraded", e.degraded)
+            w.string("actor", e.actor)
+        case .alertNotified(let e):
+            w.string("alert_id", e.alertID)
+            w.string("connection_id", e.connectionID)
+            w.string("phase", e.phase.name)
+            w.string("channel", e.channel.name)
+            w.string("address", e.address)
+            w.unsigned("attempt", UInt64(e.attempt))
+            w.bool("delivered", e.delivered)
+            w.string("error", ifPresent: e.error)
+            if let next = e.nextAttemptAt { w.timestamp("next_attempt_at", next) }
         case .unknown:
             break
         }
@@ -462,7 +489,7 @@ public enum NDJSONEventCodec {
             }
             payload = .userRegistered(UserRegistered(
                 email: email, accountID: accountID, role: role, passwordHash: try f.nonEmpty("password_hash"),
-                actor: try f.nonEmpty("actor")))
+                actor: try f.nonEmpty("actor"), language: try f.optionalID("language")))
         case .userPasswordChanged:
             payload = .userPasswordChanged(UserPasswordChanged(
                 email: try f.nonEmpty("email"), passwordHash: try f.nonEmpty("password_hash"), actor: try f.nonEmpty("actor")))
@@ -549,6 +576,52 @@ public enum NDJSONEventCodec {
         case .callbackEventResent:
             payload = .callbackEventResent(CallbackEventResent(
                 connectionID: try f.id("connection_id"), eventID: try f.id("event_id"), actor: try f.nonEmpty("actor")))
+        case .alertRaised:
+            let alertID = try f.id("alert_id")
+            let connection = try f.id("connection_id")
+            let account = try f.id("account_id")
+            let conditionName = try f.string("condition")
+            guard let condition = AlertCondition(name: conditionName) else {
+                throw Error(field: "condition", message: "expected \"failing\", \"quiet\" or \"degraded\", not \"\(conditionName)\"")
+            }
+            let reason = try f.nonEmpty("reason")
+            let lastError = try f.optionalInteger("last_error_seq")
+            if let lastError, lastError < 1 { throw Error(field: "last_error_seq", message: "must be a sequence number from 1") }
+            payload = .alertRaised(AlertRaised(
+                alertID: alertID, connectionID: connection, accountID: account, condition: condition, reason: reason,
+                lastErrorSeq: lastError.map { UInt64($0) }))
+        case .alertResolved:
+            payload = .alertResolved(AlertResolved(
+                alertID: try f.id("alert_id"), connectionID: try f.id("connection_id"), state: try f.nonEmpty("state")))
+        case .alertSettingsChanged:
+            payload = .alertSettingsChanged(AlertSettingsChanged(
+                connectionID: try f.id("connection_id"), muted: try f.bool("muted"), degraded: try f.bool("degraded"),
+                actor: try f.nonEmpty("actor")))
+        case .alertNotified:
+            let alertID = try f.id("alert_id")
+            let connection = try f.id("connection_id")
+            let phaseName = try f.string("phase")
+            guard let phase = AlertPhase(name: phaseName) else {
+                throw Error(field: "phase", message: "expected \"raised\" or \"resolved\", not \"\(phaseName)\"")
+            }
+            let channelName = try f.string("channel")
+            guard let channel = AlertChannel(name: channelName) else {
+                throw Error(field: "channel", message: "expected \"email\" or \"webhook\", not \"\(channelName)\"")
+            }
+            let address = try f.nonEmpty("address")
+            let attempt = try f.integer("attempt")
+            guard attempt >= 1, attempt <= Int64(UInt32.max) else {
+                throw Error(field: "attempt", message: "must be from 1 to \(UInt32.max), not \(attempt)")
+            }
+            let delivered = try f.bool("delivered")
+            let error = try f.optionalString("error")
+            let next = try f.optionalString("next_attempt_at").map { text throws(Error) -> Timestamp in
+                guard let t = Timestamp(rfc3339: text) else { throw Error(field: "next_attempt_at", message: "not an RFC 3339 time") }
+                return t
+            }
+            payload = .alertNotified(AlertNotified(
+                alertID: alertID, connectionID: connection, phase: phase, channel: channel, address: address,
+                attempt: UInt32(attempt), delivered: delivered, error: error, nextAttemptAt: next))
         }
         try f.refuseLeftovers()
         return Event(time: time, payload)
@@ -684,6 +757,14 @@ public enum NDJSONEventCodec {
             }
             guard i >= 0, i <= max else { throw Error(field: key, message: "must be from 0 to \(max), not \(i)") }
             return UInt64(i)
+        }
+
+        mutating func bool(_ key: String) throws(Error) -> Bool {
+            switch take(key) {
+            case .bool(let b)?: return b
+            case nil: throw Error(field: key, message: "missing")
+            case let other?: throw Error(field: key, message: "expected true or false, found \(other.typeName)")
+            }
         }
 
         mutating func integer(_ key: String) throws(Error) -> Int64 {

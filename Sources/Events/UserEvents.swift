@@ -27,13 +27,16 @@ public struct UserRegistered: Hashable, Sendable {
     /// A bcrypt hash (`$2b$…`): its own salt and cost.
     public var passwordHash: String
     public var actor: String
+    /// The language the user's alerts are written in (`fr`, `en`); nil: French, the hub's.
+    public var language: String?
 
-    public init(email: String, accountID: String?, role: UserRole, passwordHash: String, actor: String) {
+    public init(email: String, accountID: String?, role: UserRole, passwordHash: String, actor: String, language: String? = nil) {
         self.email = email
         self.accountID = accountID
         self.role = role
         self.passwordHash = passwordHash
         self.actor = actor
+        self.language = language
     }
 }
 

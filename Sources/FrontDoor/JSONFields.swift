@@ -50,6 +50,14 @@ package struct JSONFields {
         }
     }
 
+    package mutating func optionalBool(_ key: String) throws(APIError) -> Bool? {
+        switch take(key) {
+        case nil, .null?: return nil
+        case .bool(let b)?: return b
+        case let other?: throw fail(key, "expected true or false, found \(other.typeName)")
+        }
+    }
+
     package mutating func string(_ key: String) throws(APIError) -> String {
         guard let s = try optionalString(key) else { throw fail(key, "missing") }
         guard !s.isEmpty else { throw fail(key, "must not be empty") }

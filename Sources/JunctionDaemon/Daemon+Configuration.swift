@@ -20,6 +20,9 @@ extension Daemon {
         /// writer checks a callback URL against when an app is registered.
         public var notifier = Notifier.Configuration()
         public var compaction = CompactionSchedule()
+        /// How alerts are decided, and where they are sent (e-mail, the operators' webhook).
+        public var alerts = AlertWatcher.Configuration()
+        public var alertDelivery = AlertMailer.Configuration()
         /// The back office's listener for people; nil: no back office.
         public var web: Listener?
         /// The gateway apps call; nil: none.

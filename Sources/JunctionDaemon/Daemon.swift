@@ -11,6 +11,7 @@ internal import NIOCore
 internal import FrontDoor
 internal import Supervision
 internal import Replication
+internal import Notifications
 public import SocketAPI
 internal import BackOfficeWeb
 internal import AppGateway
@@ -125,6 +126,15 @@ public struct Daemon: Sendable {
         if let settings = c.replication?.writerSettings ?? c.replication?.followerSettings {
             services.append(HubEventService(servers: settings.servers, writer: writer, role: replication, logger: logger))
         }
+        // Alerts: decided from the health projection, sent if a way to send them is set.
+        let mailer = c.alertDelivery.isEnabled
+            ? AlertMailer(journal: journal, configuration: c.alertDelivery, logger: logger) { events in
+                _ = try await writer.appendEvents(events)
+            }
+            : nil
+        services.append(AlertService(
+            watcher: AlertWatcher(writer: writer, queries: queries, journal: journal, configuration: c.alerts, logger: logger),
+            mailer: mailer, role: replication))
         services.append(servers.server(
             routeContext.router(logger: logger), at: .unixDomainSocket(path: socket.path), name: "junction"
         ) { _ in

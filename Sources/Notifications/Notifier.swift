@@ -181,7 +181,7 @@ public actor Notifier {
              .userRegistered, .userPasswordChanged, .userRemoved, .authorizationCodeIssued, .authorizationCodeRedeemed,
              .catalogRegistered, .customerListRegistered,
              .callbackSet, .callbackDeleted, .hubEventPublished, .callbackDelivered, .callbackEventAcknowledged, .callbackEventDropped,
-             .callbackEventResent, .unknown:
+             .callbackEventResent, .alertRaised, .alertResolved, .alertSettingsChanged, .alertNotified, .unknown:
             break
         }
     }

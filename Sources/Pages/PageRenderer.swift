@@ -35,6 +35,8 @@ public struct PageRenderer: Sendable {
     public func render(_ page: LogDetailPage) -> String { render(page, "logDetail") }
     public func render(_ page: CallbacksPage) -> String { render(page, "callbacks") }
     public func render(_ page: HubCallbackPage) -> String { render(page, "hubCallback") }
+    public func render(_ page: CheckPage) -> String { render(page, "check") }
+    public func render(_ page: AlertsPage) -> String { render(page, "alerts") }
 
     private func render(_ object: Any, _ template: String) -> String {
         guard let html = library.render(object, withTemplate: template) else {

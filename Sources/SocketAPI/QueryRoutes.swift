@@ -34,13 +34,17 @@ extension Router where Context == BasicRequestContext {
                     account: request.query("account"), location: request.query("location"),
                     accountLevelOnly: accountLevel == "true", statuses: statuses)
             }
-            return jsonResponse { ConnectionsAnswer(views).writeJSON(&$0) }
+            let now = Timestamp.now
+            let answer = ConnectionsAnswer(views) { id in try? c.queries.health(id, now: now)?.state }
+            return jsonResponse { answer.writeJSON(&$0) }
         }
 
         get("/v1/connections/:id") { request, context in
             try await c.waitForProjections(request, ["connections"])
             let view = try answering { try c.queries.connection(try context.id()) }
-            return jsonResponse { ConnectionAnswer(view).writeJSON(&$0) }
+            var answer = ConnectionAnswer(view)
+            answer.health = try? c.queries.health(view.record.connectionID, now: .now)?.state
+            return jsonResponse { answer.writeJSON(&$0) }
         }
 
         get("/v1/connections/:id/activity") { request, context in

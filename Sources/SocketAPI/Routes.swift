@@ -95,6 +95,7 @@ extension Router where Context == BasicRequestContext {
         addHubEventRoutes(c)
         addHubCallbackRoutes(c)
         addHealthRoutes(c)
+        addAlertRoutes(c)
         addQueryRoutes(c)
         addOperationsRoutes(c)
         addReplicationRoutes(c)

@@ -23,9 +23,10 @@ extension Router where Context == BasicRequestContext {
             }
             let password = try f.string("password")
             let actor = try f.optionalString("actor") ?? "operator"
+            let language = try f.optionalString("language")
             try f.refuseLeftovers()
             let receipt = try await c.writer.registerUser(
-                email: email, accountID: account, role: role, password: password, actor: actor,
+                email: email, accountID: account, role: role, password: password, actor: actor, language: language,
                 key: try request.idempotencyKey(body: bytes))
             c.metrics.command("register_user")
             return ReceiptAnswer(receipt, created: true).response(.created)

@@ -35,6 +35,7 @@ struct FollowCommand: AsyncParsableCommand {
 
     // A promoted follower runs the notifier: it delivers as the writer it replaces did.
     @OptionGroup(title: "Once promoted") var callbacks: CallbackOptions
+    @OptionGroup(title: "Alerts") var alerts: AlertOptions
 
     @Option(help: ArgumentHelp("Serve the back office, read-only, at this loopback address, such as 127.0.0.1:8080.", valueName: "HOST:PORT"))
     var web: String?
@@ -60,6 +61,8 @@ struct FollowCommand: AsyncParsableCommand {
         configuration.compaction.retention = retention.policy
         configuration.compaction.interval = schedule.interval
         configuration.notifier = callbacks.delivery
+        configuration.alerts = alerts.watcher
+        configuration.alertDelivery = try alerts.delivery()
         if let web { configuration.web = try ServeCommand.webAddress(web) }
         try await ServeCommand.runDaemon(configuration, registry: registry, logger: logger)
     }

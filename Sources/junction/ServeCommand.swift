@@ -45,6 +45,7 @@ struct ServeCommand: AsyncParsableCommand {
     var idleTimeoutSeconds: Int = Int(ConnectionLimits().idleTimeout.components.seconds)
 
     @OptionGroup var callbacks: CallbackOptions
+    @OptionGroup(title: "Alerts") var alerts: AlertOptions
 
     @OptionGroup var retention: RetentionOptions
 
@@ -152,6 +153,8 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.limits.connections.maxConnections = maxConnections
         configuration.limits.connections.idleTimeout = .seconds(idleTimeoutSeconds)
         configuration.notifier = callbacks.delivery
+        configuration.alerts = alerts.watcher
+        configuration.alertDelivery = try alerts.delivery()
         configuration.compaction.retention = retention.policy
         configuration.compaction.interval = schedule.interval
         if let web { configuration.web = try Self.webAddress(web) }

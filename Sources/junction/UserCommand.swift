@@ -46,6 +46,7 @@ struct UserAddCommand: AsyncParsableCommand {
     @Option(help: "The user's email address, their login.") var email: String
     @Option(help: "The account the user owns.") var account: String?
     @Flag(name: .customLong("operator"), help: "An operator of the hub, who sees every account.") var asOperator = false
+    @Option(help: "The language of the user's alert e-mails: fr (the default) or en.") var language: String?
     @Flag(help: "Print JSON.") var json = false
 
     func validate() throws {
@@ -56,7 +57,7 @@ struct UserAddCommand: AsyncParsableCommand {
     func run() async throws {
         let password = try readPassword()
         let body = SocketClient.body([("email", email), ("account_id", account),
-                                      ("role", asOperator ? "operator" : "owner"), ("password", password)])
+                                      ("role", asOperator ? "operator" : "owner"), ("password", password), ("language", language)])
         let reply = try await socket.client(global).send(.post, "/v1/users", body: body)
         let role = account.map { "owner of \($0)" } ?? "operator"
         printReceipt(reply, json: json) { v in "added user \(email), \(role) (event \(v["seq"]?.integerValue ?? 0))" }

@@ -207,5 +207,42 @@ enum GoldenVectors {
             "011dc0ace0b666610600026331026531116f776e6572406578616d706c652e636f6d",
             #"{"event":"callbackEventResent","time":"2026-11-29T09:14:03.000000Z","connection_id":"c1","event_id":"e1","actor":"owner@example.com"}"#
         ),
+        (
+            // Field 6, `language`, added by a minor revision: written only when set.
+            "userRegisteredWithLanguage",
+            Event(time: time, .userRegistered(UserRegistered(
+                email: "owner@example.com", accountID: "3r4s3", role: .owner, passwordHash: "$2b$11$abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0", actor: "operator",
+                language: "en"))),
+            "0110c0ace0b666610600116f776e6572406578616d706c652e636f6d01053372347333013c243262243131246162636465666768696a6b6c6d6e6f707172737475767778797a4142434445464748494a4b4c4d4e4f505152535455565758595a30086f70657261746f7202656e",
+            #"{"event":"userRegistered","time":"2026-11-29T09:14:03.000000Z","email":"owner@example.com","account_id":"3r4s3","role":"owner","password_hash":"$2b$11$abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0","actor":"operator","language":"en"}"#
+        ),
+        (
+            "alertRaised",
+            Event(time: time, .alertRaised(AlertRaised(
+                alertID: "al_1", connectionID: "c1", accountID: "a1", condition: .failing, reason: "its last 5 calls all failed (5xx or 401)",
+                lastErrorSeq: 42))),
+            "011ec0ace0b66661060004616c5f310263310261310128697473206c61737420352063616c6c7320616c6c206661696c65642028357878206f722034303129012a",
+            #"{"event":"alertRaised","time":"2026-11-29T09:14:03.000000Z","alert_id":"al_1","connection_id":"c1","account_id":"a1","condition":"failing","reason":"its last 5 calls all failed (5xx or 401)","last_error_seq":42}"#
+        ),
+        (
+            "alertResolved",
+            Event(time: time, .alertResolved(AlertResolved(alertID: "al_1", connectionID: "c1", state: "ok"))),
+            "011fc0ace0b66661060004616c5f31026331026f6b",
+            #"{"event":"alertResolved","time":"2026-11-29T09:14:03.000000Z","alert_id":"al_1","connection_id":"c1","state":"ok"}"#
+        ),
+        (
+            "alertSettingsChanged",
+            Event(time: time, .alertSettingsChanged(AlertSettingsChanged(connectionID: "c1", muted: true, degraded: false, actor: "owner@example.com"))),
+            "0120c0ace0b6666106000263310100116f776e6572406578616d706c652e636f6d",
+            #"{"event":"alertSettingsChanged","time":"2026-11-29T09:14:03.000000Z","connection_id":"c1","muted":true,"degraded":false,"actor":"owner@example.com"}"#
+        ),
+        (
+            "alertNotified",
+            Event(time: time, .alertNotified(AlertNotified(
+                alertID: "al_1", connectionID: "c1", phase: .raised, channel: .email, address: "owner@example.com", attempt: 2,
+                delivered: false, error: "connection refused", nextAttemptAt: Timestamp(microseconds: time.microseconds + 60_000_000)))),
+            "0121c0ace0b66661060004616c5f310263310101116f776e6572406578616d706c652e636f6d02000112636f6e6e656374696f6e207265667573656401c03374ba66610600",
+            #"{"event":"alertNotified","time":"2026-11-29T09:14:03.000000Z","alert_id":"al_1","connection_id":"c1","phase":"raised","channel":"email","address":"owner@example.com","attempt":2,"delivered":false,"error":"connection refused","next_attempt_at":"2026-11-29T09:15:03.000000Z"}"#
+        ),
     ]
 }

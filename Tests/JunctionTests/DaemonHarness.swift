@@ -81,6 +81,9 @@ final class RunningDaemon: @unchecked Sendable {
     }
 
     /// SIGTERM, and the exit status once it has stopped.
+    /// The daemon's log so far (for failure messages).
+    var logText: String { (try? String(contentsOfFile: log, encoding: .utf8)) ?? "" }
+
     @discardableResult
     func stop() -> Int32 {
         process.terminate()

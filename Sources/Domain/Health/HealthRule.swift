@@ -77,4 +77,20 @@ public enum HealthRule {
         }
         return (.ok, "no problem seen")
     }
+
+    /// A reason of ``evaluate(_:now:)`` in French (the pages and the e-mails in French).
+    public static func frenchReason(_ reason: String) -> String {
+        if reason.hasPrefix("its last "), reason.hasSuffix("calls all failed (5xx or 401)") {
+            let n = reason.dropFirst("its last ".count).prefix { $0.isNumber }
+            return "ses \(n) derniers appels ont tous échoué (5xx ou 401)"
+        }
+        let words = reason.split(separator: " ")
+        if words.count > 4, words[1] == "of", words[2] == "its", reason.hasSuffix(" calls in the last hour were errors") {
+            return "\(words[0]) de ses \(words[3]) appels de la dernière heure étaient des erreurs"
+        }
+        if reason == "it called on most of the last 7 days, and not for 24 hours" {
+            return "elle a appelé la plupart des 7 derniers jours, et plus depuis 24 heures"
+        }
+        return reason
+    }
 }

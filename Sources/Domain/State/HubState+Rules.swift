@@ -131,6 +131,24 @@ extension HubState {
                 throw .conflict("connection \"\(e.connectionID)\" is disconnected: its events are not delivered")
             }
             guard callbacks[e.connectionID] != nil else { throw .conflict("connection \"\(e.connectionID)\" has no callback") }
+        case .alertRaised(let e):
+            let c = try connection(e.connectionID)
+            guard c.accountID == e.accountID else {
+                throw .invalid("account_id", "connection \"\(e.connectionID)\" is of account \"\(c.accountID)\"")
+            }
+            // Once per transition: the process that decides alerts may be restarted or
+            // promoted between its decision and its append; the writer keeps it to one.
+            if let open = openAlerts[e.connectionID] {
+                throw .conflict("connection \"\(e.connectionID)\" has an open alert already (\(open.alertID), \(open.condition.name))")
+            }
+        case .alertResolved(let e):
+            guard openAlerts[e.connectionID]?.alertID == e.alertID else {
+                throw .conflict("alert \"\(e.alertID)\" is not open on connection \"\(e.connectionID)\"")
+            }
+        case .alertSettingsChanged(let e):
+            _ = try connection(e.connectionID)
+        case .alertNotified(let e):
+            _ = try connection(e.connectionID)
         case .unknown:
             break
         }

@@ -56,6 +56,12 @@ public struct HubState: Sendable {
     public private(set) var customerLists: [String: ListRegistered] = [:]
     /// Each connection's callback, while it has one.
     public private(set) var callbacks: [String: CallbackSet] = [:]
+    /// Each connection's open alert, while it has one: a second cannot be raised.
+    public private(set) var openAlerts: [String: AlertRaised] = [:]
+    /// Each connection's alert settings, once its owner chose them.
+    public private(set) var alertSettings: [String: AlertSettingsChanged] = [:]
+    /// The users' languages, by login (nil: French).
+    public private(set) var languages: [String: String] = [:]
     private(set) var instances: [Instance: String] = [:]
     /// Connection ids by the first 8 bytes of their token digest.
     private var tokens: [UInt64: [String]] = [:]
@@ -129,6 +135,7 @@ public struct HubState: Sendable {
             break
         case .userRegistered(let e):
             users[e.email] = User(accountID: e.accountID, role: e.role, passwordHash: e.passwordHash)
+            languages[e.email] = e.language
         case .userPasswordChanged(let e):
             users[e.email]?.passwordHash = e.passwordHash
         case .userRemoved(let e):
@@ -146,8 +153,15 @@ public struct HubState: Sendable {
             callbacks[e.connectionID] = e
         case .callbackDeleted(let e):
             callbacks[e.connectionID] = nil
-        case .hubEventPublished, .callbackDelivered, .callbackEventAcknowledged, .callbackEventDropped, .callbackEventResent:
+        case .hubEventPublished, .callbackDelivered, .callbackEventAcknowledged, .callbackEventDropped, .callbackEventResent,
+             .alertNotified:
             break
+        case .alertRaised(let e):
+            openAlerts[e.connectionID] = e
+        case .alertResolved(let e):
+            if openAlerts[e.connectionID]?.alertID == e.alertID { openAlerts[e.connectionID] = nil }
+        case .alertSettingsChanged(let e):
+            alertSettings[e.connectionID] = e
         }
     }
 

@@ -14,14 +14,15 @@ extension Writer {
     /// Registers a back-office user. The password is hashed here, outside the command lock
     /// (a bcrypt hash takes a good part of a second), and only the hash is journaled.
     public func registerUser(
-        email: String, accountID: String?, role: UserRole, password: String, actor: String, key: IdempotencyKey? = nil
+        email: String, accountID: String?, role: UserRole, password: String, actor: String, language: String? = nil,
+        key: IdempotencyKey? = nil
     ) async throws(HubError) -> Receipt {
         let hash = try Self.hash(password)
         let login = email.lowercased()
         let time = Timestamp.now
         return try await command(key: key) { (s: HubState) throws(DomainError) -> Event in
             try s.decide(.userRegistered(UserRegistered(
-                email: login, accountID: accountID, role: role, passwordHash: hash, actor: actor)), at: time)
+                email: login, accountID: accountID, role: role, passwordHash: hash, actor: actor, language: language)), at: time)
         }
     }
 

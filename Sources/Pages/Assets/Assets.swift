@@ -77,6 +77,20 @@ public enum Assets {
     .health-degraded { background: #fff4e0; color: #8a5300; }
     .health-failing { background: #fde8e8; color: #a61b1b; font-weight: 600; }
     .health-quiet { background: #eef0f3; color: #4a5363; }
+    .health-blocked, .health-disconnected { background: #eef0f3; color: #4a5363; }
+    a.health { text-decoration: none; }
+    .chart .class-2xx, .legend .swatch.class-2xx { fill: #3a8f55; background: #3a8f55; }
+    .chart .class-3xx, .legend .swatch.class-3xx { fill: #7aa7d6; background: #7aa7d6; }
+    .chart .class-4xx, .legend .swatch.class-4xx { fill: #e0a23a; background: #e0a23a; }
+    .chart .class-5xx, .legend .swatch.class-5xx { fill: var(--bad); background: var(--bad); }
+    .chart .class-1xx { fill: var(--muted); }
+    .chart text.day { font-size: 10px; fill: var(--muted); }
+    .check .verdict { font-size: 1.15em; }
+    .check-failing .verdict { color: #a61b1b; }
+    .facts-list li { margin: 4px 0; }
+    .alert-count { background: var(--bad); color: #fff; border-radius: 10px; padding: 0 7px; font-size: 12px; }
+    table.alerts tr.open td { background: #fff8f8; }
+    #alert-settings label { display: block; margin: 4px 0; }
     .form-page label.list-choice select { display: block; margin-top: 4px; min-width: 60%; }
     .empty { color: var(--muted); }
     .js .js-hidden { display: none; }

@@ -15,14 +15,18 @@ public struct Chrome: Sendable {
     public var hasAccounts: Bool
     public var connectionsURL: String
     public var appsURL: String
+    public var alertsURL: String
+    /// The open alerts the viewer may see (the navigation's count); nil when none.
+    public var openAlerts: Int?
     /// Which entry of the navigation is this page's.
     public var onConnections: Bool
     public var onApps: Bool
+    public var onAlerts: Bool
 
     public init(
         language: Language, title: String, userEmail: String?, csrf: String, switchLanguageURL: String,
         accounts: [Choice] = [], connectionsURL: String = "/connections", appsURL: String = "/apps",
-        onApps: Bool = false
+        onApps: Bool = false, alertsURL: String = "/alerts", openAlerts: Int = 0, onAlerts: Bool = false
     ) {
         t = language.labels
         self.title = title
@@ -34,8 +38,11 @@ public struct Chrome: Sendable {
         hasAccounts = accounts.count > 1
         self.connectionsURL = connectionsURL
         self.appsURL = appsURL
-        onConnections = !onApps
+        self.alertsURL = alertsURL
+        self.openAlerts = openAlerts > 0 ? openAlerts : nil
+        onConnections = !onApps && !onAlerts
         self.onApps = onApps
+        self.onAlerts = onAlerts
     }
 }
 

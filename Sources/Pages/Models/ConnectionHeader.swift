@@ -18,7 +18,11 @@ public struct ConnectionHeader: Sendable {
     public var logsURL: String
     public var callbacksURL: String
     public var hubCallbackURL: String
+    public var checkURL: String
     public var isDisconnected: Bool
+    /// Its health badge, for an active connection whose health was read.
+    public var health: String?
+    public var healthKey: String?
 
     public init(_ c: ConnectionAnswer, _ t: Labels) {
         id = c.connectionID
@@ -36,6 +40,9 @@ public struct ConnectionHeader: Sendable {
         logsURL = path + "/logs"
         callbacksURL = path + "/callbacks"
         hubCallbackURL = path + "/callback"
+        checkURL = path + "/check"
         isDisconnected = c.status == .disconnected
+        health = c.status == .active ? c.health.flatMap { ConnectionsPage.healthLabel($0, t) } : nil
+        healthKey = c.status == .active ? c.health?.rawValue : nil
     }
 }

@@ -148,6 +148,9 @@ public struct Labels: Sendable {
     public var healthDegraded: String
     public var healthFailing: String
     public var healthQuiet: String
+    /// The check page and the alerts.
+    public var checkConnection: String = ""
+    public var alerts: String = ""
 }
 
 extension Labels {
@@ -193,7 +196,7 @@ extension Labels {
         waitingEvents: "Événements en attente", deliveries: "Envois", droppedEvents: "Événements abandonnés",
         noHubCallback: "Cette connexion n'a pas de callback : l'application n'a demandé aucun événement.", waiting: "en attente",
         event: "Événement", healthOK: "Fonctionne", healthDegraded: "Dégradée", healthFailing: "En échec",
-        healthQuiet: "Silencieuse")
+        healthQuiet: "Silencieuse", checkConnection: "Vérifier la connexion", alerts: "Alertes")
 
     public static let en = Labels(
         lang: "en", connections: "CONNECTIONS", connectionsTitle: "Connections", seeApps: "See available apps",
@@ -235,7 +238,8 @@ extension Labels {
         hubCallback: "Callback", passive: "passive (the app reads the events)", listenedEvents: "Events listened to",
         waitingEvents: "Waiting events", deliveries: "Deliveries", droppedEvents: "Dropped events",
         noHubCallback: "This connection has no callback: the app asked for no events.", waiting: "waiting",
-        event: "Event", healthOK: "Working", healthDegraded: "Degraded", healthFailing: "Failing", healthQuiet: "Quiet")
+        event: "Event", healthOK: "Working", healthDegraded: "Degraded", healthFailing: "Failing", healthQuiet: "Quiet",
+        checkConnection: "Check the connection", alerts: "Alerts")
 }
 
 /// The templates look each label up by name: a table built once per language answers

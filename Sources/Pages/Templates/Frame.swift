@@ -18,6 +18,7 @@ extension Templates {
       <nav class="main">
         <a href="{{connectionsURL}}" id="nav-connections" {{#onConnections}}aria-current="page"{{/onConnections}}>{{t.connections}}</a>
         <a href="{{appsURL}}" id="nav-apps" {{#onApps}}aria-current="page"{{/onApps}}>{{t.seeApps}}</a>
+        <a href="{{alertsURL}}" id="nav-alerts" {{#onAlerts}}aria-current="page"{{/onAlerts}}>{{t.alerts}}{{#openAlerts}} <span class="count alert-count" id="open-alert-count">{{.}}</span>{{/openAlerts}}</a>
       </nav>
       {{#hasAccounts}}
       <form class="account" method="get" action="/connections">
@@ -85,7 +86,7 @@ public enum Templates {
             "head": head, "foot": foot, "login": login, "error": error, "connections": connections,
             "confirm": confirm, "authorize": authorize, "reconnect": reconnect, "apps": apps, "grant": grant, "token": token,
             "connectionHeader": connectionHeader, "activity": activity, "logs": logs, "logDetail": logDetail,
-            "callbacks": callbacks, "hubCallback": hubCallback,
+            "callbacks": callbacks, "hubCallback": hubCallback, "check": check, "alerts": alerts,
         ]
     }
 }

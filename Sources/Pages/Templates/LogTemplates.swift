@@ -2,7 +2,7 @@ extension Templates {
     static let connectionHeader = #"""
     {{#connection}}
     <section class="general" id="general-information">
-      <h2>{{app}} <span class="status status-{{statusKey}}" id="connection-status">{{status}}</span></h2>
+      <h2>{{app}} <span class="status status-{{statusKey}}" id="connection-status">{{status}}</span>{{#health}} <a href="{{checkURL}}" class="health health-{{healthKey}}" id="connection-health">{{.}}</a>{{/health}}</h2>
       <p class="place">{{place}}</p>
       <dl class="facts">
         <dt>{{chrome.t.accessToken}}</dt><dd><code id="masked-token">{{accessToken}}</code></dd>
@@ -14,6 +14,7 @@ extension Templates {
         <a href="{{activityURL}}" id="tab-activity">{{chrome.t.activity}}</a>
         <a href="{{logsURL}}" id="tab-logs">{{chrome.t.logs}}</a>
         <a href="{{hubCallbackURL}}" id="tab-callback">{{chrome.t.hubCallback}}</a>
+        <a href="{{checkURL}}" id="tab-check">{{chrome.t.checkConnection}}</a>
         {{#isDisconnected}}<a href="{{callbacksURL}}" id="tab-callbacks">{{chrome.t.callbacks}}</a>{{/isDisconnected}}
       </nav>
     </section>

@@ -106,7 +106,7 @@ public final class ActivityProjection: Projection {
              .callbackResendRequested, .connectionTombstoned, .userRegistered, .userPasswordChanged, .userRemoved, .authorizationCodeIssued, .authorizationCodeRedeemed,
              .catalogRegistered, .customerListRegistered,
              .callbackSet, .callbackDeleted, .hubEventPublished, .callbackDelivered, .callbackEventAcknowledged, .callbackEventDropped,
-             .callbackEventResent, .unknown:
+             .callbackEventResent, .alertRaised, .alertResolved, .alertSettingsChanged, .alertNotified, .unknown:
             break
         }
     }

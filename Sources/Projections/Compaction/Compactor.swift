@@ -126,7 +126,7 @@ public enum Compactor {
                      .retentionApplied, .userRegistered, .userPasswordChanged, .userRemoved, .authorizationCodeIssued, .authorizationCodeRedeemed,
              .catalogRegistered, .customerListRegistered,
              .callbackSet, .callbackDeleted, .hubEventPublished, .callbackDelivered, .callbackEventAcknowledged, .callbackEventDropped,
-             .callbackEventResent, .unknown:
+             .callbackEventResent, .alertRaised, .alertResolved, .alertSettingsChanged, .alertNotified, .unknown:
                     break
                 }
                 if let id = event.connectionID, var c = connections[id] {
@@ -140,7 +140,7 @@ public enum Compactor {
                          .connectionTombstoned, .retentionApplied, .userRegistered, .userPasswordChanged, .userRemoved, .authorizationCodeIssued, .authorizationCodeRedeemed,
              .catalogRegistered, .customerListRegistered,
              .callbackSet, .callbackDeleted, .hubEventPublished, .callbackDelivered, .callbackEventAcknowledged, .callbackEventDropped,
-             .callbackEventResent, .unknown:
+             .callbackEventResent, .alertRaised, .alertResolved, .alertSettingsChanged, .alertNotified, .unknown:
                         break
                     }
                     connections[id] = c
@@ -238,7 +238,7 @@ public enum Compactor {
                  .userRegistered, .userPasswordChanged, .userRemoved, .authorizationCodeIssued, .authorizationCodeRedeemed,
              .catalogRegistered, .customerListRegistered,
              .callbackSet, .callbackDeleted, .callbackDelivered, .callbackEventAcknowledged, .callbackEventDropped,
-             .callbackEventResent, .unknown:
+             .callbackEventResent, .alertRaised, .alertResolved, .alertSettingsChanged, .alertNotified, .unknown:
                 continue
             }
             if event.time < cut.logsBefore {

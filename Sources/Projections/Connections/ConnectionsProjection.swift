@@ -135,7 +135,7 @@ public final class ConnectionsProjection: Projection {
         case .callbackEventResent(let e):
             try resend(e.connectionID, e.eventID, txn)
         case .userRegistered, .userPasswordChanged, .userRemoved, .authorizationCodeIssued, .authorizationCodeRedeemed,
-             .catalogRegistered, .customerListRegistered, .unknown:
+             .catalogRegistered, .customerListRegistered, .alertRaised, .alertResolved, .alertSettingsChanged, .alertNotified, .unknown:
             break
         }
     }

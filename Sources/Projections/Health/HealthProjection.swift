@@ -11,14 +11,20 @@ internal import Domain
 /// slots    connection id 0x00 slot u64 (5 min)    → calls u32, errors u32
 /// hours    connection id 0x00 hour u64            → HealthHour (counts by class, durations)
 /// days     connection id 0x00 day u64 (UTC)       → (empty): it called that day
+/// alerts   alert id                               → AlertRecord
+/// open     connection id                          → alert id of its open alert
+/// account  account id 0x00 raised u64 alert id    → (empty): the account's alerts by time
+/// settings connection id                          → muted u8, degraded u8
 /// ```
+/// Alerts are journaled (`alertRaised`, `alertResolved`…) and compaction keeps their
+/// events, except those of a connection it folds into a tombstone: its alerts go with it.
 /// Only what the rule and the check page read is kept: slots of the last 2 hours, hours of
 /// the last 48 and days of the last 14 before the connection's last call. Compaction's
 /// cutoffs drop what is older than the logs' (the same as a replay of the compacted
 /// journal sees).
 public final class HealthProjection: Projection {
     public static let name = "health"
-    public static let schemaVersion = 1
+    public static let schemaVersion = 2
     public static let slotMicroseconds: Int64 = 300_000_000
     static let hourMicroseconds: Int64 = 3_600_000_000
     static let dayMicroseconds: Int64 = 86_400_000_000
@@ -27,6 +33,10 @@ public final class HealthProjection: Projection {
     let slots: Database
     let hours: Database
     let days: Database
+    let alerts: Database
+    let openAlerts: Database
+    let accountAlerts: Database
+    let alertSettings: Database
 
     /// What the current batch gathered, written at its end.
     private struct Pending {
@@ -46,6 +56,10 @@ public final class HealthProjection: Projection {
         slots = try txn.openDatabase(named: "slots", options: create)
         hours = try txn.openDatabase(named: "hours", options: create)
         days = try txn.openDatabase(named: "days", options: create)
+        alerts = try txn.openDatabase(named: "alerts", options: create)
+        openAlerts = try txn.openDatabase(named: "open", options: create)
+        accountAlerts = try txn.openDatabase(named: "account", options: create)
+        alertSettings = try txn.openDatabase(named: "settings", options: create)
     }
 
     public func beginBatch() {
@@ -67,6 +81,14 @@ public final class HealthProjection: Projection {
         case .connectionTombstoned(let e):
             try finishBatch(in: txn)
             try remove(e.connectionID, txn)
+        case .alertRaised(let e):
+            try raise(e, at: event.time, txn)
+        case .alertResolved(let e):
+            try resolve(e, at: event.time, txn)
+        case .alertNotified(let e):
+            try notified(e, txn)
+        case .alertSettingsChanged(let e):
+            try txn.put(alertSettings, key: Array(e.connectionID.utf8), value: [e.muted ? 1 : 0, e.degraded ? 1 : 0])
         default:
             break
         }
@@ -186,6 +208,8 @@ public final class HealthProjection: Projection {
 
     private func remove(_ connection: String, _ txn: Transaction) throws {
         _ = try txn.delete(summary, key: Array(connection.utf8))
+        // Compaction folds a connection's alert events into its tombstone with the rest.
+        try forgetAlerts(of: connection, txn)
         for database in [slots, hours, days] { try prune(database, connection, before: .max, txn) }
     }
 

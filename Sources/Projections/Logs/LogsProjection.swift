@@ -98,7 +98,7 @@ public final class LogsProjection: Projection {
              .userRegistered, .userPasswordChanged, .userRemoved, .authorizationCodeIssued, .authorizationCodeRedeemed,
              .catalogRegistered, .customerListRegistered,
              .callbackSet, .callbackDeleted, .hubEventPublished, .callbackDelivered, .callbackEventAcknowledged, .callbackEventDropped,
-             .callbackEventResent, .unknown:
+             .callbackEventResent, .alertRaised, .alertResolved, .alertSettingsChanged, .alertNotified, .unknown:
             break
         }
     }
