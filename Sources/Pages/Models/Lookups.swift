@@ -63,6 +63,9 @@ extension Chrome: MustacheParent {
         case "appsURL": PrintedText(appsURL)
         case "onConnections": onConnections
         case "onApps": onApps
+        case "alertsURL": PrintedText(alertsURL)
+        case "openAlerts": openAlerts.map { PrintedText(UInt64($0)) }
+        case "onAlerts": onAlerts
         default: nil
         }
     }
@@ -84,6 +87,10 @@ extension ConnectionHeader: MustacheParent {
         case "activityURL": PrintedText(activityURL)
         case "logsURL": PrintedText(logsURL)
         case "callbacksURL": PrintedText(callbacksURL)
+        case "hubCallbackURL": PrintedText(hubCallbackURL)
+        case "checkURL": PrintedText(checkURL)
+        case "health": health.map(PrintedText.init)
+        case "healthKey": healthKey.map(PrintedText.init)
         case "isDisconnected": isDisconnected
         default: nil
         }
