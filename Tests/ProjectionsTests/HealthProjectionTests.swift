@@ -28,6 +28,7 @@ struct HealthProjectionTests {
         var calls: [String: [Call]] = [:]
         var status: [String: ConnectionStatus] = Dictionary(uniqueKeysWithValues: ids.map { ($0, .active) })
         var clock = Timestamp(rfc3339: "2026-11-20T00:00:00Z")!.microseconds
+        var open: [String: String] = [:]
         for _ in 0..<1500 {
             // Bursts and gaps: mostly seconds apart, sometimes hours or a day.
             let gap: Int64 = switch Int.random(in: 0..<100, using: &rng) {
@@ -49,6 +50,26 @@ struct HealthProjectionTests {
                 continue
             }
             guard status[id] != .disconnected else { continue }
+            // Now and then an alert is raised, notified, resolved or its settings changed:
+            // the projection keeps them, equal after a replay and a compaction.
+            if roll < 7 {
+                let time = Timestamp(microseconds: clock)
+                if let alert = open[id] {
+                    events.append(Event(time: time, .alertNotified(AlertNotified(
+                        alertID: alert, connectionID: id, phase: .raised, channel: .email, address: "o@x.test", attempt: 1, delivered: true))))
+                    events.append(Event(time: time, .alertResolved(AlertResolved(alertID: alert, connectionID: id, state: "ok"))))
+                    open[id] = nil
+                } else {
+                    let alert = "al_\(events.count)"
+                    events.append(Event(time: time, .alertRaised(AlertRaised(
+                        alertID: alert, connectionID: id, accountID: "acc", condition: roll < 6 ? .failing : .quiet, reason: "r",
+                        lastErrorSeq: UInt64(events.count)))))
+                    events.append(Event(time: time, .alertSettingsChanged(AlertSettingsChanged(
+                        connectionID: id, muted: roll == 5, degraded: roll == 6, actor: "t"))))
+                    open[id] = alert
+                }
+                continue
+            }
             // One connection fails for a while, so `failing` and `degraded` are seen.
             let failing = id == "h1" && (clock / 3_600_000_000) % 5 == 0
             let s = failing ? [500, 502, 503, 401].map(UInt16.init).randomElement(using: &rng)! : Self.statuses.randomElement(using: &rng)!
@@ -130,6 +151,9 @@ struct HealthProjectionTests {
             }
         }
         #expect(seen.count >= 2, "seed \(seed): only \(seen) seen")
+        let alerts = try queries.alerts(account: "acc", limit: 1000)
+        #expect(alerts.count == events.filter { if case .alertRaised = $0.payload { true } else { false } }.count, "seed \(seed)")
+        #expect(try queries.openAlertCount(account: "acc") == alerts.filter(\.isOpen).count && alerts.contains { !$0.isOpen }, "seed \(seed)")
         let replay = twins.original.dir.path + "/replay/health"
         try ProjectionBuilder.rebuild(HealthProjection.self, journal: twins.original.journal, at: replay, logger: quiet)
         let live = try ProjectionStore(HealthProjection.self, at: twins.original.data.projectionPath("health"), readOnly: true)
