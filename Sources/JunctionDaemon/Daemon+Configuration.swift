@@ -32,6 +32,8 @@ extension Daemon {
         public var replication: Replication?
         /// How the daemon starts its children.
         public var children: Children
+        /// Projections whose projector is not run (benchmarks' A/B runs only).
+        public var projectorsLeftOut: Set<String> = []
 
         public init(data: DataDirectory, socketPath: String, children: Children) {
             self.data = data

@@ -99,7 +99,7 @@ public struct Daemon: Sendable {
         defer { replication.replicator?.stop() }
         let supervisor = ProjectorSupervisor(
             // A follower delivers no callbacks: the writer's notifier does.
-            executable: c.children.executable, names: ProjectionCatalog.names + (follower == nil ? [Daemon.notifierName] : []),
+            executable: c.children.executable, names: ProjectionCatalog.names.filter { !c.projectorsLeftOut.contains($0) } + (follower == nil ? [Daemon.notifierName] : []),
             logger: logger
         ) { name in c.children.arguments(Child(name: name), c) }
         // Compaction rewrites only what the stream holds, and a follower's journal changes

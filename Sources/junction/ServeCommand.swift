@@ -7,6 +7,7 @@ import Journal
 import Logging
 import Metrics
 import Prometheus
+import Projections
 import JunctionDaemon
 import FrontDoor
 import AppGateway
@@ -102,7 +103,15 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("With --replicate: how followers name this writer in the 503s they answer writes with (default: HOST:SOCKET).", valueName: "NAME"))
     var advertise: String?
 
+    @Option(help: ArgumentHelp(
+        "For benchmarks: do not run this projection's projector (repeatable); its queries stay at what the store held. A/B runs of ingestion with and without it.",
+        valueName: "NAME", visibility: .hidden))
+    var withoutProjection: [String] = []
+
     func validate() throws {
+        for name in withoutProjection where !ProjectionCatalog.names.contains(name) {
+            throw ValidationError("--without-projection: \"\(name)\" is not a projection (\(ProjectionCatalog.names.joined(separator: ", ")))")
+        }
         guard (1...5).contains(replicateReplicas) else { throw ValidationError("--replicate-replicas must be from 1 to 5") }
         guard replicateTimeoutMs >= 1 else { throw ValidationError("--replicate-timeout-ms must be at least 1") }
         guard let mode = UInt16(socketMode, radix: 8), mode <= 0o777 else {
@@ -153,6 +162,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.limits.connections.maxConnections = maxConnections
         configuration.limits.connections.idleTimeout = .seconds(idleTimeoutSeconds)
         configuration.notifier = callbacks.delivery
+        configuration.projectorsLeftOut = Set(withoutProjection)
         configuration.alerts = alerts.watcher
         configuration.alertDelivery = try alerts.delivery()
         configuration.compaction.retention = retention.policy

@@ -104,6 +104,11 @@ class IngestRows:
                 self.b_data = res["data"]
                 self.details["loadgen_disk"] = res["disk"]
                 self.details["b_last"] = {"http": h, "memory": res["memory"]}
+            # The same run without the health projection's projector (issue 38): what the fourth
+            # projector costs ingestion, measured in the same bench run.
+            res = self.ingest_run(f"b-nohealth{r}", daemon_args=["--without-projection", "health"])
+            q.add("b.rate_without_health", res["http"]["per_second"], "entries/s")
+            log(f"row b run {r + 1} without the health projector: {fmt_rate(res['http']['per_second'])}")
             res = self.ingest_run(f"e{r}", compaction=True, allow_errors=True)
             h = res["http"]
             q.add("e.errors", h["errors"], "requests")
@@ -180,6 +185,11 @@ class IngestRows:
         else:
             self.add_row("b", label + " vs PostgreSQL COPY", fmt_rate(rate), "PostgreSQL not installed", None, ">=",
                          3.0, None)
+        if q.has("b.rate_without_health"):
+            without = q.median("b.rate_without_health")
+            self.add_row("b", "socket ingestion with the health projector (the fourth) vs without it, same run",
+                         fmt_rate(rate), f"without {fmt_rate(without)}", rate / without, ">=", 0.9,
+                         q.noise("b.rate") + q.noise("b.rate_without_health"))
         if q.has("b.one_core"):
             self.add_row("b", "socket ingestion, the daemon pinned to one core (taskset -c 0) vs two", 
                          fmt_rate(q.median("b.one_core")), f"two cores {fmt_rate(rate)}", q.median("b.one_core") / rate,

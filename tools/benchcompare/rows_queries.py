@@ -79,6 +79,9 @@ class QueryRows:
                             q.add(f"d.html50.{level}", p["html_page_ms"]["p50"], "ms")
                             q.add(f"d.html_filtered.{level}", p["html_filtered_page_ms"]["p99"], "ms")
                             q.add(f"d.html_bytes.{level}", p["html_page_bytes"], "bytes")
+                        if isinstance(p.get("html_check_page_ms"), dict):
+                            q.add(f"d.html_check.{level}", p["html_check_page_ms"]["p99"], "ms")
+                            q.add(f"d.html_check50.{level}", p["html_check_page_ms"]["p50"], "ms")
                         for key, name in (("filtered_ms", "filtered"), ("page_21_ms", "deep"), ("activity_ms", "activity")):
                             if isinstance(p.get(key), dict) and "p99" in p[key]:
                                 q.add(f"d.inproc_{name}.{level}", p[key]["p99"], "ms")
@@ -120,6 +123,10 @@ class QueryRows:
                              value=q.median(f"d.inproc.{level}"), unit="ms")
             else:
                 self.add_row("d", f"logs page p99 in process, {level:,} entries", NOT_BUILT, "", None, "<", 0.2, None)
+        if q.has(f"d.html_check.{hi}"):
+            self.add_row("d", f"check page (Vérifier la connexion) HTML p99 in process, {hi:,} entries",
+                         fmt_ms(q.median(f"d.html_check.{hi}")), f"p50 {fmt_ms(q.median(f'd.html_check50.{hi}'))}", None, "<", 5.0,
+                         q.noise(f"d.html_check.{hi}"), value=q.median(f"d.html_check.{hi}"), unit="ms")
         extras = (("filtered", "filtered logs page"), ("deep", "21st logs page (by cursor)"), ("activity", "30-day activity chart"))
         for name, what in extras:
             if q.has(f"d.inproc_{name}.{hi}"):

@@ -97,6 +97,8 @@ class Daemon:
         self.prefix = list(prefix)  # e.g. taskset -c 0 (exec'd: the pid stays the daemon's)
         self.sock = os.path.join(data, "junction.sock")
         self.extra = list(extra)
+        # Projections left out (--without-projection NAME): not waited for.
+        self.left_out = {self.extra[i + 1] for i, a in enumerate(self.extra[:-1]) if a == "--without-projection"}
         self.proc = None
 
     def start(self):
@@ -135,7 +137,7 @@ class Daemon:
         while True:
             st = self.status()
             head = st["journal"]["head"]
-            if all(p["checkpoint"] >= head for p in st["projections"]):
+            if all(p["checkpoint"] >= head for p in st["projections"] if p["name"] not in self.left_out):
                 return st
             if time.monotonic() > deadline:
                 raise BenchError(f"projections not caught up after {timeout} s: {st}")

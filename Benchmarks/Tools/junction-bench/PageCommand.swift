@@ -76,6 +76,22 @@ struct PageCommand: ParsableCommand {
             pageBytes = max(pageBytes, try render(filter, LogListPage.Filter(methods: ["GET", "POST"], statusClasses: ["2xx"])))
             htmlFiltered.add(clock.now - t)
         }
+        // The check page (Vérifier la connexion): the health projection read at now, the
+        // connection's alerts and settings, the HTML rendered, as GET /connections/{id}/check.
+        var check = Latencies()
+        var checkBytes = 0
+        var withHealth = answer
+        for _ in 0..<iterations {
+            let t = clock.now
+            guard let health = try queries.health(connection, now: now) else { preconditionFailure("the connection has no health") }
+            withHealth.health = health.state
+            let alerts = try queries.alerts(account: answer.accountID, limit: 1000).filter { $0.connectionID == connection }.prefix(10)
+            let model = CheckPage(
+                chrome: chrome, connection: ConnectionHeader(withHealth, chrome.t), health: health, alerts: Array(alerts),
+                preferences: try queries.alertPreferences(connection: connection))
+            checkBytes = max(checkBytes, renderer.render(model).utf8.count)
+            check.add(clock.now - t)
+        }
         let entries = try queries.connection(connection).record.requestCount
         printJSON { w in
             w.integer("entries", Int64(entries))
@@ -90,6 +106,8 @@ struct PageCommand: ParsableCommand {
             html.write(&w, key: "html_page_ms")
             htmlFiltered.write(&w, key: "html_filtered_page_ms")
             w.integer("html_page_bytes", Int64(pageBytes))
+            check.write(&w, key: "html_check_page_ms")
+            w.integer("html_check_page_bytes", Int64(checkBytes))
         }
     }
 }
