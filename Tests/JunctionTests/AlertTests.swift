@@ -116,11 +116,13 @@ struct AlertTests {
         }
         let healthText = try await d.get("/v1/connections/\(id)/health").text
         #expect(failing != nil, "not failing within 5 s: \(healthText)")
+        print("alerts: failing \(failing.map { String(format: "%.2f", $0) } ?? "-") s after the fifth error's answer")
         let raised = try await Self.waitFor(5) {
             try await d.get("/v1/alerts?account=3r4s3&open=1").json["alerts"]?.arrayValue?.count == 1
         }
         let alertsText = try await d.get("/v1/alerts").text
         #expect(raised != nil, "no open alert: \(alertsText)\n\(d.logText)")
+        print("alerts: the alert journaled \(raised.map { String(format: "%.2f", $0) } ?? "-") s after the connection was seen failing")
         let alert = try await d.get("/v1/alerts?account=3r4s3&after=head").json["alerts"]?.arrayValue?.first
         let alertID = try #require(alert?["alert_id"]?.stringValue)
         #expect(alert?["condition"]?.stringValue == "failing" && alert?["connection_id"]?.stringValue == id)

@@ -40,11 +40,39 @@ public final class HealthProjection: Projection {
 
     /// What the current batch gathered, written at its end.
     private struct Pending {
-        var summary: HealthSummary?
+        var summary: HealthSummary
+        /// The batch's latest call, success and error: their URLs copied into buffers that
+        /// are reused, a string made only once, when the batch is written.
+        var lastRequest = PendingCall()
+        var lastSuccess = PendingCall()
+        var lastError = PendingCall()
         var slots: [Int64: (calls: UInt32, errors: UInt32)] = [:]
         var hours: [Int64: HealthHour] = [:]
         var days: Set<Int64> = []
-        var statusesSince: [(time: Timestamp, status: UInt16)] = []
+    }
+
+    private struct PendingCall {
+        var isSet = false
+        var time = Timestamp(microseconds: 0)
+        var seq: UInt64 = 0
+        var method = HTTPMethod.get
+        var status: UInt16 = 0
+        var url: [UInt8] = []
+
+        mutating func take(_ request: RequestFields, seq: UInt64) {
+            guard !isSet || (request.time, seq) >= (time, self.seq) else { return }
+            isSet = true
+            time = request.time
+            self.seq = seq
+            method = request.method
+            status = request.status
+            url.removeAll(keepingCapacity: true)
+            url.append(contentsOf: request.url)
+        }
+
+        var call: HealthCall? {
+            isSet ? HealthCall(time: time, seq: seq, method: method, url: String(decoding: url, as: UTF8.self), status: status) : nil
+        }
     }
     @exclusivity(unchecked) private var pending: [String: Pending] = [:]
 
@@ -95,30 +123,34 @@ public final class HealthProjection: Projection {
     }
 
     public func applyRequest(_ request: RequestFields, seq: UInt64, in txn: Transaction) throws {
+        // A connection id is a few letters: a string that small is kept inline.
         let connection = String(decoding: request.connectionID, as: UTF8.self)
-        var p = pending[connection] ?? Pending()
-        if p.summary == nil {
+        if pending[connection] == nil {
             guard let bytes = try txn.get(summary, key: Array(connection.utf8)) else { return }
-            p.summary = try HealthSummary(decoding: bytes)
+            pending[connection] = Pending(summary: try HealthSummary(decoding: bytes))
         }
+        // Changed where it lies: a copy of the batch's counts per request would cost more
+        // than the request.
+        Self.take(request, seq: seq, into: &pending[connection]!)
+    }
+
+    private static func take(_ request: RequestFields, seq: UInt64, into p: inout Pending) {
         let time = request.time
-        let call = HealthCall(time: time, seq: seq, method: request.method, url: String(decoding: request.url, as: UTF8.self),
-                              status: request.status)
-        p.summary!.lastRequest = Self.later(p.summary!.lastRequest, call)
-        if (200..<400).contains(request.status) { p.summary!.lastSuccess = Self.later(p.summary!.lastSuccess, call) }
-        if HealthRule.isError(request.status) { p.summary!.lastError = Self.later(p.summary!.lastError, call) }
-        p.summary!.recent.append(HealthSummary.Recent(time: time, status: request.status))
-        if p.summary!.recent.count > HealthRule.recentCalls { p.summary!.recent.removeFirst() }
-        let slot = Self.floor(time.microseconds, Self.slotMicroseconds)
+        let isError = HealthRule.isError(request.status)
+        p.lastRequest.take(request, seq: seq)
+        if (200..<400).contains(request.status) { p.lastSuccess.take(request, seq: seq) }
+        if isError { p.lastError.take(request, seq: seq) }
+        p.summary.recent.append(HealthSummary.Recent(time: time, status: request.status))
+        if p.summary.recent.count > HealthRule.recentCalls { p.summary.recent.removeFirst() }
+        let slot = floor(time.microseconds, slotMicroseconds)
         p.slots[slot, default: (0, 0)].calls += 1
-        if HealthRule.isError(request.status) { p.slots[slot, default: (0, 0)].errors += 1 }
-        let hour = Self.floor(time.microseconds, Self.hourMicroseconds)
-        var h = p.hours[hour] ?? HealthHour(hour: hour)
-        if let c = StatusClass(status: Int(request.status)) { h.byClass[Int(c.rawValue) - 1] += 1 }
-        if request.durationMicroseconds > 0 { h.durations[DurationHistogram.bucket(request.durationMicroseconds)] += 1 }
-        p.hours[hour] = h
-        p.days.insert(Self.floor(time.microseconds, Self.dayMicroseconds))
-        pending[connection] = p
+        if isError { p.slots[slot, default: (0, 0)].errors += 1 }
+        let hour = floor(time.microseconds, hourMicroseconds)
+        if let c = StatusClass(status: Int(request.status)) { p.hours[hour, default: HealthHour(hour: hour)].byClass[Int(c.rawValue) - 1] += 1 }
+        if request.durationMicroseconds > 0 {
+            p.hours[hour, default: HealthHour(hour: hour)].durations[DurationHistogram.bucket(request.durationMicroseconds)] += 1
+        }
+        p.days.insert(floor(time.microseconds, dayMicroseconds))
     }
 
     public func finishBatch(in txn: Transaction) throws {
@@ -129,7 +161,11 @@ public final class HealthProjection: Projection {
     /// Writes what the batch gathered of one connection, and drops what the windows no
     /// longer reach from its last call.
     private func finish(_ connection: String, _ txn: Transaction) throws {
-        guard let p = pending.removeValue(forKey: connection), let s = p.summary else { return }
+        guard let p = pending.removeValue(forKey: connection) else { return }
+        var s = p.summary
+        if let call = p.lastRequest.call { s.lastRequest = Self.later(s.lastRequest, call) }
+        if let call = p.lastSuccess.call { s.lastSuccess = Self.later(s.lastSuccess, call) }
+        if let call = p.lastError.call { s.lastError = Self.later(s.lastError, call) }
         try txn.put(summary, key: Array(connection.utf8), value: s.encoded())
         for (slot, n) in p.slots {
             let key = Self.key(connection, slot)
