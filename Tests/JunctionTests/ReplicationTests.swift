@@ -309,4 +309,49 @@ struct ReplicationTests {
         #expect(follower.stop() == 0)
         try Self.verify(follower.data)
     }
+
+    /// Alerts across a failover: the follower replicates the open alert; promoted, its
+    /// watcher raises no second one, and resolves the first when the connection recovers.
+    @Test func aPromotedFollowerNeitherRepeatsNorForgetsAnOpenAlert() async throws {
+        let cluster = try await NATSCluster()
+        let writer = try RunningDaemon(["--replicate", cluster.urls, "--compact-every-hours", "0", "--alert-sweep-seconds", "1"])
+        try await registerSeed(writer)
+        let follower = try RunningDaemon(["--replicate", cluster.urls, "--alert-sweep-seconds", "1"], initialize: false, command: "follow")
+        let c = try await writer.post("/v1/connections", #"{"app_id":"ubereats","account_id":"3r4s3","location_id":"3r4s3-1"}"#)
+        let id = try #require(c.json["connection_id"]?.stringValue, "\(c.text)")
+        func calls(_ status: Int, _ count: Int) -> [String] {
+            (0..<count).map { #"{"connection_id":"\#(id)","method":"GET","url":"/orders/\#($0)","status":\#(status)}"# }
+        }
+        #expect(try await Self.post(writer, lines: calls(503, 5), key: "failing").status == 201)
+        func alerts(_ d: RunningDaemon, open: Bool = false) async throws -> [JSONValue] {
+            try await d.get("/v1/alerts?account=3r4s3" + (open ? "&open=1" : "")).json["alerts"]?.arrayValue ?? []
+        }
+        var deadline = Date().addingTimeInterval(15)
+        while try await alerts(writer, open: true).count != 1, Date() < deadline { try await Task.sleep(for: .milliseconds(100)) }
+        let raised = try await alerts(writer, open: true)
+        #expect(raised.count == 1, "no alert on the writer: \(Self.tailOfLog(writer.log))")
+        try await Self.caughtUp(follower, to: try await Self.head(writer))
+        // The follower's own projections hold it; its watcher decided nothing (it does not write).
+        deadline = Date().addingTimeInterval(15)
+        while try await alerts(follower, open: true).count != 1, Date() < deadline { try await Task.sleep(for: .milliseconds(100)) }
+        #expect(try await alerts(follower, open: true).map { $0["alert_id"] } == raised.map { $0["alert_id"] })
+        kill(writer.process.processIdentifier, SIGKILL)
+        writer.process.waitUntilExit()
+        let promoted = try run(Executables.junction, ["promote", "--data", follower.data, "--wait-seconds", "90"])
+        #expect(promoted.status == 0, "\(promoted.output)\(promoted.stderr)")
+        // Several sweeps of the promoted node's watcher: the connection is still failing, and
+        // its alert is open already.
+        try await Task.sleep(for: .seconds(3))
+        let afterPromotion = try await alerts(follower)
+        #expect(afterPromotion.count == 1, "\(afterPromotion)")
+        // The connection recovers: the promoted writer resolves the replicated alert.
+        #expect(try await Self.post(follower, lines: calls(200, 1), key: "recovered").status == 201)
+        deadline = Date().addingTimeInterval(15)
+        while try await alerts(follower, open: true).count != 0, Date() < deadline { try await Task.sleep(for: .milliseconds(100)) }
+        let all = try await alerts(follower)
+        #expect(all.count == 1 && all.first?["resolved_state"]?.stringValue == "ok", "\(all)")
+        let kinds = try Self.tail(follower.data).split(separator: "\n").compactMap { try JSONParser.parse(Array($0.utf8))["event"]?.stringValue }
+        #expect(kinds.filter { $0 == "alertRaised" }.count == 1 && kinds.filter { $0 == "alertResolved" }.count == 1)
+        #expect(follower.stop() == 0)
+    }
 }
