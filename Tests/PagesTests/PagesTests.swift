@@ -58,10 +58,36 @@ struct PagesTests {
         let html = PageRenderer().render(page)
         #expect(!html.contains("<script>alert(1)</script>") && html.contains("&lt;script&gt;"))
         #expect(!html.contains("orders<b>"))
-        #expect(html.contains("TIME (UTC+01:00)"))
+        #expect(html.contains("TIME (\(header().timeZone), UTC"), "the zone's name and its one offset")
+        #expect(!html.contains("class=\"offset\""))
         #expect(html.contains("data-seq=\"7\""))
         #expect(html.contains("cursor=abc"))
         #expect(html.contains("<details class=\"filter\" id=\"filter\" open>"))
+    }
+
+    /// A page that spans a daylight-saving change shows each row's own offset, and the
+    /// header names the zone (Paris left summer time at 01:00 UTC on 2026-10-25).
+    @Test func aPageAcrossADaylightSavingChangeShowsEachRowsOffset() {
+        var connection = header()
+        connection.timeZone = "Europe/Paris"
+        let entries = [("2026-10-25T01:30:00Z", 9), ("2026-10-25T00:30:00Z", 8)].map { time, seq in
+            LogEntryAnswer(LogEntry(seq: UInt64(seq), time: Timestamp(rfc3339: time)!, method: .get, resource: "orders", url: "/v1/orders",
+                                    status: 200, durationMicroseconds: 5, requestID: nil, requestBytes: 0, responseBytes: 0),
+                           timeZone: "Europe/Paris")
+        }
+        let page = LogListPage(
+            chrome: Chrome(language: .en, title: "Logs", userEmail: "o@x", csrf: "t", switchLanguageURL: "/"), connection: connection,
+            entries: entries, nextCursor: nil, filter: .init(), knownResources: [], offsetLabel: "UTC+01:00", editing: false)
+        #expect(page.timeHeader == "TIME (Europe/Paris)")
+        #expect(page.rows.map(\.time) == ["2026-10-25 02:30:00", "2026-10-25 02:30:00"], "the same wall time twice")
+        #expect(page.rows.map(\.offset) == ["UTC+01:00", "UTC+02:00"])
+        let html = PageRenderer().render(page)
+        #expect(html.contains("<small class=\"offset\">UTC+01:00</small>") && html.contains("<small class=\"offset\">UTC+02:00</small>"))
+        // One side of the change only: the header's offset is every row's.
+        let summer = LogListPage(
+            chrome: Chrome(language: .en, title: "Logs", userEmail: "o@x", csrf: "t", switchLanguageURL: "/"), connection: connection,
+            entries: [entries[1]], nextCursor: nil, filter: .init(), knownResources: [], offsetLabel: "", editing: false)
+        #expect(summer.timeHeader == "TIME (Europe/Paris, UTC+02:00)" && summer.rows.first?.offset == nil)
     }
 
     /// Every bar of the chart is a day of the answer, in order, with its count.

@@ -15,6 +15,9 @@ public struct LogListPage: Sendable {
         public var statusKey: String
         public var detailURL: String
         public var bodiesExpired: Bool
+        /// The row's own UTC offset, when the page spans more than one (a daylight-saving
+        /// change); nil when the header's is every row's.
+        public var offset: String?
     }
 
     /// What the filter holds, as the form sent it.
@@ -95,11 +98,16 @@ public struct LogListPage: Sendable {
         since = filter.since
         until = filter.until
         search = filter.search
-        timeHeader = "\(chrome.t.time) (\(offsetLabel))"
-        rows = entries.map { e in
-            Row(seq: e.seq, time: LocalDisplay.time(e.time, zone: connection.timeZone), resource: e.resource, method: e.method,
+        // The zone by name; its offset in the header when every row has the same one, on
+        // each row when the page spans a daylight-saving change.
+        let zone = connection.timeZone
+        let offsets = entries.map { LocalDisplay.offset(zone: zone, at: $0.time) }
+        let spansChange = Set(offsets).count > 1
+        timeHeader = spansChange ? "\(chrome.t.time) (\(zone))" : "\(chrome.t.time) (\(zone), \(offsets.first ?? offsetLabel))"
+        rows = zip(entries, offsets).map { e, offset in
+            Row(seq: e.seq, time: LocalDisplay.time(e.time, zone: zone), resource: e.resource, method: e.method,
                 url: e.url, status: e.status, statusKey: StatusClass(status: Int(e.status))?.name ?? "other",
-                detailURL: "\(base)/\(e.seq)", bodiesExpired: e.bodiesExpired)
+                detailURL: "\(base)/\(e.seq)", bodiesExpired: e.bodiesExpired, offset: spansChange ? offset : nil)
         }
         let query = filter.query
         nextURL = nextCursor.map { "\(base)?\(query.isEmpty ? "" : query + "&")cursor=\(URLText.query($0))" }

@@ -30,6 +30,7 @@ extension LogListPage.Row: MustacheParent {
         case "statusKey": PrintedText(statusKey)
         case "detailURL": PrintedText(detailURL)
         case "bodiesExpired": bodiesExpired
+        case "offset": offset.map(PrintedText.init)
         default: nil
         }
     }

@@ -77,7 +77,7 @@ extension Templates {
       <tbody>
       {{#rows}}
       <tr class="entry" data-seq="{{seq}}">
-        <td><a href="{{detailURL}}" class="open-entry">{{time}}</a></td>
+        <td><a href="{{detailURL}}" class="open-entry">{{time}}</a>{{#offset}} <small class="offset">{{.}}</small>{{/offset}}</td>
         <td class="resource">{{resource}}</td>
         <td class="method">{{method}}</td>
         <td class="url"><code>{{url}}</code></td>
