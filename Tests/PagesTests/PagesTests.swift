@@ -90,6 +90,25 @@ struct PagesTests {
         #expect(summer.timeHeader == "TIME (Europe/Paris, UTC+02:00)" && summer.rows.first?.offset == nil)
     }
 
+    /// A body that is not UTF-8 is offered in base64 on the detail page: the bytes as sent,
+    /// not text with U+FFFD in place of what it could not read.
+    @Test func aBodyThatIsNotTextIsShownInBase64() throws {
+        let binary: [UInt8] = [0x00, 0xff, 0xfe, 0x80, 0x41, 0xc3]
+        let request = RequestLogged(
+            connectionID: "c1", requestID: nil, method: .post, resource: "orders", url: "/v1/orders", status: 201,
+            durationMicroseconds: 10, requestHeaders: [], requestBody: binary, responseHeaders: [], responseBody: Array("{}".utf8))
+        let entry = LogEntry(seq: 5, time: Self.t, method: .post, resource: "orders", url: request.url, status: 201,
+                             durationMicroseconds: 10, requestID: nil, requestBytes: 6, responseBytes: 2)
+        let answer = LogDetailAnswer(LogDetail(entry: entry, request: request, bodiesExpired: false), timeZone: "UTC")
+        let page = LogDetailPage(
+            chrome: Chrome(language: .en, title: "Log", userEmail: "o@x", csrf: "t", switchLanguageURL: "/"), connection: header(),
+            detail: answer, offsetLabel: "UTC+00:00", backURL: "/")
+        #expect(page.request.base64 == "AP/+gEHD" && page.response.base64 == nil)
+        let html = PageRenderer().render(page)
+        #expect(html.contains("<pre class=\"body\" id=\"request-body-base64\">AP/+gEHD</pre>"))
+        #expect(!html.contains("\u{FFFD}"))
+    }
+
     /// Every bar of the chart is a day of the answer, in order, with its count.
     @Test func theChartHasABarADayWithItsCount() {
         var counts = DayCounts()

@@ -13,6 +13,8 @@ public struct LogDetailPage: Sendable {
         /// The body indented for reading; nil when empty or not text.
         public var body: String?
         public var isBinary: Bool
+        /// A body that is not UTF-8 text, in base64: the bytes as they were sent.
+        public var base64: String?
         public var downloadURL: String
     }
 
@@ -57,7 +59,7 @@ public struct LogDetailPage: Sendable {
             return Part(
                 title: title, status: p.status, headers: p.headers.map { Header(name: $0.name, value: $0.value) },
                 hasHeaders: !p.headers.isEmpty,
-                body: isNull ? nil : JSONIndenter.indent(p.body), isBinary: p.bodyBase64 != nil,
+                body: isNull ? nil : JSONIndenter.indent(p.body), isBinary: p.bodyBase64 != nil, base64: p.bodyBase64,
                 downloadURL: "\(base)/\(name)")
         }
         request = part(detail.request, chrome.t.request, "request")

@@ -116,6 +116,7 @@ extension Templates {
         {{#hasHeaders}}<table class="headers">{{#headers}}<tr><th>{{name}}</th><td><code>{{value}}</code></td></tr>{{/headers}}</table>{{/hasHeaders}}
         <h3>{{chrome.t.body}}</h3>
         {{#isBinary}}<p>{{chrome.t.binaryBody}}</p>{{/isBinary}}
+        {{#base64}}<details class="base64"><summary>base64</summary><pre class="body" id="request-body-base64">{{.}}</pre></details>{{/base64}}
         {{#body}}<pre class="body" id="request-body">{{.}}</pre>{{/body}}
       </section>
       {{/request}}
@@ -126,6 +127,7 @@ extension Templates {
         {{#hasHeaders}}<table class="headers">{{#headers}}<tr><th>{{name}}</th><td><code>{{value}}</code></td></tr>{{/headers}}</table>{{/hasHeaders}}
         <h3>{{chrome.t.body}}</h3>
         {{#isBinary}}<p>{{chrome.t.binaryBody}}</p>{{/isBinary}}
+        {{#base64}}<details class="base64"><summary>base64</summary><pre class="body" id="response-body-base64">{{.}}</pre></details>{{/base64}}
         {{#body}}<pre class="body" id="response-body">{{.}}</pre>{{/body}}
       </section>
       {{/response}}
