@@ -28,6 +28,14 @@ struct AnswerReader {
         }
     }
 
+    func optionalBool(_ key: String) throws(AnswerError) -> Bool? {
+        switch value[key] {
+        case nil, .null?: return nil
+        case .bool(let b)?: return b
+        case let other?: throw AnswerError("\(path).\(key): expected true or false, found \(other.typeName)")
+        }
+    }
+
     func string(_ key: String) throws(AnswerError) -> String {
         guard let s = try optionalString(key) else { throw AnswerError("\(path).\(key): missing") }
         return s

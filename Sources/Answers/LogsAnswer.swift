@@ -72,11 +72,14 @@ public struct LogsPageAnswer: Hashable, Sendable {
     public var timeZone: String
     public var entries: [LogEntryAnswer]
     public var nextCursor: String?
+    /// The page ended early: its exact filters read as many entries as a page may.
+    public var scanLimited = false
 
     public init(_ page: LogsPage, timeZone: String) {
         self.timeZone = timeZone
         entries = page.entries.map { LogEntryAnswer($0, timeZone: timeZone) }
         nextCursor = page.nextCursor
+        scanLimited = page.scanLimited
     }
 
     public func writeJSON(_ w: inout JSONWriter) {
@@ -86,6 +89,7 @@ public struct LogsPageAnswer: Hashable, Sendable {
         for e in entries { e.writeJSON(&w) }
         w.endArray()
         if let nextCursor { w.string("next_cursor", nextCursor) } else { w.null("next_cursor") }
+        if scanLimited { w.bool("scan_limited", true) }
         w.endObject()
     }
 
@@ -96,6 +100,7 @@ public struct LogsPageAnswer: Hashable, Sendable {
         for e in try r.objects("entries") { entries.append(try LogEntryAnswer(e)) }
         self.entries = entries
         nextCursor = try r.optionalString("next_cursor")
+        scanLimited = try r.optionalBool("scan_limited") ?? false
     }
 }
 

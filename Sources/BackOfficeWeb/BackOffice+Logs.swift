@@ -26,7 +26,9 @@ extension BackOffice {
             let searchText: String = (request.query("q") ?? "").trimmingCharacters(in: .whitespaces)
             let asked = LogListPage.Filter(
                 resources: Set(resources), methods: Set(methods), statusClasses: Set(classes),
-                since: request.query("since") ?? "", until: request.query("until") ?? "", search: searchText)
+                since: request.query("since") ?? "", until: request.query("until") ?? "", search: searchText,
+                codes: (request.query("code") ?? "").trimmingCharacters(in: .whitespaces),
+                minDuration: (request.query("min_ms") ?? "").trimmingCharacters(in: .whitespaces))
             var filter = LogFilter(resources: asked.resources)
             for m in asked.methods {
                 guard let method = HTTPMethod(name: m) else { throw APIError.invalid("method", "unknown HTTP method \"\(m)\"") }
@@ -35,6 +37,18 @@ extension BackOffice {
             for s in asked.statusClasses {
                 guard let c = StatusClass(name: s) else { throw APIError.invalid("status", "unknown status class \"\(s)\"") }
                 filter.statusClasses.insert(c)
+            }
+            for code in asked.codes.split(separator: ",") {
+                guard code.count == 3, let status = UInt16(code), (100...599).contains(status) else {
+                    throw APIError.invalid("code", "\"\(code)\" is not a status (100 to 599)")
+                }
+                filter.statuses.insert(status)
+            }
+            if !asked.minDuration.isEmpty {
+                guard let ms = UInt64(asked.minDuration), ms <= 86_400_000 else {
+                    throw APIError.invalid("min_ms", "\"\(asked.minDuration)\" is not a number of milliseconds")
+                }
+                filter.minDurationMicroseconds = ms * 1000
             }
             filter.since = try Self.localTime(asked.since, zone: c.timeZone, field: "since")
             filter.until = try Self.localTime(asked.until, zone: c.timeZone, field: "until")
@@ -46,6 +60,7 @@ extension BackOffice {
                 let page = try answering { try api.queries.logs(c.connectionID, filter: filter, limit: Self.pageSize, cursor: cursor) }
                 entries = LogsPageAnswer(page, timeZone: c.timeZone).entries
                 next = page.nextCursor
+                partial = page.scanLimited
             } else {
                 (entries, next, partial) = try search(c, filter: filter, text: asked.search, cursor: cursor)
             }

@@ -62,11 +62,21 @@ extension Router where Context == BasicRequestContext {
                 guard let method = HTTPMethod(name: m) else { throw APIError.invalid("method", "unknown HTTP method \"\(m)\"") }
                 filter.methods.insert(method)
             }
-            for s in request.queryAll("status") {
-                guard let statusClass = StatusClass(name: s) else {
-                    throw APIError.invalid("status", "unknown status class \"\(s)\" (1xx, 2xx, 3xx, 4xx, 5xx)")
+            // A class (4xx) or an exact status (422), each given once or comma-separated.
+            for s in request.queryAll("status").flatMap({ $0.split(separator: ",").map(String.init) }) {
+                if let statusClass = StatusClass(name: s) {
+                    filter.statusClasses.insert(statusClass)
+                } else if s.count == 3, let code = UInt16(s), (100...599).contains(code) {
+                    filter.statuses.insert(code)
+                } else {
+                    throw APIError.invalid("status", "\"\(s)\" is neither a status class (1xx … 5xx) nor a status (100 to 599)")
                 }
-                filter.statusClasses.insert(statusClass)
+            }
+            if let text = request.query("min_duration_ms") {
+                guard let ms = UInt64(text), ms <= 86_400_000 else {
+                    throw APIError.invalid("min_duration_ms", "\"\(text)\" is not a number of milliseconds from 0 to 86400000")
+                }
+                filter.minDurationMicroseconds = ms * 1000
             }
             filter.since = try request.queryTime("since")
             filter.until = try request.queryTime("until")

@@ -25,8 +25,11 @@ struct LogsCommand: AsyncParsableCommand {
     @Option(help: "Only this HTTP method; repeatable.")
     var method: [String] = []
 
-    @Option(help: "Only this status class (2xx, 3xx, 4xx, 5xx); repeatable.")
+    @Option(help: "Only this status class (2xx, 3xx, 4xx, 5xx) or status (422); repeatable.")
     var status: [String] = []
+
+    @Option(help: "Only entries that took at least this many milliseconds.")
+    var minDurationMs: UInt64?
 
     @Option(help: "Entries at or after this time (RFC 3339, or a date in the location's zone).")
     var since: String?
@@ -42,8 +45,8 @@ struct LogsCommand: AsyncParsableCommand {
 
     func validate() throws {
         for m in method where HTTPMethod(name: m) == nil { throw ValidationError("unknown HTTP method \"\(m)\"") }
-        for s in status where StatusClass(name: s) == nil {
-            throw ValidationError("unknown status class \"\(s)\" (2xx, 3xx, 4xx or 5xx)")
+        for s in status where StatusClass(name: s) == nil && !Self.isStatus(s) {
+            throw ValidationError("\"\(s)\" is neither a status class (2xx, 3xx, 4xx, 5xx) nor a status (100 to 599)")
         }
         guard (1...1000).contains(limit) else { throw ValidationError("--limit must be from 1 to 1000") }
     }
@@ -57,7 +60,8 @@ struct LogsCommand: AsyncParsableCommand {
             resources: Set(resource), methods: Set(method.compactMap(HTTPMethod.init(name:))),
             statusClasses: Set(status.compactMap(StatusClass.init(name:))),
             since: try since.map { try parseTime($0, zone: zone, option: "--since") },
-            until: try until.map { try parseTime($0, zone: zone, option: "--until") })
+            until: try until.map { try parseTime($0, zone: zone, option: "--until") },
+            statuses: Set(status.filter(Self.isStatus).compactMap(UInt16.init)), minDurationMicroseconds: minDurationMs.map { $0 * 1000 })
         let page = try await source.logs(connection, filter: filter, limit: limit, cursor: cursor)
         if query.json {
             print(jsonText { page.writeJSON(&$0) })
@@ -83,6 +87,11 @@ struct LogsCommand: AsyncParsableCommand {
             print(column("\(e.seq)", 10) + column(time, 27) + column(e.resource, 16)
                   + column(e.method, 8) + column(e.url, 48) + "\(e.status)")
         }
+        if page.scanLimited { print("\n(this page read \(LogsProjection.scanBudget) entries without filling: go on with the cursor)") }
         if let next = page.nextCursor { print("\nolder entries: --cursor \(next)") }
+    }
+
+    static func isStatus(_ text: String) -> Bool {
+        text.count == 3 && UInt16(text).map { (100...599).contains($0) } == true
     }
 }

@@ -61,6 +61,8 @@ enum QuerySource {
             items += filter.resources.sorted().map { ("resource", $0) }
             items += filter.methods.map(\.name).sorted().map { ("method", $0) }
             items += filter.statusClasses.map(\.name).sorted().map { ("status", $0) }
+            items += filter.statuses.sorted().map { ("status", "\($0)") }
+            items.append(("min_duration_ms", filter.minDurationMicroseconds.map { "\($0 / 1000)" }))
             return try decoded(try await s.send(.get, "/v1/connections/\(escape(id))/logs" + queryString(items)).body, LogsPageAnswer.init(json:))
         }
     }

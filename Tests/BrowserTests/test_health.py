@@ -91,6 +91,14 @@ def test_the_check_page_answers_in_words_and_the_owner_mutes_its_alerts(browser,
     go(browser, browser.find_element(By.ID, "link-last-error"))
     assert "503" in browser.find_element(By.TAG_NAME, "main").text
 
+    # The logs filtered to an exact status and a least duration (issue 39): the five 503s
+    # took 41 to 45 ms, so 42 ms keeps four.
+    browser.get(daemon.base + f"/connections/{cid}/logs?code=503&min_ms=42")
+    rows = browser.find_elements(By.CSS_SELECTOR, "#logs tbody tr")
+    assert len(rows) == 4 and all(r.find_element(By.CSS_SELECTOR, "td:last-child").text.strip().startswith("503") for r in rows), [r.text for r in rows]
+    assert browser.find_element(By.ID, "filter-code").get_attribute("value") == "503"
+    assert browser.find_element(By.ID, "filter-min-ms").get_attribute("value") == "42"
+
     # Muted: journaled, and the form shows it.
     browser.get(daemon.base + f"/connections/{cid}/check")
     browser.find_element(By.ID, "alert-muted").click()

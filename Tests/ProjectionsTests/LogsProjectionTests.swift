@@ -23,16 +23,20 @@ struct LogsProjectionTests {
         for _ in 0..<count {
             let connection = ["c1", "c1", "c2", "c3"].randomElement(using: &rng)!
             let time = Timestamp(seconds: 1_780_000_000 + Int64.random(in: 0..<500_000, using: &rng) / 10 * 10)
-            let e = request(connection, at: time, resource: Self.resources.randomElement(using: &rng)!,
+            var e = request(connection, at: time, resource: Self.resources.randomElement(using: &rng)!,
                             method: HTTPMethod.allCases.randomElement(using: &rng)!,
                             status: Self.statuses.randomElement(using: &rng)!)
+            if case .requestLogged(var r) = e.payload {
+                r.durationMicroseconds = UInt64.random(in: 0...900_000, using: &rng)
+                e = Event(time: e.time, .requestLogged(r))
+            }
             events.append(e)
         }
         let range = try f.append(events)
         for (seq, e) in zip(range, events) {
             guard case .requestLogged(let r) = e.payload else { continue }
             sketches.append(LogEntrySketch(seq: seq, time: e.time, connection: r.connectionID, resource: r.resource,
-                                           method: r.method, status: r.status))
+                                           method: r.method, status: r.status, duration: r.durationMicroseconds))
         }
         return (f, sketches)
     }
@@ -50,6 +54,9 @@ struct LogsProjectionTests {
             if rng.chance(0.5) {
                 filter.statusClasses = Set([StatusClass.success, .redirection, .clientError, .serverError].shuffled(using: &rng).prefix(2))
             }
+            // The exact filters, read from the entries: a status code, a least duration.
+            if rng.chance(0.3) { filter.statuses = Set(Self.statuses.shuffled(using: &rng).prefix(rng.below(2) + 1)) }
+            if rng.chance(0.3) { filter.minDurationMicroseconds = UInt64.random(in: 0...800_000, using: &rng) }
             if round % 4 == 2 {
                 filter.since = Timestamp(seconds: 1_780_000_000 + Int64.random(in: 0..<200_000, using: &rng))
                 filter.until = Timestamp(seconds: filter.since!.seconds + Int64.random(in: 0..<300_000, using: &rng))
@@ -73,6 +80,37 @@ struct LogsProjectionTests {
             } while cursor != nil && pages < 10_000
             #expect(got == expected, "round \(round), filter \(filter), limit \(limit)")
         }
+    }
+
+    /// An exact filter that matches only old entries: a page stops after reading
+    /// `scanBudget` entries, says so, and its cursor goes on from there; followed to the
+    /// end, the pages hold exactly what a brute force finds.
+    @Test func anExactFilterStopsAtItsBudgetAndGoesOnFromThere() throws {
+        let f = try Fixture()
+        try f.append([account("a", zone: "UTC"), app("bi", "BI", level: .account), connect("c1", app: "bi", account: "a", at: "2026-01-01T00:00:00Z")])
+        let count = LogsProjection.scanBudget + 5_000
+        var events: [Event] = []
+        for i in 0..<count {
+            // The three oldest answered 418; the rest 400.
+            events.append(request("c1", at: Timestamp(seconds: 1_780_000_000 + Int64(i)), resource: "orders", method: .get,
+                                  status: i < 3 ? 418 : 400))
+        }
+        let range = try f.append(events)
+        let q = try f.queries()
+        let filter = LogFilter(statuses: [418])
+        let first = try q.logs("c1", filter: filter, limit: 10, cursor: nil)
+        #expect(first.entries.isEmpty && first.scanLimited && first.nextCursor != nil)
+        var got: [UInt64] = []
+        var cursor = first.nextCursor
+        while let c = cursor {
+            let page = try q.logs("c1", filter: filter, limit: 10, cursor: c)
+            got += page.entries.map(\.seq)
+            cursor = page.nextCursor
+        }
+        #expect(got == Array(range.prefix(3)).reversed())
+        // A class given with the code: the indexes select 4xx and the code adds nothing new.
+        let both = try q.logs("c1", filter: LogFilter(statusClasses: [.clientError], statuses: [418]), limit: 5, cursor: nil)
+        #expect(both.entries.map(\.seq) == Array(range.suffix(5).reversed()) && !both.scanLimited)
     }
 
     @Test func unknownResourcesMatchNothingAndBadCursorsAreRefused() throws {
@@ -107,9 +145,11 @@ struct LogEntrySketch {
     let resource: String
     let method: HTTPMethod
     let status: UInt16
+    var duration: UInt64 = 0
 
     var entry: LogEntry {
-        LogEntry(seq: seq, time: time, method: method, resource: resource, url: "/\(resource)", status: status)
+        LogEntry(seq: seq, time: time, method: method, resource: resource, url: "/\(resource)", status: status,
+                 durationMicroseconds: duration)
     }
 }
 

@@ -151,6 +151,11 @@ public struct Labels: Sendable {
     /// The check page and the alerts.
     public var checkConnection: String = ""
     public var alerts: String = ""
+    /// The logs filter's exact status and least duration.
+    public var exactStatus: String = ""
+    public var minDuration: String = ""
+    /// A page whose search or exact filter stopped reading before it was full.
+    public var partialPage: String = ""
 }
 
 extension Labels {
@@ -196,7 +201,9 @@ extension Labels {
         waitingEvents: "Événements en attente", deliveries: "Envois", droppedEvents: "Événements abandonnés",
         noHubCallback: "Cette connexion n'a pas de callback : l'application n'a demandé aucun événement.", waiting: "en attente",
         event: "Événement", healthOK: "Fonctionne", healthDegraded: "Dégradée", healthFailing: "En échec",
-        healthQuiet: "Silencieuse", checkConnection: "Vérifier la connexion", alerts: "Alertes")
+        healthQuiet: "Silencieuse", checkConnection: "Vérifier la connexion", alerts: "Alertes",
+        exactStatus: "Statut exact (ex. 422)", minDuration: "Durée minimale (ms)",
+        partialPage: "La lecture s'est arrêtée avant de remplir la page (chaque page lit un nombre limité d'entrées) : « Page suivante » reprend où elle s'est arrêtée.")
 
     public static let en = Labels(
         lang: "en", connections: "CONNECTIONS", connectionsTitle: "Connections", seeApps: "See available apps",
@@ -239,7 +246,9 @@ extension Labels {
         waitingEvents: "Waiting events", deliveries: "Deliveries", droppedEvents: "Dropped events",
         noHubCallback: "This connection has no callback: the app asked for no events.", waiting: "waiting",
         event: "Event", healthOK: "Working", healthDegraded: "Degraded", healthFailing: "Failing", healthQuiet: "Quiet",
-        checkConnection: "Check the connection", alerts: "Alerts")
+        checkConnection: "Check the connection", alerts: "Alerts",
+        exactStatus: "Exact status (e.g. 422)", minDuration: "Minimum duration (ms)",
+        partialPage: "The reading stopped before the page was full (each page reads a limited number of entries): \"Next page\" goes on from where it stopped.")
 }
 
 /// The templates look each label up by name: a table built once per language answers

@@ -28,10 +28,14 @@ public struct LogListPage: Sendable {
         public var since: String
         public var until: String
         public var search: String
+        /// Exact statuses, as typed (`422`, `422,409`).
+        public var codes: String
+        /// The least duration in milliseconds, as typed.
+        public var minDuration: String
 
         public init(
             resources: Set<String> = [], methods: Set<String> = [], statusClasses: Set<String> = [],
-            since: String = "", until: String = "", search: String = ""
+            since: String = "", until: String = "", search: String = "", codes: String = "", minDuration: String = ""
         ) {
             self.resources = resources
             self.methods = methods
@@ -39,10 +43,13 @@ public struct LogListPage: Sendable {
             self.since = since
             self.until = until
             self.search = search
+            self.codes = codes
+            self.minDuration = minDuration
         }
 
         public var isEmpty: Bool {
             resources.isEmpty && methods.isEmpty && statusClasses.isEmpty && since.isEmpty && until.isEmpty && search.isEmpty
+                && codes.isEmpty && minDuration.isEmpty
         }
 
         /// The filter as a query string (`resource=orders&method=GET…`), without the cursor.
@@ -54,6 +61,8 @@ public struct LogListPage: Sendable {
             if !since.isEmpty { items.append("since=" + URLText.query(since)) }
             if !until.isEmpty { items.append("until=" + URLText.query(until)) }
             if !search.isEmpty { items.append("q=" + URLText.query(search)) }
+            if !codes.isEmpty { items.append("code=" + URLText.query(codes)) }
+            if !minDuration.isEmpty { items.append("min_ms=" + URLText.query(minDuration)) }
             return items.joined(separator: "&")
         }
     }
@@ -70,6 +79,8 @@ public struct LogListPage: Sendable {
     public var until: String
     public var search: String
     public var timeHeader: String
+    public var codes: String
+    public var minDuration: String
     public var rows: [Row]
     /// Stored, not computed: the templates read values through reflection.
     public private(set) var hasRows = false
@@ -98,6 +109,8 @@ public struct LogListPage: Sendable {
         since = filter.since
         until = filter.until
         search = filter.search
+        codes = filter.codes
+        minDuration = filter.minDuration
         // The zone by name; its offset in the header when every row has the same one, on
         // each row when the page spans a daylight-saving change.
         let zone = connection.timeZone

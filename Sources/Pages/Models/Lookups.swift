@@ -112,6 +112,8 @@ extension LogListPage: MustacheParent {
         case "since": PrintedText(since)
         case "until": PrintedText(until)
         case "search": PrintedText(search)
+        case "codes": PrintedText(codes)
+        case "minDuration": PrintedText(minDuration)
         case "timeHeader": PrintedText(timeHeader)
         case "rows": rows
         case "hasRows": hasRows

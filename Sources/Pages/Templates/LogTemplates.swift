@@ -59,6 +59,8 @@ extension Templates {
         </fieldset>
         <fieldset><legend>{{chrome.t.statusClass}}</legend>
           {{#statusClasses}}<label><input type="checkbox" name="status" value="{{value}}" {{#selected}}checked{{/selected}}> {{label}}</label>{{/statusClasses}}
+          <label>{{chrome.t.exactStatus}} <input type="text" name="code" value="{{codes}}" id="filter-code" size="8" inputmode="numeric" pattern="[1-5][0-9][0-9](,[1-5][0-9][0-9])*"></label>
+          <label>{{chrome.t.minDuration}} <input type="number" name="min_ms" value="{{minDuration}}" id="filter-min-ms" min="0" max="86400000"></label>
         </fieldset>
         <fieldset><legend>{{timeHeader}}</legend>
           <label>{{chrome.t.since}} <input type="datetime-local" name="since" value="{{since}}" step="1"></label>
@@ -71,6 +73,7 @@ extension Templates {
         <a href="{{resetURL}}" id="reset-filter">{{chrome.t.reset}}</a>
       </form>
     </details>
+    {{#searchedPart}}<p class="advice" id="partial-page">{{chrome.t.partialPage}}</p>{{/searchedPart}}
     {{#hasRows}}
     <table class="logs" id="logs">
       <thead><tr><th>{{timeHeader}}</th><th>{{chrome.t.resource}}</th><th>{{chrome.t.method}}</th><th>{{chrome.t.url}}</th><th>{{chrome.t.response}}</th></tr></thead>

@@ -91,25 +91,49 @@ public struct LogFilter: Hashable, Sendable {
     public var since: Timestamp?
     /// Entries before this time.
     public var until: Timestamp?
+    /// Exact statuses (`422`), besides the classes: an entry passes with its class or its code.
+    public var statuses: Set<UInt16>
+    /// Entries that took at least this long.
+    public var minDurationMicroseconds: UInt64?
 
     public init(
         resources: Set<String> = [], methods: Set<HTTPMethod> = [], statusClasses: Set<StatusClass> = [],
-        since: Timestamp? = nil, until: Timestamp? = nil
+        since: Timestamp? = nil, until: Timestamp? = nil, statuses: Set<UInt16> = [], minDurationMicroseconds: UInt64? = nil
     ) {
         self.resources = resources
         self.methods = methods
         self.statusClasses = statusClasses
         self.since = since
         self.until = until
+        self.statuses = statuses
+        self.minDurationMicroseconds = minDurationMicroseconds
     }
 
     /// Whether `entry` passes the filter (the definition the index must agree with).
     public func matches(_ entry: LogEntry) -> Bool {
         (resources.isEmpty || resources.contains(entry.resource))
             && (methods.isEmpty || methods.contains(entry.method))
-            && (statusClasses.isEmpty || StatusClass(status: Int(entry.status)).map(statusClasses.contains) == true)
+            && matchesStatus(entry.status)
             && (since.map { entry.time >= $0 } ?? true)
             && (until.map { entry.time < $0 } ?? true)
+            && (minDurationMicroseconds.map { entry.durationMicroseconds >= $0 } ?? true)
+    }
+
+    func matchesStatus(_ status: UInt16) -> Bool {
+        if statusClasses.isEmpty && statuses.isEmpty { return true }
+        return statuses.contains(status) || StatusClass(status: Int(status)).map(statusClasses.contains) == true
+    }
+
+    /// Whether the indexes alone cannot decide: each candidate entry is read and checked.
+    var needsEntries: Bool { !statuses.isEmpty || minDurationMicroseconds != nil }
+
+    /// What the indexes select: the classes of the exact statuses join the classes.
+    var indexed: LogFilter {
+        var f = self
+        f.statusClasses.formUnion(statuses.compactMap { StatusClass(status: Int($0)) })
+        f.statuses = []
+        f.minDurationMicroseconds = nil
+        return f
     }
 }
 
@@ -118,9 +142,14 @@ public struct LogsPage: Hashable, Sendable {
     public var entries: [LogEntry]
     /// Pass it back to get the next (older) page; nil on the last page.
     public var nextCursor: String?
+    /// The page stopped after reading ``LogsProjection/scanBudget`` entries that the exact
+    /// filters (status code, duration) did not keep: it may hold fewer than asked, and the
+    /// cursor goes on from where the reading stopped.
+    public var scanLimited: Bool
 
-    public init(entries: [LogEntry], nextCursor: String?) {
+    public init(entries: [LogEntry], nextCursor: String?, scanLimited: Bool = false) {
         self.entries = entries
         self.nextCursor = nextCursor
+        self.scanLimited = scanLimited
     }
 }

@@ -3,6 +3,11 @@ internal import Events
 public import LMDB
 
 extension LogsProjection {
+    /// How many entries a page with exact filters (a status code, a least duration) reads
+    /// at most: each is a read the indexes cannot spare. Past it, the page ends early and
+    /// says so (``LogsPage/scanLimited``).
+    public static let scanBudget = 20_000
+
     /// One page of `connection`'s entries matching `filter`, newest first (by time, then
     /// by sequence number), starting after `cursor`.
     public func page(
@@ -21,12 +26,17 @@ extension LogsProjection {
         guard let connection = try connectionNumber(connectionID, txn, create: false) else {
             return LogsPage(entries: [], nextCursor: nil)
         }
-        let keys = try streamKeys(connection, filter, txn)
+        let keys = try streamKeys(connection, filter.indexed, txn)
+        let exact = filter.needsEntries
         guard !keys.isEmpty else { return LogsPage(entries: [], nextCursor: nil) }
         let since = filter.since?.microseconds ?? .min
 
         var found: [StreamPosition] = []
+        var kept: [LogEntry] = []
         var more = false
+        var scanned = 0
+        var lastRead: StreamPosition?
+        var budgetStop = false
         try txn.withCursors(streams, count: keys.count) { cursors in
             /// The stream's value a cursor is on, if it is not older than `since`.
             func head(_ entry: Cursor.Entry?) -> StreamPosition? {
@@ -55,9 +65,35 @@ extension LogsProjection {
                     more = true
                     break
                 }
-                found.append(heads[b]!)
+                let position = heads[b]!
                 heads[b] = head(try cursors[b].previousValue())
+                guard exact else {
+                    found.append(position)
+                    continue
+                }
+                // Exact filters: the entry is read and checked, at most `scanBudget` of them a page.
+                if scanned == Self.scanBudget {
+                    budgetStop = true
+                    break
+                }
+                scanned += 1
+                lastRead = position
+                guard let bytes = try txn.get(entries, key: Key.uint64(position.seq)) else { continue }
+                let entry = try LogsProjection.decodeEntry(seq: position.seq, bytes).entry
+                guard filter.matchesStatus(entry.status), filter.minDurationMicroseconds.map({ entry.durationMicroseconds >= $0 }) ?? true else {
+                    continue
+                }
+                found.append(position)
+                kept.append(entry)
             }
+        }
+        if exact {
+            // Stopped by the budget: go on after the last entry read, kept or not.
+            if budgetStop, let last = lastRead {
+                return LogsPage(entries: kept, nextCursor: LogCursor.encode(time: last.time, seq: last.seq), scanLimited: true)
+            }
+            let next = more ? found.last.map { LogCursor.encode(time: $0.time, seq: $0.seq) } : nil
+            return LogsPage(entries: kept, nextCursor: next)
         }
         var entriesOut: [LogEntry] = []
         entriesOut.reserveCapacity(found.count)
