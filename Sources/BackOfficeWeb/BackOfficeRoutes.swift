@@ -30,6 +30,9 @@ extension BackOffice {
         router.get("/assets/junction.css") { _, _ in asset(Assets.stylesheet, "text/css; charset=utf-8") }
         router.get("/assets/junction.js") { _, _ in asset(Assets.script, "text/javascript; charset=utf-8") }
         router.get("/") { request, _ in redirect("/connections") }
+        // A load balancer's checks, without a login: the node answers; it is the writer.
+        router.get("/health") { _, _ in api.nodeHealth() }
+        router.get("/health/writer") { _, _ in try api.writerHealth() }
         router.get("/language") { request, _ in
             let lang = Language(rawValue: request.query("lang") ?? "") ?? .fr
             var response = redirect(Self.localPath(request.query("next")))

@@ -12,13 +12,8 @@ internal import Supervision
 extension Router where Context == BasicRequestContext {
     func addOperationsRoutes(_ c: RouteContext) {
 
-        get("/health") { _, _ in
-            jsonResponse { w in
-                w.beginObject()
-                w.string("status", "ok")
-                w.endObject()
-            }
-        }
+        get("/health") { _, _ in c.nodeHealth() }
+        get("/health/writer") { _, _ in try c.writerHealth() }
 
         // The gateway's check: who does this token belong to, and may it call the API?
         let tokenCheck: @Sendable (Request, BasicRequestContext) async throws -> Response = { request, _ in

@@ -316,7 +316,17 @@ struct ReplicationTests {
         let cluster = try await NATSCluster()
         let writer = try RunningDaemon(["--replicate", cluster.urls, "--compact-every-hours", "0", "--alert-sweep-seconds", "1"])
         try await registerSeed(writer)
-        let follower = try RunningDaemon(["--replicate", cluster.urls, "--alert-sweep-seconds", "1"], initialize: false, command: "follow")
+        let web = freeLoopbackPort()
+        let follower = try RunningDaemon(["--replicate", cluster.urls, "--alert-sweep-seconds", "1", "--web", "127.0.0.1:\(web)"],
+                                         initialize: false, command: "follow")
+        // A load balancer's checks: /health says the role, /health/writer is 200 on the writer only
+        // (the socket and the follower's back office alike).
+        #expect(try await writer.get("/health/writer").status == 200)
+        let followerHealth = try await follower.get("/health")
+        #expect(followerHealth.json["role"]?.stringValue == "follower" && followerHealth.json["takes_writes"] == .bool(false), "\(followerHealth.text)")
+        let notWriter = try await follower.get("/health/writer")
+        #expect(notWriter.status == 503 && notWriter.header("Retry-After") == "1" && notWriter.json["error_type"] != nil, "\(notWriter.text)")
+        #expect(try await GatewayTests.call("http://127.0.0.1:\(web)/health/writer").status == 503)
         let c = try await writer.post("/v1/connections", #"{"app_id":"ubereats","account_id":"3r4s3","location_id":"3r4s3-1"}"#)
         let id = try #require(c.json["connection_id"]?.stringValue, "\(c.text)")
         func calls(_ status: Int, _ count: Int) -> [String] {
@@ -339,6 +349,9 @@ struct ReplicationTests {
         writer.process.waitUntilExit()
         let promoted = try run(Executables.junction, ["promote", "--data", follower.data, "--wait-seconds", "90"])
         #expect(promoted.status == 0, "\(promoted.output)\(promoted.stderr)")
+        #expect(try await follower.get("/health/writer").status == 200)
+        #expect(try await GatewayTests.call("http://127.0.0.1:\(web)/health/writer").status == 200)
+        #expect(try await follower.get("/health").json["role"]?.stringValue == "writer")
         // Several sweeps of the promoted node's watcher: the connection is still failing, and
         // its alert is open already.
         try await Task.sleep(for: .seconds(3))
