@@ -368,6 +368,8 @@ def decode_record(seq: int, value: bytes, show_unknown: bool):
         o.integer("request_body_length", r.uvarint())
         o.headers("response_headers", r.headers())
         o.integer("response_body_length", r.uvarint())
+        if r.offset < len(r.data):  # field 12, added by a minor revision
+            o.string("error_summary", r.optional_string())
     elif kind == 13:  # requestsRolledUp
         o.string("connection_id", r.string())
         o.integer("day", r.int64le())

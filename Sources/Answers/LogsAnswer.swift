@@ -18,6 +18,8 @@ public struct LogEntryAnswer: Hashable, Sendable {
     public var requestBytes: UInt64
     public var responseBytes: UInt64
     public var bodiesExpired: Bool
+    /// Of a failed call: the error its answer gave (empty when it said nothing readable).
+    public var error: String?
 
     public init(_ e: LogEntry, timeZone: String) {
         seq = e.seq
@@ -32,6 +34,7 @@ public struct LogEntryAnswer: Hashable, Sendable {
         requestBytes = UInt64(max(e.requestBytes, 0))
         responseBytes = UInt64(max(e.responseBytes, 0))
         bodiesExpired = e.bodiesExpired
+        error = e.error
     }
 
     public func writeJSON(_ w: inout JSONWriter) {
@@ -48,7 +51,16 @@ public struct LogEntryAnswer: Hashable, Sendable {
         w.unsigned("request_bytes", requestBytes)
         w.unsigned("response_bytes", responseBytes)
         if bodiesExpired { w.bool("bodies_expired", true) }
+        if let error {
+            w.string("error", error)
+            w.string("error_group", ErrorGroupKey(resource: resource, method: HTTPMethod(name: method) ?? .get, status: UInt16(status), error: error).id)
+        }
         w.endObject()
+    }
+
+    /// One entry's JSON, as the tail's events carry it.
+    public init(json bytes: [UInt8]) throws(AnswerError) {
+        try self.init(try AnswerReader.parse(bytes))
     }
 
     init(_ r: AnswerReader) throws(AnswerError) {
@@ -64,6 +76,7 @@ public struct LogEntryAnswer: Hashable, Sendable {
         requestBytes = try r.unsigned("request_bytes")
         responseBytes = try r.unsigned("response_bytes")
         bodiesExpired = try r.bool("bodies_expired")
+        error = try r.optionalString("error")
     }
 }
 
@@ -72,14 +85,20 @@ public struct LogsPageAnswer: Hashable, Sendable {
     public var timeZone: String
     public var entries: [LogEntryAnswer]
     public var nextCursor: String?
-    /// The page ended early: its exact filters read as many entries as a page may.
+    /// The page ended early: its exact filters (or its text) read as many entries as a
+    /// page may.
     public var scanLimited = false
+    /// Of a page read entry by entry: how many it read, and back to what time.
+    public var scanned: UInt64 = 0
+    public var scannedBackTo: Timestamp?
 
     public init(_ page: LogsPage, timeZone: String) {
         self.timeZone = timeZone
         entries = page.entries.map { LogEntryAnswer($0, timeZone: timeZone) }
         nextCursor = page.nextCursor
         scanLimited = page.scanLimited
+        scanned = UInt64(page.scanned)
+        scannedBackTo = page.scannedBackTo
     }
 
     public func writeJSON(_ w: inout JSONWriter) {
@@ -90,6 +109,8 @@ public struct LogsPageAnswer: Hashable, Sendable {
         w.endArray()
         if let nextCursor { w.string("next_cursor", nextCursor) } else { w.null("next_cursor") }
         if scanLimited { w.bool("scan_limited", true) }
+        if scanned > 0 { w.unsigned("scanned", scanned) }
+        if let scannedBackTo { w.timestamp("scanned_back_to", scannedBackTo) }
         w.endObject()
     }
 
@@ -101,6 +122,8 @@ public struct LogsPageAnswer: Hashable, Sendable {
         self.entries = entries
         nextCursor = try r.optionalString("next_cursor")
         scanLimited = try r.optionalBool("scan_limited") ?? false
+        scanned = try r.optionalUnsigned("scanned") ?? 0
+        scannedBackTo = try r.optionalTime("scanned_back_to")
     }
 }
 

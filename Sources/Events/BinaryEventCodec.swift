@@ -499,6 +499,7 @@ public enum BinaryEventCodec {
         request.requestBody = tail.requestBody
         request.responseBody = tail.responseBody
         request.skippedBodyLengths = tail.lengths
+        request.errorSummary = tail.errorSummary
         return request
     }
 

@@ -369,6 +369,11 @@ public struct RequestLogged: Hashable, Sendable {
     /// Set when the event was decoded without its bodies (``BinaryEventCodec/decode(_:bodies:)``
     /// with `.skip`): their lengths, the bodies themselves left empty.
     public internal(set) var skippedBodyLengths: BodyLengths?
+    /// Of a failed request whose bodies compaction dropped: the error its answer gave (the
+    /// hub's `error_type`, `code` or message), kept so that its error group outlives the
+    /// body. Field 12 of a `requestBodiesExpired`; nil on a `requestLogged`, whose error is
+    /// read from its response body.
+    public var errorSummary: String?
 
     /// The lengths of the two bodies of a request decoded without them.
     public struct BodyLengths: Hashable, Sendable {

@@ -118,6 +118,7 @@ public enum NDJSONEventCodec {
             w.unsigned("request_body_length", UInt64(e.requestBodyLength))
             w.headers("response_headers", e.responseHeaders)
             w.unsigned("response_body_length", UInt64(e.responseBodyLength))
+            w.string("error_summary", ifPresent: e.errorSummary)
         case .requestsRolledUp(let e):
             w.string("connection_id", e.connectionID)
             w.integer("day", e.day)
@@ -443,6 +444,7 @@ public enum NDJSONEventCodec {
             request.responseHeaders = try f.headers("response_headers")
             let responseLength = try f.count("response_body_length", optional: true)
             request.skippedBodyLengths = .init(request: Int(requestLength), response: Int(responseLength))
+            request.errorSummary = try f.optionalString("error_summary")
             payload = .requestBodiesExpired(request)
         case .requestsRolledUp:
             let connectionID = try f.id("connection_id")

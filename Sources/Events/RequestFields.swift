@@ -21,11 +21,19 @@ public struct RequestFields {
     /// Whether the record is a `requestBodiesExpired` (compaction's form of a request)
     /// rather than a `requestLogged`.
     public var bodiesExpired: Bool
+    /// The bodies, when they were read (a logged request read in place with `.summary` or
+    /// more); nil for an expired request or one read with `.counting`.
+    public var requestBody: UnsafeBufferPointer<UInt8>?
+    public var responseBody: UnsafeBufferPointer<UInt8>?
+    /// An expired request's error summary (field 12), if it has one.
+    public var errorSummary: UnsafeBufferPointer<UInt8>?
 
     public init(
         time: Timestamp, connectionID: UnsafeBufferPointer<UInt8>, requestID: UnsafeBufferPointer<UInt8>?, method: HTTPMethod,
         resource: UnsafeBufferPointer<UInt8>, url: UnsafeBufferPointer<UInt8>, status: UInt16, durationMicroseconds: UInt64,
-        requestBodyLength: Int, responseBodyLength: Int, bodiesExpired: Bool
+        requestBodyLength: Int, responseBodyLength: Int, bodiesExpired: Bool,
+        requestBody: UnsafeBufferPointer<UInt8>? = nil, responseBody: UnsafeBufferPointer<UInt8>? = nil,
+        errorSummary: UnsafeBufferPointer<UInt8>? = nil
     ) {
         self.time = time
         self.connectionID = connectionID
@@ -38,6 +46,9 @@ public struct RequestFields {
         self.requestBodyLength = requestBodyLength
         self.responseBodyLength = responseBodyLength
         self.bodiesExpired = bodiesExpired
+        self.requestBody = requestBody
+        self.responseBody = responseBody
+        self.errorSummary = errorSummary
     }
 }
 
@@ -61,14 +72,15 @@ extension BinaryEventCodec {
         let head = try RequestRecord.readHead(&r, counting: bodies == .counting)
         // What decode reads with the same `bodies`: headers checked where it makes them
         // strings (all of an expired request's, a logged one's unless `.summary`).
-        var lengths = RequestLogged.BodyLengths(request: 0, response: 0)
+        var tail = RequestRecord.TailInPlace()
         if bodies != .counting {
-            lengths = try RequestRecord.readTailLengths(&r, expired: expired, checkingHeaders: expired || bodies != .summary)
+            tail = try RequestRecord.readTailInPlace(&r, expired: expired, checkingHeaders: expired || bodies != .summary)
         }
         return RequestFields(
             time: time, connectionID: head.connectionID, requestID: head.requestID, method: head.method,
             resource: head.resource, url: head.url, status: head.status, durationMicroseconds: head.durationMicroseconds,
-            requestBodyLength: lengths.request, responseBodyLength: lengths.response, bodiesExpired: expired)
+            requestBodyLength: tail.lengths.request, responseBodyLength: tail.lengths.response, bodiesExpired: expired,
+            requestBody: tail.requestBody, responseBody: tail.responseBody, errorSummary: tail.errorSummary)
     }
 }
 
@@ -118,17 +130,36 @@ extension RequestLogged {
             try resource.withUTF8 { resource in
                 try url.withUTF8 { url in
                     func fields(_ requestID: UnsafeBufferPointer<UInt8>?) throws -> R {
-                        try body(RequestFields(
-                            time: time, connectionID: connection, requestID: requestID,
-                            method: method, resource: resource, url: url,
-                            status: status, durationMicroseconds: durationMicroseconds, requestBodyLength: requestBodyLength,
-                            responseBodyLength: responseBodyLength, bodiesExpired: bodiesExpired))
+                        // The response body when it was decoded; the error summary when there is one.
+                        try withResponseParts(bodiesExpired: bodiesExpired) { responseBody, errorSummary in
+                            try body(RequestFields(
+                                time: time, connectionID: connection, requestID: requestID,
+                                method: method, resource: resource, url: url,
+                                status: status, durationMicroseconds: durationMicroseconds, requestBodyLength: requestBodyLength,
+                                responseBodyLength: responseBodyLength, bodiesExpired: bodiesExpired,
+                                responseBody: responseBody, errorSummary: errorSummary))
+                        }
                     }
                     guard requestID != nil else { return try fields(nil) }
                     return try requestID!.withUTF8 { try fields($0) }
                 }
             }
         }
+    }
+}
+
+extension RequestLogged {
+    /// Calls `body` with the response body (nil when it was not decoded, or expired) and
+    /// the error summary's bytes.
+    fileprivate func withResponseParts<R>(
+        bodiesExpired: Bool, _ body: (UnsafeBufferPointer<UInt8>?, UnsafeBufferPointer<UInt8>?) throws -> R
+    ) rethrows -> R {
+        func withSummary(_ response: UnsafeBufferPointer<UInt8>?) throws -> R {
+            guard var summary = errorSummary else { return try body(response, nil) }
+            return try summary.withUTF8 { try body(response, $0) }
+        }
+        guard !bodiesExpired, skippedBodyLengths == nil else { return try withSummary(nil) }
+        return try responseBody.withUnsafeBufferPointer { try withSummary($0) }
     }
 }
 

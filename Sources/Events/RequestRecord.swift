@@ -20,6 +20,7 @@
 /// | 9 | request body | bytes; of an expired request, its length (uvarint up to 2^63 − 1) |
 /// | 10 | response headers | header list |
 /// | 11 | response body | bytes; of an expired request, its length |
+/// | 12 | error summary | of an expired request only: optional string, absent from records written before it |
 enum RequestRecord {
     /// Fields 1–7, where they lie in the record or in the writer's hands.
     struct Head {
@@ -112,6 +113,7 @@ enum RequestRecord {
             appendBody(.length(request.requestBodyLength), to: &out)
             appendHeaders(request.responseHeaders, to: &out)
             appendBody(.length(request.responseBodyLength), to: &out)
+            if let summary = request.errorSummary { out.appendOptionalString(summary) }
         } else {
             request.requestBody.withUnsafeBufferPointer { appendBody(.bytes($0), to: &out) }
             appendHeaders(request.responseHeaders, to: &out)
@@ -164,6 +166,8 @@ enum RequestRecord {
         var responseBody: [UInt8] = []
         /// The bodies' lengths, when not copied (an expired request's, or bodies skipped).
         var lengths: RequestLogged.BodyLengths?
+        /// Field 12 (an expired request's).
+        var errorSummary: String?
     }
 
     /// Reads fields 8–11: headers as `headers` says, bodies copied if `copyingBodies` (an
@@ -178,6 +182,7 @@ enum RequestRecord {
             let request = try r.readLength("request body length")
             tail.responseHeaders = try readHeaders(&r, headers)
             tail.lengths = .init(request: request, response: try r.readLength("response body length"))
+            if !r.isAtEnd { tail.errorSummary = try r.readOptionalString() }
         } else if copyingBodies {
             tail.requestBody = try r.readBytes()
             tail.responseHeaders = try readHeaders(&r, headers)
@@ -190,21 +195,37 @@ enum RequestRecord {
         return tail
     }
 
-    /// Steps over fields 8–11, the header lists checked for UTF-8 if `checkingHeaders`:
-    /// the bodies' lengths, all an in-place reader keeps of them (no array made).
+    /// What an in-place reader keeps of fields 8–12: the bodies' lengths, where the
+    /// response body lies (a logged request's) and the error summary (an expired one's).
+    struct TailInPlace {
+        var lengths = RequestLogged.BodyLengths(request: 0, response: 0)
+        var requestBody: UnsafeBufferPointer<UInt8>?
+        var responseBody: UnsafeBufferPointer<UInt8>?
+        var errorSummary: UnsafeBufferPointer<UInt8>?
+    }
+
+    /// Steps over fields 8–12, the header lists checked for UTF-8 if `checkingHeaders`
+    /// (no array made).
     @inline(__always)
-    static func readTailLengths(
+    static func readTailInPlace(
         _ r: inout ByteReader, expired: Bool, checkingHeaders: Bool
-    ) throws(EventDecodingError) -> RequestLogged.BodyLengths {
+    ) throws(EventDecodingError) -> TailInPlace {
         try r.stepOverHeaders(checking: checkingHeaders)
+        var tail = TailInPlace()
         if expired {
             let request = try r.readLength("request body length")
             try r.stepOverHeaders(checking: checkingHeaders)
-            return .init(request: request, response: try r.readLength("response body length"))
+            tail.lengths = .init(request: request, response: try r.readLength("response body length"))
+            if !r.isAtEnd, try r.readPresence() { tail.errorSummary = try r.readCheckedString() }
+            return tail
         }
-        let request = try r.skipBytes()
+        let request = try r.readSlice()
         try r.stepOverHeaders(checking: checkingHeaders)
-        return .init(request: request, response: try r.skipBytes())
+        let response = try r.readSlice()
+        tail.lengths = .init(request: request.count, response: response.count)
+        tail.requestBody = request.assumingMemoryBound(to: UInt8.self)
+        tail.responseBody = response.assumingMemoryBound(to: UInt8.self)
+        return tail
     }
 
     @inline(__always)

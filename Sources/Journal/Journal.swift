@@ -573,7 +573,7 @@ public final class Journal: Sendable {
         return v
     }
 
-    private func storage<R>(_ body: () throws -> R) throws -> R {
+    func storage<R>(_ body: () throws -> R) throws -> R {
         try Result(catching: body).mapStorageError().get()
     }
 }

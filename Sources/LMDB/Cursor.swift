@@ -123,6 +123,17 @@ public struct Cursor {
     /// The next value of the same key, or nil at its last.
     public func nextValue() throws(LMDBError) -> Entry? { try move(MDB_NEXT_DUP) }
 
+    /// How many values the key the cursor is on holds (of a `sortedDuplicates` database;
+    /// LMDB keeps the count, so this reads no values).
+    public func valueCount() throws(LMDBError) -> Int {
+        var count = 0
+        try lmdbCheck(mdb_cursor_count(handle, &count))
+        return count
+    }
+
+    /// Moves to the key's first value.
+    public func firstValue() throws(LMDBError) -> Entry? { try move(MDB_FIRST_DUP) }
+
     /// Moves to exactly `key`, at its first value at or after `value`; nil if the key has
     /// no such value (or does not exist).
     public func seek(exactly key: [UInt8], valueAtLeast value: [UInt8]) throws(LMDBError) -> Entry? {

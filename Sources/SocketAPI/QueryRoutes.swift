@@ -57,29 +57,7 @@ extension Router where Context == BasicRequestContext {
         get("/v1/connections/:id/logs") { request, context in
             try await c.waitForProjections(request, ["connections", "logs"])
             let id = try context.id()
-            var filter = LogFilter(resources: Set(request.queryAll("resource")))
-            for m in request.queryAll("method") {
-                guard let method = HTTPMethod(name: m) else { throw APIError.invalid("method", "unknown HTTP method \"\(m)\"") }
-                filter.methods.insert(method)
-            }
-            // A class (4xx) or an exact status (422), each given once or comma-separated.
-            for s in request.queryAll("status").flatMap({ $0.split(separator: ",").map(String.init) }) {
-                if let statusClass = StatusClass(name: s) {
-                    filter.statusClasses.insert(statusClass)
-                } else if s.count == 3, let code = UInt16(s), (100...599).contains(code) {
-                    filter.statuses.insert(code)
-                } else {
-                    throw APIError.invalid("status", "\"\(s)\" is neither a status class (1xx … 5xx) nor a status (100 to 599)")
-                }
-            }
-            if let text = request.query("min_duration_ms") {
-                guard let ms = UInt64(text), ms <= 86_400_000 else {
-                    throw APIError.invalid("min_duration_ms", "\"\(text)\" is not a number of milliseconds from 0 to 86400000")
-                }
-                filter.minDurationMicroseconds = ms * 1000
-            }
-            filter.since = try request.queryTime("since")
-            filter.until = try request.queryTime("until")
+            let filter = try request.logFilter()
             let limit = try request.queryInt("limit") ?? 50
             guard (1...1000).contains(limit) else { throw APIError.invalid("limit", "must be from 1 to 1000") }
             let (page, zone) = try answering {

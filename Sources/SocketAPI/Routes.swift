@@ -97,6 +97,7 @@ extension Router where Context == BasicRequestContext {
         addHealthRoutes(c)
         addAlertRoutes(c)
         addQueryRoutes(c)
+        addLogToolRoutes(c)
         addOperationsRoutes(c)
         addReplicationRoutes(c)
         addBackupRoutes(c)

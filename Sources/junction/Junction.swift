@@ -11,7 +11,7 @@ struct Junction: AsyncParsableCommand {
             ConnectionsCommand.self, ActivityCommand.self, LogsCommand.self, LogCommand.self,
             ConnectCommand.self, ReconnectCommand.self, BlockCommand.self, UnblockCommand.self, DisconnectCommand.self,
             StatusCommand.self, CallbacksCommand.self, ResendCommand.self, NotifyCommand.self, CompactCommand.self,
-            CallbackCommand.self, DeliveriesCommand.self, HubEventCommand.self, HealthCommand.self, AlertsCommand.self,
+            CallbackCommand.self, DeliveriesCommand.self, HubEventCommand.self, HealthCommand.self, AlertsCommand.self, ErrorsCommand.self,
         ]
     )
 }

@@ -56,14 +56,58 @@ enum QuerySource {
             let zone = try answer { try q.connection(id).timeZone }
             return LogsPageAnswer(try answer { try q.logs(id, filter: filter, limit: limit, cursor: cursor) }, timeZone: zone)
         case .socket(let s):
-            var items: [(String, String?)] = [("limit", "\(limit)"), ("cursor", cursor), ("after", "head"),
-                                              ("since", filter.since?.rfc3339), ("until", filter.until?.rfc3339)]
-            items += filter.resources.sorted().map { ("resource", $0) }
-            items += filter.methods.map(\.name).sorted().map { ("method", $0) }
-            items += filter.statusClasses.map(\.name).sorted().map { ("status", $0) }
-            items += filter.statuses.sorted().map { ("status", "\($0)") }
-            items.append(("min_duration_ms", filter.minDurationMicroseconds.map { "\($0 / 1000)" }))
+            let items: [(String, String?)] = [("limit", "\(limit)"), ("cursor", cursor), ("after", "head")] + Self.filterItems(filter)
             return try decoded(try await s.send(.get, "/v1/connections/\(escape(id))/logs" + queryString(items)).body, LogsPageAnswer.init(json:))
+        }
+    }
+
+    /// The logs query's parameters for `filter`.
+    static func filterItems(_ filter: LogFilter) -> [(String, String?)] {
+        var items: [(String, String?)] = [("since", filter.since?.rfc3339), ("until", filter.until?.rfc3339)]
+        items += filter.resources.sorted().map { ("resource", $0) }
+        items += filter.methods.map(\.name).sorted().map { ("method", $0) }
+        items += filter.statusClasses.map(\.name).sorted().map { ("status", $0) }
+        items += filter.statuses.sorted().map { ("status", "\($0)") }
+        items.append(("min_duration_ms", filter.minDurationMicroseconds.map { "\($0 / 1000)" }))
+        items.append(("error", filter.errorGroup?.id))
+        items.append(("text", filter.text))
+        return items
+    }
+
+    func errors(_ id: String) async throws -> ErrorGroupsAnswer {
+        switch self {
+        case .local(let q):
+            let zone = try answer { try q.connection(id).timeZone }
+            return ErrorGroupsAnswer(try answer { try q.errorGroups(id) }, timeZone: { _ in zone })
+        case .socket(let s):
+            return try decoded(try await s.send(.get, "/v1/connections/\(escape(id))/errors?after=head").body, ErrorGroupsAnswer.init(json:))
+        }
+    }
+
+    func errors(account: String) async throws -> ErrorGroupsAnswer {
+        switch self {
+        case .local(let q):
+            let groups = try answer { try q.errorGroups(account: account) }
+            return ErrorGroupsAnswer(groups, timeZone: { (try? q.connection($0).timeZone) ?? "UTC" })
+        case .socket(let s):
+            return try decoded(try await s.send(.get, "/v1/accounts/\(escape(account))/errors?after=head").body, ErrorGroupsAnswer.init(json:))
+        }
+    }
+
+    /// Writes the export of `id`'s filtered logs to `out`, as read.
+    func export(_ id: String, filter: LogFilter, format: LogExport.Format, bodies: Bool, to out: FileHandle) async throws {
+        switch self {
+        case .local(let q):
+            let zone = try answer { try q.connection(id).timeZone }
+            _ = try await LogExport(format: format, bodies: bodies, timeZone: zone).run(q, id, filter: filter) { bytes in
+                try out.write(contentsOf: bytes)
+            }
+        case .socket(let s):
+            let items: [(String, String?)] = [("format", format.rawValue), ("bodies", bodies ? "1" : "0"), ("after", "head")]
+                + Self.filterItems(filter)
+            try await s.stream("/v1/connections/\(escape(id))/logs/export" + queryString(items)) { piece in
+                try out.write(contentsOf: piece.readableBytesView)
+            }
         }
     }
 

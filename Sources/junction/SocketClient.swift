@@ -10,6 +10,12 @@ struct SocketClient {
         var status: Int
         var body: [UInt8]
         var json: JSONValue? { try? JSONParser.parse(body) }
+
+        /// An API error's reply as a message: its status and its `message`.
+        var failure: CommandFailure {
+            let message = json?["message"].flatMap { if case .string(let s) = $0 { s } else { nil } }
+            return CommandFailure("\(status): \(message ?? String(decoding: body, as: UTF8.self))")
+        }
     }
 
     let socketPath: String
@@ -31,11 +37,19 @@ struct SocketClient {
         }
         // Fail fast when nothing listens: the HTTP client would retry for a long time.
         try checkListening()
-        let reply: Reply
-        do {
+        let reply = try await reaching {
             let response = try await HTTPClient.shared.execute(request, timeout: .seconds(120))
             var buffer = try await response.body.collect(upTo: 512 << 20)
-            reply = Reply(status: Int(response.status.code), body: buffer.readBytes(length: buffer.readableBytes) ?? [])
+            return Reply(status: Int(response.status.code), body: buffer.readBytes(length: buffer.readableBytes) ?? [])
+        }
+        if !allowErrors, reply.status >= 400 { throw reply.failure }
+        return reply
+    }
+
+    /// Runs `body`, turning the HTTP client's failures into a message that names the socket.
+    private func reaching<R>(_ body: () async throws -> R) async throws -> R {
+        do {
+            return try await body()
         } catch let error as HTTPClientError {
             throw CommandFailure("cannot reach the daemon at \(socketPath): \(error)")
         } catch let error as ChannelError {
@@ -43,11 +57,25 @@ struct SocketClient {
         } catch let error as IOError {
             throw CommandFailure("cannot reach the daemon at \(socketPath): \(error)")
         }
-        if !allowErrors, reply.status >= 400 {
-            let message = reply.json?["message"].flatMap { if case .string(let s) = $0 { s } else { nil } }
-            throw CommandFailure("\(reply.status): \(message ?? String(decoding: reply.body, as: UTF8.self))")
+    }
+
+    /// Sends a GET whose answer is read as it comes (an export, a tail): `body` is given
+    /// each piece; an API error becomes a `CommandFailure` with its message.
+    func stream(_ path: String, headers: [(String, String)] = [], _ body: (ByteBuffer) async throws -> Void) async throws {
+        let host = socketPath.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? socketPath
+        var request = HTTPClientRequest(url: "http+unix://\(host)\(path)")
+        request.headers.add(name: "Host", value: "localhost")
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        try checkListening()
+        try await reaching {
+            // No deadline: a tail lasts until it is stopped.
+            let response = try await HTTPClient.shared.execute(request, deadline: .distantFuture)
+            guard response.status.code < 400 else {
+                var buffer = try await response.body.collect(upTo: 1 << 20)
+                throw Reply(status: Int(response.status.code), body: buffer.readBytes(length: buffer.readableBytes) ?? []).failure
+            }
+            for try await piece in response.body { try await body(piece) }
         }
-        return reply
     }
 
     private func checkListening() throws {

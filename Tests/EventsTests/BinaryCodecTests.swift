@@ -70,8 +70,20 @@ struct BinaryCodecTests {
     @Test func everyTruncationThrows() throws {
         var gen = RandomEvents(seed: 7, maxBodyBytes: 300)
         for _ in 0..<300 {
-            let bytes = try BinaryEventCodec.encode(gen.event())
+            let event = gen.event()
+            let bytes = try BinaryEventCodec.encode(event)
+            // An expired request cut just before its error summary (field 12, added by a
+            // minor revision) is a record written before the field: it reads without one.
+            var withoutSummary: Event?
+            if case .requestBodiesExpired(var r) = event.payload, r.errorSummary != nil {
+                r.errorSummary = nil
+                withoutSummary = Event(time: event.time, .requestBodiesExpired(r))
+            }
             for cut in 0..<bytes.count {
+                if let withoutSummary, cut == (try BinaryEventCodec.encode(withoutSummary)).count {
+                    #expect(try BinaryEventCodec.decode(Array(bytes[..<cut])) == withoutSummary)
+                    continue
+                }
                 #expect(throws: EventDecodingError.self) { _ = try BinaryEventCodec.decode(Array(bytes[..<cut])) }
             }
         }

@@ -92,6 +92,18 @@ enum GoldenVectors {
             #"{"event":"requestBodiesExpired","time":"2026-11-29T09:14:03.000000Z","connection_id":"c1","method":"GET","resource":"catalogs","url":"/catalogs/psmlf","status":200,"duration_us":900,"request_headers":[],"request_body_length":0,"response_headers":[],"response_body_length":17}"#
         ),
         (
+            "requestBodiesExpired with an error summary",
+            Event(time: time, .requestBodiesExpired({
+                var r = RequestLogged(
+                    connectionID: "c1", requestID: nil, method: .post, resource: "orders", url: "/orders", status: 422,
+                    durationMicroseconds: 900, requestBody: [], responseBody: Array("{\"error_type\":\"unprocessable_entity\"}".utf8)).withoutBodies
+                r.errorSummary = "unprocessable_entity"
+                return r
+            }())),
+            "010cc0ace0b6666106000263310002066f7264657273072f6f7264657273a6018407000000250114756e70726f6365737361626c655f656e74697479",
+            #"{"event":"requestBodiesExpired","time":"2026-11-29T09:14:03.000000Z","connection_id":"c1","method":"POST","resource":"orders","url":"/orders","status":422,"duration_us":900,"request_headers":[],"request_body_length":0,"response_headers":[],"response_body_length":37,"error_summary":"unprocessable_entity"}"#
+        ),
+        (
             "requestsRolledUp",
             Event(time: time, .requestsRolledUp(RequestsRolledUp(
                 connectionID: "c1", day: 20_000, total: 7, byClass: [0, 5, 1, 1, 0],

@@ -54,6 +54,7 @@ func generatedJournal(seed: UInt64, days: Int64, requests: Int, start: Timestamp
                         method: [.get, .post, .patch].randomElement(using: &rng)!, status: statuses.randomElement(using: &rng)!)
         if case .requestLogged(var r) = e.payload {
             r.requestBody = Array(repeating: UInt8(ascii: "b"), count: Int.random(in: 0...800, using: &rng))
+            if r.status >= 400 { r.responseBody = Array(errorBodies.randomElement(using: &rng)!.utf8) }
             e = Event(time: e.time, .requestLogged(r))
         }
         events.append(e)
@@ -61,6 +62,15 @@ func generatedJournal(seed: UInt64, days: Int64, requests: Int, start: Timestamp
     // Roughly in time order, as ingestion gives it (not strictly: stable sort by day).
     return events.enumerated().sorted { ($0.element.time.seconds / 3600, $0.offset) < ($1.element.time.seconds / 3600, $1.offset) }.map(\.element)
 }
+
+/// Answers of failed calls: the hub's error body, a code, a long message, nothing readable.
+let errorBodies = [
+    #"{"error_type":"unprocessable_entity","message":"price must be positive","errors":[{"field":"price","message":"must be positive"}]}"#,
+    #"{"error_type":"not_found","message":"no such order"}"#,
+    #"{"code":"E_STOCK","message":"out of stock"}"#,
+    #"{"message":"\#(String(repeating: "a very long explanation ", count: 6))"}"#,
+    "<html>Bad Gateway</html>", "", #"  {"error_type":"too_many_requests"}"#,
+]
 
 /// The same events in two data directories: the original and the one compaction runs on.
 final class TwinJournals {
@@ -157,7 +167,12 @@ struct CompactionTests {
                 return true
             }
             switch (before.payload, now.payload) {
-            case (.requestLogged(let a), .requestBodiesExpired(let b)): #expect(a.withoutBodies == b && before.time == now.time)
+            case (.requestLogged(let a), .requestBodiesExpired(var b)):
+                // The error summary of a failed call outlives its body.
+                let summary = a.status >= 400 ? ErrorSummary.summary(ofBody: a.responseBody) : ""
+                #expect(b.errorSummary == (summary.isEmpty ? nil : summary), "event \(seq)")
+                b.errorSummary = nil
+                #expect(a.withoutBodies == b && before.time == now.time)
             case (.requestLogged(let a), .requestsRolledUp(let b)): #expect(a.connectionID == b.connectionID)
             case (.connectionDisconnected(let a), .connectionTombstoned(let b)):
                 #expect(a.connectionID == b.connectionID && before.time == b.disconnectedAt)

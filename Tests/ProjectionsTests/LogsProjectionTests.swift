@@ -28,6 +28,7 @@ struct LogsProjectionTests {
                             status: Self.statuses.randomElement(using: &rng)!)
             if case .requestLogged(var r) = e.payload {
                 r.durationMicroseconds = UInt64.random(in: 0...900_000, using: &rng)
+                if r.status >= 400 { r.responseBody = Array(errorBodies.randomElement(using: &rng)!.utf8) }
                 e = Event(time: e.time, .requestLogged(r))
             }
             events.append(e)
@@ -36,7 +37,8 @@ struct LogsProjectionTests {
         for (seq, e) in zip(range, events) {
             guard case .requestLogged(let r) = e.payload else { continue }
             sketches.append(LogEntrySketch(seq: seq, time: e.time, connection: r.connectionID, resource: r.resource,
-                                           method: r.method, status: r.status, duration: r.durationMicroseconds))
+                                           method: r.method, status: r.status, duration: r.durationMicroseconds,
+                                           error: r.status >= 400 ? ErrorSummary.summary(ofBody: r.responseBody) : nil))
         }
         return (f, sketches)
     }
@@ -63,6 +65,10 @@ struct LogsProjectionTests {
             }
             if round % 10 == 9 { filter = LogFilter() }
             let connection = ["c1", "c2", "c3"][round % 3]
+            // An error group of the connection (most often one it has), with the other filters.
+            if round % 5 == 3, let failed = all.filter({ $0.connection == connection && $0.error != nil }).randomElement(using: &rng) {
+                filter.errorGroup = ErrorGroupKey(failed.entry)
+            }
             let expected = all.filter { $0.connection == connection && filter.matches($0.entry) }
                 .sorted { ($0.time, $0.seq) > ($1.time, $1.seq) }
                 .map(\.seq)
@@ -113,6 +119,72 @@ struct LogsProjectionTests {
         #expect(both.entries.map(\.seq) == Array(range.suffix(5).reversed()) && !both.scanLimited)
     }
 
+    /// The error groups of each connection are the failed calls grouped by a brute force:
+    /// counts, first and last times; the ids go back and forth; an account's are its
+    /// connections'.
+    @Test(arguments: [UInt64(4), 5])
+    func errorGroupsMatchABruteForceGrouping(seed: UInt64) throws {
+        let (f, all) = try seeded(seed: seed, count: 3000)
+        let q = try f.queries()
+        for connection in ["c1", "c2", "c3"] {
+            var expected: [ErrorGroupKey: [LogEntrySketch]] = [:]
+            for s in all where s.connection == connection && s.error != nil { expected[ErrorGroupKey(s.entry)!, default: []].append(s) }
+            let groups = try q.errorGroups(connection)
+            #expect(groups.count == expected.count, "seed \(seed) \(connection)")
+            for g in groups {
+                let members = expected[g.key] ?? []
+                #expect(g.count == members.count, "seed \(seed) \(g.key)")
+                #expect(g.firstTime == members.map(\.time).min() && g.lastTime == members.map(\.time).max(), "seed \(seed) \(g.key)")
+                #expect(ErrorGroupKey(id: g.key.id) == g.key)
+            }
+            #expect(groups == groups.sorted(by: ErrorGroup.newestFirst))
+            // The summaries the bodies give: the hub's type, a code, 80 characters of a message, or nothing.
+            #expect(Set(groups.map(\.key.error)).isSubset(of: ["unprocessable_entity", "not_found", "E_STOCK", "too_many_requests", "",
+                                                               String(String(repeating: "a very long explanation ", count: 6).prefix(80))]))
+        }
+        let account = try q.errorGroups(account: "a")
+        #expect(account.count == (try ["c1", "c2", "c3"].map { try q.errorGroups($0).count }.reduce(0, +)))
+        #expect(throws: ProjectionError.self) { _ = try q.errorGroups(account: "nope") }
+    }
+
+    /// A text is searched in the URL, the request id and both bodies; a page reads at most
+    /// `textScanBudget` entries and goes on from there.
+    @Test func aTextSearchReadsTheBodiesWithinItsBudget() throws {
+        let f = try Fixture()
+        try f.append([account("a", zone: "UTC"), app("bi", "BI", level: .account), connect("c1", app: "bi", account: "a", at: "2026-01-01T00:00:00Z")])
+        let count = LogsProjection.textScanBudget + 1_500
+        var events: [Event] = []
+        for i in 0..<count {
+            var e = request("c1", at: Timestamp(seconds: 1_780_000_000 + Int64(i)))
+            if case .requestLogged(var r) = e.payload {
+                // The order number a ticket shows, in a response body now and then.
+                if i % 1000 == 7 { r.responseBody = Array(#"{"order":{"id":"ord_\#(i)","ticket":"T-4242"}}"#.utf8) }
+                if i == 3 { r.requestBody = Array(#"{"note":"T-4242 again"}"#.utf8) }
+                e = Event(time: e.time, .requestLogged(r))
+            }
+            events.append(e)
+        }
+        let range = try f.append(events)
+        let q = try f.queries()
+        var got: [UInt64] = []
+        var cursor: String?
+        var limited = 0
+        repeat {
+            let page = try q.logs("c1", filter: LogFilter(text: "T-4242"), limit: 50, cursor: cursor)
+            #expect(page.scanned <= LogsProjection.textScanBudget)
+            if page.scanLimited { limited += 1 }
+            got += page.entries.map(\.seq)
+            cursor = page.nextCursor
+        } while cursor != nil
+        let matching: [Int] = (0..<count).filter { $0 % 1000 == 7 || $0 == 3 }
+        let expected: [UInt64] = matching.map { range.lowerBound + UInt64($0) }.reversed()
+        #expect(got == expected)
+        #expect(limited >= 1)
+        // Within the other filters: an error group that none of them are in finds none.
+        let none = try q.logs("c1", filter: LogFilter(statusClasses: [.serverError], text: "T-4242"), limit: 50)
+        #expect(none.entries.isEmpty)
+    }
+
     @Test func unknownResourcesMatchNothingAndBadCursorsAreRefused() throws {
         let (f, _) = try seeded(seed: 9, count: 50)
         let q = try f.queries()
@@ -146,10 +218,11 @@ struct LogEntrySketch {
     let method: HTTPMethod
     let status: UInt16
     var duration: UInt64 = 0
+    var error: String?
 
     var entry: LogEntry {
         LogEntry(seq: seq, time: time, method: method, resource: resource, url: "/\(resource)", status: status,
-                 durationMicroseconds: duration)
+                 durationMicroseconds: duration, requestBytes: 7, responseBytes: 2, error: error)
     }
 }
 
@@ -174,11 +247,14 @@ struct LogRowTests {
                 status: request.status, durationMicroseconds: request.durationMicroseconds, requestID: request.requestID,
                 requestBytes: request.requestBodyLength, responseBytes: request.responseBodyLength)
             entry.bodiesExpired = expired
+            if ErrorSummary.failed(request.status) {
+                entry.error = expired ? request.errorSummary ?? "" : ErrorSummary.summary(ofBody: request.responseBody)
+            }
             var fromEntry: [UInt8] = []
             entry.encode(into: &fromEntry)
             guard let fromBytes = event.withRequestFields({ fields in
                 var row: [UInt8] = []
-                LogEntry.encode(fields, into: &row)
+                LogEntry.encode(fields, error: ErrorSummary.of(fields), into: &row)
                 return row
             }) else { continue }
             #expect(fromBytes == fromEntry, "seed \(seed): \(event)")

@@ -73,6 +73,7 @@ public struct RandomEvents {
                 resource: "orders", url: "/orders/\(id())", status: UInt16(int(100...599)), durationMicroseconds: UInt64(int(0...99999)),
                 requestHeaders: headers(), requestBody: body(), responseHeaders: headers(), responseBody: body())
             r = r.withoutBodies
+            r.errorSummary = optional { "unprocessable_" + $0.id() }
             payload = .requestBodiesExpired(r)
         case 13:
             let classes = (0..<5).map { _ in UInt64(int(0...500)) }

@@ -202,8 +202,16 @@ public enum Compactor {
         var report = Report()
         var changes: [UInt64: Journal.RecordChange] = [:]
         var records: [(UInt64, Event)] = []
+        // Failed requests' error summaries, read from the response bodies about to go.
+        var summaries: [UInt64: String] = [:]
         try journal.forEach { seq, value in
-            if let event = try? BinaryEventCodec.decode(value, bodies: .skip) { records.append((seq, event)) }
+            guard let event = try? BinaryEventCodec.decode(value, bodies: .skip) else { return true }
+            records.append((seq, event))
+            if event.time < cut.bodiesBefore, case .requestLogged(let r) = event.payload, ErrorSummary.failed(r.status),
+               let fields = try? BinaryEventCodec.requestFields(value, reading: .summary),
+               let summary = ErrorSummary.of(fields), !summary.isEmpty {
+                summaries[seq] = summary
+            }
             return true
         }
         let clock = ZoneClock()
@@ -256,7 +264,9 @@ public enum Compactor {
                 changes[seq] = .delete
                 report.requestsRolledUp += 1
             } else if event.time < cut.bodiesBefore, case .requestLogged(let r) = event.payload {
-                changes[seq] = .replace(try BinaryEventCodec.encode(Event(time: event.time, .requestBodiesExpired(r.withoutBodies))))
+                var expired = r.withoutBodies
+                expired.errorSummary = summaries[seq]
+                changes[seq] = .replace(try BinaryEventCodec.encode(Event(time: event.time, .requestBodiesExpired(expired))))
                 report.bodiesExpired += 1
             }
         }

@@ -16,10 +16,14 @@ public struct LogEntry: Hashable, Sendable {
     public var responseBytes: Int
     /// Whether compaction dropped the bodies (the entry itself stays).
     public var bodiesExpired: Bool = false
+    /// Of a failed request: the error its answer gave (``ErrorSummary``; empty when it said
+    /// nothing readable). Nil for a request that did not fail.
+    public var error: String?
 
     public init(
         seq: UInt64, time: Timestamp, method: HTTPMethod, resource: String, url: String, status: UInt16,
-        durationMicroseconds: UInt64 = 0, requestID: String? = nil, requestBytes: Int = 0, responseBytes: Int = 0
+        durationMicroseconds: UInt64 = 0, requestID: String? = nil, requestBytes: Int = 0, responseBytes: Int = 0,
+        error: String? = nil
     ) {
         self.seq = seq
         self.time = time
@@ -31,6 +35,17 @@ public struct LogEntry: Hashable, Sendable {
         self.requestID = requestID
         self.requestBytes = requestBytes
         self.responseBytes = responseBytes
+        self.error = error
+    }
+
+    /// The entry of a request read in place (what the logs projection keeps of it).
+    public init(seq: UInt64, _ r: RequestFields) {
+        self.init(
+            seq: seq, time: r.time, method: r.method, resource: String(decoding: r.resource, as: UTF8.self),
+            url: String(decoding: r.url, as: UTF8.self), status: r.status, durationMicroseconds: r.durationMicroseconds,
+            requestID: r.requestID.map { String(decoding: $0, as: UTF8.self) }, requestBytes: r.requestBodyLength,
+            responseBytes: r.responseBodyLength, error: ErrorSummary.of(r))
+        bodiesExpired = r.bodiesExpired
     }
 
     /// Appends the row's bytes (what ``init(seq:decoding:)`` reads) to `out`: the row
@@ -43,7 +58,8 @@ public struct LogEntry: Hashable, Sendable {
                     LogEntry.encode(RequestFields(
                         time: time, connectionID: UnsafeBufferPointer(start: nil, count: 0), requestID: requestID, method: method,
                         resource: resource, url: url, status: status, durationMicroseconds: durationMicroseconds,
-                        requestBodyLength: requestBytes, responseBodyLength: responseBytes, bodiesExpired: bodiesExpired), into: &out)
+                        requestBodyLength: requestBytes, responseBodyLength: responseBytes, bodiesExpired: bodiesExpired),
+                        error: error, into: &out)
                 }
                 guard requestID != nil else { return write(nil) }
                 requestID!.withUTF8 { write($0) }
@@ -52,7 +68,7 @@ public struct LogEntry: Hashable, Sendable {
     }
 
     /// Appends the row of `request`'s entry (what ``init(seq:decoding:)`` reads), from its bytes.
-    static func encode(_ request: RequestFields, into out: inout [UInt8]) {
+    static func encode(_ request: RequestFields, error: String?, into out: inout [UInt8]) {
         out.reserveCapacity(out.count + 40 + request.resource.count + request.url.count + (request.requestID?.count ?? 0))
         out.appendInt64LE(request.time.microseconds)
         out.append(request.method.rawValue)
@@ -64,6 +80,7 @@ public struct LogEntry: Hashable, Sendable {
         out.appendVarint(UInt64(request.requestBodyLength))
         out.appendVarint(UInt64(request.responseBodyLength))
         out.append(request.bodiesExpired ? 1 : 0)
+        out.appendOptionalString(error)
     }
 
     init(seq: UInt64, decoding bytes: UnsafeRawBufferPointer) throws {
@@ -79,6 +96,7 @@ public struct LogEntry: Hashable, Sendable {
         requestBytes = Int(try r.readVarint())
         responseBytes = Int(try r.readVarint())
         bodiesExpired = r.isAtEnd ? false : try r.readByte() == 1
+        error = r.isAtEnd ? nil : try r.readOptionalString()
     }
 }
 
@@ -95,10 +113,16 @@ public struct LogFilter: Hashable, Sendable {
     public var statuses: Set<UInt16>
     /// Entries that took at least this long.
     public var minDurationMicroseconds: UInt64?
+    /// The failed calls of one error group.
+    public var errorGroup: ErrorGroupKey?
+    /// A text the entry's URL, request id or bodies contain. ``matches(_:)`` does not check
+    /// it (the bodies are in the journal): ``Queries`` reads them.
+    public var text: String?
 
     public init(
         resources: Set<String> = [], methods: Set<HTTPMethod> = [], statusClasses: Set<StatusClass> = [],
-        since: Timestamp? = nil, until: Timestamp? = nil, statuses: Set<UInt16> = [], minDurationMicroseconds: UInt64? = nil
+        since: Timestamp? = nil, until: Timestamp? = nil, statuses: Set<UInt16> = [], minDurationMicroseconds: UInt64? = nil,
+        errorGroup: ErrorGroupKey? = nil, text: String? = nil
     ) {
         self.resources = resources
         self.methods = methods
@@ -107,6 +131,8 @@ public struct LogFilter: Hashable, Sendable {
         self.until = until
         self.statuses = statuses
         self.minDurationMicroseconds = minDurationMicroseconds
+        self.errorGroup = errorGroup
+        self.text = text
     }
 
     /// Whether `entry` passes the filter (the definition the index must agree with).
@@ -117,6 +143,13 @@ public struct LogFilter: Hashable, Sendable {
             && (since.map { entry.time >= $0 } ?? true)
             && (until.map { entry.time < $0 } ?? true)
             && (minDurationMicroseconds.map { entry.durationMicroseconds >= $0 } ?? true)
+            && (errorGroup.map { ErrorGroupKey(entry) == $0 } ?? true)
+    }
+
+    /// Whether an error group's calls can pass the other filters (else none of them do).
+    func admits(_ group: ErrorGroupKey) -> Bool {
+        (resources.isEmpty || resources.contains(group.resource)) && (methods.isEmpty || methods.contains(group.method))
+            && matchesStatus(group.status)
     }
 
     func matchesStatus(_ status: UInt16) -> Bool {
@@ -133,6 +166,8 @@ public struct LogFilter: Hashable, Sendable {
         f.statusClasses.formUnion(statuses.compactMap { StatusClass(status: Int($0)) })
         f.statuses = []
         f.minDurationMicroseconds = nil
+        f.errorGroup = nil
+        f.text = nil
         return f
     }
 }
@@ -146,6 +181,10 @@ public struct LogsPage: Hashable, Sendable {
     /// filters (status code, duration) did not keep: it may hold fewer than asked, and the
     /// cursor goes on from where the reading stopped.
     public var scanLimited: Bool
+    /// Of a page that was read entry by entry (exact filters, a text): how many it read,
+    /// and the time of the oldest (how far back it looked).
+    public var scanned = 0
+    public var scannedBackTo: Timestamp?
 
     public init(entries: [LogEntry], nextCursor: String?, scanLimited: Bool = false) {
         self.entries = entries

@@ -5,7 +5,9 @@ public import LMDB
 /// A filterable index over each connection's requests, newest first.
 ///
 /// Each request is one value in two *streams*: all of its connection's requests, and
-/// those of its combination (resource, method, status class). A page without a filter
+/// those of its combination (resource, method, status class); a failed one in a third, its
+/// error group's (resource, method, status and ``ErrorSummary``), whose values LMDB counts
+/// and whose ends are the group's first and last times. A page without a filter
 /// reads the first stream from one seek; a filtered page walks the connection's
 /// combinations (one step per key) and merges the streams of those the filter keeps, a
 /// seek each, whatever the number of entries that do not match.
@@ -17,6 +19,7 @@ public import LMDB
 /// resources  resource name → (empty), for the filter's choices
 /// streams    0 | connection u64                                       → time | seq, …
 ///            1 | connection u64 | resource 0x00 | method u8 | class u8 → time | seq, …
+///            2 | connection u64 | resource 0x00 | method u8 | status u16 | error → time | seq, …
 /// entries    seq u64 → connection u64 | LogEntry (the row, without bodies)
 /// ```
 /// `streams` holds sorted fixed-size values (16 bytes, packed without a header each),
@@ -27,7 +30,7 @@ public import LMDB
 /// replaying a compacted journal gives the same entries.
 public final class LogsProjection: Projection {
     public static let name = "logs"
-    public static let schemaVersion = 3
+    public static let schemaVersion = 4
 
     let ids: Database
     let resources: Database
@@ -120,14 +123,25 @@ public final class LogsProjection: Projection {
             // The dictionary keeps the buffer: the next request's key is a copy.
             combinations[StreamKey(combinationKey)] = combination
         }
+        // A failed request (a few of them) joins its error group's stream too.
+        let error = ErrorSummary.of(request)
+        var errorSlot: Int?
+        if let error {
+            streamKey.removeAll(keepingCapacity: true)
+            LogsProjection.appendErrorStreamKey(
+                combination.connection, resource: request.resource, method: request.method.rawValue, status: request.status,
+                error: error, to: &streamKey)
+            errorSlot = pendingSlot()
+        }
         StreamPosition(time: request.time.microseconds, seq: seq).withBytes { value in
             pending[combination.all].values.append(contentsOf: value)
             pending[combination.combination].values.append(contentsOf: value)
+            if let errorSlot { pending[errorSlot].values.append(contentsOf: value) }
         }
         let connection = combination.connection
         row.removeAll(keepingCapacity: true)
         Key.append(&row, connection)
-        LogEntry.encode(request, into: &row)
+        LogEntry.encode(request, error: error, into: &row)
         try withUnsafeBytes(of: seq.bigEndian) { key in
             try row.withUnsafeBytes { row in
                 if !(try LogsProjection.putIfLast(entries, key: key, value: row, txn)) {
@@ -278,10 +292,36 @@ public final class LogsProjection: Projection {
         func hash(into hasher: inout Hasher) { bytes.withUnsafeBytes { hasher.combine(bytes: $0) } }
     }
 
-    /// The keys of the two streams an entry is in.
+    /// The keys of the streams an entry is in (two, three when it failed).
     static func streamKeys(_ entry: LogEntry, connection: UInt64) -> [[UInt8]] {
-        [streamKey(.all, connection),
-         combinationStreamKey(connection, resource: entry.resource, method: entry.method.rawValue, statusClass: statusClass(of: entry))]
+        var keys = [
+            streamKey(.all, connection),
+            combinationStreamKey(connection, resource: entry.resource, method: entry.method.rawValue, statusClass: statusClass(of: entry)),
+        ]
+        if let error = entry.error {
+            var key: [UInt8] = []
+            var resource = entry.resource
+            resource.withUTF8 {
+                appendErrorStreamKey(connection, resource: $0, method: entry.method.rawValue, status: entry.status, error: error, to: &key)
+            }
+            keys.append(key)
+        }
+        return keys
+    }
+
+    /// The key of an error group's stream: the kind and the connection, then resource,
+    /// method, status (big-endian) and the error summary.
+    static func appendErrorStreamKey(
+        _ connection: UInt64, resource: UnsafeBufferPointer<UInt8>, method: UInt8, status: UInt16, error: String,
+        to key: inout [UInt8]
+    ) {
+        appendStreamKey(.errors, connection, to: &key)
+        key.append(contentsOf: resource)
+        key.append(0)
+        key.append(method)
+        key.append(UInt8(status >> 8))
+        key.append(UInt8(status & 0xFF))
+        key.append(contentsOf: error.utf8)
     }
 
     /// The first byte of a stream's key.
@@ -290,6 +330,8 @@ public final class LogsProjection: Projection {
         case all = 0
         /// One combination's: the kind and the connection, then resource, method, class.
         case combination = 1
+        /// One error group's: the kind and the connection, then resource, method, status, error.
+        case errors = 2
     }
 
     /// The key of a connection's whole stream, or the prefix of all its combinations'.

@@ -8,10 +8,29 @@ extension LogsProjection {
     /// says so (``LogsPage/scanLimited``).
     public static let scanBudget = 20_000
 
+    /// How many entries a page searched for a text (``LogFilter/text``) reads at most: each
+    /// is a read of its record in the journal and a search through its bodies.
+    public static let textScanBudget = 5_000
+
     /// One page of `connection`'s entries matching `filter`, newest first (by time, then
     /// by sequence number), starting after `cursor`.
     public func page(
         _ connectionID: String, filter: LogFilter, limit: Int, cursor: String?, in txn: Transaction
+    ) throws -> LogsPage {
+        try page(connectionID, filter: filter, limit: limit, cursor: cursor, txn, checking: false, budget: Self.scanBudget) { _ in true }
+    }
+
+    /// ``page(_:filter:limit:cursor:in:)`` with each candidate also checked by `accept`.
+    public func page(
+        _ connectionID: String, filter: LogFilter, limit: Int, cursor: String?, in txn: Transaction,
+        budget: Int, accept: (LogEntry) throws -> Bool
+    ) throws -> LogsPage {
+        try page(connectionID, filter: filter, limit: limit, cursor: cursor, txn, checking: true, budget: budget, accept: accept)
+    }
+
+    private func page(
+        _ connectionID: String, filter: LogFilter, limit: Int, cursor: String?, _ txn: Transaction,
+        checking: Bool, budget: Int, accept: (LogEntry) throws -> Bool
     ) throws -> LogsPage {
         guard limit > 0 else { throw ProjectionError.invalid("limit must be at least 1") }
         var start: StreamPosition?
@@ -26,8 +45,13 @@ extension LogsProjection {
         guard let connection = try connectionNumber(connectionID, txn, create: false) else {
             return LogsPage(entries: [], nextCursor: nil)
         }
-        let keys = try streamKeys(connection, filter.indexed, txn)
-        let exact = filter.needsEntries
+        let keys: [[UInt8]]
+        if let group = filter.errorGroup {
+            keys = filter.admits(group) ? [LogsProjection.errorStreamKey(connection, group)] : []
+        } else {
+            keys = try streamKeys(connection, filter.indexed, txn)
+        }
+        let exact = filter.needsEntries || checking
         guard !keys.isEmpty else { return LogsPage(entries: [], nextCursor: nil) }
         let since = filter.since?.microseconds ?? .min
 
@@ -72,7 +96,7 @@ extension LogsProjection {
                     continue
                 }
                 // Exact filters: the entry is read and checked, at most `scanBudget` of them a page.
-                if scanned == Self.scanBudget {
+                if scanned == budget {
                     budgetStop = true
                     break
                 }
@@ -80,20 +104,24 @@ extension LogsProjection {
                 lastRead = position
                 guard let bytes = try txn.get(entries, key: Key.uint64(position.seq)) else { continue }
                 let entry = try LogsProjection.decodeEntry(seq: position.seq, bytes).entry
-                guard filter.matchesStatus(entry.status), filter.minDurationMicroseconds.map({ entry.durationMicroseconds >= $0 }) ?? true else {
-                    continue
-                }
+                guard filter.matchesStatus(entry.status), filter.minDurationMicroseconds.map({ entry.durationMicroseconds >= $0 }) ?? true,
+                      try accept(entry)
+                else { continue }
                 found.append(position)
                 kept.append(entry)
             }
         }
         if exact {
-            // Stopped by the budget: go on after the last entry read, kept or not.
+            var page: LogsPage
             if budgetStop, let last = lastRead {
-                return LogsPage(entries: kept, nextCursor: LogCursor.encode(time: last.time, seq: last.seq), scanLimited: true)
+                // Stopped by the budget: go on after the last entry read, kept or not.
+                page = LogsPage(entries: kept, nextCursor: LogCursor.encode(time: last.time, seq: last.seq), scanLimited: true)
+            } else {
+                page = LogsPage(entries: kept, nextCursor: more ? found.last.map { LogCursor.encode(time: $0.time, seq: $0.seq) } : nil)
             }
-            let next = more ? found.last.map { LogCursor.encode(time: $0.time, seq: $0.seq) } : nil
-            return LogsPage(entries: kept, nextCursor: next)
+            page.scanned = scanned
+            page.scannedBackTo = lastRead.map { Timestamp(microseconds: $0.time) }
+            return page
         }
         var entriesOut: [LogEntry] = []
         entriesOut.reserveCapacity(found.count)

@@ -12,7 +12,7 @@ public import Domain
 /// writing meanwhile).
 public final class Queries: Sendable {
     public let data: DataDirectory
-    private let journal: Journal
+    let journal: Journal
     let connectionsStore: ProjectionStore
     private let activityStore: ProjectionStore
     private let logsStore: ProjectionStore
@@ -200,11 +200,29 @@ public final class Queries: Sendable {
     // MARK: Logs
 
     /// A page of the connection's log entries, newest first.
+    ///
+    /// With a text (``LogFilter/text``), each candidate's record is read from the journal
+    /// and its URL, request id and bodies searched (bytes, case as given), at most
+    /// ``LogsProjection/textScanBudget`` a page: a page that stops there says so and how
+    /// far back it looked, and its cursor goes on from there.
     public func logs(_ id: String, filter: LogFilter = LogFilter(), limit: Int = 50, cursor: String? = nil) throws -> LogsPage {
         _ = try connection(id)
         guard limit <= 1000 else { throw ProjectionError.invalid("limit must be at most 1000") }
-        return try logsStore.read { txn in
-            try logs.page(id, filter: filter, limit: limit, cursor: cursor, in: txn)
+        guard let text = filter.text, !text.isEmpty else {
+            return try logsStore.read { txn in
+                try logs.page(id, filter: filter, limit: limit, cursor: cursor, in: txn)
+            }
+        }
+        let needle = Array(text.utf8)
+        return try journal.withReader { reader in
+            try logsStore.read { txn in
+                try logs.page(id, filter: filter, limit: limit, cursor: cursor, in: txn, budget: LogsProjection.textScanBudget) { entry in
+                    try reader.read(entry.seq) { record in
+                        guard let fields = try BinaryEventCodec.requestFields(record, reading: .summary) else { return false }
+                        return Queries.contains(fields, needle)
+                    } ?? false
+                }
+            }
         }
     }
 
@@ -222,6 +240,22 @@ public final class Queries: Sendable {
         default:
             throw ProjectionError.notFound("log entry \(seq) of connection \"\(id)\" in the journal")
         }
+    }
+
+    /// The error groups of a connection's retained log entries, the most recent failure first.
+    public func errorGroups(_ id: String) throws -> [ErrorGroup] {
+        _ = try connection(id)
+        return try logsStore.read { try logs.errorGroups(id, in: $0) }
+    }
+
+    /// The error groups of every connection of an account (disconnected ones included,
+    /// while their entries are kept), the most recent failure first.
+    public func errorGroups(account: String) throws -> [ErrorGroup] {
+        let ids = try connections(account: account, statuses: Set(ConnectionStatus.allCases)).map(\.record.connectionID)
+        guard try !ids.isEmpty || place(account) != nil else { throw ProjectionError.notFound("account \"\(account)\"") }
+        return try logsStore.read { txn in
+            try ids.flatMap { try logs.errorGroups($0, in: txn) }
+        }.sorted(by: ErrorGroup.newestFirst)
     }
 
     /// The resource names seen in any log, for a filter's choices.

@@ -26,6 +26,10 @@ struct RequestBuffer: Sendable {
         var status: UInt16
         var method: HTTPMethod
         var bodiesExpired: Bool
+        /// A failed request's response body (what its error summary is read from), and an
+        /// expired one's summary: the only bodies kept.
+        var responseBody: Span?
+        var errorSummary: Span?
     }
 
     private var requests: [Request] = []
@@ -44,11 +48,14 @@ struct RequestBuffer: Sendable {
 
     mutating func append(_ fields: RequestFields, seq: UInt64) {
         let requestID = fields.requestID.map { keep($0) }
+        let failed = ErrorSummary.failed(fields.status)
         requests.append(Request(
             seq: seq, time: fields.time, connectionID: keep(fields.connectionID), requestID: requestID,
             resource: keep(fields.resource), url: keep(fields.url), durationMicroseconds: fields.durationMicroseconds,
             requestBodyLength: fields.requestBodyLength, responseBodyLength: fields.responseBodyLength,
-            status: fields.status, method: fields.method, bodiesExpired: fields.bodiesExpired))
+            status: fields.status, method: fields.method, bodiesExpired: fields.bodiesExpired,
+            responseBody: failed ? fields.responseBody.map { keep($0) } : nil,
+            errorSummary: fields.errorSummary.map { keep($0) }))
     }
 
     private mutating func keep(_ bytes: UnsafeBufferPointer<UInt8>) -> Span {
@@ -74,7 +81,8 @@ struct RequestBuffer: Sendable {
             return RequestFields(
                 time: r.time, connectionID: bytes(r.connectionID), requestID: r.requestID.map(bytes), method: r.method,
                 resource: bytes(r.resource), url: bytes(r.url), status: r.status, durationMicroseconds: r.durationMicroseconds,
-                requestBodyLength: r.requestBodyLength, responseBodyLength: r.responseBodyLength, bodiesExpired: r.bodiesExpired)
+                requestBodyLength: r.requestBodyLength, responseBodyLength: r.responseBodyLength, bodiesExpired: r.bodiesExpired,
+                responseBody: r.responseBody.map(bytes), errorSummary: r.errorSummary.map(bytes))
         }
 
         private func bytes(_ span: Span) -> UnsafeBufferPointer<UInt8> {
