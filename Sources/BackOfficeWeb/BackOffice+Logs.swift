@@ -10,9 +10,6 @@ internal import FrontDoor
 internal import SocketAPI
 
 extension BackOffice {
-    /// Entries read at most per page when searching by URL or request id (the index has
-    /// no text search: the page goes on from where the reading stopped).
-    static let searchBudget = 5_000
     static let pageSize = 50
 
     func addLogRoutes(_ router: Router<BasicRequestContext>) {
@@ -28,7 +25,8 @@ extension BackOffice {
                 resources: Set(resources), methods: Set(methods), statusClasses: Set(classes),
                 since: request.query("since") ?? "", until: request.query("until") ?? "", search: searchText,
                 codes: (request.query("code") ?? "").trimmingCharacters(in: .whitespaces),
-                minDuration: (request.query("min_ms") ?? "").trimmingCharacters(in: .whitespaces))
+                minDuration: (request.query("min_ms") ?? "").trimmingCharacters(in: .whitespaces),
+                errorGroup: request.query("error") ?? "")
             var filter = LogFilter(resources: asked.resources)
             for m in asked.methods {
                 guard let method = HTTPMethod(name: m) else { throw APIError.invalid("method", "unknown HTTP method \"\(m)\"") }
@@ -52,24 +50,51 @@ extension BackOffice {
             }
             filter.since = try Self.localTime(asked.since, zone: c.timeZone, field: "since")
             filter.until = try Self.localTime(asked.until, zone: c.timeZone, field: "until")
-            let cursor = request.query("cursor")
-            var entries: [LogEntryAnswer] = []
-            var next: String?
-            var partial = false
-            if asked.search.isEmpty {
-                let page = try answering { try api.queries.logs(c.connectionID, filter: filter, limit: Self.pageSize, cursor: cursor) }
-                entries = LogsPageAnswer(page, timeZone: c.timeZone).entries
-                next = page.nextCursor
-                partial = page.scanLimited
-            } else {
-                (entries, next, partial) = try search(c, filter: filter, text: asked.search, cursor: cursor)
+            if !asked.errorGroup.isEmpty {
+                guard let group = ErrorGroupKey(id: asked.errorGroup) else {
+                    throw APIError.invalid("error", "\"\(asked.errorGroup)\" is not an error group")
+                }
+                filter.errorGroup = group
             }
-            let page = LogListPage(
-                chrome: chrome(v, request, title: t.logs), connection: ConnectionHeader(c, t), entries: entries,
-                nextCursor: next, filter: asked, knownResources: (try? api.queries.knownResources()) ?? [],
-                offsetLabel: LocalDisplay.offset(zone: c.timeZone, at: entries.first?.time ?? .now),
-                editing: request.query("edit") == "1", searchedPart: partial)
-            return html(renderer.render(page))
+            if !asked.search.isEmpty {
+                guard asked.search.utf8.count <= 200 else { throw APIError.invalid("q", "a search text is at most 200 bytes") }
+                filter.text = asked.search
+            }
+            let cursor = request.query("cursor")
+            // The tail goes on from what the logs projection held before the page was read
+            // (an entry both read and streamed is shown once: the page's script skips it).
+            let tailAfter = cursor == nil ? (try? api.queries.checkpoints())?["logs"] : nil
+            let page = try answering { try api.queries.logs(c.connectionID, filter: filter, limit: Self.pageSize, cursor: cursor) }
+            let answer = LogsPageAnswer(page, timeZone: c.timeZone)
+            let listPage = LogListPage(
+                chrome: chrome(v, request, title: t.logs), connection: ConnectionHeader(c, t), entries: answer.entries,
+                nextCursor: page.nextCursor, filter: asked, knownResources: (try? api.queries.knownResources()) ?? [],
+                offsetLabel: LocalDisplay.offset(zone: c.timeZone, at: answer.entries.first?.time ?? .now),
+                editing: request.query("edit") == "1", searchedPart: page.scanLimited,
+                scanned: (UInt64(page.scanned), page.scannedBackTo), apiQuery: LogListPage.apiQuery(filter), streamAfter: tailAfter)
+            return html(renderer.render(listPage))
+        }
+
+        // The export and the live tail of the page's filter: the socket API's own.
+        router.get("/connections/:id/logs/export") { request, context in
+            guard let v = await viewer(request) else { return toLogin(request) }
+            guard connection(try context.id(), v) != nil else { return errorPage(v, request, .notFound, v.language.labels.notFound) }
+            return try api.exportResponse(request, context)
+        }
+        router.get("/connections/:id/logs/stream") { request, context in
+            guard let v = await viewer(request) else { return toLogin(request) }
+            guard connection(try context.id(), v) != nil else { return errorPage(v, request, .notFound, v.language.labels.notFound) }
+            return try api.streamResponse(request, context)
+        }
+
+        router.get("/connections/:id/errors") { request, context in
+            guard let v = await viewer(request) else { return toLogin(request) }
+            let t = v.language.labels
+            guard let c = connection(try context.id(), v) else { return errorPage(v, request, .notFound, t.notFound) }
+            let groups = try answering { try api.queries.errorGroups(c.connectionID) }
+            return html(renderer.render(ErrorsPage(
+                chrome: chrome(v, request, title: t.errorsTab), connection: ConnectionHeader(c, t),
+                groups: ErrorGroupsAnswer(groups, timeZone: { _ in c.timeZone }))))
         }
 
         router.get("/connections/:id/logs/:seq") { request, context in
@@ -96,31 +121,6 @@ extension BackOffice {
                 return try await api.download(request, context, part: part)
             }
         }
-    }
-
-    /// A page of entries whose URL contains `text` or whose request id is `text`, reading
-    /// at most ``searchBudget`` entries: the entries, the cursor to go on, and whether the
-    /// reading stopped before the page was full.
-    func search(_ c: ConnectionAnswer, filter: LogFilter, text: String, cursor: String?) throws -> ([LogEntryAnswer], String?, Bool) {
-        var found: [LogEntryAnswer] = []
-        var position = cursor
-        var read = 0
-        while read < Self.searchBudget {
-            let page = try answering { try api.queries.logs(c.connectionID, filter: filter, limit: 200, cursor: position) }
-            for e in page.entries {
-                read += 1
-                if e.url.contains(text) || e.requestID == text {
-                    found.append(LogEntryAnswer(e, timeZone: c.timeZone))
-                    if found.count == Self.pageSize {
-                        let more = e.seq != page.entries.last?.seq || page.nextCursor != nil
-                        return (found, more ? LogCursor.encode(time: e.time.microseconds, seq: e.seq) : nil, false)
-                    }
-                }
-            }
-            guard let next = page.nextCursor else { return (found, nil, false) }
-            position = next
-        }
-        return (found, position, true)
     }
 
     /// A `datetime-local` value (`2026-11-29T10:14` or with seconds) read in the connection's

@@ -267,7 +267,7 @@ extension BackOffice {
 /// sniffing, no referrer sent elsewhere.
 struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
     static func policy(formAction: String) -> String {
-        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; form-action \(formAction); frame-ancestors 'none'; base-uri 'none'"
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; form-action \(formAction); frame-ancestors 'none'; base-uri 'none'"
     }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {

@@ -37,6 +37,7 @@ public struct PageRenderer: Sendable {
     public func render(_ page: HubCallbackPage) -> String { render(page, "hubCallback") }
     public func render(_ page: CheckPage) -> String { render(page, "check") }
     public func render(_ page: AlertsPage) -> String { render(page, "alerts") }
+    public func render(_ page: ErrorsPage) -> String { render(page, "errors") }
 
     private func render(_ object: Any, _ template: String) -> String {
         guard let html = library.render(object, withTemplate: template) else {

@@ -137,6 +137,78 @@ public enum Assets {
         form.querySelectorAll("input[name=place]").forEach(function (radio) { radio.addEventListener("change", fit); });
         fit();
       }
+      // The logs' live tail: new entries of the page's filter, from the server's event
+      // stream, on top of the table; paused, it closes the stream, and resumes after the
+      // last entry it showed. Entries the page already shows are not shown twice.
+      var tail = document.getElementById("live-tail");
+      var table = document.getElementById("logs");
+      if (tail && table && window.EventSource) {
+        var rows = table.querySelector("tbody");
+        var label = document.getElementById("live-label");
+        var seen = {};
+        rows.querySelectorAll("tr.entry").forEach(function (tr) { seen[tr.dataset.seq] = true; });
+        var last = null;
+        var source = null;
+        var cell = function (tr, text, className, code) {
+          var td = document.createElement("td");
+          if (className) td.className = className;
+          if (code) {
+            var c = document.createElement("code");
+            c.textContent = text;
+            td.appendChild(c);
+          } else {
+            td.textContent = text;
+          }
+          tr.appendChild(td);
+          return td;
+        };
+        var show = function (e) {
+          var tr = document.createElement("tr");
+          tr.className = "entry live-entry";
+          tr.dataset.seq = String(e.seq);
+          var time = cell(tr, "");
+          var a = document.createElement("a");
+          a.href = table.dataset.base + "/" + e.seq;
+          a.className = "open-entry";
+          a.textContent = e.local_time.slice(0, 19).replace("T", " ");
+          time.appendChild(a);
+          cell(tr, e.resource, "resource");
+          cell(tr, e.method, "method");
+          cell(tr, e.url, "url", true);
+          cell(tr, String(e.status), "status-code code-" + String(e.status).charAt(0) + "xx");
+          rows.insertBefore(tr, rows.firstChild);
+          table.hidden = false;
+          var empty = document.getElementById("no-logs");
+          if (empty) empty.hidden = true;
+        };
+        var open = function () {
+          var url = tail.dataset.stream;
+          if (last !== null) url = url.replace(/last_event_id=[0-9]+/, "last_event_id=" + last);
+          source = new EventSource(url);
+          source.addEventListener("entry", function (event) {
+            last = event.lastEventId;
+            var e = JSON.parse(event.data);
+            if (seen[e.seq]) return;
+            seen[e.seq] = true;
+            show(e);
+          });
+        };
+        tail.hidden = false;
+        label.hidden = false;
+        tail.addEventListener("click", function () {
+          if (source) {
+            source.close();
+            source = null;
+            tail.textContent = tail.dataset.resume;
+            label.hidden = true;
+          } else {
+            open();
+            tail.textContent = tail.dataset.pause;
+            label.hidden = false;
+          }
+        });
+        open();
+      }
     });
     """#
 }

@@ -19,6 +19,7 @@ public struct ConnectionHeader: Sendable {
     public var callbacksURL: String
     public var hubCallbackURL: String
     public var checkURL: String
+    public var errorsURL: String
     public var isDisconnected: Bool
     /// Its health badge, for an active connection whose health was read.
     public var health: String?
@@ -41,6 +42,7 @@ public struct ConnectionHeader: Sendable {
         callbacksURL = path + "/callbacks"
         hubCallbackURL = path + "/callback"
         checkURL = path + "/check"
+        errorsURL = path + "/errors"
         isDisconnected = c.status == .disconnected
         health = c.status == .active ? c.health.flatMap { ConnectionsPage.healthLabel($0, t) } : nil
         healthKey = c.status == .active ? c.health?.rawValue : nil

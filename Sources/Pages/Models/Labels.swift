@@ -156,6 +156,25 @@ public struct Labels: Sendable {
     public var minDuration: String = ""
     /// A page whose search or exact filter stopped reading before it was full.
     public var partialPage: String = ""
+    /// The error groups (the Errors tab), the live tail and the export.
+    public var errorsTab: String = ""
+    public var errorsIntro: String = ""
+    public var count: String = ""
+    public var firstSeen: String = ""
+    public var lastSeen: String = ""
+    public var error: String = ""
+    public var noErrorText: String = ""
+    public var noErrors: String = ""
+    public var viewCalls: String = ""
+    public var errorGroup: String = ""
+    public var clear: String = ""
+    public var live: String = ""
+    public var pause: String = ""
+    public var resume: String = ""
+    public var export: String = ""
+    public var withBodies: String = ""
+    /// "N entries read, back to TIME": `{n}` and `{time}` are replaced.
+    public var searchedBack: String = ""
 }
 
 extension Labels {
@@ -175,7 +194,7 @@ extension Labels {
         activityIntro: "Nombre de transactions enregistrées au cours des 30 derniers jours", total: "Total",
         errors: "erreurs", logs: "Logs de connexion", generalInformation: "Informations générales", filter: "Filtre",
         statusClass: "Classe de réponse", since: "Depuis", until: "Jusqu'à", search: "Recherche",
-        searchHint: "URL ou identifiant de requête", noLogs: "Aucun log ne correspond.", nextPage: "Page suivante",
+        searchHint: "URL, identifiant de requête ou texte des corps", noLogs: "Aucun log ne correspond.", nextPage: "Page suivante",
         request: "Requête", headers: "En-têtes", body: "Contenu", download: "Télécharger",
         bodiesExpired: "Les contenus de la requête et de la réponse ont expiré (durée de conservation) et ont été supprimés ; l'entrée et ses comptes restent.",
         binaryBody: "Contenu binaire (pas du texte UTF-8) : téléchargez-le pour le lire.", callbacks: "Rappels",
@@ -203,7 +222,14 @@ extension Labels {
         event: "Événement", healthOK: "Fonctionne", healthDegraded: "Dégradée", healthFailing: "En échec",
         healthQuiet: "Silencieuse", checkConnection: "Vérifier la connexion", alerts: "Alertes",
         exactStatus: "Statut exact (ex. 422)", minDuration: "Durée minimale (ms)",
-        partialPage: "La lecture s'est arrêtée avant de remplir la page (chaque page lit un nombre limité d'entrées) : « Page suivante » reprend où elle s'est arrêtée.")
+        partialPage: "La lecture s'est arrêtée avant de remplir la page (chaque page lit un nombre limité d'entrées) : « Page suivante » reprend où elle s'est arrêtée.",
+        errorsTab: "Erreurs",
+        errorsIntro: "Les appels en échec des logs conservés, regroupés par ressource, méthode, statut et erreur renvoyée.",
+        count: "Nombre", firstSeen: "Première fois", lastSeen: "Dernière fois", error: "Erreur",
+        noErrorText: "(pas d'erreur dans la réponse)", noErrors: "Aucun appel en échec dans les logs conservés.",
+        viewCalls: "Voir les appels", errorGroup: "Groupe d'erreurs", clear: "Retirer", live: "En direct", pause: "Pause",
+        resume: "Reprendre", export: "Exporter", withBodies: "avec les corps",
+        searchedBack: "{n} entrées lues, en remontant jusqu'au {time}.")
 
     public static let en = Labels(
         lang: "en", connections: "CONNECTIONS", connectionsTitle: "Connections", seeApps: "See available apps",
@@ -221,7 +247,7 @@ extension Labels {
         activityIntro: "Transactions recorded over the last 30 days", total: "Total", errors: "errors",
         logs: "Connection logs", generalInformation: "General information", filter: "Filter",
         statusClass: "Response class", since: "Since", until: "Until", search: "Search",
-        searchHint: "URL or request id", noLogs: "No logs match.", nextPage: "Next page", request: "Request",
+        searchHint: "URL, request id or text in the bodies", noLogs: "No logs match.", nextPage: "Next page", request: "Request",
         headers: "Headers", body: "Body", download: "Download",
         bodiesExpired: "The request and response bodies expired (body retention) and were removed; the entry and its counts remain.",
         binaryBody: "Binary body (not UTF-8 text): download it to read it.", callbacks: "Callbacks",
@@ -248,7 +274,14 @@ extension Labels {
         event: "Event", healthOK: "Working", healthDegraded: "Degraded", healthFailing: "Failing", healthQuiet: "Quiet",
         checkConnection: "Check the connection", alerts: "Alerts",
         exactStatus: "Exact status (e.g. 422)", minDuration: "Minimum duration (ms)",
-        partialPage: "The reading stopped before the page was full (each page reads a limited number of entries): \"Next page\" goes on from where it stopped.")
+        partialPage: "The reading stopped before the page was full (each page reads a limited number of entries): \"Next page\" goes on from where it stopped.",
+        errorsTab: "Errors",
+        errorsIntro: "The failed calls in the logs kept, grouped by resource, method, status and the error answered.",
+        count: "Count", firstSeen: "First seen", lastSeen: "Last seen", error: "Error",
+        noErrorText: "(no error in the answer)", noErrors: "No failed call in the logs kept.",
+        viewCalls: "View the calls", errorGroup: "Error group", clear: "Remove", live: "Live", pause: "Pause",
+        resume: "Resume", export: "Export", withBodies: "with bodies",
+        searchedBack: "{n} entries read, back to {time}.")
 }
 
 /// The templates look each label up by name: a table built once per language answers

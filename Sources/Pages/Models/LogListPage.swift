@@ -1,5 +1,6 @@
 public import Answers
 public import Events
+public import Projections
 
 /// **Voir les logs**: the general information, the filter (**Éditer**, **Réinitialiser**)
 /// and the entries newest first, with the zone's offset in the time column's header.
@@ -32,10 +33,13 @@ public struct LogListPage: Sendable {
         public var codes: String
         /// The least duration in milliseconds, as typed.
         public var minDuration: String
+        /// An error group's id (from the Errors tab).
+        public var errorGroup: String = ""
 
         public init(
             resources: Set<String> = [], methods: Set<String> = [], statusClasses: Set<String> = [],
-            since: String = "", until: String = "", search: String = "", codes: String = "", minDuration: String = ""
+            since: String = "", until: String = "", search: String = "", codes: String = "", minDuration: String = "",
+            errorGroup: String = ""
         ) {
             self.resources = resources
             self.methods = methods
@@ -45,11 +49,12 @@ public struct LogListPage: Sendable {
             self.search = search
             self.codes = codes
             self.minDuration = minDuration
+            self.errorGroup = errorGroup
         }
 
         public var isEmpty: Bool {
             resources.isEmpty && methods.isEmpty && statusClasses.isEmpty && since.isEmpty && until.isEmpty && search.isEmpty
-                && codes.isEmpty && minDuration.isEmpty
+                && codes.isEmpty && minDuration.isEmpty && errorGroup.isEmpty
         }
 
         /// The filter as a query string (`resource=orders&method=GET…`), without the cursor.
@@ -63,6 +68,7 @@ public struct LogListPage: Sendable {
             if !search.isEmpty { items.append("q=" + URLText.query(search)) }
             if !codes.isEmpty { items.append("code=" + URLText.query(codes)) }
             if !minDuration.isEmpty { items.append("min_ms=" + URLText.query(minDuration)) }
+            if !errorGroup.isEmpty { items.append("error=" + URLText.query(errorGroup)) }
             return items.joined(separator: "&")
         }
     }
@@ -88,10 +94,26 @@ public struct LogListPage: Sendable {
     /// Set when the search stopped before a full page (it reads a bounded number of entries
     /// per page); the next page goes on from there.
     public var searchedPart: Bool
+    /// Of a page read entry by entry: how many it read and how far back it looked.
+    public var searchedNote: String?
+    /// The error group the page is filtered to, in words, and the page without it.
+    public var errorGroup: String
+    public var errorGroupLabel: String?
+    public var errorGroupClearURL: String
+    /// The live tail's source (first page only): the stream of the same filter, from the
+    /// last entry the page could show.
+    public var streamURL: String?
+    public var exportNDJSONURL: String
+    public var exportCSVURL: String
+    public var exportCSVBodiesURL: String
 
+    /// - Parameters:
+    ///   - apiQuery: the filter in the API's terms (the export's and the stream's query).
+    ///   - streamAfter: the sequence number the live tail starts after; nil: no tail.
     public init(
         chrome: Chrome, connection: ConnectionHeader, entries: [LogEntryAnswer], nextCursor: String?,
-        filter: Filter, knownResources: [String], offsetLabel: String, editing: Bool, searchedPart: Bool = false
+        filter: Filter, knownResources: [String], offsetLabel: String, editing: Bool, searchedPart: Bool = false,
+        scanned: (count: UInt64, backTo: Timestamp?)? = nil, apiQuery: String = "", streamAfter: UInt64? = nil
     ) {
         self.chrome = chrome
         self.connection = connection
@@ -125,6 +147,37 @@ public struct LogListPage: Sendable {
         let query = filter.query
         nextURL = nextCursor.map { "\(base)?\(query.isEmpty ? "" : query + "&")cursor=\(URLText.query($0))" }
         self.searchedPart = searchedPart
+        if let scanned, scanned.count > 0, let back = scanned.backTo, !filter.search.isEmpty {
+            searchedNote = chrome.t.searchedBack.replacingOccurrences(of: "{n}", with: "\(scanned.count)")
+                .replacingOccurrences(of: "{time}", with: LocalDisplay.time(back, zone: zone))
+        }
+        errorGroup = filter.errorGroup
+        errorGroupLabel = ErrorGroupKey(id: filter.errorGroup).map { g in
+            "\(g.method.name) \(g.resource) → \(g.status)" + (g.error.isEmpty ? "" : " · \(g.error)")
+        }
+        var withoutGroup = filter
+        withoutGroup.errorGroup = ""
+        errorGroupClearURL = base + (withoutGroup.query.isEmpty ? "" : "?" + withoutGroup.query)
+        let api = apiQuery.isEmpty ? "" : apiQuery + "&"
+        streamURL = streamAfter.map { "\(base)/stream?\(api)last_event_id=\($0)" }
+        exportNDJSONURL = "\(base)/export?\(api)format=ndjson&bodies=1"
+        exportCSVURL = "\(base)/export?\(api)format=csv"
+        exportCSVBodiesURL = "\(base)/export?\(api)format=csv&bodies=1"
         hasRows = !rows.isEmpty
+    }
+
+    /// The filter in the socket API's terms, for the export's and the tail's URLs.
+    public static func apiQuery(_ filter: LogFilter) -> String {
+        var items: [String] = []
+        for r in filter.resources.sorted() { items.append("resource=" + URLText.query(r)) }
+        for m in filter.methods.map(\.name).sorted() { items.append("method=" + m) }
+        for c in filter.statusClasses.map(\.name).sorted() { items.append("status=" + c) }
+        for code in filter.statuses.sorted() { items.append("status=\(code)") }
+        if let min = filter.minDurationMicroseconds { items.append("min_duration_ms=\(min / 1000)") }
+        if let since = filter.since { items.append("since=" + URLText.query(since.rfc3339)) }
+        if let until = filter.until { items.append("until=" + URLText.query(until.rfc3339)) }
+        if let group = filter.errorGroup { items.append("error=" + URLText.query(group.id)) }
+        if let text = filter.text { items.append("text=" + URLText.query(text)) }
+        return items.joined(separator: "&")
     }
 }

@@ -90,6 +90,7 @@ extension ConnectionHeader: MustacheParent {
         case "callbacksURL": PrintedText(callbacksURL)
         case "hubCallbackURL": PrintedText(hubCallbackURL)
         case "checkURL": PrintedText(checkURL)
+        case "errorsURL": PrintedText(errorsURL)
         case "health": health.map(PrintedText.init)
         case "healthKey": healthKey.map(PrintedText.init)
         case "isDisconnected": isDisconnected
@@ -119,6 +120,14 @@ extension LogListPage: MustacheParent {
         case "hasRows": hasRows
         case "nextURL": nextURL
         case "searchedPart": searchedPart
+        case "searchedNote": searchedNote.map(PrintedText.init)
+        case "errorGroupLabel": errorGroupLabel.map(PrintedText.init)
+        case "errorGroupClearURL": PrintedText(errorGroupClearURL)
+        case "errorGroup": PrintedText(errorGroup)
+        case "streamURL": streamURL.map(PrintedText.init)
+        case "exportNDJSONURL": PrintedText(exportNDJSONURL)
+        case "exportCSVURL": PrintedText(exportCSVURL)
+        case "exportCSVBodiesURL": PrintedText(exportCSVBodiesURL)
         default: nil
         }
     }

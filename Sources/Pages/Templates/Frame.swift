@@ -86,7 +86,7 @@ public enum Templates {
             "head": head, "foot": foot, "login": login, "error": error, "connections": connections,
             "confirm": confirm, "authorize": authorize, "reconnect": reconnect, "apps": apps, "grant": grant, "token": token,
             "connectionHeader": connectionHeader, "activity": activity, "logs": logs, "logDetail": logDetail,
-            "callbacks": callbacks, "hubCallback": hubCallback, "check": check, "alerts": alerts,
+            "callbacks": callbacks, "hubCallback": hubCallback, "check": check, "alerts": alerts, "errors": errors,
         ]
     }
 }

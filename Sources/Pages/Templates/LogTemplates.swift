@@ -14,6 +14,7 @@ extension Templates {
         <a href="{{activityURL}}" id="tab-activity">{{chrome.t.activity}}</a>
         <a href="{{logsURL}}" id="tab-logs">{{chrome.t.logs}}</a>
         <a href="{{hubCallbackURL}}" id="tab-callback">{{chrome.t.hubCallback}}</a>
+        <a href="{{errorsURL}}" id="tab-errors">{{chrome.t.errorsTab}}</a>
         <a href="{{checkURL}}" id="tab-check">{{chrome.t.checkConnection}}</a>
         {{#isDisconnected}}<a href="{{callbacksURL}}" id="tab-callbacks">{{chrome.t.callbacks}}</a>{{/isDisconnected}}
       </nav>
@@ -69,13 +70,19 @@ extension Templates {
         <fieldset><legend>{{chrome.t.search}}</legend>
           <input type="search" name="q" value="{{search}}" placeholder="{{chrome.t.searchHint}}" id="search">
         </fieldset>
+        {{#errorGroupLabel}}<input type="hidden" name="error" value="{{errorGroup}}">{{/errorGroupLabel}}
         <button type="submit" id="apply-filter">{{chrome.t.apply}}</button>
         <a href="{{resetURL}}" id="reset-filter">{{chrome.t.reset}}</a>
       </form>
     </details>
+    {{#errorGroupLabel}}<p class="chip" id="error-group-filter">{{chrome.t.errorGroup}} : <strong>{{.}}</strong> <a href="{{errorGroupClearURL}}" id="clear-error-group">{{chrome.t.clear}}</a></p>{{/errorGroupLabel}}
     {{#searchedPart}}<p class="advice" id="partial-page">{{chrome.t.partialPage}}</p>{{/searchedPart}}
-    {{#hasRows}}
-    <table class="logs" id="logs">
+    {{#searchedNote}}<p class="note" id="searched-note">{{.}}</p>{{/searchedNote}}
+    <p class="log-tools">
+      {{#streamURL}}<button type="button" id="live-tail" class="live" data-stream="{{.}}" data-pause="{{chrome.t.pause}}" data-resume="{{chrome.t.resume}}" hidden>{{chrome.t.pause}}</button> <span class="live-label" id="live-label" hidden>{{chrome.t.live}}</span>{{/streamURL}}
+      {{chrome.t.export}} : <a href="{{exportCSVURL}}" id="export-csv" download>CSV</a> · <a href="{{exportCSVBodiesURL}}" id="export-csv-bodies" download>CSV ({{chrome.t.withBodies}})</a> · <a href="{{exportNDJSONURL}}" id="export-ndjson" download>NDJSON</a>
+    </p>
+    <table class="logs" id="logs" {{^hasRows}}hidden{{/hasRows}} data-base="{{action}}">
       <thead><tr><th>{{timeHeader}}</th><th>{{chrome.t.resource}}</th><th>{{chrome.t.method}}</th><th>{{chrome.t.url}}</th><th>{{chrome.t.response}}</th></tr></thead>
       <tbody>
       {{#rows}}
@@ -89,9 +96,38 @@ extension Templates {
       {{/rows}}
       </tbody>
     </table>
-    {{/hasRows}}
     {{^hasRows}}<p class="empty" id="no-logs">{{chrome.t.noLogs}}</p>{{/hasRows}}
     {{#nextURL}}<p class="pager"><a href="{{.}}" id="next-page" rel="next">{{chrome.t.nextPage}}</a></p>{{/nextURL}}
+    {{> foot}}
+    """#
+
+    static let errors = #"""
+    {{> head}}
+    <h1>{{chrome.t.errorsTab}}</h1>
+    {{> connectionHeader}}
+    <section class="errors" id="errors">
+      <p>{{chrome.t.errorsIntro}}</p>
+      {{#hasGroups}}
+      <table class="error-groups" id="error-groups">
+        <thead><tr><th>{{chrome.t.count}}</th><th>{{chrome.t.resource}}</th><th>{{chrome.t.method}}</th><th>{{chrome.t.response}}</th><th>{{chrome.t.error}}</th><th>{{chrome.t.firstSeen}}</th><th>{{chrome.t.lastSeen}}</th><th></th></tr></thead>
+        <tbody>
+        {{#groups}}
+        <tr class="error-group" data-group="{{id}}">
+          <td class="count">{{count}}</td>
+          <td class="resource">{{resource}}</td>
+          <td class="method">{{method}}</td>
+          <td class="status-code code-{{statusKey}}">{{status}}</td>
+          <td class="error-text">{{#error}}<code>{{.}}</code>{{/error}}{{^error}}<em>{{chrome.t.noErrorText}}</em>{{/error}}</td>
+          <td>{{firstSeen}}</td>
+          <td>{{lastSeen}}</td>
+          <td><a href="{{logsURL}}" class="view-calls">{{chrome.t.viewCalls}}</a></td>
+        </tr>
+        {{/groups}}
+        </tbody>
+      </table>
+      {{/hasGroups}}
+      {{^hasGroups}}<p class="empty" id="no-errors">{{chrome.t.noErrors}}</p>{{/hasGroups}}
+    </section>
     {{> foot}}
     """#
 
