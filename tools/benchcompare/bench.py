@@ -18,6 +18,7 @@ from .rows_ingest import TIME_ROW_B, IngestRows
 from .rows_journal import TIME_ROW_C, JournalRows
 from .rows_queries import TIME_ROW_D, QueryRows
 from .rows_replication import TIME_ROW_I, ReplicationRows
+from .rows_tail import TailRows
 from .runner import BENCH_SRC, ROOT, BenchError, log, run, run_json
 
 # What `perf record -e cpu-clock -g` showed on 2026-11-29 (commits a244cc7 to c3513d0), for the
@@ -26,7 +27,7 @@ from .runner import BENCH_SRC, ROOT, BenchError, log, run, run_json
 WHERE_THE_TIME_GOES = TIME_HISTORY + TIME_ROW_D + [""] + TIME_ROW_B + TIME_ROW_C + TIME_ROW_H + TIME_ROW_I
 
 
-class Bench(JournalRows, IngestRows, QueryRows, GatewayRows, ReplicationRows, CallbackRows, Report):
+class Bench(JournalRows, IngestRows, QueryRows, GatewayRows, ReplicationRows, CallbackRows, TailRows, Report):
     """One run: its arguments, the binaries, the workload's files, the quantities measured
     and the table, shared by the rows (the mixins) and the report."""
 
@@ -152,12 +153,14 @@ class Bench(JournalRows, IngestRows, QueryRows, GatewayRows, ReplicationRows, Ca
     # ---- the rows
 
     def run_rows(self):
-        only = set(self.args.only.split(",")) if self.args.only else set("abcdefghij")
-        if only & set("cef"):
+        only = set(self.args.only.split(",")) if self.args.only else set("abcdefghijkl")
+        if "k" in only:
+            only.add("d")  # k is measured on row d's daemon
+        if only & set("cefl"):
             only.add("b")  # c replays b's data, e compares with b, f runs at half b's rate
         if "b" in only:
             only.add("a")  # b compares with a's C loop at the same batch
-        steps = [("a", self.row_a), ("b", self.rows_b_e), ("c", self.row_c), ("f", self.row_f), ("d", self.rows_d_g),
+        steps = [("a", self.row_a), ("b", self.rows_b_e), ("c", self.row_c), ("f", self.row_f), ("l", self.row_l), ("d", self.rows_d_g), ("k", self.row_k),
                  ("h", self.row_h), ("i", self.row_i), ("j", self.row_j)]
         for name, step in steps:
             if name not in only and not (name == "d" and "g" in only):

@@ -5,10 +5,11 @@ the bytes on disk per event while it ingests them (g)."""
 import os
 import shutil
 import subprocess
+import time
 
 from .data import SYN_CONNECTION, synthetic_entries, synthetic_setup
-from .report import NOT_BUILT, fmt_bytes, fmt_ms
-from .runner import Daemon, MemorySampler, disk_usage, log, run, run_json, settle
+from .report import NOT_BUILT, fmt_bytes, fmt_ms, fmt_rate
+from .runner import BenchError, Daemon, MemorySampler, disk_usage, log, proc_status, run, run_json, settle
 
 # Row d's part of "Where the time goes" in the report.
 TIME_ROW_D = [
@@ -21,6 +22,55 @@ TIME_ROW_D = [
 
 class QueryRows:
     """Rows d and g (a mixin of bench.Bench: the state is the Bench's)."""
+
+    def log_tools(self, daemon, q):
+        """Row k (issue 39) on row d's daemon at its largest level: the error groups' p99, a
+        body search's p99 (a text no entry holds: the page reads its whole budget), and the
+        export of every entry (rate, and the daemon's RssAnon above what it held idle)."""
+        warmup = max(50, self.page_iterations // 10)
+        for key, path in (("k.errors", f"/v1/connections/{SYN_CONNECTION}/errors"),
+                          ("k.search", f"/v1/connections/{SYN_CONNECTION}/logs?limit=50&text=T-no-such-ticket")):
+            settle()
+            g = run_json([self.c["http_load"], "--socket", daemon.sock, "--get", path, "--iterations",
+                          max(100, self.page_iterations // 5), "--warmup", warmup // 5])
+            q.add(key, g["latency_ms"]["p99"], "ms")
+            q.add(key + "50", g["latency_ms"]["p50"], "ms")
+        settle()
+        idle = proc_status(daemon.pid).get("RssAnon", 0)
+        sampler = MemorySampler(daemon.pid, interval=0.05)
+        sampler.start()
+        start = time.monotonic()
+        rc, out = run(["curl", "-s", "--unix-socket", daemon.sock, "-o", "/dev/null", "-w", "%{size_download} %{http_code}",
+                       f"http://localhost/v1/connections/{SYN_CONNECTION}/logs/export?format=ndjson"])
+        seconds = time.monotonic() - start
+        mem = sampler.finish()
+        size, code = (out or b"0 0").decode().split()
+        if code != "200":
+            raise BenchError(f"export answered {code}")
+        entries = self.page_levels[-1]
+        q.add("k.export_rate", entries / seconds, "entries/s")
+        q.add("k.export_rss", max(0, mem["peak_rss_anon"] - idle), "bytes")
+        q.add("k.export_bytes", int(size), "bytes")
+        log(f"row k: errors p99 {fmt_ms(q.values['k.errors'][-1])}, body search p99 {fmt_ms(q.values['k.search'][-1])}, "
+            f"export {entries:,} entries in {seconds:.2f} s ({entries / seconds:,.0f}/s, {int(size):,} bytes), "
+            f"RssAnon +{fmt_bytes(q.values['k.export_rss'][-1])} over idle")
+
+    def row_k(self):
+        """Row k's lines (measured within row d's runs)."""
+        q = self.q
+        hi = self.page_levels[-1]
+        if not q.has("k.errors"):
+            return
+        self.add_row("k", f"error groups (GET …/errors) p99 via socket, {hi:,} entries", fmt_ms(q.median("k.errors")),
+                     f"p50 {fmt_ms(q.median('k.errors50'))}", None, "<", 5.0, q.noise("k.errors"), value=q.median("k.errors"), unit="ms")
+        self.add_row("k", f"body search page p99 via socket (a text no entry holds: {5000:,} entries read), {hi:,} entries",
+                     fmt_ms(q.median("k.search")), f"p50 {fmt_ms(q.median('k.search50'))}", None, "<", 50.0, q.noise("k.search"),
+                     value=q.median("k.search"), unit="ms")
+        self.add_row("k", f"export of {hi:,} entries (NDJSON, no bodies) via socket", fmt_rate(q.median("k.export_rate")),
+                     f"{fmt_bytes(q.median('k.export_bytes'))}", None, ">=", 200_000.0, q.noise("k.export_rate"),
+                     value=q.median("k.export_rate"), unit="entries/s")
+        self.add_row("k", "daemon RssAnon during the export, above idle", fmt_bytes(q.median("k.export_rss")), "", None,
+                     "<", float(100 << 20), q.noise("k.export_rss"), value=q.median("k.export_rss"), unit="bytes")
 
     def rows_d_g(self):
         q = self.q
@@ -58,6 +108,8 @@ class QueryRows:
                     g = run_json([self.c["http_load"], "--socket", daemon.sock, "--get", filtered, "--iterations",
                                   self.page_iterations, "--warmup", max(50, self.page_iterations // 10)])
                     q.add(f"d.filtered.{level}", g["latency_ms"]["p99"], "ms")
+                    if level == levels[-1]:
+                        self.log_tools(daemon, q)
                     if self.bench:
                         if level == levels[-1]:
                             mem = sampler.finish()
