@@ -257,7 +257,9 @@ def test_another_account_sees_nothing_of_the_first(browser, daemon):
     assert connection, "runs after the walk-through"
     login(browser, daemon, "other@example.com", OTHER_PASSWORD)
     assert browser.find_element(By.ID, "user-email").text == "other@example.com"
-    for page in ["", "/activity", "/logs", "/callbacks", "/confirm?action=block"]:
+    for page in ["", "/activity", "/logs", "/callbacks", "/confirm?action=block", "/errors", "/check",
+                 "/logs/export?format=csv&bodies=1", "/logs/export?format=ndjson", "/logs/stream", "/logs/stream?last_event_id=1",
+                 "/logs/./export?format=csv", "/logs/%65xport?format=csv", "/logs?text=T-", "/logs?status=4xx&error=b3JkZXJzAAIBlg"]:
         conn = http.client.HTTPConnection("127.0.0.1", daemon.port, timeout=10)
         conn.request("GET", f"/connections/{connection}{page}", headers={"Cookie": f"junction_session={session_cookie(browser)}"})
         r = conn.getresponse()
@@ -269,6 +271,14 @@ def test_another_account_sees_nothing_of_the_first(browser, daemon):
         assert "orders.write" not in body
     browser.get(daemon.base + "/connections?place=3r4s3-1&disconnected=1")
     assert not browser.find_elements(By.ID, f"connection-{connection}")
+    # Without a session, the export and the tail lead to the login page, never to the data.
+    for page in ["/logs/export?format=csv", "/logs/stream", "/errors"]:
+        conn = http.client.HTTPConnection("127.0.0.1", daemon.port, timeout=10)
+        conn.request("GET", f"/connections/{connection}{page}")
+        r = conn.getresponse()
+        body = r.read().decode()
+        assert r.status in (302, 303) and "/login" in (r.getheader("Location") or ""), (page, r.status)
+        assert "orders" not in body
 
 
 def test_a_form_without_its_token_is_refused_and_changes_nothing(browser, daemon):
