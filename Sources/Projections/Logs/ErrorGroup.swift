@@ -24,21 +24,31 @@ public struct ErrorGroupKey: Hashable, Sendable {
 
     /// The group's id in URLs (`error=`): its key's bytes in base64url, so that no
     /// character of a resource or message needs escaping.
-    public var id: String {
+    public var id: String { Base64URL.encode(keyBytes) }
+
+    /// The group an id names; nil when the text is not one.
+    public init?(id: String) {
+        guard let bytes = Base64URL.decode(id) else { return nil }
+        self.init(keyBytes: bytes)
+    }
+
+    /// What names the group after its connection, in its error stream's key and its id:
+    /// resource, 0x00, method, status (big-endian), error.
+    var keyBytes: [UInt8] {
         var bytes = Array(resource.utf8)
         bytes.append(0)
         bytes.append(method.rawValue)
         bytes.append(UInt8(status >> 8))
         bytes.append(UInt8(status & 0xFF))
         bytes.append(contentsOf: error.utf8)
-        return Base64URL.encode(bytes)
+        return bytes
     }
 
-    /// The group an id names; nil when the text is not one.
-    public init?(id: String) {
-        guard let bytes = Base64URL.decode(id), let zero = bytes.firstIndex(of: 0), bytes.count >= zero + 4,
+    /// The group `bytes` (``keyBytes``) name; nil when they are not of that form.
+    init?<Bytes: Collection<UInt8>>(keyBytes bytes: Bytes) where Bytes.Index == Int {
+        guard let zero = bytes.firstIndex(of: 0), bytes.endIndex >= zero + 4,
               let method = HTTPMethod(rawValue: bytes[zero + 1]),
-              let resource = String(validating: bytes[..<zero], as: UTF8.self),
+              let resource = String(validating: bytes[bytes.startIndex..<zero], as: UTF8.self),
               let error = String(validating: bytes[(zero + 4)...], as: UTF8.self)
         else { return nil }
         self.init(resource: resource, method: method, status: UInt16(bytes[zero + 2]) << 8 | UInt16(bytes[zero + 3]), error: error)

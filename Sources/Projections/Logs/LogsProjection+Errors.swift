@@ -31,22 +31,11 @@ extension LogsProjection {
 
     /// The group an error stream's key names (nil for a key not of that form).
     static func errorGroupKey(_ key: UnsafeRawBufferPointer, prefixCount: Int) -> ErrorGroupKey? {
-        let rest = UnsafeRawBufferPointer(rebasing: key[prefixCount...])
-        guard let zero = rest.firstIndex(of: 0), rest.count >= zero + 4,
-              let method = HTTPMethod(rawValue: rest[zero + 1]),
-              let resource = String(validating: rest[..<zero], as: UTF8.self),
-              let error = String(validating: rest[(zero + 4)...], as: UTF8.self)
-        else { return nil }
-        return ErrorGroupKey(resource: resource, method: method, status: UInt16(rest[zero + 2]) << 8 | UInt16(rest[zero + 3]), error: error)
+        ErrorGroupKey(keyBytes: UnsafeRawBufferPointer(rebasing: key[prefixCount...]))
     }
 
     /// The stream of one error group of `connection`.
     static func errorStreamKey(_ connection: UInt64, _ group: ErrorGroupKey) -> [UInt8] {
-        var key: [UInt8] = []
-        var resource = group.resource
-        resource.withUTF8 {
-            appendErrorStreamKey(connection, resource: $0, method: group.method.rawValue, status: group.status, error: group.error, to: &key)
-        }
-        return key
+        streamKey(.errors, connection) + group.keyBytes
     }
 }

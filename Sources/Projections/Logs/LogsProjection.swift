@@ -298,14 +298,7 @@ public final class LogsProjection: Projection {
             streamKey(.all, connection),
             combinationStreamKey(connection, resource: entry.resource, method: entry.method.rawValue, statusClass: statusClass(of: entry)),
         ]
-        if let error = entry.error {
-            var key: [UInt8] = []
-            var resource = entry.resource
-            resource.withUTF8 {
-                appendErrorStreamKey(connection, resource: $0, method: entry.method.rawValue, status: entry.status, error: error, to: &key)
-            }
-            keys.append(key)
-        }
+        if let group = ErrorGroupKey(entry) { keys.append(errorStreamKey(connection, group)) }
         return keys
     }
 
