@@ -125,7 +125,10 @@ import Testing
         let otherID = try #require(other.json["connection_id"]?.stringValue)
         let all = Tail(d, "/v1/connections/\(id)/logs/stream")
         let failed = Tail(d, "/v1/connections/\(id)/logs/stream?status=5xx")
-        try await Task.sleep(for: .milliseconds(300))
+        // A stream starts at the head when the daemon answers it: both must have been
+        // answered before the first entry is sent.
+        #expect(try await all.opened(), "the tail did not open: \(all.failure ?? "no answer within 20 s")")
+        #expect(try await failed.opened(), "the filtered tail did not open: \(failed.failure ?? "no answer within 20 s")")
         var sent = 0
         let start = ContinuousClock.now
         for batch in 0..<60 {
@@ -152,14 +155,14 @@ import Testing
         expected.sort { $0.seq < $1.seq }
         #expect(expected.count == 4500)
         let got = try await all.ids(count: expected.count)
-        #expect(got == expected.map(\.seq), "tail: \(got.count) of \(expected.count)")
+        #expect(got == expected.map(\.seq), "tail: \(got.count) of \(expected.count), \(all.failure ?? "")")
         let gotFailed = try await failed.ids(count: expected.filter { $0.status >= 500 }.count)
         #expect(gotFailed == expected.filter { $0.status >= 500 }.map(\.seq))
         // Resumed after an id: the rest, nothing before it, nothing twice.
         let middle = expected[2000].seq
         let resumed = Tail(d, "/v1/connections/\(id)/logs/stream", lastEventID: "\(middle)")
         let rest = try await resumed.ids(count: expected.count - 2001)
-        #expect(rest == expected.dropFirst(2001).map(\.seq))
+        #expect(rest == expected.dropFirst(2001).map(\.seq), "resumed: \(rest.count), \(resumed.failure ?? "")")
         let refused = try await d.get("/v1/connections/\(id)/logs/stream", headers: [("Last-Event-ID", "99999999")])
         #expect(refused.status == 422, "\(refused.text)")
         // Tails still open: the daemon stops anyway, promptly.
@@ -175,6 +178,8 @@ final class Tail: @unchecked Sendable {
     // @unchecked: `ids` is guarded by `lock`.
     private let lock = NSLock()
     private var seen: [Int] = []
+    private var answered = false
+    private var why: String?
     private var task: Task<Void, Never>?
 
     init(_ d: RunningDaemon, _ path: String, lastEventID: String? = nil) {
@@ -183,10 +188,21 @@ final class Tail: @unchecked Sendable {
             var request = HTTPClientRequest(url: "http+unix://\(host)\(path)")
             request.headers.add(name: "Host", value: "localhost")
             if let lastEventID { request.headers.add(name: "Last-Event-ID", value: lastEventID) }
-            guard let response = try? await HTTPClient.shared.execute(request, deadline: .now() + .seconds(60)) else { return }
+            let response: HTTPClientResponse
+            do {
+                response = try await HTTPClient.shared.execute(request, deadline: .now() + .seconds(60))
+            } catch {
+                self?.failed("\(error)")
+                return
+            }
+            guard response.status == .ok else {
+                self?.failed("answered \(response.status)")
+                return
+            }
             var pending: [UInt8] = []
             do {
                 for try await piece in response.body {
+                    self?.open()
                     pending.append(contentsOf: piece.readableBytesView)
                     while let end = pending.firstRange(of: [10, 10]) {
                         let event = String(decoding: pending[..<end.lowerBound], as: UTF8.self)
@@ -201,6 +217,23 @@ final class Tail: @unchecked Sendable {
     }
 
     private func add(_ n: Int) { lock.withLock { seen.append(n) } }
+    private func open() { lock.withLock { answered = true } }
+    private func failed(_ reason: String) { lock.withLock { why = reason } }
+
+    /// Why the stream could not be read, if it could not.
+    var failure: String? { lock.withLock { why } }
+
+    /// Whether the daemon answered the stream (its opening comment came) within 20 s.
+    func opened() async throws -> Bool {
+        let deadline = ContinuousClock.now + .seconds(20)
+        while ContinuousClock.now < deadline {
+            let (isOpen, reason) = lock.withLock { (answered, why) }
+            if isOpen { return true }
+            if reason != nil { return false }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        return false
+    }
 
     /// The ids seen once `count` arrived (or after 20 s, what came).
     func ids(count: Int) async throws -> [Int] {
