@@ -320,6 +320,7 @@ let package = Package(
             dependencies: ["Pages", "Answers", "Projections", "Domain", "Events", "TestSupport", .product(name: "Mustache", package: "swift-mustache")],
             swiftSettings: strict
         ),
+        .testTarget(name: "ReplicationTests", dependencies: ["Replication", "Journal", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "AnswersTests", dependencies: ["Answers", "Projections", "Domain", "Events", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "JournalTests",

@@ -62,6 +62,19 @@ final class GroupCommitter: @unchecked Sendable {
         enqueue(.append(Pending(batch: batch, key: key, done: completion)))
     }
 
+    /// Queues several batches at once, in order, so that one commit takes them together.
+    func enqueue(_ batches: [(batch: RecordBatch, key: IdempotencyKey?, done: Completion)]) {
+        condition.lock()
+        if stopping {
+            condition.unlock()
+            for b in batches { b.done(.failure(JournalError.closed)) }
+            return
+        }
+        for b in batches { queue.append(.append(Pending(batch: b.batch, key: b.key, done: b.done))) }
+        condition.signal()
+        condition.unlock()
+    }
+
     func enqueueMaintenance(
         _ body: @escaping Maintenance, completion: @escaping @Sendable (Result<any Sendable, any Error>) -> Void
     ) {

@@ -216,6 +216,36 @@ public final class Journal: Sendable {
         }
     }
 
+    /// Appends `batches` in order, each atomically and under its key when it has one (as
+    /// ``append(_:idempotencyKey:)``), queued at once so that they share a commit; returns
+    /// where each landed, once all are durable. A replica applying its writer's batches
+    /// this way pays one fsync for many. Throws the first failure; the batches before it
+    /// may be appended.
+    public func append(_ batches: [(batch: RecordBatch, key: IdempotencyKey?)]) async throws -> [Appended] {
+        guard let committer else { throw JournalError.readOnly }
+        for b in batches {
+            try Journal.validate(b.batch)
+            if let key = b.key, key.key.isEmpty || key.key.count > IdempotencyKey.maxBytes {
+                throw JournalError.idempotencyKeyTooLong(key.key.count)
+            }
+        }
+        guard !batches.isEmpty else { return [] }
+        let results = Mutex<(left: Int, landed: [Result<Appended, any Error>?])>((batches.count, Array(repeating: nil, count: batches.count)))
+        return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<[Appended], any Error>) in
+            committer.enqueue(batches.enumerated().map { i, b in
+                (b.batch, b.key, { result in
+                    let all: [Result<Appended, any Error>?]? = results.withLock { r in
+                        r.landed[i] = result
+                        r.left -= 1
+                        return r.left == 0 ? r.landed : nil
+                    }
+                    guard let all else { return }
+                    continuation.resume(with: Result { try all.map { try $0!.get() } })
+                })
+            })
+        }
+    }
+
     /// The batch appended under `key`, if any: its numbers, and whether `fingerprint`
     /// matches the one it was appended with.
     public func appended(underKey key: IdempotencyKey) throws -> Appended? {

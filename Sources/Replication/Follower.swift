@@ -37,19 +37,21 @@ package final class Follower: Sendable {
     private let role: ReplicationRole
     private let jetStream: JetStream
     private let state = Mutex(State())
-    private let batches: AsyncStream<Batch>
-    private let batchContinuation: AsyncStream<Batch>.Continuation
-    /// Batches read and not yet appended, at most.
+    /// What each message completed, in journal order.
+    private let batches: AsyncStream<[Batch]>
+    private let batchContinuation: AsyncStream<[Batch]>.Continuation
+    /// Messages read and not yet appended, at most.
     private let window = DispatchSemaphore(value: 16)
-    /// Batches handed to the task and not appended yet.
+    /// Messages handed to the task and not appended yet.
     private let handedOver = Atomic<Int>(0)
     /// Whether ``promote(settings:dataDirectory:patience:)`` made this the writer.
     let promoted = Atomic<Bool>(false)
     private let logger: Logger
 
+    /// One commit batch of the writer's, whole.
     struct Batch: Sendable {
         var range: ClosedRange<UInt64>
-        var records: [[UInt8]]
+        var records: RecordBatch
         var key: IdempotencyKey?
     }
 
@@ -82,7 +84,7 @@ package final class Follower: Sendable {
         self.jetStream = jetStream
         self.projectionsReaching = projectionsReaching
         self.logger = logger
-        (batches, batchContinuation) = AsyncStream.makeStream(of: Batch.self)
+        (batches, batchContinuation) = AsyncStream.makeStream(of: [Batch].self)
         role.refuseWrites(Self.refusal(stream: configuration.stream, writer: nil))
     }
 
@@ -128,8 +130,11 @@ package final class Follower: Sendable {
                 } catch {
                     throw ReplicationError("cannot read stream \(settings.stream): \(error)")
                 }
-                guard let id = first?.headers[Replicator.Header.journal] else {
+                guard let first, let id = first.headers[Replicator.Header.journal] else {
                     throw ReplicationError("stream \(settings.stream) was not written by Junction: its first message names no journal")
+                }
+                guard try Replicator.events(of: first, stream: settings.stream).lowerBound == 1 else {
+                    throw ReplicationError("stream \(settings.stream) does not start at event 1: start this follower from a backup of the writer")
                 }
                 return id
             }
@@ -159,12 +164,9 @@ package final class Follower: Sendable {
         let thread = Thread { [self] in read() }
         thread.name = "follower"
         thread.start()
-        for await batch in batches {
+        for await completed in batches {
             do {
-                if let limit = Self.compactionLimit(in: batch.records) {
-                    guard try await projectionsReach(limit) else { break }
-                }
-                try await writer.applyReplicated(batch.records, range: batch.range, key: batch.key)
+                guard try await apply(completed) else { break }
                 handedOver.subtract(1, ordering: .releasing)
             } catch {
                 fail("\(error)")
@@ -176,12 +178,34 @@ package final class Follower: Sendable {
         if let failure = state.withLock({ $0.failure }) { throw ReplicationError(failure) }
     }
 
+    /// Appends a message's batches, together where it can: a batch holding a compaction's
+    /// marker waits for the projections (``projectionsReach(_:)``), so what comes before
+    /// it is appended first. False if the follower was stopped while waiting.
+    private func apply(_ completed: [Batch]) async throws -> Bool {
+        var together: [Batch] = []
+        for batch in completed {
+            if let limit = Self.compactionLimit(in: batch.records) {
+                if !together.isEmpty {
+                    try await writer.applyReplicated(together.map { ($0.records, $0.range, $0.key) })
+                    together = []
+                }
+                guard try await projectionsReach(limit) else { return false }
+            }
+            together.append(batch)
+        }
+        if !together.isEmpty {
+            try await writer.applyReplicated(together.map { ($0.records, $0.range, $0.key) })
+        }
+        return true
+    }
+
     /// The greatest `limit` of the compaction markers among `records`, if there are any.
-    static func compactionLimit(in records: [[UInt8]]) -> UInt64? {
+    static func compactionLimit(in records: RecordBatch) -> UInt64? {
         let markerKind = Event.Kind.retentionApplied.rawValue
         var limit: UInt64?
-        for record in records where record.withUnsafeBytes({ (try? BinaryEventCodec.header(of: $0))?.kind }) == markerKind {
-            guard case .retentionApplied(let marker)? = try? BinaryEventCodec.decode(record).payload, let l = marker.limit else { continue }
+        records.forEach { _, record in
+            guard (try? BinaryEventCodec.header(of: record))?.kind == markerKind,
+                  case .retentionApplied(let marker)? = try? BinaryEventCodec.decode(record).payload, let l = marker.limit else { return }
             limit = max(limit ?? 0, l)
         }
         return limit
@@ -231,7 +255,7 @@ package final class Follower: Sendable {
         let jetStream = self.jetStream
         let last: UInt64
         do {
-            last = try await BlockingCall.run(named: "nats-stream") { try jetStream.streamState(stream).lastSequence }
+            last = try await BlockingCall.run(named: "nats-stream") { try StreamPosition.lastEvent(jetStream, stream: stream) }
         } catch {
             throw PromotionRefused(.streamUnreadable, "cannot read stream \(stream): \(error); not promoted")
         }
@@ -270,7 +294,9 @@ package final class Follower: Sendable {
             batchContinuation.finish()
         }
         var subscription: OrderedSubscription?
+        // The next event due, and the stream sequence of the next message.
         var next: UInt64 = 0
+        var nextMessage: UInt64 = 0
         var pending: Batch?
         var lastMessage = ContinuousClock.now
         while !state.withLock({ $0.stopping }) {
@@ -282,80 +308,88 @@ package final class Follower: Sendable {
                     }
                     next = try writer.journal.head + 1
                     pending = nil
-                    if let s = try? jetStream.streamState(configuration.stream) {
-                        state.withLock { $0.streamLast = s.lastSequence }
-                    }
-                    subscription = try jetStream.subscribeOrdered(subject: configuration.subject, from: next)
-                    logger.info("follower: reading the stream", metadata: ["replication.from": "\(next)"])
+                    let position = try StreamPosition.message(holding: next, jetStream, stream: configuration.stream)
+                    nextMessage = position.sequence
+                    state.withLock { $0.streamLast = max($0.streamLast, position.lastEvent) }
+                    subscription = try jetStream.subscribeOrdered(subject: configuration.subject, from: nextMessage)
+                    logger.info("follower: reading the stream", metadata: [
+                        "replication.from": "\(next)", "replication.message": "\(nextMessage)",
+                    ])
                 }
                 guard let message = try subscription!.next(timeout: .seconds(1)) else {
                     // Quiet: either nothing new, or the consumer was lost with a server (its
                     // node killed) and delivers nothing more. The stream tells which.
                     if ContinuousClock.now - lastMessage > .seconds(2) {
                         lastMessage = .now
-                        let last = try jetStream.streamState(configuration.stream).lastSequence
-                        state.withLock { $0.streamLast = max($0.streamLast, last) }
-                        if last >= next {
-                            logger.warning("follower: the stream has events its consumer does not deliver; reading it again",
-                                           metadata: ["replication.from": "\(next)", "replication.stream_last": "\(last)"])
+                        let stream = try jetStream.streamState(configuration.stream)
+                        if stream.lastSequence >= nextMessage {
+                            logger.warning("follower: the stream has messages its consumer does not deliver; reading it again",
+                                           metadata: ["replication.from": "\(next)", "replication.stream_last": "\(stream.lastSequence)"])
                             subscription = nil
                         }
                     }
                     continue
                 }
                 lastMessage = .now
-                let seq = message.streamSequence
                 guard message.headers[Replicator.Header.journal] == writer.journal.id else {
                     fail("stream \(configuration.stream) holds journal \(message.headers[Replicator.Header.journal] ?? "?"), not this replica's (\(writer.journal.id))")
                     return
                 }
-                guard seq == next else {
-                    fail("the stream gave event \(seq) where \(next) was due")
+                guard message.streamSequence == nextMessage else {
+                    fail("the stream gave message \(message.streamSequence) where \(nextMessage) was due")
                     return
                 }
-                guard let range = Self.batchRange(message.headers[Replicator.Header.batch]), range.contains(seq) else {
-                    fail("event \(seq) has no valid \(Replicator.Header.batch) header")
-                    return
-                }
-                if seq == range.lowerBound {
-                    var key: IdempotencyKey?
-                    if let name = message.headers[Replicator.Header.idempotencyKey],
-                       let fingerprint = message.headers[Replicator.Header.idempotencyFingerprint].flatMap(HexText.decode) {
-                        key = IdempotencyKey(name, fingerprint: fingerprint)
+                nextMessage += 1
+                let events = try Replicator.events(of: message, stream: configuration.stream)
+                // The message that holds the replica's next event may begin with events it
+                // has: whole batches, which are passed over.
+                guard events.upperBound >= next else { continue }
+                var completed: [Batch] = []
+                for segment in try StreamMessage.segments(of: message.data, events: events) {
+                    if segment.batch.upperBound < next { continue }
+                    if segment.first == segment.batch.lowerBound {
+                        guard pending == nil, segment.first == next else {
+                            fail("batch \(segment.batch) starts where event \(next) was due")
+                            return
+                        }
+                        pending = Batch(range: segment.batch, records: segment.records, key: segment.key)
+                    } else {
+                        guard pending?.range == segment.batch, segment.first == next else {
+                            fail("events \(segment.events) continue batch \(segment.batch), which did not start in this stream")
+                            return
+                        }
+                        segment.records.forEach { _, record in pending!.records.append(record) }
                     }
-                    pending = Batch(range: range, records: [], key: key)
+                    next = segment.events.upperBound + 1
+                    if next > segment.batch.upperBound {
+                        completed.append(pending!)
+                        pending = nil
+                    }
                 }
-                guard pending?.range == range else {
-                    fail("event \(seq) continues batch \(range), which did not start in this stream")
-                    return
-                }
-                pending!.records.append(message.data)
-                next = seq + 1
                 let name = message.headers[Replicator.Header.writer]
                 let changed = state.withLock { s in
-                    defer { s.writer = name; s.streamLast = max(s.streamLast, seq) }
+                    defer { s.writer = name; s.streamLast = max(s.streamLast, events.upperBound) }
                     return s.writer != name
                 }
                 if changed, let name {
                     role.refuseWrites(Self.refusal(stream: configuration.stream, writer: name))
                 }
-                if seq == range.upperBound {
+                if !completed.isEmpty {
                     window.wait()
                     handedOver.add(1, ordering: .releasing)
-                    batchContinuation.yield(pending!)
-                    pending = nil
+                    batchContinuation.yield(completed)
                 }
+            } catch let error as ReplicationError {
+                fail(error.message)
+                return
+            } catch let error as StreamMessage.Malformed {
+                fail("message \(nextMessage - 1) of stream \(configuration.stream): \(error)")
+                return
             } catch {
                 logger.warning("follower: reading the stream failed, retrying", metadata: ["error": "\(error)"])
                 subscription = nil
                 Thread.sleep(forTimeInterval: 0.5)
             }
         }
-    }
-
-    static func batchRange(_ header: String?) -> ClosedRange<UInt64>? {
-        guard let parts = header?.split(separator: "-"), parts.count == 2,
-              let first = UInt64(parts[0]), let last = UInt64(parts[1]), first <= last else { return nil }
-        return first...last
     }
 }

@@ -1,4 +1,3 @@
-internal import Crypto
 package import Events
 internal import Foundation
 package import Journal
@@ -7,12 +6,16 @@ package import NATS
 internal import Synchronization
 package import Hub
 
-/// Ships the journal's committed batches to a JetStream stream, in journal order, one
-/// message per event: `Nats-Msg-Id` is the journal id and the sequence number, and each
-/// message expects the stream's last sequence to be the one before it, so the stream
-/// sequence of an event is its journal sequence number. A retry after a lost ack is
-/// dropped by id; a message from another writer makes the expectation fail, which fences
-/// this one (it refuses writes from then on).
+/// Ships the journal's committed batches to a JetStream stream, in journal order, many
+/// events to a message (``StreamMessage``: what one shipping round took, split past
+/// ``StreamMessage/maxBodyBytes``). `Nats-Msg-Id` is the journal id and the message's
+/// first and last sequence numbers, and each message expects the stream's last sequence
+/// to be the one this writer published before it. A retry after a lost ack is dropped by
+/// id; a message from another writer makes the expectation fail, which fences this one
+/// (it refuses writes from then on).
+///
+/// Stream sequences count messages, not events: a message's `Junction-Events` header
+/// says which events it holds, and readers find an event's message by those headers.
 ///
 /// In `sync` mode an append is acknowledged once JetStream has stored its batch (on a
 /// quorum of the replicas); in `async` mode right after the local commit, and shipped
@@ -38,17 +41,18 @@ package final class Replicator: Sendable {
         static let journal = "Junction-Journal"
         static let epoch = "Junction-Epoch"
         static let writer = "Junction-Writer"
-        /// `first-last`: the journal numbers of the message's batch, appended all at once.
-        static let batch = "Junction-Batch"
-        /// On a batch's first message when it was appended under an idempotency key.
-        static let idempotencyKey = "Junction-Idempotency-Key"
-        static let idempotencyFingerprint = "Junction-Idempotency-Fingerprint"
+        /// ``StreamMessage/layout``; missing on streams of one message per event.
+        static let layout = "Junction-Layout"
+        /// `first-last`: the journal numbers of the message's events.
+        static let events = "Junction-Events"
     }
 
     private struct State {
         var pending: [CommittedBatch] = []
         var oldestPendingAt: ContinuousClock.Instant?
+        /// The last event the stream holds, and the stream sequence of its message.
         var shipped: UInt64
+        var streamLast: UInt64
         var fenced: String?
         var waiters: [(seq: UInt64, continuation: CheckedContinuation<Void, any Error>)] = []
         var stopping = false
@@ -136,8 +140,8 @@ package final class Replicator: Sendable {
         self.logger = logger
         let head = try journal.head
         let identity = ReplicationIdentity.load(dataDirectory)
-        let last = stream.lastSequence
-        if last == 0 {
+        var last: UInt64 = 0
+        if stream.lastSequence == 0 {
             // A new stream: this journal is its first writer, from its first event.
             if head > 0 {
                 let count = try journal.statistics().count
@@ -149,13 +153,14 @@ package final class Replicator: Sendable {
             }
             epoch = UUID().uuidString.lowercased()
         } else {
-            guard let message = try? jetStream.message(stream: configuration.stream, sequence: last) else {
-                throw ReplicationError("stream \(configuration.stream): cannot read its last message (\(last))")
+            guard let message = try? jetStream.message(stream: configuration.stream, sequence: stream.lastSequence) else {
+                throw ReplicationError("stream \(configuration.stream): cannot read its last message (\(stream.lastSequence))")
             }
             let theirs = message.headers[Header.journal] ?? "?"
             guard theirs == journal.id else {
                 throw ReplicationError("stream \(configuration.stream) holds another journal (\(theirs)), not this one (\(journal.id))")
             }
+            last = try Self.events(of: message, stream: configuration.stream).upperBound
             let writer = message.headers[Header.writer] ?? "?"
             if takingOver {
                 guard last == head else {
@@ -174,7 +179,7 @@ package final class Replicator: Sendable {
             epoch = takingOver ? UUID().uuidString.lowercased() : identity!.epoch
         }
         try ReplicationIdentity(epoch: epoch, stream: configuration.stream).save(dataDirectory)
-        var initial = State(shipped: last)
+        var initial = State(shipped: last, streamLast: stream.lastSequence)
         if head > last {
             // Committed but never shipped (a crash, or async mode): their batches are
             // known where they had idempotency keys; the rest ship one event at a time.
@@ -202,6 +207,26 @@ package final class Replicator: Sendable {
         let thread = Thread { [self] in ship() }
         thread.name = "replicator"
         thread.start()
+    }
+
+    /// The events `message` holds, from its headers; a stream of the earlier layout (one
+    /// message per event, no `Junction-Layout`) is refused with how to move on from it.
+    static func events(of message: NATSMessage, stream: String) throws(ReplicationError) -> ClosedRange<UInt64> {
+        guard let layout = message.headers[Header.layout] else {
+            throw ReplicationError(
+                "stream \(stream) holds one message per event, the layout of Junction before batched messages; "
+                    + "this Junction reads only layout \(StreamMessage.layout). To move on: stop the writer and its followers, "
+                    + "remove the stream (nats stream rm \(stream)) or name another one (--replicate-stream), start the writer "
+                    + "(it ships its journal again from event 1), and start each follower from a fresh data directory "
+                    + "or a backup of the writer")
+        }
+        guard layout == StreamMessage.layout else {
+            throw ReplicationError("stream \(stream) is in layout \(layout); this Junction reads layout \(StreamMessage.layout)")
+        }
+        guard let events = StreamMessage.range(message.headers[Header.events]) else {
+            throw ReplicationError("stream \(stream): message \(message.streamSequence) has no valid \(Header.events) header")
+        }
+        return events
     }
 
     /// Why this writer refuses writes, if it does (fenced by another writer).
@@ -314,67 +339,75 @@ package final class Replicator: Sendable {
         return taken
     }
 
-    /// Publishes the events of `batches`; returns the last number shipped.
+    /// Publishes the events of `batches`, many to a message; returns the last number
+    /// shipped.
     private func publish(_ batches: [CommittedBatch]) throws -> UInt64 {
         // After a partial failure, what the stream holds already is not sent again.
-        let already = state.withLock { $0.shipped }
+        let (already, streamLast) = state.withLock { ($0.shipped, $0.streamLast) }
         let last = batches.last!.range.upperBound
         guard last > already else { return last }
         let subject = configuration.subject
+        let headers: [(name: String, value: String)] = [
+            (Header.journal, journal.id), (Header.epoch, epoch), (Header.writer, configuration.writerName),
+            (Header.layout, StreamMessage.layout),
+        ]
+        let journalID = journal.id
+        var expected = streamLast
         do {
             let published = try jetStream.publish { queue in
-                // One read transaction for the whole group, each record published from where
-                // it lies; the headers are built once per batch.
+                var message = StreamMessage.Builder()
+                // Each message expects the one before it: a gap, a reordering or another
+                // writer's message in between is refused by the stream.
+                func send() throws {
+                    guard let events = message.events else { return }
+                    let range = "\(events.lowerBound)-\(events.upperBound)"
+                    try message.withFinishedBody { body in
+                        try queue.append(subject: subject, data: body, headers: headers + [(Header.events, range)],
+                                         messageID: "\(journalID):\(range)", expectedLastSequence: expected > 0 ? expected : nil)
+                    }
+                    expected += 1
+                }
+                // One read transaction for the whole round, each record copied once, into
+                // its message.
                 var index = batches.firstIndex { $0.range.upperBound > already }!
-                var headers = batchHeaders(batches[index])
                 var next = max(already + 1, batches[index].range.lowerBound)
                 try journal.scan(from: next, through: last) { seq, record in
                     guard seq == next else {
                         throw ReplicationError("event \(next) is missing from the journal before it was shipped")
                     }
-                    while seq > batches[index].range.upperBound {
-                        index += 1
-                        headers = batchHeaders(batches[index])
-                    }
-                    let batch = batches[index]
-                    var messageHeaders = headers
-                    if seq == batch.range.lowerBound, let key = batch.key {
-                        messageHeaders.append((Header.idempotencyKey, String(decoding: key.key, as: UTF8.self)))
-                        messageHeaders.append((Header.idempotencyFingerprint, HexText.encode(key.fingerprint)))
-                    }
-                    try queue.append(subject: subject, data: record, headers: messageHeaders,
-                                     messageID: "\(journal.id):\(seq)", expectedLastSequence: seq > 1 ? seq - 1 : nil)
+                    while seq > batches[index].range.upperBound { index += 1 }
+                    if !message.fits(record.count) { try send() }
+                    message.append(seq, record, batch: batches[index].range, key: batches[index].key)
                     next += 1
                     return true
                 }
+                try send()
                 guard next > last else {
                     throw ReplicationError("event \(next) is missing from the journal before it was shipped")
                 }
             }
-            guard published.lastSequence == last else {
-                throw ReplicationError("stream \(configuration.stream) stored event \(last) at \(published.lastSequence)")
+            guard published.lastSequence == expected else {
+                throw ReplicationError(
+                    "stream \(configuration.stream) stored the message of event \(last) at \(published.lastSequence), not \(expected)")
             }
+            state.withLock { $0.streamLast = expected }
             return last
         } catch let error as NATSError where error.isWrongLastSequence {
             // Either a retry whose first messages were stored already (then the stream's
             // last message is ours), or another writer has published: fenced.
             let stream = try jetStream.streamState(configuration.stream)
             if let message = try jetStream.message(stream: configuration.stream, sequence: stream.lastSequence),
-               message.headers[Header.epoch] == epoch, stream.lastSequence >= batches[0].range.lowerBound - 1 {
-                if stream.lastSequence >= last { return last }
-                finished(through: stream.lastSequence)
+               message.headers[Header.epoch] == epoch,
+               let held = StreamMessage.range(message.headers[Header.events]), held.upperBound >= already {
+                state.withLock { $0.streamLast = stream.lastSequence }
+                if held.upperBound >= last { return last }
+                finished(through: held.upperBound)
                 throw error  // retried from the state's shipped point
             }
             throw ReplicationError(
-                "stream \(configuration.stream) was written by another writer (its last event is \(stream.lastSequence)): "
+                "stream \(configuration.stream) was written by another writer (its last message is \(stream.lastSequence)): "
                     + "this writer has been replaced and refuses to write")
         }
-    }
-
-    /// What every message of `batch` carries.
-    private func batchHeaders(_ batch: CommittedBatch) -> [(name: String, value: String)] {
-        [(Header.journal, journal.id), (Header.epoch, epoch), (Header.writer, configuration.writerName),
-         (Header.batch, "\(batch.range.lowerBound)-\(batch.range.upperBound)")]
     }
 
     private func finished(through last: UInt64) {

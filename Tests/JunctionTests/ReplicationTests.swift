@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Events
 import Foundation
+import NATS
 import NIOCore
 import Projections
 import Synchronization
@@ -209,6 +210,38 @@ struct ReplicationTests {
         #expect(follower.stop() == 0)
         #expect(try Self.tail(follower.data) == (try Self.tail(writer.data)))
         try Self.verify(follower.data)
+    }
+
+    /// A stream written by an earlier Junction, one message per event (no
+    /// `Junction-Layout` header), is refused by a writer of its journal and by a new
+    /// follower, both saying how to move on; nothing is written to it.
+    @Test func aStreamOfOneMessagePerEventIsRefusedWithHowToMoveOn() async throws {
+        let cluster = try await NATSCluster()
+        let dir = TemporaryDirectory("old-layout")
+        let data = dir.path + "/writer"
+        let initialized = try run(Executables.junction, ["init", "--data", data])
+        #expect(initialized.status == 0, "\(initialized.stderr)")
+        let stat = try run(Executables.junction, ["stat", "--data", data, "--json"])
+        let journalID = try #require((try? JSONParser.parse(stat.stdout))?["journal_id"]?.stringValue, "\(stat.output)")
+        let stream = try NATSConnection(servers: cluster.urls.split(separator: ",").map(String.init), name: "test").jetStream()
+        _ = try stream.ensureStream(.init(name: "JUNCTION", subjects: ["junction.journal"]))
+        let published = try stream.publish { queue in
+            for seq: UInt64 in 1...3 {
+                try [UInt8](repeating: 1, count: 20).withUnsafeBytes { data in
+                    try queue.append(subject: "junction.journal", data: data,
+                                     headers: [("Junction-Journal", journalID), ("Junction-Epoch", "old"), ("Junction-Batch", "\(seq)-\(seq)")],
+                                     messageID: "\(journalID):\(seq)", expectedLastSequence: seq > 1 ? seq - 1 : nil)
+                }
+            }
+        }
+        #expect(published.lastSequence == 3)
+        let writer = try run(Executables.junction, ["serve", "--data", data, "--replicate", cluster.urls, "--compact-every-hours", "0"])
+        #expect(writer.status != 0)
+        #expect(writer.stderr.contains("one message per event") && writer.stderr.contains("nats stream rm JUNCTION"), "\(writer.stderr)")
+        let follower = try run(Executables.junction, ["follow", "--data", dir.path + "/follower", "--replicate", cluster.urls])
+        #expect(follower.status != 0)
+        #expect(follower.stderr.contains("one message per event"), "\(follower.stderr)")
+        #expect(try stream.streamState("JUNCTION").lastSequence == 3)
     }
 
     /// A writer started while the cluster cannot place its stream yet (two of the three

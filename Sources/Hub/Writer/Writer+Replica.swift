@@ -21,30 +21,29 @@ extension Writer {
         return appended
     }
 
-    /// Appends one batch of the writer's journal, as the stream gave it, and applies it:
-    /// it must land at the same numbers (`range`), under the same idempotency key. A
-    /// compaction's marker makes the replica repeat that compaction, so its events stay
-    /// the writer's byte for byte.
-    public func applyReplicated(_ records: [[UInt8]], range: ClosedRange<UInt64>, key: IdempotencyKey?) async throws {
-        var batch = RecordBatch()
-        for record in records { batch.append(record) }
-        let appended: Appended
-        if let key {
-            appended = try await journal.append(batch, idempotencyKey: key)
-        } else {
-            appended = Appended(range: try await journal.append(batch), replayed: false)
-        }
-        guard appended.range == range, !appended.replayed else {
+    /// Appends batches of the writer's journal, as the stream gave them, in one commit
+    /// where they fit, and applies them: each must land at the same numbers (`range`),
+    /// under the same idempotency key. A compaction's marker makes the replica repeat that
+    /// compaction, so its events stay the writer's byte for byte.
+    public func applyReplicated(_ batches: [(records: RecordBatch, range: ClosedRange<UInt64>, key: IdempotencyKey?)]) async throws {
+        let landed = try await journal.append(batches.map { ($0.records, $0.key) })
+        for (batch, appended) in zip(batches, landed) where appended.range != batch.range || appended.replayed {
             throw HubError.failed(
-                "the stream's batch \(range) landed at \(appended.range)\(appended.replayed ? " (a replay)" : ""): the replica has diverged")
+                "the stream's batch \(batch.range) landed at \(appended.range)\(appended.replayed ? " (a replay)" : ""): the replica has diverged")
         }
         let requestKind = Event.Kind.requestLogged.rawValue
-        for record in records {
-            guard record.withUnsafeBytes({ (try? BinaryEventCodec.header(of: $0))?.kind }) != requestKind,
-                  let event = try? BinaryEventCodec.decode(record) else { continue }
-            state.withLock { $0.apply(event) }
-            if case .retentionApplied(let marker) = event.payload {
-                try await Compactor.repeatRun(journal: journal, marker: marker, logger: logger)
+        for batch in batches {
+            var events: [Event] = []
+            batch.records.forEach { _, record in
+                guard (try? BinaryEventCodec.header(of: record))?.kind != requestKind,
+                      let event = try? BinaryEventCodec.decode(record) else { return }
+                events.append(event)
+            }
+            for event in events {
+                state.withLock { $0.apply(event) }
+                if case .retentionApplied(let marker) = event.payload {
+                    try await Compactor.repeatRun(journal: journal, marker: marker, logger: logger)
+                }
             }
         }
     }
