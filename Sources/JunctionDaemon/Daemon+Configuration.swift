@@ -30,6 +30,9 @@ extension Daemon {
         /// Replicate the journal to a JetStream stream (a writer), or follow a writer's
         /// stream; nil: this disk only.
         public var replication: Replication?
+        /// With replication: failover without a person (a lease the writer renews and
+        /// followers take when it lapses); nil: `junction promote` only.
+        public var failover: FailoverSettings?
         /// How the daemon starts its children.
         public var children: Children
         /// Projections whose projector is not run (benchmarks' A/B runs only).

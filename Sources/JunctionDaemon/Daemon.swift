@@ -88,6 +88,12 @@ public struct Daemon: Sendable {
                 replication.follower = f
                 follower = f
             case .writer(let settings):
+                if let failover = c.failover {
+                    // The lease first: only its holder may write to the stream.
+                    replication.lease = try await WriterLease.acquire(
+                        servers: settings.servers, replicas: settings.replicas, key: settings.stream, name: settings.writerName, settings: failover,
+                        patience: failover.timeToLive * 2 + failover.renewInterval * 2, logger: logger)
+                }
                 replication.replicator = try await Replicator.start(
                     configuration: settings, journal: journal, dataDirectory: c.data.root, logger: logger)
             case nil:
@@ -96,7 +102,10 @@ public struct Daemon: Sendable {
         } catch let error as ReplicationError {
             throw DaemonError(error.message)
         }
-        defer { replication.replicator?.stop() }
+        defer {
+            replication.replicator?.stop()
+            replication.lease?.stop()
+        }
         let supervisor = ProjectorSupervisor(
             // A follower delivers no callbacks: the writer's notifier does.
             executable: c.children.executable, names: ProjectionCatalog.names.filter { !c.projectorsLeftOut.contains($0) } + (follower == nil ? [Daemon.notifierName] : []),
@@ -122,6 +131,17 @@ public struct Daemon: Sendable {
         let socket = c.socket
         let log = logger
         var services: [any Service] = [supervisor, compaction] + (follower.map { [FollowerService(follower: $0)] } ?? [])
+        if let follower, let failover = c.failover, var settings = c.replication?.followerSettings {
+            // Failover without a person: this follower takes the writer's lease when it lapses.
+            settings.writerName = ProcessInfo.processInfo.hostName + ":" + c.socket.path
+            services.append(FailoverService(
+                follower: follower, role: replication, failover: failover, writerSettings: settings,
+                dataDirectory: c.data.root, logger: logger
+            ) {
+                // The writer delivers the disconnect callbacks; a follower left them to it.
+                supervisor.supervise(adding: Daemon.notifierName)
+            })
+        }
         // Replicating, the hub may publish its events on NATS: the writer of the moment takes them.
         if let settings = c.replication?.writerSettings ?? c.replication?.followerSettings {
             services.append(HubEventService(servers: settings.servers, writer: writer, role: replication, logger: logger))

@@ -31,6 +31,9 @@ public final class NATSConnection: @unchecked Sendable {
         // Forever: a cluster that loses a node, or all for a while, is reconnected to.
         try natsOptions_SetMaxReconnect(options, -1).check()
         try natsOptions_SetReconnectWait(options, 100).check()
+        // The servers given are the ones used: not others the cluster advertises, so that
+        // what a node can reach is what its operator (or a firewall) decided.
+        try natsOptions_SetIgnoreDiscoveredServers(options, true).check()
         var connection: OpaquePointer?
         try natsConnection_Connect(&connection, options).check()
         raw = connection!

@@ -91,7 +91,9 @@ package final class Follower: Sendable {
     private static func connect(_ settings: ReplicationSettings) async throws -> JetStream {
         try await BlockingCall.run(named: "nats-connect") { () throws(ReplicationError) -> JetStream in
             do {
-                return try NATSConnection(servers: settings.servers, name: "junction follower").jetStream()
+                // Short requests: a reader whose consumer went with a node asks again soon,
+                // and a promotion waits for the reader to be between two requests.
+                return try NATSConnection(servers: settings.servers, name: "junction follower").jetStream(timeout: .seconds(2))
             } catch {
                 throw ReplicationError("cannot reach NATS at \(settings.servers.joined(separator: ",")): \(error)")
             }
@@ -244,6 +246,16 @@ package final class Follower: Sendable {
         batchContinuation.finish()
     }
 
+    /// Whether this replica holds every event the stream holds (false when the stream
+    /// cannot be read).
+    package func holdsEverythingTheStreamHolds() async -> Bool {
+        let jetStream = self.jetStream
+        let stream = configuration.stream
+        guard let last = try? await BlockingCall.run(named: "nats-stream", { try StreamPosition.lastEvent(jetStream, stream: stream) })
+        else { return false }
+        return ((try? writer.journal.head) ?? 0) >= last
+    }
+
     /// Turns this follower into the stream's writer, once it holds everything the stream
     /// holds (it waits up to `patience` for that); refuses otherwise, following on.
     ///
@@ -319,7 +331,7 @@ package final class Follower: Sendable {
                 guard let message = try subscription!.next(timeout: .seconds(1)) else {
                     // Quiet: either nothing new, or the consumer was lost with a server (its
                     // node killed) and delivers nothing more. The stream tells which.
-                    if ContinuousClock.now - lastMessage > .seconds(2) {
+                    if ContinuousClock.now - lastMessage > .seconds(1) {
                         lastMessage = .now
                         let stream = try jetStream.streamState(configuration.stream)
                         if stream.lastSequence >= nextMessage {
@@ -388,7 +400,7 @@ package final class Follower: Sendable {
             } catch {
                 logger.warning("follower: reading the stream failed, retrying", metadata: ["error": "\(error)"])
                 subscription = nil
-                Thread.sleep(forTimeInterval: 0.5)
+                Thread.sleep(forTimeInterval: 0.25)
             }
         }
     }

@@ -58,6 +58,7 @@ struct FollowCommand: AsyncParsableCommand {
         var configuration = ServeCommand.daemonConfiguration(
             data: data, socket: socket ?? data.root + "/junction.sock", logLevel: global.logLevel)
         configuration.replication = .follower(replication.settings(writerName: ""))
+        configuration.failover = replication.failoverSettings
         configuration.compaction.retention = retention.policy
         configuration.compaction.interval = schedule.interval
         configuration.notifier = callbacks.delivery

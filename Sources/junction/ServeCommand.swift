@@ -183,6 +183,7 @@ struct ServeCommand: AsyncParsableCommand {
             settings.replicas = replicateReplicas
             settings.acknowledgeTimeout = .milliseconds(replicateTimeoutMs)
             configuration.replication = .writer(settings)
+            configuration.failover = replication.failoverSettings
         }
         if durability != .full { logger.warning("weaker durability chosen", metadata: ["journal.durability": "\(durability.rawValue): \(durability.risk)"]) }
         try await ServeCommand.runDaemon(configuration, registry: registry, logger: logger)

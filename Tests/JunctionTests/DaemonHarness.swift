@@ -99,7 +99,7 @@ final class RunningDaemon: @unchecked Sendable {
     }
 
     func request(_ method: String, _ path: String, body: [UInt8]? = nil, contentType: String? = "application/json",
-                 headers: [(String, String)] = []) async throws -> Reply {
+                 headers: [(String, String)] = [], timeout: Duration = .seconds(60)) async throws -> Reply {
         let host = socket.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
         var request = HTTPClientRequest(url: "http+unix://\(host)\(path)")
         // A Unix socket has no host for the client to name; HTTP/1.1 still needs the header.
@@ -110,7 +110,7 @@ final class RunningDaemon: @unchecked Sendable {
             if let contentType { request.headers.add(name: "Content-Type", value: contentType) }
             request.body = .bytes(ByteBuffer(bytes: body))
         }
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
+        let response = try await HTTPClient.shared.execute(request, timeout: .init(timeout))
         var buffer = try await response.body.collect(upTo: 256 << 20)
         return Reply(status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) },
                      body: buffer.readBytes(length: buffer.readableBytes) ?? [])

@@ -67,6 +67,30 @@ final class NATSCluster: @unchecked Sendable {
         return replicas.count == peers && replicas.allSatisfy { $0["current"] as? Bool == true }
     }
 
+    /// The node leading stream `name`'s replicas (0, 1 or 2), as the nodes' `/jsz` say.
+    func streamLeader(_ name: String) async -> Int? {
+        for i in 0..<3 {
+            let request = HTTPClientRequest(url: "http://127.0.0.1:\(monitorPorts[i])/jsz?accounts=true&streams=true")
+            guard let response = try? await HTTPClient.shared.execute(request, timeout: .seconds(2)),
+                  let body = try? await response.body.collect(upTo: 4 << 20),
+                  let jsz = try? JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any],
+                  let accounts = jsz["account_details"] as? [[String: Any]]
+            else { continue }
+            for account in accounts {
+                for stream in account["stream_detail"] as? [[String: Any]] ?? [] where stream["name"] as? String == name {
+                    if let leader = (stream["cluster"] as? [String: Any])?["leader"] as? String,
+                       let n = Int(leader.dropFirst()), (1...3).contains(n) {
+                        return n - 1
+                    }
+                }
+            }
+        }
+        return nil
+    }
+
+    /// `nats://127.0.0.1:P` of the given nodes only.
+    func urls(_ nodes: [Int]) -> String { nodes.map { "nats://127.0.0.1:\(clientPorts[$0])" }.joined(separator: ",") }
+
     private func start(_ i: Int) throws -> Process {
         let logPath = dir.path + "/n\(i + 1).log"
         if !FileManager.default.fileExists(atPath: logPath) { _ = FileManager.default.createFile(atPath: logPath, contents: nil) }

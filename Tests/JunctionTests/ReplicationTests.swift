@@ -47,9 +47,9 @@ struct ReplicationTests {
     }
 
     /// POSTs one batch of log lines under an idempotency key.
-    static func post(_ d: RunningDaemon, lines: [String], key: String) async throws -> RunningDaemon.Reply {
+    static func post(_ d: RunningDaemon, lines: [String], key: String, timeout: Duration = .seconds(60)) async throws -> RunningDaemon.Reply {
         try await d.request("POST", "/v1/logs", body: Array(lines.joined(separator: "\n").utf8), contentType: "application/x-ndjson",
-                            headers: [("Idempotency-Key", key)])
+                            headers: [("Idempotency-Key", key)], timeout: timeout)
     }
 
     static func lines(_ connection: String, batch: String, count: Int) -> [String] {
