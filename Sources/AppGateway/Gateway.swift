@@ -103,6 +103,7 @@ public final class Gateway: Sendable {
     ) -> (HTTPResponse.Status, HTTPFields, [UInt8]) {
         var h = headers
         h[.contentType] = "application/json"
+        if status == .serviceUnavailable, h[.retryAfter] == nil { h[.retryAfter] = "1" }
         return (status, h, body ?? APIError(status, type, message).body)
     }
 
@@ -110,6 +111,10 @@ public final class Gateway: Sendable {
     func handle(_ request: Request) async throws -> Response {
         // A browser's preflight: answered without a token, not counted, not logged.
         if let preflight = CrossOrigin.preflight(request) { return preflight }
+        // A node that takes no writes (a follower, a writer replaced or without its lease)
+        // could not journal the call: refused before it reaches the hub's API, naming the
+        // writer; a load balancer's retry finds it.
+        try writer.checkTakesWrites()
         let started = ContinuousClock.now
         let time = Timestamp.now
         let requestBytes = try await request.bytes(limit: configuration.maxBodyBytes)

@@ -187,8 +187,12 @@ public struct Daemon: Sendable {
                 ])
             })
         }
-        let group = ServiceGroup(
-            configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        // A part that fails (a follower that cannot go on, say) stops the daemon gracefully,
+        // as SIGTERM does: the projector processes are stopped and waited for. Cancelling
+        // the group instead left them running, and the daemon waiting for them.
+        let group = ServiceGroup(configuration: .init(
+            services: services.map { .init(service: $0, failureTerminationBehavior: .gracefullyShutdownGroup) },
+            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
         try? FileManager.default.removeItem(atPath: socket.path)
         let head = try journal.head

@@ -18,6 +18,8 @@ public final class JetStream: @unchecked Sendable {
         public var replicas: Int
         /// How long the servers remember message ids to drop a republished message.
         public var duplicateWindow: Duration = .seconds(120)
+        /// Messages older than this are dropped by the servers; nil: kept for ever.
+        public var maxAge: Duration?
 
         public init(name: String, subjects: [String], replicas: Int = 3) {
             self.name = name
@@ -81,10 +83,25 @@ public final class JetStream: @unchecked Sendable {
 
     // MARK: Streams
 
-    /// The stream's state, creating it (file storage) if it does not exist.
+    /// The stream's state, creating it (file storage) if it does not exist, and setting its
+    /// age limit to the configuration's if it has another.
     public func ensureStream(_ configuration: StreamConfiguration) throws(NATSError) -> StreamState {
         do {
-            return try streamState(configuration.name)
+            var info: UnsafeMutablePointer<jsStreamInfo>?
+            var code = jsErrCode(rawValue: 0)
+            try js_GetStreamInfo(&info, raw, configuration.name, nil, &code).check(code)
+            defer { jsStreamInfo_Destroy(info) }
+            let wanted = configuration.maxAge.map { $0.milliseconds * 1_000_000 } ?? 0
+            if let config = info!.pointee.Config, config.pointee.MaxAge != wanted {
+                config.pointee.MaxAge = wanted
+                // The servers refuse a duplicate window longer than the age limit.
+                if wanted > 0 { config.pointee.Duplicates = min(configuration.duplicateWindow.milliseconds * 1_000_000, wanted) }
+                var updated: UnsafeMutablePointer<jsStreamInfo>?
+                try js_UpdateStream(&updated, raw, config, nil, &code).check(code)
+                defer { jsStreamInfo_Destroy(updated) }
+                return Self.state(updated!)
+            }
+            return Self.state(info!)
         } catch where error.isStreamNotFound {
             var config = jsStreamConfig()
             try jsStreamConfig_Init(&config).check()
@@ -97,7 +114,9 @@ public final class JetStream: @unchecked Sendable {
             config.Name = UnsafePointer(name)
             config.Storage = js_FileStorage
             config.Replicas = Int64(configuration.replicas)
+            config.MaxAge = configuration.maxAge.map { $0.milliseconds * 1_000_000 } ?? 0
             config.Duplicates = configuration.duplicateWindow.milliseconds * 1_000_000
+            if config.MaxAge > 0 { config.Duplicates = min(config.Duplicates, config.MaxAge) }
             var info: UnsafeMutablePointer<jsStreamInfo>?
             var code = jsErrCode(rawValue: 0)
             var pointers = subjects

@@ -24,6 +24,9 @@ public struct ReplicationSettings: Sendable {
     public var acknowledgeTimeout: Duration = .seconds(10)
     /// How followers name this writer in their 503s (a host and socket, say).
     public var writerName: String
+    /// The stream's age limit, set by the writer: older messages are dropped by the
+    /// servers, and a follower that needs them starts from a backup. nil: no limit.
+    public var maxAge: Duration?
 
     public init(servers: [String], writerName: String) {
         self.servers = servers

@@ -71,7 +71,8 @@ package final class Replicator: Sendable {
     /// started together take a moment to form their metadata group) before it gives up.
     static let clusterFormingPatience: Duration = .seconds(30)
 
-    /// The stream's state, created if missing; while the cluster is still forming, tried
+    /// The stream's state, created if missing; while the cluster is still forming (or has
+    /// no leader for the stream for a moment: a node lost, a request timed out), tried
     /// again every quarter second up to ``clusterFormingPatience``. Each try runs on a
     /// thread of its own; the waits between them hold no thread.
     private static func ensureStream(
@@ -82,12 +83,14 @@ package final class Replicator: Sendable {
         while true {
             do {
                 let state = try await BlockingCall.run(named: "nats-stream") {
-                    try jetStream.ensureStream(.init(
-                        name: configuration.stream, subjects: [configuration.subject], replicas: configuration.replicas))
+                    var stream = JetStream.StreamConfiguration(
+                        name: configuration.stream, subjects: [configuration.subject], replicas: configuration.replicas)
+                    stream.maxAge = configuration.maxAge
+                    return try jetStream.ensureStream(stream)
                 }
                 if waited { logger.info("the cluster can place the stream now", metadata: ["replication.stream": "\(configuration.stream)"]) }
                 return state
-            } catch let error as NATSError where error.isClusterUnavailable && ContinuousClock.now < deadline {
+            } catch let error as NATSError where (error.isClusterUnavailable || error.isTimeout) && ContinuousClock.now < deadline {
                 if !waited {
                     logger.notice("the cluster cannot place the stream yet; waiting for it to form", metadata: [
                         "replication.stream": "\(configuration.stream)", "replication.error": "\(error)",
@@ -152,6 +155,20 @@ package final class Replicator: Sendable {
                 }
             }
             epoch = UUID().uuidString.lowercased()
+        } else if stream.messages == 0 {
+            // Every message aged out (the stream's MaxAge passed with no write): the stream
+            // cannot say who wrote last. This writer goes on if it was the stream's writer,
+            // from its head; a follower that needs what aged out starts from a backup.
+            guard !takingOver, let identity, identity.stream == configuration.stream else {
+                throw ReplicationError(
+                    "stream \(configuration.stream) holds no message (they aged out), so it cannot tell who wrote last; "
+                        + "only its last writer may go on writing to it")
+            }
+            last = head
+            logger.notice("replication: the stream's messages aged out; going on from the journal's head", metadata: [
+                "replication.stream_last": "\(stream.lastSequence)", "journal.head": "\(head)", "replication.epoch": "\(identity.epoch)",
+            ])
+            epoch = identity.epoch
         } else {
             guard let message = try? jetStream.message(stream: configuration.stream, sequence: stream.lastSequence) else {
                 throw ReplicationError("stream \(configuration.stream): cannot read its last message (\(stream.lastSequence))")
@@ -182,7 +199,8 @@ package final class Replicator: Sendable {
         var initial = State(shipped: last, streamLast: stream.lastSequence)
         if head > last {
             // Committed but never shipped (a crash, or async mode): their batches are
-            // known where they had idempotency keys; the rest ship one event at a time.
+            // known where they had idempotency keys; the rest ship as batches of one event,
+            // packed into messages like any others.
             let keyed = try journal.idempotencyKeys(startingIn: (last + 1)...head)
             var next = last + 1
             for (key, range) in keyed where range.lowerBound >= next {

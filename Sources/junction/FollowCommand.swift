@@ -40,6 +40,9 @@ struct FollowCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Serve the back office, read-only, at this loopback address, such as 127.0.0.1:8080.", valueName: "HOST:PORT"))
     var web: String?
 
+    // Behind one address with the writer's: it answers 503 (Retry-After: 1) until promoted.
+    @OptionGroup(title: "Gateway") var gateway: GatewayOptions
+
     func validate() throws {
         guard replication.replicate != nil else { throw ValidationError("follow needs --replicate nats://HOST:PORT,… (the writer's cluster)") }
         if let web {
@@ -65,6 +68,7 @@ struct FollowCommand: AsyncParsableCommand {
         configuration.alerts = alerts.watcher
         configuration.alertDelivery = try alerts.delivery()
         if let web { configuration.web = try ServeCommand.webAddress(web) }
+        configuration.gateway = try gateway.configuration()
         try await ServeCommand.runDaemon(configuration, registry: registry, logger: logger)
     }
 }

@@ -60,34 +60,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "Let --web listen on an address other than loopback (put it behind TLS).")
     var webAnyAddress = false
 
-    @Option(help: ArgumentHelp(
-        "Serve the gateway apps call at this address, such as 127.0.0.1:8081: each call's token checked, its scope and rate limits enforced, forwarded to --upstream and journaled (off unless given).",
-        valueName: "HOST:PORT"))
-    var gateway: String?
-
-    @Option(help: ArgumentHelp("The hub's API the gateway forwards to, such as http://127.0.0.1:9000.", valueName: "URL"))
-    var upstream: String?
-
-    @Option(help: "Calls a connection may make per round minute through the gateway (429 past it).")
-    var rateLimitPerMinute: Int = RateLimits.Limits().perMinute
-
-    @Option(help: "Calls a connection may make per round hour.")
-    var rateLimitPerHour: Int = RateLimits.Limits().perHour
-
-    @Option(help: "Calls a connection may make per day (UTC).")
-    var rateLimitPerDay: Int = RateLimits.Limits().perDay
-
-    @Option(help: "Calls a connection may make per round minute to the heavy endpoints (a catalog, an order index, a customer list's customers), besides the other limits.")
-    var rateLimitHeavyPerMinute: Int = RateLimits.Limits().heavyPerMinute
-
-    @Option(help: "Request and response bodies past this many bytes are logged cut (and marked so in an X-Junction-Logged-Body header).")
-    var gatewayMaxLoggedBodyBytes: Int = Gateway.Configuration.defaultMaxLoggedBodyBytes
-
-    @Option(help: "Milliseconds the hub's API may take to answer a call (504 past it).")
-    var gatewayUpstreamTimeoutMs: Int = Int(Gateway.Configuration.defaultUpstreamTimeout.wholeMilliseconds)
-
-    @Flag(help: "Answer each call before its log entry is durable. Faster under load, but a crash (of the daemon or the machine) can lose the log entries of the calls answered in the last moments before it, and their counts toward the rate limits. By default an app is answered once its call is journaled (fsync'd group commit).")
-    var gatewaySendFirst = false
+    @OptionGroup(title: "Gateway") var gateway: GatewayOptions
 
     @OptionGroup var replication: ReplicationOptions
 
@@ -99,6 +72,9 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(help: "With --replicate sync: milliseconds an append waits for JetStream before it is answered 503 (it is committed here, and a retry with its Idempotency-Key is answered once it is replicated).")
     var replicateTimeoutMs = 10_000
+
+    @Option(help: ArgumentHelp("With --replicate: seconds the stream keeps a message (the servers drop older ones; a follower that needs them starts from a backup); 0 keeps them for ever (default: --body-days).", valueName: "SECONDS"))
+    var replicateMaxAgeSeconds: Int?
 
     @Option(help: ArgumentHelp("With --replicate: how followers name this writer in the 503s they answer writes with (default: HOST:SOCKET).", valueName: "NAME"))
     var advertise: String?
@@ -114,6 +90,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         guard (1...5).contains(replicateReplicas) else { throw ValidationError("--replicate-replicas must be from 1 to 5") }
         guard replicateTimeoutMs >= 1 else { throw ValidationError("--replicate-timeout-ms must be at least 1") }
+        if let age = replicateMaxAgeSeconds, age < 0 { throw ValidationError("--replicate-max-age-seconds must be 0 (no limit) or more") }
         guard let mode = UInt16(socketMode, radix: 8), mode <= 0o777 else {
             throw ValidationError("--socket-mode: \"\(socketMode)\" is not an octal file mode such as 600 or 660")
         }
@@ -121,15 +98,6 @@ struct ServeCommand: AsyncParsableCommand {
         guard maxBodyBytes >= 1024 else { throw ValidationError("--max-body-bytes must be at least 1024") }
         guard maxConnections >= 1 else { throw ValidationError("--max-connections must be at least 1") }
         guard (1...86_400).contains(idleTimeoutSeconds) else { throw ValidationError("--idle-timeout-seconds must be from 1 to 86400") }
-        if gateway != nil {
-            guard let upstream, let url = URL(string: upstream), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
-                throw ValidationError("--gateway needs --upstream http://HOST:PORT (the hub's API it forwards to)")
-            }
-        }
-        guard rateLimitPerMinute >= 1, rateLimitPerHour >= 1, rateLimitPerDay >= 1, rateLimitHeavyPerMinute >= 1 else {
-            throw ValidationError("rate limits must be at least 1")
-        }
-        if let gateway { _ = try Self.webAddress(gateway, option: "--gateway") }
         if let web {
             let host = try Self.webAddress(web).host
             let loopback = host == "localhost" || host == "::1" || host.hasPrefix("127.")
@@ -168,20 +136,16 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.compaction.retention = retention.policy
         configuration.compaction.interval = schedule.interval
         if let web { configuration.web = try Self.webAddress(web) }
-        if let gateway, let upstream, let url = URL(string: upstream) {
-            var settings = Gateway.Configuration(listener: try Self.webAddress(gateway, option: "--gateway"), upstream: url)
-            settings.limits = .init(
-                perMinute: rateLimitPerMinute, perHour: rateLimitPerHour, perDay: rateLimitPerDay, heavyPerMinute: rateLimitHeavyPerMinute)
-            settings.maxLoggedBodyBytes = gatewayMaxLoggedBodyBytes
-            settings.upstreamTimeout = .milliseconds(gatewayUpstreamTimeoutMs)
-            settings.sendFirst = gatewaySendFirst
-            configuration.gateway = settings
-        }
+        configuration.gateway = try gateway.configuration()
         if replication.replicate != nil {
             var settings = replication.settings(writerName: advertise ?? (ProcessInfo.processInfo.hostName + ":" + configuration.socket.path))
             settings.mode = replicateMode
             settings.replicas = replicateReplicas
             settings.acknowledgeTimeout = .milliseconds(replicateTimeoutMs)
+            // As long as bodies are kept, by default: a follower's backup older than that
+            // is older than anything the journal keeps whole.
+            let age = replicateMaxAgeSeconds ?? retention.policy.bodyDays * 86_400
+            settings.maxAge = age > 0 ? .seconds(age) : nil
             configuration.replication = .writer(settings)
             configuration.failover = replication.failoverSettings
         }

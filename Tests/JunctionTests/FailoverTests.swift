@@ -176,4 +176,136 @@ struct FailoverTests {
         }
         #expect(shared > 0)
     }
+
+    /// HAProxy with deploy/haproxy.cfg, as shipped, in front of the two nodes' gateways and
+    /// back offices (its addresses from the environment).
+    final class Balancer {
+        let process = Process()
+        let gateway: Int
+        let web: Int
+
+        init(gateways: [Int], webs: [Int]) throws {
+            gateway = freeLoopbackPort()
+            web = freeLoopbackPort()
+            process.executableURL = URL(fileURLWithPath: "/usr/sbin/haproxy")
+            process.arguments = ["-db", "-f", packageRoot + "/deploy/haproxy.cfg"]
+            var environment = ProcessInfo.processInfo.environment
+            environment["JUNCTION_GATEWAY_BIND"] = "127.0.0.1:\(gateway)"
+            environment["JUNCTION_WEB_BIND"] = "127.0.0.1:\(web)"
+            for n in 0..<2 {
+                environment["JUNCTION_N\(n + 1)_HOST"] = "127.0.0.1"
+                environment["JUNCTION_N\(n + 1)_GATEWAY_PORT"] = "\(gateways[n])"
+                environment["JUNCTION_N\(n + 1)_WEB_PORT"] = "\(webs[n])"
+            }
+            process.environment = environment
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+        }
+
+        deinit {
+            process.terminate()
+            process.waitUntilExit()
+        }
+    }
+
+    /// Apps call one address (HAProxy, deploy/haproxy.cfg) while the writer is killed: the
+    /// calls go on, with the same token, once the follower has taken over, and every call
+    /// answered 200 is logged exactly once in the new writer's journal. The owners' address
+    /// reaches the new writer's back office too. The units in deploy/ pass systemd's check.
+    @Test func appsCallOneAddressAcrossAFailover() async throws {
+        let cluster = try await NATSCluster()
+        let upstream = try GatewayTests.Upstream()
+        let gateways = [freeLoopbackPort(), freeLoopbackPort()]
+        let webs = [freeLoopbackPort(), freeLoopbackPort()]
+        func node(_ n: Int) -> [String] {
+            ["--replicate", cluster.urls, "--gateway", "127.0.0.1:\(gateways[n])", "--upstream", "http://127.0.0.1:\(upstream.port)",
+             "--web", "127.0.0.1:\(webs[n])", "--rate-limit-per-minute", "100000", "--rate-limit-per-hour", "1000000",
+             "--rate-limit-heavy-per-minute", "100000"] + Self.lease
+        }
+        let writer = try RunningDaemon(node(0) + ["--compact-every-hours", "0"])
+        try await registerSeed(writer)
+        let follower = try RunningDaemon(node(1), initialize: false, command: "follow")
+        let c = try await writer.post("/v1/connections", #"{"app_id":"ubereats","account_id":"3r4s3","location_id":"3r4s3-1"}"#)
+        let token = try #require(c.json["access_token"]?.stringValue, "\(c.text)")
+        let balancer = try Balancer(gateways: gateways, webs: webs)
+        let base = "http://127.0.0.1:\(balancer.gateway)"
+        // The follower's gateway refuses calls, naming the writer, before forwarding them.
+        let direct = try await GatewayTests.call("http://127.0.0.1:\(gateways[1])/v1/locations/3r4s3-1/orders?n=direct", token: token)
+        #expect(direct.status == 503 && direct.headers.first(name: "Retry-After") == "1", "\(direct.status) \(direct.text)")
+        #expect(try await upstream.calls(try #require(c.json["connection_id"]?.stringValue)) == 0)
+
+        // Calls through the balancer, one after another, each numbered.
+        struct Call: Sendable { var n: Int; var status: Int; var at: ContinuousClock.Instant }
+        let calls = Mutex<[Call]>([])
+        let stop = Atomic<Bool>(false)
+        let caller = Task {
+            var n = 0
+            while !stop.load(ordering: .relaxed) {
+                let status = (try? await GatewayTests.call(base + "/v1/locations/3r4s3-1/orders?n=\(n)", token: token).status) ?? 0
+                calls.withLock { $0.append(Call(n: n, status: status, at: .now)) }
+                n += 1
+                try? await Task.sleep(for: .milliseconds(20))
+            }
+        }
+        let warmup = ContinuousClock.now + .seconds(20)
+        while calls.withLock({ $0.filter { $0.status == 200 }.count }) < 30, ContinuousClock.now < warmup {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect(calls.withLock { $0.filter { $0.status == 200 }.count } >= 30, "the balancer did not reach the writer's gateway")
+        kill(writer.process.processIdentifier, SIGKILL)
+        writer.process.waitUntilExit()
+        let killed = ContinuousClock.now
+        let took = await Self.writerAppears(follower, within: .seconds(30))
+        #expect(took != nil && took! < .seconds(10), "the follower was the writer after \(took.map { "\($0)" } ?? "more than 30 s")")
+        // Calls succeed again through the same address, with the same token.
+        let resumeBy = ContinuousClock.now + .seconds(20)
+        while calls.withLock({ $0.contains { $0.status == 200 && $0.at > killed + (took ?? .zero) } }) == false, ContinuousClock.now < resumeBy {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        try await Task.sleep(for: .seconds(1))
+        stop.store(true, ordering: .relaxed)
+        await caller.value
+        let all = calls.withLock { $0 }
+        let resumed = all.first { $0.status == 200 && $0.at > killed }
+        #expect(resumed != nil, "no call succeeded through the balancer after the failover")
+        if let resumed { print("failover: calls through the balancer succeeded again \(resumed.at - killed) after the writer was killed") }
+        for call in all where ![200, 503, 0].contains(call.status) {
+            Issue.record("call \(call.n) was answered \(call.status)")
+        }
+        // The owners' address leads to the new writer's back office.
+        let owners = try await GatewayTests.call("http://127.0.0.1:\(balancer.web)/health/writer")
+        #expect(owners.status == 200, "\(owners.text)")
+        // Every call answered 200 is in the new writer's journal once.
+        #expect(follower.stop() == 0)
+        var logged: [Int: Int] = [:]
+        for line in try ReplicationTests.tail(follower.data).split(separator: "\n") {
+            let e = try JSONParser.parse(Array(line.utf8))
+            guard e["event"]?.stringValue == "requestLogged", let url = e["url"]?.stringValue,
+                  let r = url.range(of: "?n="), let n = Int(url[r.upperBound...]) else { continue }
+            logged[n, default: 0] += 1
+        }
+        for call in all where call.status == 200 {
+            #expect(logged[call.n] == 1, "call \(call.n), answered 200, is logged \(logged[call.n] ?? 0) times")
+        }
+    }
+
+    static let systemdAnalyze = "/usr/bin/systemd-analyze"
+
+    /// deploy/'s systemd units pass `systemd-analyze verify` (with the binary they name
+    /// put where this build is). Where systemd is not installed the test is reported
+    /// skipped, not passed.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: systemdAnalyze), "systemd-analyze is not installed"))
+    func theSystemdUnitsAreValid() throws {
+        let analyze = Self.systemdAnalyze
+        let dir = TemporaryDirectory("units")
+        for unit in ["junction-writer.service", "junction-follower.service"] {
+            let text = try String(contentsOfFile: packageRoot + "/deploy/" + unit, encoding: .utf8)
+            #expect(text.contains("/usr/local/bin/junction "), "\(unit) does not start /usr/local/bin/junction")
+            try text.replacingOccurrences(of: "/usr/local/bin/junction", with: Executables.junction)
+                .write(toFile: dir.path + "/" + unit, atomically: true, encoding: .utf8)
+            let r = try run(analyze, ["verify", "--man=no", dir.path + "/" + unit])
+            #expect(r.status == 0 && r.stderr.isEmpty, "\(unit): \(r.output)\(r.stderr)")
+        }
+    }
 }

@@ -244,6 +244,74 @@ struct ReplicationTests {
         #expect(try stream.streamState("JUNCTION").lastSequence == 3)
     }
 
+    /// A stream with an age limit (`--replicate-max-age-seconds`): once its first events
+    /// aged out, a follower from a fresh directory is refused (it needs event 1), and so is
+    /// one from a backup older than what the stream holds, each saying to start from a
+    /// newer backup; a follower from a newer backup catches up from the stream and holds
+    /// the writer's journal byte for byte.
+    @Test func aBoundedStreamAndFollowersFromBackups() async throws {
+        let cluster = try await NATSCluster()
+        let writer = try RunningDaemon(["--replicate", cluster.urls, "--compact-every-hours", "0", "--replicate-max-age-seconds", "3"])
+        try await registerSeed(writer)
+        let c = try await writer.post("/v1/connections", #"{"app_id":"ubereats","account_id":"3r4s3","location_id":"3r4s3-1"}"#)
+        let id = try #require(c.json["connection_id"]?.stringValue, "\(c.text)")
+        #expect(try await Self.post(writer, lines: Self.lines(id, batch: "early", count: 10), key: "early").status == 201)
+        let backups = TemporaryDirectory("backups")
+        func backup(_ name: String) throws -> String {
+            let dest = backups.path + "/" + name
+            let r = try run(Executables.junction, ["backup", "--data", writer.data, dest])
+            #expect(r.status == 0, "\(r.output)\(r.stderr)")
+            return dest
+        }
+        let old = try backup("old")
+        // What comes after that copy, and everything before, ages out of the stream; then
+        // more is written, and backed up.
+        #expect(try await Self.post(writer, lines: Self.lines(id, batch: "aged", count: 10), key: "aged").status == 201)
+        try await Task.sleep(for: .seconds(4))
+        let urls = cluster.urls.split(separator: ",").map(String.init)
+        let stream = try NATSConnection(servers: urls, name: "test").jetStream()
+        let aged = try stream.streamState("JUNCTION")
+        #expect(aged.messages == 0 && aged.lastSequence > 0, "\(aged)")
+        #expect(try await Self.post(writer, lines: Self.lines(id, batch: "middle", count: 10), key: "middle").status == 201)
+        let recent = try backup("recent")
+        #expect(try await Self.post(writer, lines: Self.lines(id, batch: "late", count: 10), key: "late").status == 201)
+
+        let fresh = try Self.runBriefly(["follow", "--data", backups.path + "/fresh", "--replicate", cluster.urls])
+        #expect(fresh.status != 0 && fresh.stderr.contains("start this follower from a backup"), "\(fresh.stderr)")
+        let tooOld = try Self.runBriefly(["follow", "--data", old, "--replicate", cluster.urls, "--socket", old + "/f.sock"])
+        #expect(tooOld.status != 0 && tooOld.stderr.contains("newer backup"), "\(tooOld.stderr)")
+
+        let follower = try RunningDaemon(["--replicate", cluster.urls], initialize: false, command: "follow") { data in
+            try? FileManager.default.removeItem(atPath: data)
+            try FileManager.default.moveItem(atPath: recent, toPath: data)
+        }
+        let head = try await Self.head(writer)
+        try await Self.caughtUp(follower, to: head)
+        #expect(writer.stop() == 0)
+        #expect(follower.stop() == 0)
+        #expect(try Self.tail(follower.data) == (try Self.tail(writer.data)), "the follower from the backup is not the writer")
+    }
+
+    /// `junction ARGUMENTS`, which is expected to stop by itself: its status and standard
+    /// error, or (status -1) killed after 30 seconds.
+    static func runBriefly(_ arguments: [String]) throws -> (status: Int32, stderr: String) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: Executables.junction)
+        p.arguments = arguments
+        let stderr = Pipe()
+        p.standardError = stderr
+        p.standardOutput = FileHandle.nullDevice
+        try p.run()
+        let deadline = Date().addingTimeInterval(30)
+        while p.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        if p.isRunning {
+            p.terminate()
+            p.waitUntilExit()
+            return (-1, "still running after 30 s: " + String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
+        }
+        return (p.terminationStatus, String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
+    }
+
     /// A writer started while the cluster cannot place its stream yet (two of the three
     /// nodes up, and the stream wants three replicas) waits for the cluster instead of
     /// failing, then writes and ships.
