@@ -71,7 +71,7 @@ package final class WriterLease: Sendable {
                     // Created, if it must be, with time to place its replicas; then bound
                     // with the short timeout its renewals use.
                     _ = try KeyValue(connection.jetStream(timeout: .seconds(5)), bucket: settings.bucket, replicas: replicas)
-                    return try KeyValue(connection.jetStream(timeout: max(settings.renewInterval, .milliseconds(500))),
+                    return try KeyValue(connection.jetStream(timeout: max(settings.renewInterval, .seconds(0.5))),
                                         bucket: settings.bucket, replicas: replicas)
                 }
             } catch {

@@ -100,6 +100,20 @@ def test_an_entry_journaled_after_the_page_opened_appears_within_a_second(browse
     time.sleep(0.5)
     seqs = [r.get_attribute("data-seq") for r in browser.find_elements(By.CSS_SELECTOR, "#logs tr.entry")]
     assert len(seqs) == len(set(seqs)) == 4, seqs
+    # The header states this winter's offset; a live row from before the clocks went back
+    # (Paris, 25 October 2026) shows its own, and the winter rows do not.
+    assert "UTC+01:00" in browser.find_element(By.CSS_SELECTOR, "#logs thead").text
+    assert not browser.find_elements(By.CSS_SELECTOR, "#logs tr.entry small.offset")
+    summer = json.dumps({"connection_id": cid, "time": "2026-10-20T10:00:00Z", "method": "GET",
+                         "url": "/location/orders?page=summer", "status": 200})
+    status, answer = daemon.api("POST", "/v1/logs", summer, headers={"Content-Type": "application/x-ndjson"})
+    assert status == 201, answer
+    WebDriverWait(browser, 2, poll_frequency=0.05).until(lambda b: len(b.find_elements(By.CSS_SELECTOR, "#logs tr.entry")) == 5)
+    top = browser.find_element(By.CSS_SELECTOR, "#logs tr.entry")
+    assert top.find_element(By.CLASS_NAME, "url").text == "/location/orders?page=summer"
+    assert top.find_element(By.CSS_SELECTOR, "small.offset").text == "UTC+02:00"
+    assert top.find_element(By.CLASS_NAME, "open-entry").text == "2026-10-20 12:00:00"
+    assert len(browser.find_elements(By.CSS_SELECTOR, "#logs tr.entry small.offset")) == 1
     # A filtered page follows its filter only.
     browser.get(daemon.base + f"/connections/{cid}/logs?status=5xx")
     WebDriverWait(browser, 10).until(lambda b: b.find_element(By.ID, "live-tail").is_displayed())

@@ -10,9 +10,9 @@ final class NATSCluster: @unchecked Sendable {
     // ReplicationTests.aWriterWaitsForTheClusterToForm, by one delayed `restart` on another
     // thread, which ends before the test goes on (its writer cannot serve until that node is up).
     let dir = TemporaryDirectory("nats")
-    let clientPorts: [Int]
+    private(set) var clientPorts: [Int] = []
     /// The monitoring ports (`/jsz`), by which the test knows the cluster has formed.
-    let monitorPorts: [Int]
+    private(set) var monitorPorts: [Int] = []
     /// By node; nil for one not started yet.
     private var processes: [Process?] = [nil, nil, nil]
 
@@ -25,8 +25,31 @@ final class NATSCluster: @unchecked Sendable {
 
     /// Starts the first `started` nodes (all three unless told) and waits until they have
     /// formed: one leads the metadata group and sees the others current. A node left out
-    /// is started later by ``restart(_:)``.
+    /// is started later by ``restart(_:)``. A node that exits at once (a port picked free
+    /// was taken by someone else meanwhile) makes the cluster start again on new ports.
     init(started: Int = 3) async throws {
+        for attempt in 1...3 {
+            try configure()
+            for i in 0..<started { processes[i] = try start(i) }
+            // Ready once a node is the metadata leader and sees the others as current replicas:
+            // with all three, a stream of three replicas can be placed then. (A node can log that
+            // a leader was elected before the leader has its peers; a stream created then fails
+            // with "no suitable peers for placement".)
+            let deadline = Date().addingTimeInterval(30)
+            while Date() < deadline {
+                for i in 0..<started where await isFormedLeader(i, peers: started - 1) { return }
+                if processes.contains(where: { $0 != nil && $0!.isRunning == false }) { break }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            let exited = processes.contains { $0 != nil && $0!.isRunning == false }
+            guard exited, attempt < 3 else { break }
+            stopAll()
+        }
+        throw NATSClusterFailed(log: (0..<3).map(log).joined(separator: "\n"))
+    }
+
+    /// Picks the ports and writes the three nodes' configurations.
+    private func configure() throws {
         clientPorts = (0..<3).map { _ in freeLoopbackPort() }
         monitorPorts = (0..<3).map { _ in freeLoopbackPort() }
         let routePorts = (0..<3).map { _ in freeLoopbackPort() }
@@ -41,17 +64,16 @@ final class NATSCluster: @unchecked Sendable {
                 """
             try config.write(toFile: dir.path + "/n\(i + 1).conf", atomically: true, encoding: .utf8)
         }
-        for i in 0..<started { processes[i] = try start(i) }
-        // Ready once a node is the metadata leader and sees the others as current replicas:
-        // with all three, a stream of three replicas can be placed then. (A node can log that
-        // a leader was elected before the leader has its peers; a stream created then fails
-        // with "no suitable peers for placement".)
-        let deadline = Date().addingTimeInterval(30)
-        while Date() < deadline {
-            for i in 0..<started where await isFormedLeader(i, peers: started - 1) { return }
-            try await Task.sleep(for: .milliseconds(100))
+    }
+
+    private func stopAll() {
+        for case let p? in processes where p.isRunning {
+            p.terminate()
+            p.waitUntilExit()
         }
-        throw NATSClusterFailed(log: (0..<3).map(log).joined(separator: "\n"))
+        processes = [nil, nil, nil]
+        try? FileManager.default.removeItem(atPath: dir.path)
+        try? FileManager.default.createDirectory(atPath: dir.path, withIntermediateDirectories: true)
     }
 
     /// Whether node `i`'s `/jsz` says it leads the metadata group with `peers` others current.

@@ -172,6 +172,17 @@ public enum Assets {
           a.className = "open-entry";
           a.textContent = e.local_time.slice(0, 19).replace("T", " ");
           time.appendChild(a);
+          // Its own offset when the header's is not it (a daylight-saving change since
+          // the page was drawn, or a page whose rows each show theirs).
+          var zoneMatch = /([+-][0-9][0-9]:[0-9][0-9]|Z)$/.exec(e.local_time);
+          var offset = zoneMatch ? "UTC" + (zoneMatch[1] === "Z" ? "+00:00" : zoneMatch[1]) : "";
+          if (offset && table.dataset.offset !== offset) {
+            var small = document.createElement("small");
+            small.className = "offset";
+            small.textContent = offset;
+            time.appendChild(document.createTextNode(" "));
+            time.appendChild(small);
+          }
           cell(tr, e.resource, "resource");
           cell(tr, e.method, "method");
           cell(tr, e.url, "url", true);

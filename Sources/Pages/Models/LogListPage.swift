@@ -85,6 +85,9 @@ public struct LogListPage: Sendable {
     public var until: String
     public var search: String
     public var timeHeader: String
+    /// The offset the header states, when every row has it; empty when each row shows its
+    /// own. A live row whose offset differs shows it (the page's script compares).
+    public var headerOffset: String
     public var codes: String
     public var minDuration: String
     public var rows: [Row]
@@ -139,6 +142,7 @@ public struct LogListPage: Sendable {
         let offsets = entries.map { LocalDisplay.offset(zone: zone, at: $0.time) }
         let spansChange = Set(offsets).count > 1
         timeHeader = spansChange ? "\(chrome.t.time) (\(zone))" : "\(chrome.t.time) (\(zone), \(offsets.first ?? offsetLabel))"
+        headerOffset = spansChange ? "" : offsets.first ?? offsetLabel
         rows = zip(entries, offsets).map { e, offset in
             Row(seq: e.seq, time: LocalDisplay.time(e.time, zone: zone), resource: e.resource, method: e.method,
                 url: e.url, status: e.status, statusKey: StatusClass(status: Int(e.status))?.name ?? "other",

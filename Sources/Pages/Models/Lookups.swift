@@ -116,6 +116,7 @@ extension LogListPage: MustacheParent {
         case "codes": PrintedText(codes)
         case "minDuration": PrintedText(minDuration)
         case "timeHeader": PrintedText(timeHeader)
+        case "headerOffset": PrintedText(headerOffset)
         case "rows": rows
         case "hasRows": hasRows
         case "nextURL": nextURL

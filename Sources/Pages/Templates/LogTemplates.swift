@@ -82,7 +82,7 @@ extension Templates {
       {{#streamURL}}<button type="button" id="live-tail" class="live" data-stream="{{.}}" data-pause="{{chrome.t.pause}}" data-resume="{{chrome.t.resume}}" hidden>{{chrome.t.pause}}</button> <span class="live-label" id="live-label" hidden>{{chrome.t.live}}</span>{{/streamURL}}
       {{chrome.t.export}} : <a href="{{exportCSVURL}}" id="export-csv" download>CSV</a> · <a href="{{exportCSVBodiesURL}}" id="export-csv-bodies" download>CSV ({{chrome.t.withBodies}})</a> · <a href="{{exportNDJSONURL}}" id="export-ndjson" download>NDJSON</a>
     </p>
-    <table class="logs" id="logs" {{^hasRows}}hidden{{/hasRows}} data-base="{{action}}">
+    <table class="logs" id="logs" {{^hasRows}}hidden{{/hasRows}} data-base="{{action}}" data-offset="{{headerOffset}}">
       <thead><tr><th>{{timeHeader}}</th><th>{{chrome.t.resource}}</th><th>{{chrome.t.method}}</th><th>{{chrome.t.url}}</th><th>{{chrome.t.response}}</th></tr></thead>
       <tbody>
       {{#rows}}
