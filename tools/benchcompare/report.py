@@ -113,6 +113,9 @@ class Quantities:
         self.units = {}
 
     def add(self, name, value, unit=""):
+        # A run that measured nothing (no sample) is left out rather than stored as None.
+        if value is None:
+            return
         self.values.setdefault(name, []).append(value)
         self.units[name] = unit
 

@@ -89,11 +89,17 @@ class ReplicationRows:
                         "--replicate", cluster.urls, "--replicate-mode", name, "--replicate-stream", f"BENCH_{name}_{r}",
                         "--replicate-subject", f"bench.{name}.{r}"]
                     settle()
+                    before = sum(proc_cpu_seconds(p.pid) for p in cluster.procs)
                     res = self.ingest_run(f"i-{name}{r}", daemon_args=args)
                     h = res["http"]
                     if h["errors"]:
                         raise BenchError(f"row i {name}: {h['errors']} of {h['requests']} requests failed")
                     q.add(f"i.{name}.rate", h["per_second"], "entries/s")
+                    if name != "local":
+                        # What the three servers spent on this run's records (batched messages).
+                        q.add(f"i.{name}.server_cpu_us", (sum(proc_cpu_seconds(p.pid) for p in cluster.procs) - before)
+                              / max(1, h["requests"] * int(self.ingest_batch)) * 1e6, "µs/record")
+                        log(f"row i run {r + 1} {name}: {q.values[f'i.{name}.server_cpu_us'][-1]:.0f} µs of NATS servers' CPU per record")
                     q.add(f"i.{name}.p99", h["latency_ms"]["p99"], "ms")
                     log(f"row i run {r + 1} {name}: {fmt_rate(h['per_second'])}, request p99 {fmt_ms(h['latency_ms']['p99'])}")
                 if "nats_publish" in self.c:
@@ -130,6 +136,11 @@ class ReplicationRows:
                          fmt_rate(m(f"i.{name}.rate")), f"local {fmt_rate(m('i.local.rate'))}",
                          m(f"i.{name}.rate") / m("i.local.rate"), ">=", goal,
                          q.noise(f"i.{name}.rate") + q.noise("i.local.rate"))
+        for name in ("sync", "async"):
+            if q.has(f"i.{name}.server_cpu_us"):
+                self.add_row("i", f"NATS servers' CPU per record with --replicate {name} (batched messages; the setup "
+                             "events and the catch-up included)", f"{m(f'i.{name}.server_cpu_us'):.0f} µs", "", None, None, None,
+                             q.noise(f"i.{name}.server_cpu_us"))
         if q.has("i.c.rate"):
             self.add_row("i", "JetStream's ceiling here: the same records published by a C loop (tools/bench/nats_publish, "
                          f"libnats, async, window 4096; {m('i.c.server_cpu_us'):.0f} µs of the three servers' CPU per record)",

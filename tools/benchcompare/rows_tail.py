@@ -27,9 +27,20 @@ class TailProbe:
     def start(self, daemon):
         daemon.post_ndjson("/v1/events", synthetic_setup())
         self.sock = daemon.sock
+        # The stream answers 404 until the connections projection knows the connection.
+        deadline = time.monotonic() + 30
+        while http(daemon.sock, "GET", f"/v1/connections/{SYN_CONNECTION}", timeout=5)[0] != 200:
+            if time.monotonic() > deadline:
+                raise RuntimeError("row l: the probe connection never showed in the connections projection")
+            time.sleep(0.05)
         self.client = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         self.client.connect(daemon.sock)
         self.client.sendall(f"GET /v1/connections/{SYN_CONNECTION}/logs/stream HTTP/1.1\r\nHost: localhost\r\n\r\n".encode())
+        self.client.settimeout(10.0)
+        head = self.client.recv(4096)
+        if not head.startswith(b"HTTP/1.1 200"):
+            raise RuntimeError(f"row l: the stream answered {head[:200]!r}")
+        self.first = head
         self.reader = threading.Thread(target=self.read, daemon=True)
         self.reader.start()
         time.sleep(0.3)
@@ -37,7 +48,7 @@ class TailProbe:
         self.prober.start()
 
     def read(self):
-        pending = b""
+        pending = self.first.split(b"\r\n\r\n", 1)[1] if b"\r\n\r\n" in self.first else b""
         self.client.settimeout(1.0)
         while not self.stop_flag.is_set():
             try:
