@@ -31,7 +31,9 @@ extension Router where Context == BasicRequestContext {
         }
 
         get("/v1/connections/:id/logs/stream") { request, context in
-            try c.streamResponse(request, context)
+            // `after=`: the connection is looked up once the projections hold it.
+            try await c.waitForProjections(request, ["connections"])
+            return try c.streamResponse(request, context)
         }
     }
 }

@@ -123,8 +123,9 @@ import Testing
         let (d, id) = try await daemon([])
         let other = try await d.post("/v1/connections", #"{"app_id":"smsblast","account_id":"3r4s3"}"#)
         let otherID = try #require(other.json["connection_id"]?.stringValue)
-        let all = Tail(d, "/v1/connections/\(id)/logs/stream")
-        let failed = Tail(d, "/v1/connections/\(id)/logs/stream?status=5xx")
+        // `after=head`: the connection is known to the projections before its stream opens.
+        let all = Tail(d, "/v1/connections/\(id)/logs/stream?after=head")
+        let failed = Tail(d, "/v1/connections/\(id)/logs/stream?status=5xx&after=head")
         // A stream starts at the head when the daemon answers it: both must have been
         // answered before the first entry is sent.
         #expect(try await all.opened(), "the tail did not open: \(all.failure ?? "no answer within 20 s")")
@@ -160,7 +161,7 @@ import Testing
         #expect(gotFailed == expected.filter { $0.status >= 500 }.map(\.seq))
         // Resumed after an id: the rest, nothing before it, nothing twice.
         let middle = expected[2000].seq
-        let resumed = Tail(d, "/v1/connections/\(id)/logs/stream", lastEventID: "\(middle)")
+        let resumed = Tail(d, "/v1/connections/\(id)/logs/stream?after=head", lastEventID: "\(middle)")
         let rest = try await resumed.ids(count: expected.count - 2001)
         #expect(rest == expected.dropFirst(2001).map(\.seq), "resumed: \(rest.count), \(resumed.failure ?? "")")
         let refused = try await d.get("/v1/connections/\(id)/logs/stream", headers: [("Last-Event-ID", "99999999")])
